@@ -1,0 +1,481 @@
+package generator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"slices"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// A Bundle is the set of objects generated for one app.
+type Bundle struct {
+	App         string
+	ConfigMap   *corev1.ConfigMap
+	Headless    *corev1.Service
+	Read        *corev1.Service
+	Primary     *corev1.Service               // primary-replica apps only
+	PDB         *policyv1.PodDisruptionBudget // nil when no budget can help
+	StatefulSet *appsv1.StatefulSet
+}
+
+// An Object is one generated object and the file it is written to.
+type Object struct {
+	// File is the object's file name inside the app's output directory.
+	File string
+	Obj  any
+}
+
+// Objects returns the bundle's objects in output order: ConfigMap, headless
+// Service, read Service, primary Service, PodDisruptionBudget, StatefulSet.
+func (b *Bundle) Objects() []Object {
+	objs := []Object{
+		{"configmap.yaml", b.ConfigMap},
+		{"service-headless.yaml", b.Headless},
+		{"service-read.yaml", b.Read},
+	}
+	if b.Primary != nil {
+		objs = append(objs, Object{"service-primary.yaml", b.Primary})
+	}
+	if b.PDB != nil {
+		objs = append(objs, Object{"poddisruptionbudget.yaml", b.PDB})
+	}
+	return append(objs, Object{"statefulset.yaml", b.StatefulSet})
+}
+
+// Build turns a checked spec into its bundle. It does no I/O.
+func Build(s *Spec) (*Bundle, error) {
+	cm, err := configMap(s)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bundle{
+		App:         s.Name,
+		ConfigMap:   cm,
+		Headless:    headlessService(s),
+		Read:        clientService(s, svcRead, s.Services.Read, nil),
+		PDB:         podDisruptionBudget(s),
+		StatefulSet: statefulSet(s, configHash(cm.Data)),
+	}
+	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
+		b.Primary = clientService(s, svcPrimary, *p, map[string]string{LabelPodName: s.Peers[0].Pod})
+	}
+	return b, nil
+}
+
+func configMapName(s *Spec) string { return s.Name + "-config" }
+
+// selectorLabels select the app's pods. They never include anything that
+// changes with the image, version or config: selectors are immutable.
+func selectorLabels(s *Spec) map[string]string {
+	return map[string]string{LabelName: s.Name}
+}
+
+// objectLabels label every object and the pod template.
+func objectLabels(s *Spec) map[string]string {
+	l := merge(s.Labels)
+	l[LabelName] = s.Name
+	l[LabelManagedBy] = managedBy
+	if s.Version != "" {
+		l[LabelVersion] = s.Version
+	}
+	return l
+}
+
+func objectMeta(s *Spec, name string, annotations map[string]string) metav1.ObjectMeta {
+	a := merge(s.Annotations, annotations)
+	if len(a) == 0 {
+		a = nil
+	}
+	return metav1.ObjectMeta{Name: name, Namespace: s.Namespace, Labels: objectLabels(s), Annotations: a}
+}
+
+func configMap(s *Spec) (*corev1.ConfigMap, error) {
+	script, err := initScript(s)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]string{initScriptKey: script}
+	for _, f := range s.Config.Files {
+		data[f.Name] = f.Content
+	}
+	for _, r := range s.Config.Roles {
+		for _, f := range r.Files {
+			data[roleFileKey(r.Name, f.Name)] = f.Content
+		}
+	}
+	return &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: objectMeta(s, configMapName(s), nil),
+		Data:       data,
+	}, nil
+}
+
+// configHash hashes the ConfigMap data in key order.
+func configHash(data map[string]string) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+		h.Write([]byte(data[k]))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func servicePorts(s *Spec, kind string) []corev1.ServicePort {
+	var ports []corev1.ServicePort
+	for _, p := range s.Ports {
+		if p.exposedOn(kind) {
+			ports = append(ports, corev1.ServicePort{
+				Name:       p.Name,
+				Port:       p.Port,
+				TargetPort: intstr.FromString(p.Name),
+				Protocol:   p.Protocol,
+			})
+		}
+	}
+	return ports
+}
+
+// headlessService gives each pod its DNS name <pod>.<serviceName>.
+func headlessService(s *Spec) *corev1.Service {
+	h := s.Services.Headless
+	return &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: objectMeta(s, h.Name, h.Annotations),
+		Spec: corev1.ServiceSpec{
+			Type:                     corev1.ServiceTypeClusterIP,
+			ClusterIP:                corev1.ClusterIPNone,
+			Selector:                 selectorLabels(s),
+			Ports:                    servicePorts(s, svcHeadless),
+			PublishNotReadyAddresses: h.PublishNotReadyAddresses,
+		},
+	}
+}
+
+// clientService is the read or primary Service; extra narrows its selector.
+func clientService(s *Spec, kind string, c ClientService, extra map[string]string) *corev1.Service {
+	sel := selectorLabels(s)
+	maps.Copy(sel, extra)
+	return &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: objectMeta(s, c.Name, c.Annotations),
+		Spec: corev1.ServiceSpec{
+			Type:     c.Type,
+			Selector: sel,
+			Ports:    servicePorts(s, kind),
+		},
+	}
+}
+
+// podDisruptionBudget lets voluntary disruptions take down at most what the
+// topology tolerates. A single replica, or an ensemble whose quorum is all
+// of it, gets none: any budget would block every drain.
+func podDisruptionBudget(s *Spec) *policyv1.PodDisruptionBudget {
+	limit := derivedMaxUnavailable(s)
+	if s.Replicas < 2 || limit < 1 {
+		return nil
+	}
+	mu := limit
+	if s.Disruption.MaxUnavailable != nil {
+		mu = *s.Disruption.MaxUnavailable
+	}
+	policy := s.Disruption.UnhealthyPodEvictionPolicy
+	if policy == "" {
+		// An ensemble counts an unready member as lost already; others let a
+		// crash-looping pod go so that it does not block a drain.
+		policy = string(policyv1.AlwaysAllow)
+		if s.Topology == "quorum" {
+			policy = string(policyv1.IfHealthyBudget)
+		}
+	}
+	max := intstr.FromInt32(mu)
+	p := policyv1.UnhealthyPodEvictionPolicyType(policy)
+	return &policyv1.PodDisruptionBudget{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
+		ObjectMeta: objectMeta(s, s.Name+"-pdb", nil),
+		Spec: policyv1.PodDisruptionBudgetSpec{
+			MaxUnavailable:             &max,
+			Selector:                   &metav1.LabelSelector{MatchLabels: selectorLabels(s)},
+			UnhealthyPodEvictionPolicy: &p,
+		},
+	}
+}
+
+func statefulSet(s *Spec, hash string) *appsv1.StatefulSet {
+	history := int32(10)
+	if s.RevisionHistoryLimit != nil {
+		history = *s.RevisionHistoryLimit
+	}
+	sts := &appsv1.StatefulSet{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
+		ObjectMeta: objectMeta(s, s.Name, nil),
+		Spec: appsv1.StatefulSetSpec{
+			Replicas:             &s.Replicas,
+			Selector:             &metav1.LabelSelector{MatchLabels: selectorLabels(s)},
+			ServiceName:          s.Services.Headless.Name,
+			PodManagementPolicy:  appsv1.PodManagementPolicyType(s.PodManagementPolicy),
+			UpdateStrategy:       updateStrategy(s),
+			RevisionHistoryLimit: &history,
+			MinReadySeconds:      s.MinReadySeconds,
+			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
+				WhenDeleted: appsv1.PersistentVolumeClaimRetentionPolicyType(s.Retention.WhenDeleted),
+				WhenScaled:  appsv1.PersistentVolumeClaimRetentionPolicyType(s.Retention.WhenScaled),
+			},
+			Template:             podTemplate(s, hash),
+			VolumeClaimTemplates: claimTemplates(s),
+		},
+	}
+	if s.OrdinalsStart > 0 {
+		sts.Spec.Ordinals = &appsv1.StatefulSetOrdinals{Start: s.OrdinalsStart}
+	}
+	return sts
+}
+
+func updateStrategy(s *Spec) appsv1.StatefulSetUpdateStrategy {
+	u := s.UpdateStrategy
+	if u.Type == string(appsv1.OnDeleteStatefulSetStrategyType) {
+		return appsv1.StatefulSetUpdateStrategy{Type: appsv1.OnDeleteStatefulSetStrategyType}
+	}
+	partition := int32(0)
+	if u.Partition != nil {
+		partition = *u.Partition
+	}
+	return appsv1.StatefulSetUpdateStrategy{
+		Type: appsv1.RollingUpdateStatefulSetStrategyType,
+		RollingUpdate: &appsv1.RollingUpdateStatefulSetStrategy{
+			Partition:      &partition,
+			MaxUnavailable: u.MaxUnavailable,
+		},
+	}
+}
+
+// claimTemplates carry only the selector labels: claim templates are
+// immutable, so nothing that changes with a release may label them.
+func claimTemplates(s *Spec) []corev1.PersistentVolumeClaim {
+	var out []corev1.PersistentVolumeClaim
+	for _, c := range s.Storage {
+		out = append(out, corev1.PersistentVolumeClaim{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeClaim"},
+			ObjectMeta: metav1.ObjectMeta{Name: c.Name, Labels: selectorLabels(s)},
+			Spec: corev1.PersistentVolumeClaimSpec{
+				AccessModes:      c.AccessModes,
+				StorageClassName: c.Class,
+				Resources: corev1.VolumeResourceRequirements{
+					Requests: corev1.ResourceList{corev1.ResourceStorage: c.Size},
+				},
+			},
+		})
+	}
+	return out
+}
+
+func podTemplate(s *Spec, hash string) corev1.PodTemplateSpec {
+	annotations := merge(s.Annotations)
+	annotations[AnnotationConfigHash] = hash
+	automount := s.AutomountServiceAccountToken
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: objectLabels(s), Annotations: annotations},
+		Spec: corev1.PodSpec{
+			ServiceAccountName:            s.ServiceAccountName,
+			AutomountServiceAccountToken:  &automount,
+			TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
+			SecurityContext:               podSecurityContext(s),
+			Affinity:                      affinity(s),
+			InitContainers:                append([]corev1.Container{initContainer(s)}, userContainers(s, s.InitContainers)...),
+			Containers:                    append([]corev1.Container{mainContainer(s)}, userContainers(s, s.Sidecars)...),
+			Volumes:                       volumes(s),
+		},
+	}
+}
+
+// podSecurityContext applies the RuntimeDefault seccomp profile unless the
+// user chose one.
+func podSecurityContext(s *Spec) *corev1.PodSecurityContext {
+	sc := &corev1.PodSecurityContext{}
+	if s.PodSecurityContext != nil {
+		sc = s.PodSecurityContext.DeepCopy()
+	}
+	if sc.SeccompProfile == nil {
+		sc.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
+	}
+	return sc
+}
+
+// containerSecurityContext forbids privilege escalation unless the user
+// allowed it.
+func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityContext {
+	sc := &corev1.SecurityContext{}
+	if user != nil {
+		sc = user.DeepCopy()
+	}
+	if sc.AllowPrivilegeEscalation == nil {
+		no := false
+		sc.AllowPrivilegeEscalation = &no
+	}
+	return sc
+}
+
+// affinity spreads members over the topology key with anti-affinity that
+// selects the pods' own labels.
+func affinity(s *Spec) *corev1.Affinity {
+	if s.Spread.Mode == "none" || s.Replicas < 2 {
+		return nil
+	}
+	term := corev1.PodAffinityTerm{
+		LabelSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)},
+		TopologyKey:   s.Spread.TopologyKey,
+	}
+	anti := &corev1.PodAntiAffinity{}
+	if s.Spread.Mode == "required" {
+		anti.RequiredDuringSchedulingIgnoredDuringExecution = []corev1.PodAffinityTerm{term}
+	} else {
+		anti.PreferredDuringSchedulingIgnoredDuringExecution = []corev1.WeightedPodAffinityTerm{{Weight: 100, PodAffinityTerm: term}}
+	}
+	return &corev1.Affinity{PodAntiAffinity: anti}
+}
+
+func volumes(s *Spec) []corev1.Volume {
+	vols := []corev1.Volume{{
+		Name: sourceVolume,
+		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+			LocalObjectReference: corev1.LocalObjectReference{Name: configMapName(s)},
+		}},
+	}}
+	if s.hasConfigFiles() {
+		vols = append(vols, corev1.Volume{Name: configVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	}
+	vols = append(vols, corev1.Volume{Name: identityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	for _, v := range s.Volumes {
+		vols = append(vols, corev1.Volume{Name: v.Name, VolumeSource: v.Source})
+	}
+	return vols
+}
+
+// initContainer runs the identity script from the ConfigMap.
+func initContainer(s *Spec) corev1.Container {
+	mounts := []corev1.VolumeMount{{Name: sourceVolume, MountPath: sourceDir, ReadOnly: true}}
+	if s.hasConfigFiles() {
+		mounts = append(mounts, corev1.VolumeMount{Name: configVolume, MountPath: configDir})
+	}
+	mounts = append(mounts, corev1.VolumeMount{Name: identityVolume, MountPath: identityDir})
+	return corev1.Container{
+		Name:            initContainerName,
+		Image:           s.Identity.Image,
+		ImagePullPolicy: s.ImagePullPolicy,
+		Command:         []string{"/bin/sh", sourceDir + "/" + initScriptKey},
+		Env: []corev1.EnvVar{{
+			Name:      envPodName,
+			ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}},
+		}},
+		Resources:       s.Resources,
+		SecurityContext: containerSecurityContext(s.SecurityContext),
+		VolumeMounts:    mounts,
+	}
+}
+
+// mainContainer runs the app's image. When a role adds args or env, the
+// command is wrapped in sh so that it can source them from the identity
+// directory.
+func mainContainer(s *Spec) corev1.Container {
+	c := corev1.Container{
+		Name:            s.Name,
+		Image:           s.Image,
+		ImagePullPolicy: s.ImagePullPolicy,
+		Command:         s.Command,
+		Args:            s.Args,
+		Env:             s.Env,
+		Resources:       s.Resources,
+		SecurityContext: containerSecurityContext(s.SecurityContext),
+		ReadinessProbe:  probe(s, s.Probes.Readiness),
+		LivenessProbe:   probe(s, s.Probes.Liveness),
+		StartupProbe:    probe(s, s.Probes.Startup),
+	}
+	if s.roleEnvOrArgs() {
+		c.Command = []string{"/bin/sh", "-c", `. "` + s.Identity.MountPath + `/env" && exec "$@"`, "sh"}
+		c.Args = append(slices.Clone(s.Command), s.Args...)
+	}
+	for _, p := range s.Ports {
+		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.Port, Protocol: p.Protocol})
+	}
+	for _, cl := range s.Storage {
+		if cl.MountPath != "" {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: cl.Name, MountPath: cl.MountPath, SubPath: cl.SubPath})
+		}
+	}
+	for _, v := range s.Volumes {
+		if v.MountPath != "" {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: v.Name, MountPath: v.MountPath, ReadOnly: v.ReadOnly, SubPath: v.SubPath})
+		}
+	}
+	if s.hasConfigFiles() {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: configVolume, MountPath: s.Config.MountPath})
+	}
+	c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: identityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
+	return c
+}
+
+// userContainers fills in the app's image and the secure defaults for the
+// user's init containers and sidecars.
+func userContainers(s *Spec, cs []corev1.Container) []corev1.Container {
+	var out []corev1.Container
+	for _, c := range cs {
+		c := *c.DeepCopy()
+		if c.Image == "" {
+			c.Image = s.Image
+		}
+		c.SecurityContext = containerSecurityContext(c.SecurityContext)
+		out = append(out, c)
+	}
+	return out
+}
+
+func probe(s *Spec, p *Probe) *corev1.Probe {
+	if p == nil {
+		return nil
+	}
+	out := &corev1.Probe{
+		InitialDelaySeconds: p.InitialDelaySeconds,
+		PeriodSeconds:       p.PeriodSeconds,
+		TimeoutSeconds:      p.TimeoutSeconds,
+		SuccessThreshold:    p.SuccessThreshold,
+		FailureThreshold:    p.FailureThreshold,
+	}
+	switch {
+	case p.Exec != nil:
+		out.Exec = &corev1.ExecAction{Command: p.Exec}
+	case p.HTTP != nil:
+		out.HTTPGet = &corev1.HTTPGetAction{Path: p.HTTP.Path, Port: intstr.FromString(p.HTTP.Port), Scheme: corev1.URIScheme(strings.ToUpper(p.HTTP.Scheme))}
+	case p.TCP != "":
+		out.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromString(p.TCP)}
+	case p.GRPC != nil:
+		// gRPC probes take a port number, not a name.
+		out.GRPC = &corev1.GRPCAction{Service: p.GRPC.Service}
+		for _, port := range s.Ports {
+			if port.Name == p.GRPC.Port {
+				out.GRPC.Port = port.Port
+			}
+		}
+	}
+	return out
+}
+
+// merge returns a new map holding the entries of ms, later maps winning.
+func merge(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		maps.Copy(out, m)
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

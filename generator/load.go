@@ -1,0 +1,109 @@
+package generator
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/token"
+
+	"github.com/stsgen/stsgen/schema"
+)
+
+// LoadConfig says what to load.
+type LoadConfig struct {
+	// Dir is the directory relative paths are resolved against.
+	Dir string
+	// Args are directories, ./...-style patterns or .cue files; "." when empty.
+	Args []string
+}
+
+// A Package is one loaded CUE package whose apps are unified with the schema.
+type Package struct {
+	// Dir is the package's directory.
+	Dir string
+	// Root is the package's value, apps bound to #App.
+	Root cue.Value
+}
+
+// Load loads the CUE packages named by cfg.Args and unifies each package's
+// apps with the embedded #App schema. It reports load and syntax errors as
+// diagnostics; the schema itself is not yet checked.
+func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
+	args := cfg.Args
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	binding, err := compileBinding(ctx)
+	if err != nil {
+		// The embedded schema is part of the binary; if it does not compile,
+		// the binary is broken, not the input.
+		return nil, Diagnostics{{Message: fmt.Sprintf("internal error: embedded schema: %v", err)}}
+	}
+	insts := load.Instances(localArgs(cfg.Dir, args), &load.Config{Dir: cfg.Dir})
+	var pkgs []Package
+	var ds Diagnostics
+	for _, inst := range insts {
+		if inst.Err != nil {
+			ds = append(ds, fromCUE(inst.Err)...)
+			continue
+		}
+		v := ctx.BuildInstance(inst)
+		if err := v.Err(); err != nil {
+			ds = append(ds, fromCUE(err)...)
+			continue
+		}
+		if !v.LookupPath(cue.MakePath(cue.Str(appsField))).Exists() {
+			ds = append(ds, Diagnostic{
+				Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.ImportPath),
+				Pos:     instancePos(inst.Files),
+			})
+			continue
+		}
+		pkgs = append(pkgs, Package{Dir: inst.Dir, Root: v.Unify(binding)})
+	}
+	return pkgs, ds
+}
+
+// localArgs makes a path to an existing file or directory explicit, so that
+// "examples/zk" means the directory, as it does to kubectl and helm, and not
+// a CUE import path.
+func localArgs(dir string, args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if filepath.IsAbs(a) || a == "." || a == ".." || strings.HasPrefix(a, "./") || strings.HasPrefix(a, "../") {
+			continue
+		}
+		p, _, _ := strings.Cut(a, "/...")
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			out[i] = "./" + a
+		}
+	}
+	return out
+}
+
+// compileBinding compiles the embedded schema and returns {apps: #Apps}.
+func compileBinding(ctx *cue.Context) (cue.Value, error) {
+	src, err := schema.FS.ReadFile("app.cue")
+	if err != nil {
+		return cue.Value{}, err
+	}
+	s := ctx.CompileBytes(src, cue.Filename(schemaFile))
+	if err := s.Err(); err != nil {
+		return cue.Value{}, err
+	}
+	b := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
+	return b, b.Err()
+}
+
+func instancePos(files []*ast.File) []token.Pos {
+	if len(files) == 0 {
+		return nil
+	}
+	return []token.Pos{files[0].Pos()}
+}

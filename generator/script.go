@@ -1,0 +1,91 @@
+package generator
+
+import (
+	"strings"
+	"sync"
+	"text/template"
+
+	"github.com/stsgen/stsgen/templates"
+)
+
+var initTemplate = sync.OnceValues(func() (*template.Template, error) {
+	return template.New("init.sh").Parse(templates.Init)
+})
+
+// initScriptData is what the init script template sees.
+type initScriptData struct {
+	Name        string
+	Topology    string
+	Start       int32
+	IDBase      int
+	SourceDir   string
+	ConfigDir   string
+	IdentityDir string
+	// Files are installed in order; a file with a Role only for that role.
+	Files   []scriptFile
+	RoleEnv []roleEnv
+}
+
+type scriptFile struct {
+	Role, Key, Name string
+}
+
+// roleEnv is shell text appended to the identity env file for one role.
+type roleEnv struct {
+	Role, Text string
+}
+
+// initScript renders the identity init container's script for s.
+func initScript(s *Spec) (string, error) {
+	t, err := initTemplate()
+	if err != nil {
+		return "", err
+	}
+	data := initScriptData{
+		Name:        s.Name,
+		Topology:    s.Topology,
+		Start:       s.OrdinalsStart,
+		IDBase:      s.Identity.IDBase,
+		SourceDir:   sourceDir,
+		ConfigDir:   configDir,
+		IdentityDir: identityDir,
+	}
+	for _, f := range s.Config.Files {
+		data.Files = append(data.Files, scriptFile{Key: f.Name, Name: f.Name})
+	}
+	for _, r := range s.Config.Roles {
+		for _, f := range r.Files {
+			data.Files = append(data.Files, scriptFile{Role: r.Name, Key: roleFileKey(r.Name, f.Name), Name: f.Name})
+		}
+		if text := roleShell(r); text != "" {
+			data.RoleEnv = append(data.RoleEnv, roleEnv{Role: r.Name, Text: text})
+		}
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// roleShell is the sh text that gives a member of role r its env and args:
+// exports, then a set -- that appends the args to the command line.
+func roleShell(r Role) string {
+	var b strings.Builder
+	for _, e := range r.Env {
+		b.WriteString("export " + e.Name + "=" + shellQuote(e.Value) + "\n")
+	}
+	if len(r.Args) > 0 {
+		b.WriteString(`set -- "$@"`)
+		for _, a := range r.Args {
+			b.WriteString(" " + shellQuote(a))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for sh: single quotes, with each ' written as '\”.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,719 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/token"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// A Spec is one app after schema validation: every default applied, every
+// polymorphic field normalised, quantities parsed. Maps from the CUE input
+// become slices in the input's order.
+type Spec struct {
+	Name          string
+	Namespace     string
+	ClusterDomain string
+
+	Image   string
+	Version string
+	Command []string
+	Args    []string
+	Env     []corev1.EnvVar
+
+	Resources                    corev1.ResourceRequirements
+	SecurityContext              *corev1.SecurityContext
+	PodSecurityContext           *corev1.PodSecurityContext
+	ServiceAccountName           string
+	AutomountServiceAccountToken bool
+	ImagePullPolicy              corev1.PullPolicy
+	Labels                       map[string]string
+	Annotations                  map[string]string
+
+	Topology string
+	Replicas int32
+	// Quorum is the majority of a quorum topology, 0 for the others.
+	Quorum int32
+
+	Ports     []Port
+	Storage   []Claim
+	Retention Retention
+	Volumes   []Volume
+	Probes    Probes
+
+	Config   Config
+	Identity Identity
+	Services Services
+
+	Disruption Disruption
+
+	PodManagementPolicy           string
+	UpdateStrategy                UpdateStrategy
+	MinReadySeconds               int32
+	OrdinalsStart                 int32
+	TerminationGracePeriodSeconds *int64
+	RevisionHistoryLimit          *int32
+	Spread                        Spread
+
+	InitContainers []corev1.Container
+	Sidecars       []corev1.Container
+
+	Peers []Peer
+
+	// v is the app's CUE value, kept to find positions for diagnostics.
+	v cue.Value
+}
+
+// A Port is a named container port and the Services that carry it.
+type Port struct {
+	Name     string
+	Port     int32
+	Protocol corev1.Protocol
+	Expose   []string
+}
+
+// exposedOn reports whether the port is carried by the Service kind.
+func (p Port) exposedOn(kind string) bool {
+	for _, e := range p.Expose {
+		if e == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// A Claim is a volume claim template and where the main container mounts it.
+type Claim struct {
+	Name        string
+	Size        resource.Quantity
+	Class       *string
+	AccessModes []corev1.PersistentVolumeAccessMode
+	MountPath   string
+	SubPath     string
+}
+
+type Retention struct {
+	WhenDeleted string
+	WhenScaled  string
+}
+
+// A Volume is an extra pod volume, mounted in the main container when
+// MountPath is set.
+type Volume struct {
+	Name      string
+	Source    corev1.VolumeSource
+	MountPath string
+	ReadOnly  bool
+	SubPath   string
+}
+
+type Probes struct {
+	Readiness, Liveness, Startup *Probe
+}
+
+// A Probe names its port; the builder resolves the name against Ports.
+type Probe struct {
+	Exec                []string
+	HTTP                *HTTPProbe
+	TCP                 string
+	GRPC                *GRPCProbe
+	InitialDelaySeconds int32
+	PeriodSeconds       int32
+	TimeoutSeconds      int32
+	SuccessThreshold    int32
+	FailureThreshold    int32
+}
+
+type HTTPProbe struct {
+	Port   string
+	Path   string
+	Scheme string
+}
+
+type GRPCProbe struct {
+	Port    string
+	Service *string
+}
+
+// Config is the app's config files: shared by every member, or by role.
+type Config struct {
+	MountPath string
+	Files     []File
+	Roles     []Role
+}
+
+type File struct {
+	Name    string
+	Content string
+}
+
+// A Role holds what only the members of one role get.
+type Role struct {
+	Name  string
+	Files []File
+	Args  []string
+	Env   []corev1.EnvVar
+}
+
+type Identity struct {
+	IDBase    int
+	MountPath string
+	Image     string
+}
+
+type Services struct {
+	Headless HeadlessService
+	Read     ClientService
+	// Primary is set for primary-replica apps only.
+	Primary *ClientService
+}
+
+type HeadlessService struct {
+	Name                     string
+	PublishNotReadyAddresses bool
+	Annotations              map[string]string
+}
+
+type ClientService struct {
+	Name        string
+	Type        corev1.ServiceType
+	Annotations map[string]string
+}
+
+type Disruption struct {
+	MaxUnavailable             *int32
+	UnhealthyPodEvictionPolicy string
+}
+
+type UpdateStrategy struct {
+	Type           string
+	Partition      *int32
+	MaxUnavailable *intstr.IntOrString
+}
+
+type Spread struct {
+	Mode        string
+	TopologyKey string
+}
+
+// A Peer is one member's stable identity, as the schema computes it.
+type Peer struct {
+	Index   int    `json:"index"`
+	Ordinal int    `json:"ordinal"`
+	ID      int    `json:"id"`
+	Pod     string `json:"pod"`
+	Host    string `json:"host"`
+	FQDN    string `json:"fqdn"`
+	Role    string `json:"role"`
+}
+
+// Decode validates every package's apps against the schema and turns each
+// app into a Spec. Apps with schema errors are reported and left out.
+func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
+	var specs []*Spec
+	var ds Diagnostics
+	seen := map[string]cue.Value{}
+	for _, pkg := range pkgs {
+		apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(appsField)))
+		iter, err := apps.Fields()
+		if err != nil {
+			ds = append(ds, fromCUE(err)...)
+			continue
+		}
+		for iter.Next() {
+			name := iter.Selector().Unquoted()
+			av := iter.Value()
+			if prev, ok := seen[name]; ok {
+				ds = append(ds, Diagnostic{
+					Path:    appPath(name),
+					Message: "app defined in two packages; app names must be unique across the packages built together",
+					Pos:     append(valuePositions(av)[:1], valuePositions(prev)[:1]...),
+				})
+				continue
+			}
+			seen[name] = av
+			if err := av.Validate(cue.Concrete(true)); err != nil {
+				ds = append(ds, fromCUE(err)...)
+				continue
+			}
+			s, sds := decodeApp(av)
+			ds = append(ds, sds...)
+			if !sds.HasErrors() {
+				specs = append(specs, s)
+			}
+		}
+	}
+	return specs, ds
+}
+
+func appPath(name string) string {
+	return cue.MakePath(cue.Str(appsField), cue.Str(name)).String()
+}
+
+// decoder reads one app's value, collecting a diagnostic for everything it
+// cannot turn into the Spec.
+type decoder struct {
+	v  cue.Value
+	ds Diagnostics
+}
+
+func (d *decoder) lookup(sels ...string) cue.Value {
+	return d.v.LookupPath(selPath(sels...))
+}
+
+func selPath(sels ...string) cue.Path {
+	ss := make([]cue.Selector, len(sels))
+	for i, s := range sels {
+		ss[i] = cue.Str(s)
+	}
+	return cue.MakePath(ss...)
+}
+
+func (d *decoder) errorf(v cue.Value, format string, args ...any) {
+	d.ds = append(d.ds, Diagnostic{Path: v.Path().String(), Pos: userPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) str(sels ...string) string {
+	s, _ := d.lookup(sels...).String()
+	return s
+}
+
+func (d *decoder) optStr(sels ...string) (string, bool) {
+	v := d.lookup(sels...)
+	if !v.Exists() {
+		return "", false
+	}
+	s, err := v.String()
+	return s, err == nil
+}
+
+func (d *decoder) int(sels ...string) int64 {
+	i, _ := d.lookup(sels...).Int64()
+	return i
+}
+
+func (d *decoder) optInt32(sels ...string) *int32 {
+	v := d.lookup(sels...)
+	if !v.Exists() {
+		return nil
+	}
+	i, err := v.Int64()
+	if err != nil {
+		return nil
+	}
+	n := int32(i)
+	return &n
+}
+
+func (d *decoder) boolean(sels ...string) bool {
+	b, _ := d.lookup(sels...).Bool()
+	return b
+}
+
+func (d *decoder) strings(v cue.Value) []string {
+	var out []string
+	_ = v.Decode(&out)
+	return out
+}
+
+// fields returns the regular fields of a struct in input order.
+func fields(v cue.Value) []cue.Value {
+	var out []cue.Value
+	iter, err := v.Fields()
+	if err != nil {
+		return nil
+	}
+	for iter.Next() {
+		out = append(out, iter.Value())
+	}
+	return out
+}
+
+func label(v cue.Value) string {
+	sels := v.Path().Selectors()
+	return sels[len(sels)-1].Unquoted()
+}
+
+func (d *decoder) stringMap(sels ...string) map[string]string {
+	m := map[string]string{}
+	for _, f := range fields(d.lookup(sels...)) {
+		m[label(f)], _ = f.String()
+	}
+	return m
+}
+
+// strict decodes a CUE value into a Kubernetes type, refusing fields the
+// type does not have.
+func (d *decoder) strict(v cue.Value, into any) bool {
+	data, err := v.MarshalJSON()
+	if err != nil {
+		d.ds = append(d.ds, fromCUE(err)...)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		d.errorf(v, "%s", strings.TrimPrefix(err.Error(), "json: "))
+		return false
+	}
+	return true
+}
+
+func (d *decoder) quantity(v cue.Value) (resource.Quantity, bool) {
+	var s string
+	switch v.Kind() {
+	case cue.StringKind:
+		s, _ = v.String()
+	default:
+		// A bare number such as cpu: 1 or cpu: 0.5.
+		n, _ := v.MarshalJSON()
+		s = string(n)
+	}
+	q, err := resource.ParseQuantity(s)
+	if err != nil {
+		d.errorf(v, "%q is not a Kubernetes quantity; write a number with an optional suffix, such as \"10Gi\", \"500M\" or \"250m\"", s)
+		return resource.Quantity{}, false
+	}
+	return q, true
+}
+
+func (d *decoder) resources(v cue.Value) corev1.ResourceRequirements {
+	var r corev1.ResourceRequirements
+	for _, part := range []struct {
+		name string
+		into *corev1.ResourceList
+	}{{"requests", &r.Requests}, {"limits", &r.Limits}} {
+		for _, f := range fields(v.LookupPath(selPath(part.name))) {
+			q, ok := d.quantity(f)
+			if !ok {
+				continue
+			}
+			if *part.into == nil {
+				*part.into = corev1.ResourceList{}
+			}
+			(*part.into)[corev1.ResourceName(label(f))] = q
+		}
+	}
+	return r
+}
+
+func (d *decoder) envMap(v cue.Value) []corev1.EnvVar {
+	var env []corev1.EnvVar
+	for _, f := range fields(v) {
+		e := corev1.EnvVar{Name: label(f)}
+		if f.Kind() == cue.StringKind {
+			e.Value, _ = f.String()
+		} else {
+			var src corev1.EnvVarSource
+			if !d.strict(f.LookupPath(selPath("valueFrom")), &src) {
+				continue
+			}
+			e.ValueFrom = &src
+		}
+		env = append(env, e)
+	}
+	return env
+}
+
+func (d *decoder) files(v cue.Value) []File {
+	var out []File
+	for _, f := range fields(v) {
+		s, _ := f.String()
+		out = append(out, File{Name: label(f), Content: s})
+	}
+	return out
+}
+
+func (d *decoder) probe(v cue.Value) *Probe {
+	if !v.Exists() {
+		return nil
+	}
+	p := &Probe{}
+	if e := v.LookupPath(selPath("exec")); e.Exists() {
+		p.Exec = d.strings(e)
+	}
+	if h := v.LookupPath(selPath("http")); h.Exists() {
+		p.HTTP = &HTTPProbe{}
+		p.HTTP.Port, _ = h.LookupPath(selPath("port")).String()
+		p.HTTP.Path, _ = h.LookupPath(selPath("path")).String()
+		p.HTTP.Scheme, _ = h.LookupPath(selPath("scheme")).String()
+	}
+	if t := v.LookupPath(selPath("tcp")); t.Exists() {
+		p.TCP, _ = t.String()
+	}
+	if g := v.LookupPath(selPath("grpc")); g.Exists() {
+		p.GRPC = &GRPCProbe{}
+		p.GRPC.Port, _ = g.LookupPath(selPath("port")).String()
+		if s, err := g.LookupPath(selPath("service")).String(); err == nil {
+			p.GRPC.Service = &s
+		}
+	}
+	for _, f := range []struct {
+		name string
+		into *int32
+	}{
+		{"initialDelaySeconds", &p.InitialDelaySeconds},
+		{"periodSeconds", &p.PeriodSeconds},
+		{"timeoutSeconds", &p.TimeoutSeconds},
+		{"successThreshold", &p.SuccessThreshold},
+		{"failureThreshold", &p.FailureThreshold},
+	} {
+		if i, err := v.LookupPath(selPath(f.name)).Int64(); err == nil {
+			*f.into = int32(i)
+		}
+	}
+	return p
+}
+
+func (d *decoder) containers(v cue.Value) []corev1.Container {
+	var out []corev1.Container
+	iter, err := v.List()
+	if err != nil {
+		return nil
+	}
+	for iter.Next() {
+		var c corev1.Container
+		if d.strict(iter.Value(), &c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func decodeApp(v cue.Value) (*Spec, Diagnostics) {
+	d := &decoder{v: v}
+	s := &Spec{v: v}
+	s.Name = d.str("name")
+	s.Namespace = d.str("namespace")
+	s.ClusterDomain = d.str("clusterDomain")
+	s.Image = d.str("image")
+	if ver, ok := d.optStr("version"); ok {
+		s.Version = ver
+	} else {
+		s.Version = imageTag(s.Image)
+	}
+	if c := d.lookup("command"); c.Exists() {
+		s.Command = d.strings(c)
+	}
+	if a := d.lookup("args"); a.Exists() {
+		s.Args = d.strings(a)
+	}
+	s.Env = d.envMap(d.lookup("env"))
+	if r := d.lookup("resources"); r.Exists() {
+		s.Resources = d.resources(r)
+	}
+	if sc := d.lookup("securityContext"); sc.Exists() {
+		s.SecurityContext = &corev1.SecurityContext{}
+		d.strict(sc, s.SecurityContext)
+	}
+	if sc := d.lookup("podSecurityContext"); sc.Exists() {
+		s.PodSecurityContext = &corev1.PodSecurityContext{}
+		d.strict(sc, s.PodSecurityContext)
+	}
+	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
+	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")
+	if p, ok := d.optStr("imagePullPolicy"); ok {
+		s.ImagePullPolicy = corev1.PullPolicy(p)
+	}
+	s.Labels = d.stringMap("labels")
+	s.Annotations = d.stringMap("annotations")
+
+	s.Topology = d.str("topology")
+	s.Replicas = int32(d.int("replicas"))
+	if s.Topology == "quorum" {
+		s.Quorum = int32(d.int("quorum"))
+	}
+
+	for _, f := range fields(d.lookup("ports")) {
+		p := Port{Name: label(f), Protocol: corev1.ProtocolTCP}
+		if f.Kind() == cue.IntKind {
+			n, _ := f.Int64()
+			p.Port = int32(n)
+		} else {
+			n, _ := f.LookupPath(selPath("port")).Int64()
+			p.Port = int32(n)
+			proto, _ := f.LookupPath(selPath("protocol")).String()
+			p.Protocol = corev1.Protocol(proto)
+			if e := f.LookupPath(selPath("expose")); e.Exists() {
+				p.Expose = d.strings(e)
+			}
+		}
+		if p.Expose == nil {
+			p.Expose = []string{svcHeadless, svcRead}
+			if s.Topology == "primary-replica" {
+				p.Expose = append(p.Expose, svcPrimary)
+			}
+		}
+		s.Ports = append(s.Ports, p)
+	}
+
+	for _, f := range fields(d.lookup("storage")) {
+		c := Claim{Name: label(f)}
+		if q, ok := d.quantity(f.LookupPath(selPath("size"))); ok {
+			c.Size = q
+		}
+		if cl, err := f.LookupPath(selPath("class")).String(); err == nil {
+			c.Class = &cl
+		}
+		for _, m := range d.strings(f.LookupPath(selPath("accessModes"))) {
+			c.AccessModes = append(c.AccessModes, corev1.PersistentVolumeAccessMode(m))
+		}
+		c.MountPath, _ = f.LookupPath(selPath("mountPath")).String()
+		c.SubPath, _ = f.LookupPath(selPath("subPath")).String()
+		s.Storage = append(s.Storage, c)
+	}
+	s.Retention = Retention{
+		WhenDeleted: d.str("retention", "whenDeleted"),
+		WhenScaled:  d.str("retention", "whenScaled"),
+	}
+
+	for _, f := range fields(d.lookup("volumes")) {
+		vol := Volume{Name: label(f)}
+		vol.MountPath, _ = f.LookupPath(selPath("mountPath")).String()
+		vol.ReadOnly, _ = f.LookupPath(selPath("readOnly")).Bool()
+		vol.SubPath, _ = f.LookupPath(selPath("subPath")).String()
+		var src map[string]any
+		_ = f.Decode(&src)
+		delete(src, "mountPath")
+		delete(src, "readOnly")
+		delete(src, "subPath")
+		data, _ := json.Marshal(src)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&vol.Source); err != nil {
+			d.errorf(f, "not a Kubernetes volume source: %s; write e.g. emptyDir: {} or secret: secretName: \"...\"", strings.TrimPrefix(err.Error(), "json: "))
+			continue
+		}
+		s.Volumes = append(s.Volumes, vol)
+	}
+
+	s.Probes = Probes{
+		Readiness: d.probe(d.lookup("probes", "readiness")),
+		Liveness:  d.probe(d.lookup("probes", "liveness")),
+		Startup:   d.probe(d.lookup("probes", "startup")),
+	}
+
+	s.Config.MountPath = d.str("config", "mountPath")
+	s.Config.Files = d.files(d.lookup("config", "files"))
+	for _, f := range fields(d.lookup("config", "roles")) {
+		r := Role{Name: label(f)}
+		r.Files = d.files(f.LookupPath(selPath("files")))
+		r.Args = d.strings(f.LookupPath(selPath("args")))
+		r.Env = d.envMap(f.LookupPath(selPath("env")))
+		s.Config.Roles = append(s.Config.Roles, r)
+	}
+
+	s.Identity = Identity{
+		IDBase:    int(d.int("identity", "idBase")),
+		MountPath: d.str("identity", "mountPath"),
+		Image:     d.str("identity", "image"),
+	}
+
+	s.Services.Headless = HeadlessService{
+		Name:                     d.str("services", "headless", "name"),
+		PublishNotReadyAddresses: d.boolean("services", "headless", "publishNotReadyAddresses"),
+		Annotations:              d.stringMap("services", "headless", "annotations"),
+	}
+	s.Services.Read = ClientService{
+		Name:        d.str("services", "read", "name"),
+		Type:        corev1.ServiceType(d.str("services", "read", "type")),
+		Annotations: d.stringMap("services", "read", "annotations"),
+	}
+	if d.lookup("services", "primary").Exists() {
+		s.Services.Primary = &ClientService{
+			Name:        d.str("services", "primary", "name"),
+			Type:        corev1.ServiceType(d.str("services", "primary", "type")),
+			Annotations: d.stringMap("services", "primary", "annotations"),
+		}
+	}
+
+	s.Disruption.MaxUnavailable = d.optInt32("disruption", "maxUnavailable")
+	s.Disruption.UnhealthyPodEvictionPolicy, _ = d.optStr("disruption", "unhealthyPodEvictionPolicy")
+
+	s.PodManagementPolicy = d.str("podManagementPolicy")
+	s.UpdateStrategy.Type = d.str("updateStrategy", "type")
+	s.UpdateStrategy.Partition = d.optInt32("updateStrategy", "partition")
+	if mu := d.lookup("updateStrategy", "maxUnavailable"); mu.Exists() {
+		var x intstr.IntOrString
+		if mu.Kind() == cue.IntKind {
+			n, _ := mu.Int64()
+			x = intstr.FromInt32(int32(n))
+		} else {
+			str, _ := mu.String()
+			x = intstr.FromString(str)
+		}
+		s.UpdateStrategy.MaxUnavailable = &x
+	}
+	s.MinReadySeconds = int32(d.int("minReadySeconds"))
+	s.OrdinalsStart = int32(d.int("ordinals", "start"))
+	if t := d.lookup("terminationGracePeriodSeconds"); t.Exists() {
+		n, _ := t.Int64()
+		s.TerminationGracePeriodSeconds = &n
+	}
+	s.RevisionHistoryLimit = d.optInt32("revisionHistoryLimit")
+
+	s.Spread = Spread{Mode: "preferred", TopologyKey: "kubernetes.io/hostname"}
+	if sp := d.lookup("spread"); sp.Kind() == cue.StringKind {
+		s.Spread.Mode, _ = sp.String()
+	} else {
+		s.Spread.Mode = d.str("spread", "mode")
+		s.Spread.TopologyKey = d.str("spread", "topologyKey")
+	}
+
+	s.InitContainers = d.containers(d.lookup("initContainers"))
+	s.Sidecars = d.containers(d.lookup("sidecars"))
+
+	if err := d.lookup("peers").Decode(&s.Peers); err != nil {
+		d.ds = append(d.ds, fromCUE(err)...)
+	}
+	return s, d.ds
+}
+
+// imageTag returns the tag of an image reference, or "" for a digest-only
+// or untagged reference.
+func imageTag(image string) string {
+	if i := strings.IndexByte(image, '@'); i >= 0 {
+		image = image[:i]
+	}
+	i := strings.LastIndexByte(image, ':')
+	if i < 0 || strings.Contains(image[i:], "/") {
+		return ""
+	}
+	return image[i+1:]
+}
+
+// userPositions returns the positions of v for a diagnostic: the user's own
+// when v or an enclosing field below the app has one, else the schema's.
+// app is the app's value, v a value at or below it.
+func userPositions(app, v cue.Value) []token.Pos {
+	sels := v.Path().Selectors()
+	base := len(app.Path().Selectors())
+	for n := len(sels); n >= base; n-- {
+		w := app.LookupPath(cue.MakePath(sels[base:n]...))
+		if ps := valuePositions(w); len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
+			return ps[:1]
+		}
+	}
+	return valuePositions(v)
+}
+
+func valuePositions(v cue.Value) []token.Pos {
+	var ps []token.Pos
+	if p := v.Pos(); p.IsValid() {
+		ps = append(ps, p)
+	}
+	if _, xs := v.Expr(); len(xs) > 1 {
+		for _, x := range xs {
+			if p := x.Pos(); p.IsValid() {
+				ps = append(ps, p)
+			}
+		}
+	}
+	return userFirst(ps)
+}

@@ -1,0 +1,12 @@
+// Package schema embeds the CUE schema of a stsgen app.
+package schema
+
+import "embed"
+
+// ImportPath is the CUE import path of the schema package.
+const ImportPath = "github.com/stsgen/stsgen/schema"
+
+// FS holds the schema's CUE files.
+//
+//go:embed *.cue
+var FS embed.FS

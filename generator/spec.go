@@ -322,6 +322,12 @@ func (d *decoder) strings(v cue.Value) []string {
 	return out
 }
 
+// kindOf is the kind of v's default, or of v when it has none.
+func kindOf(v cue.Value) cue.Kind {
+	d, _ := v.Default()
+	return d.Kind()
+}
+
 // fields returns the regular fields of a struct in input order.
 func fields(v cue.Value) []cue.Value {
 	var out []cue.Value
@@ -367,7 +373,7 @@ func (d *decoder) strict(v cue.Value, into any) bool {
 
 func (d *decoder) quantity(v cue.Value) (resource.Quantity, bool) {
 	var s string
-	switch v.Kind() {
+	switch kindOf(v) {
 	case cue.StringKind:
 		s, _ = v.String()
 	default:
@@ -407,7 +413,7 @@ func (d *decoder) envMap(v cue.Value) []corev1.EnvVar {
 	var env []corev1.EnvVar
 	for _, f := range fields(v) {
 		e := corev1.EnvVar{Name: label(f)}
-		if f.Kind() == cue.StringKind {
+		if kindOf(f) == cue.StringKind {
 			e.Value, _ = f.String()
 		} else {
 			var src corev1.EnvVarSource
@@ -532,7 +538,7 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 
 	for _, f := range fields(d.lookup("ports")) {
 		p := Port{Name: label(f), Protocol: corev1.ProtocolTCP}
-		if f.Kind() == cue.IntKind {
+		if kindOf(f) == cue.IntKind {
 			n, _ := f.Int64()
 			p.Port = int32(n)
 		} else {
@@ -641,7 +647,7 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	s.UpdateStrategy.Partition = d.optInt32("updateStrategy", "partition")
 	if mu := d.lookup("updateStrategy", "maxUnavailable"); mu.Exists() {
 		var x intstr.IntOrString
-		if mu.Kind() == cue.IntKind {
+		if kindOf(mu) == cue.IntKind {
 			n, _ := mu.Int64()
 			x = intstr.FromInt32(int32(n))
 		} else {
@@ -659,7 +665,7 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	s.RevisionHistoryLimit = d.optInt32("revisionHistoryLimit")
 
 	s.Spread = Spread{Mode: "preferred", TopologyKey: "kubernetes.io/hostname"}
-	if sp := d.lookup("spread"); sp.Kind() == cue.StringKind {
+	if sp := d.lookup("spread"); kindOf(sp) == cue.StringKind {
 		s.Spread.Mode, _ = sp.String()
 	} else {
 		s.Spread.Mode = d.str("spread", "mode")

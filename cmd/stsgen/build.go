@@ -89,27 +89,10 @@ func runVet(e *env, args []string) int {
 	return exitOK
 }
 
-// compile runs the pipeline up to the bundles and prints every diagnostic.
-// It reports false when there was an error.
+// compile runs the pipeline and prints every diagnostic. It reports false
+// when there was an error.
 func compile(e *env, args []string) ([]*generator.Bundle, bool) {
-	ctx := cuecontext.New()
-	pkgs, ds := generator.Load(ctx, generator.LoadConfig{Dir: e.dir, Args: args})
-	specs, decodeDs := generator.Decode(pkgs)
-	ds = append(ds, decodeDs...)
-	ds = append(ds, generator.Check(specs)...)
-	ds = ds.Sort()
+	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: args})
 	ds.Print(e.stderr, e.dir)
-	if ds.HasErrors() {
-		return nil, false
-	}
-	var bundles []*generator.Bundle
-	for _, s := range specs {
-		b, err := generator.Build(s)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "stsgen: app %s: %v\n", s.Name, err)
-			return nil, false
-		}
-		bundles = append(bundles, b)
-	}
-	return bundles, true
+	return bundles, !ds.HasErrors()
 }

@@ -1,0 +1,139 @@
+package generator_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cuelang.org/go/cue/cuecontext"
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/stsgen/stsgen/generator"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// goldenDirs are the packages whose output is locked down: the test cases
+// and the bundled examples. Each holds its expected stream in manifests.yaml
+// and, when the package has findings, the expected diagnostics in
+// diagnostics.txt.
+func goldenDirs(t *testing.T) []string {
+	t.Helper()
+	var dirs []string
+	for _, pattern := range []string{"../testdata/golden/*", "../examples/*"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, m...)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no golden directories found")
+	}
+	return dirs
+}
+
+func compile(t testing.TB, dir string) ([]byte, string) {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs})
+	var diag bytes.Buffer
+	ds.Print(&diag, abs)
+	if ds.HasErrors() {
+		return nil, diag.String()
+	}
+	out, err := generator.Render(bundles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, diag.String()
+}
+
+func TestGolden(t *testing.T) {
+	for _, dir := range goldenDirs(t) {
+		t.Run(filepath.Base(filepath.Dir(dir))+"/"+filepath.Base(dir), func(t *testing.T) {
+			got, diag := compile(t, dir)
+			checkGolden(t, filepath.Join(dir, "diagnostics.txt"), []byte(diag))
+			if got == nil {
+				t.Fatalf("compile failed:\n%s", diag)
+			}
+			checkGolden(t, filepath.Join(dir, "manifests.yaml"), got)
+		})
+	}
+}
+
+// checkGolden compares got with the file, or rewrites it with -update. An
+// empty expectation is the absence of the file.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if len(got) == 0 {
+			os.Remove(path)
+			return
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s (-want +got):\n%s\nrun go test ./... -update to accept, after reading the diff", path, diff)
+	}
+}
+
+// TestGoldenRoundTrip decodes every golden document strictly into its typed
+// Kubernetes object and renders it again: the YAML must hold no unknown or
+// duplicate field, and must be exactly what the object renders to.
+func TestGoldenRoundTrip(t *testing.T) {
+	for _, dir := range goldenDirs(t) {
+		data, err := os.ReadFile(filepath.Join(dir, "manifests.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs := strings.Split(strings.TrimPrefix(string(data), generator.Header), "---\n")
+		for i, doc := range docs {
+			var meta struct{ Kind string }
+			if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+				t.Fatalf("%s: document %d: %v", dir, i, err)
+			}
+			var obj any
+			switch meta.Kind {
+			case "ConfigMap":
+				obj = &corev1.ConfigMap{}
+			case "Service":
+				obj = &corev1.Service{}
+			case "PodDisruptionBudget":
+				obj = &policyv1.PodDisruptionBudget{}
+			case "StatefulSet":
+				obj = &appsv1.StatefulSet{}
+			default:
+				t.Fatalf("%s: document %d: unexpected kind %q", dir, i, meta.Kind)
+			}
+			if err := yaml.UnmarshalStrict([]byte(doc), obj); err != nil {
+				t.Errorf("%s: %s: strict decoding: %v", dir, meta.Kind, err)
+				continue
+			}
+			again, err := generator.RenderObject(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(doc, string(again)); diff != "" {
+				t.Errorf("%s: %s does not survive a round trip (-golden +typed):\n%s", dir, meta.Kind, diff)
+			}
+		}
+	}
+}

@@ -54,6 +54,9 @@ func (c *checker) report(sev Severity, sels []string, format string, args ...any
 	v := c.s.v.LookupPath(selPath(sels...))
 	p := c.s.v.Path()
 	full := cue.MakePath(append(p.Selectors(), selPath(sels...).Selectors()...)...)
+	if c.s.bad[full.String()] {
+		return
+	}
 	c.ds = append(c.ds, Diagnostic{
 		Severity: sev,
 		Path:     full.String(),

@@ -120,20 +120,161 @@ func relPos(p token.Pos, dir string) string {
 	return fmt.Sprintf("%s:%d:%d", name, p.Line(), p.Column())
 }
 
-// fromCUE turns a CUE error into diagnostics, one per error in the list,
-// keeping every position CUE knows.
+// fromCUE turns a CUE error into diagnostics: one per field path, with the
+// user's positions and the most specific schema position, in words that say
+// what to write instead where CUE's own are obscure.
 func fromCUE(err error) Diagnostics {
-	var ds Diagnostics
-	for _, e := range errors.Errors(err) {
-		format, args := e.Msg()
-		d := Diagnostic{
-			Path:    cuePath(e.Path()),
-			Message: translate(fmt.Sprintf(format, args...)),
-			Pos:     userFirst(errors.Positions(e)),
-		}
-		ds = append(ds, d)
+	type group struct {
+		path string
+		errs []errors.Error
 	}
-	return ds
+	var groups []*group
+	byPath := map[string]*group{}
+	for _, e := range errors.Errors(err) {
+		path := cuePath(e.Path())
+		g, ok := byPath[path]
+		if !ok {
+			g = &group{path: path}
+			byPath[path] = g
+			groups = append(groups, g)
+		}
+		g.errs = append(g.errs, e)
+	}
+	var ds Diagnostics
+	for _, g := range groups {
+		msg, pos := describe(g.errs)
+		ds = append(ds, Diagnostic{Path: g.path, Message: msg, Pos: pos})
+	}
+	return pruneDerived(ds)
+}
+
+// describe summarises the errors CUE reports for one field.
+func describe(errs []errors.Error) (string, []token.Pos) {
+	var pos []token.Pos
+	for _, e := range errs {
+		pos = append(pos, errors.Positions(e)...)
+	}
+	pos = userFirst(pos)
+	if alts, value, ok := disjunction(errs); ok {
+		return fmt.Sprintf("%s is not allowed; write one of %s", value, strings.Join(alts, ", ")), trimSchema(pos)
+	}
+	// The first error is CUE's most direct statement; an empty-disjunction
+	// header says nothing by itself.
+	// CUE reports a conflict with a default before the conflict with the
+	// type; the last is the one that says what the field must be.
+	e := errs[0]
+	for _, x := range errs {
+		if !strings.Contains(msgOf(x), "errors in empty disjunction") {
+			e = x
+		}
+	}
+	return translate(msgOf(e)), trimSchema(userFirst(errors.Positions(e)))
+}
+
+func msgOf(e errors.Error) string {
+	format, args := e.Msg()
+	return fmt.Sprintf(format, args...)
+}
+
+// disjunction recognises a value that matches none of an enum's members:
+// CUE reports "conflicting values A and V" once per member A.
+func disjunction(errs []errors.Error) (alts []string, value string, ok bool) {
+	counts := map[string]int{}
+	var pairs [][2]string
+	for _, e := range errs {
+		m := msgOf(e)
+		if strings.Contains(m, "errors in empty disjunction") {
+			continue
+		}
+		rest, found := strings.CutPrefix(m, "conflicting values ")
+		if !found || strings.Contains(rest, "(") {
+			return nil, "", false
+		}
+		a, b, found := strings.Cut(rest, " and ")
+		if !found {
+			return nil, "", false
+		}
+		pairs = append(pairs, [2]string{a, b})
+		counts[a]++
+		counts[b]++
+	}
+	if len(pairs) < 2 {
+		return nil, "", false
+	}
+	for v, n := range counts {
+		if n == len(pairs) {
+			value = v
+		}
+	}
+	if value == "" {
+		return nil, "", false
+	}
+	for _, p := range pairs {
+		if p[0] == value {
+			alts = append(alts, p[1])
+		} else {
+			alts = append(alts, p[0])
+		}
+	}
+	return alts, value, true
+}
+
+func article(kind string) string {
+	if strings.IndexByte("aeiou", kind[0]) >= 0 {
+		return "an"
+	}
+	return "a"
+}
+
+// trimSchema keeps the user's positions and the last, most specific,
+// position in the schema.
+func trimSchema(ps []token.Pos) []token.Pos {
+	var out []token.Pos
+	var schema token.Pos
+	for _, p := range ps {
+		if slices.Contains(out, p) {
+			continue
+		}
+		if isSchemaFile(p.Filename()) {
+			schema = p
+		} else {
+			out = append(out, p)
+		}
+	}
+	if schema.IsValid() {
+		out = append(out, schema)
+	}
+	return out
+}
+
+// derivedFields are computed by the schema from the user's fields; an error
+// in one of them without a position of the user's is a consequence of an
+// error reported at the field it derives from.
+var derivedFields = []string{".peers", ".primary", ".quorum", ".serviceName", ".identity.image", ".replicas"}
+
+func pruneDerived(ds Diagnostics) Diagnostics {
+	derived := func(d Diagnostic) bool {
+		if slices.ContainsFunc(d.Pos, func(p token.Pos) bool { return !isSchemaFile(p.Filename()) }) {
+			return false
+		}
+		i := strings.Index(d.Path, ".")
+		if i < 0 {
+			return false
+		}
+		// apps.<name>.<field>...: look past the app.
+		rest := d.Path[i+1:]
+		if j := strings.Index(rest, "."); j >= 0 {
+			rest = rest[j:]
+		}
+		return slices.ContainsFunc(derivedFields, func(f string) bool {
+			return rest == f || strings.HasPrefix(rest, f+".") || strings.HasPrefix(rest, f+"[")
+		})
+	}
+	kept := slices.DeleteFunc(slices.Clone(ds), derived)
+	if len(kept) == 0 {
+		return ds
+	}
+	return kept
 }
 
 // cuePath joins CUE selectors into a path, writing list indices as [i].
@@ -171,6 +312,13 @@ func userFirst(ps []token.Pos) []token.Pos {
 
 // translate rewords the raw CUE messages that users find confusing.
 func translate(msg string) string {
+	var value, other, have, want string
+	if n, _ := fmt.Sscanf(msg, "conflicting values %s and %s (mismatched types %s and %s", &value, &other, &have, &want); n == 4 {
+		want = strings.TrimSuffix(want, ")")
+		if other == want || other == "int" || other == "string" || other == "bool" || other == "number" {
+			return fmt.Sprintf("%s is %s %s; write %s %s", value, article(have), have, article(want), want)
+		}
+	}
 	switch {
 	case strings.HasPrefix(msg, "incomplete value "):
 		return "is required but has no value (" + strings.TrimPrefix(msg, "incomplete value ") + "); set it"

@@ -44,9 +44,17 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 		// the binary is broken, not the input.
 		return nil, Diagnostics{{Message: fmt.Sprintf("internal error: embedded schema: %v", err)}}
 	}
-	insts := load.Instances(localArgs(cfg.Dir, args), &load.Config{Dir: cfg.Dir})
 	var pkgs []Package
 	var ds Diagnostics
+	for _, a := range args {
+		if missingPath(cfg.Dir, a) {
+			ds = append(ds, Diagnostic{Message: fmt.Sprintf("%s: no such file or directory", a)})
+		}
+	}
+	if len(ds) > 0 {
+		return nil, ds
+	}
+	insts := load.Instances(localArgs(cfg.Dir, args), &load.Config{Dir: cfg.Dir})
 	for _, inst := range insts {
 		if inst.Err != nil {
 			ds = append(ds, fromCUE(inst.Err)...)
@@ -85,6 +93,22 @@ func localArgs(dir string, args []string) []string {
 		}
 	}
 	return out
+}
+
+// missingPath reports whether arg names a file or directory that does not
+// exist. An argument whose first element has a dot (example.com/deploy) is a
+// CUE import path and is left to the loader.
+func missingPath(dir, arg string) bool {
+	p, _, _ := strings.Cut(arg, "/...")
+	first, _, _ := strings.Cut(filepath.ToSlash(p), "/")
+	if strings.Contains(first, ".") && !strings.HasPrefix(p, ".") && !strings.HasSuffix(p, ".cue") {
+		return false
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	_, err := os.Stat(p)
+	return os.IsNotExist(err)
 }
 
 // compileBinding compiles the embedded schema and returns {apps: #Apps}.

@@ -68,6 +68,9 @@ type Spec struct {
 
 	// v is the app's CUE value, kept to find positions for diagnostics.
 	v cue.Value
+	// bad holds the paths that failed to decode and were reported; the
+	// checks stay silent about them rather than report them twice.
+	bad map[string]bool
 }
 
 // A Port is a named container port and the Services that carry it.
@@ -214,7 +217,9 @@ type Peer struct {
 }
 
 // Decode validates every package's apps against the schema and turns each
-// app into a Spec. Apps with schema errors are reported and left out.
+// app into a Spec. Apps that fail the schema are reported and left out;
+// apps with fields that fail to decode (a bad quantity, say) are reported
+// and returned, so that the checks can report the rest.
 func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 	var specs []*Spec
 	var ds Diagnostics
@@ -242,11 +247,11 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 				ds = append(ds, fromCUE(err)...)
 				continue
 			}
+			// An app whose fields failed to decode is still checked, so that
+			// every problem is reported at once; Compile builds nothing.
 			s, sds := decodeApp(av)
 			ds = append(ds, sds...)
-			if !sds.HasErrors() {
-				specs = append(specs, s)
-			}
+			specs = append(specs, s)
 		}
 	}
 	return specs, ds
@@ -259,8 +264,9 @@ func appPath(name string) string {
 // decoder reads one app's value, collecting a diagnostic for everything it
 // cannot turn into the Spec.
 type decoder struct {
-	v  cue.Value
-	ds Diagnostics
+	v   cue.Value
+	ds  Diagnostics
+	bad map[string]bool
 }
 
 func (d *decoder) lookup(sels ...string) cue.Value {
@@ -276,7 +282,9 @@ func selPath(sels ...string) cue.Path {
 }
 
 func (d *decoder) errorf(v cue.Value, format string, args ...any) {
-	d.ds = append(d.ds, Diagnostic{Path: v.Path().String(), Pos: userPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
+	path := v.Path().String()
+	d.bad[path] = true
+	d.ds = append(d.ds, Diagnostic{Path: path, Pos: userPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
 }
 
 func (d *decoder) str(sels ...string) string {
@@ -383,10 +391,30 @@ func (d *decoder) quantity(v cue.Value) (resource.Quantity, bool) {
 	}
 	q, err := resource.ParseQuantity(s)
 	if err != nil {
-		d.errorf(v, "%q is not a Kubernetes quantity; write a number with an optional suffix, such as \"10Gi\", \"500M\" or \"250m\"", s)
+		d.errorf(v, "%q is not a Kubernetes quantity; %s", s, quantityHint(s))
 		return resource.Quantity{}, false
 	}
 	return q, true
+}
+
+// quantityHint suggests the quantity the user probably meant.
+func quantityHint(s string) string {
+	t := strings.ReplaceAll(s, " ", "")
+	units := []struct{ typo, binary, decimal string }{
+		{"KiB", "Ki", "k"}, {"MiB", "Mi", "M"}, {"GiB", "Gi", "G"}, {"TiB", "Ti", "T"},
+		{"KB", "Ki", "k"}, {"kB", "Ki", "k"}, {"MB", "Mi", "M"}, {"GB", "Gi", "G"}, {"TB", "Ti", "T"},
+	}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(t, u.typo); ok {
+			if _, err := resource.ParseQuantity(num); err == nil && num != "" {
+				return fmt.Sprintf("write %q or %q", num+u.binary, num+u.decimal)
+			}
+		}
+	}
+	if _, err := resource.ParseQuantity(t); err == nil && t != s {
+		return fmt.Sprintf("write %q", t)
+	}
+	return `write a number with an optional suffix, such as "10Gi", "500M" or "250m"`
 }
 
 func (d *decoder) resources(v cue.Value) corev1.ResourceRequirements {
@@ -493,8 +521,8 @@ func (d *decoder) containers(v cue.Value) []corev1.Container {
 }
 
 func decodeApp(v cue.Value) (*Spec, Diagnostics) {
-	d := &decoder{v: v}
-	s := &Spec{v: v}
+	d := &decoder{v: v, bad: map[string]bool{}}
+	s := &Spec{v: v, bad: d.bad}
 	s.Name = d.str("name")
 	s.Namespace = d.str("namespace")
 	s.ClusterDomain = d.str("clusterDomain")

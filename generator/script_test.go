@@ -1,0 +1,159 @@
+package generator_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cuelang.org/go/cue/cuecontext"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stsgen/stsgen/generator"
+)
+
+// TestInitScript runs the generated identity script under sh for every
+// ordinal of an app, with the ConfigMap laid out as the pod would mount it,
+// and checks the identity it derives and the files it installs.
+func TestInitScript(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this machine")
+	}
+	type member struct {
+		pod, ordinal, index, id, role string
+		files                         map[string]string // installed file -> ConfigMap key
+		env                           []string          // lines expected in the env file
+	}
+	tests := []struct {
+		dir     string
+		members []member
+	}{{
+		dir: "../testdata/golden/primary-replica", // ordinals.start: 1
+		members: []member{
+			{pod: "redis-1", ordinal: "1", index: "0", id: "1", role: "primary",
+				files: map[string]string{"redis.conf": "redis.conf"},
+				env:   []string{"export REDIS_ROLE='primary'"}},
+			{pod: "redis-3", ordinal: "3", index: "2", id: "3", role: "replica",
+				files: map[string]string{"redis.conf": "redis.conf"},
+				env:   []string{"export REDIS_ROLE='replica'", `set -- "$@" '--replicaof' 'redis-1.redis-hs.cache.svc.cluster.local' '6379'`}},
+		},
+	}, {
+		dir: "../examples/zookeeper",
+		members: []member{
+			{pod: "zk-0", ordinal: "0", index: "0", id: "1", role: "member", files: map[string]string{"zoo.cfg": "zoo.cfg"}},
+			{pod: "zk-2", ordinal: "2", index: "2", id: "3", role: "member", files: map[string]string{"zoo.cfg": "zoo.cfg"}},
+		},
+	}}
+	for _, tt := range tests {
+		abs, _ := filepath.Abs(tt.dir)
+		bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs})
+		if ds.HasErrors() || len(bundles) != 1 {
+			t.Fatalf("%s: compile: %v", tt.dir, ds)
+		}
+		data := bundles[0].ConfigMap.Data
+		for _, m := range tt.members {
+			t.Run(m.pod, func(t *testing.T) {
+				work := t.TempDir()
+				src := filepath.Join(work, "source")
+				if err := os.Mkdir(src, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				for k, v := range data {
+					if err := os.WriteFile(filepath.Join(src, k), []byte(v), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				script := filepath.Join(src, "stsgen-init.sh")
+				if out, err := exec.Command(sh, "-n", script).CombinedOutput(); err != nil {
+					t.Fatalf("sh -n: %v\n%s", err, out)
+				}
+				cmd := exec.Command(sh, script)
+				cmd.Env = []string{
+					"PATH=" + os.Getenv("PATH"),
+					"STSGEN_POD_NAME=" + m.pod,
+					"STSGEN_SOURCE_DIR=" + src,
+					"STSGEN_CONFIG_DIR=" + filepath.Join(work, "config"),
+					"STSGEN_IDENTITY_DIR=" + filepath.Join(work, "identity"),
+				}
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("init script: %v\n%s", err, out)
+				}
+				for name, want := range map[string]string{"ordinal": m.ordinal, "index": m.index, "id": m.id, "role": m.role} {
+					if got := read(t, filepath.Join(work, "identity", name)); got != want+"\n" {
+						t.Errorf("identity/%s = %q, want %q", name, got, want+"\n")
+					}
+				}
+				env := read(t, filepath.Join(work, "identity", "env"))
+				wantEnv := []string{
+					"export STSGEN_POD=" + m.pod,
+					"export STSGEN_ORDINAL=" + m.ordinal,
+					"export STSGEN_INDEX=" + m.index,
+					"export STSGEN_ID=" + m.id,
+					"export STSGEN_ROLE=" + m.role,
+				}
+				wantEnv = append(wantEnv, m.env...)
+				if diff := cmp.Diff(strings.Join(wantEnv, "\n")+"\n", env); diff != "" {
+					t.Errorf("identity/env (-want +got):\n%s", diff)
+				}
+				// The main container's launcher sources the env file and appends
+				// the role's args to its command line.
+				main := bundles[0].StatefulSet.Spec.Template.Spec.Containers[0]
+				if len(main.Command) == 4 && main.Command[1] == "-c" {
+					launcher := strings.ReplaceAll(main.Command[2], "/etc/stsgen", filepath.Join(work, "identity"))
+					out, err := exec.Command(sh, "-c", launcher, "sh", "sh", "-c", `printf '[%s]' "$REDIS_ROLE" "$@"`, "cmd").Output()
+					if err != nil {
+						t.Fatalf("launcher: %v", err)
+					}
+					want := "[" + m.role + "]"
+					if m.role == "replica" {
+						want += "[--replicaof][redis-1.redis-hs.cache.svc.cluster.local][6379]"
+					}
+					if string(out) != want {
+						t.Errorf("launcher ran %q, want %q", out, want)
+					}
+				}
+				for name, key := range m.files {
+					if got := read(t, filepath.Join(work, "config", name)); got != data[key] {
+						t.Errorf("config/%s = %q, want ConfigMap key %s", name, got, key)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestInitScriptRejects checks that the script refuses a pod name without
+// an ordinal and an ordinal below ordinals.start.
+func TestInitScriptRejects(t *testing.T) {
+	abs, _ := filepath.Abs("../testdata/golden/primary-replica")
+	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	script := filepath.Join(t.TempDir(), "init.sh")
+	if err := os.WriteFile(script, []byte(bundles[0].ConfigMap.Data["stsgen-init.sh"]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for pod, want := range map[string]string{
+		"redis":   "does not end in an ordinal",
+		"redis-0": "ordinal 0 is below ordinals.start 1",
+	} {
+		cmd := exec.Command("sh", script)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "STSGEN_POD_NAME=" + pod, "STSGEN_IDENTITY_DIR=" + t.TempDir()}
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), want) {
+			t.Errorf("pod %s: err = %v, output %q; want failure with %q", pod, err, out, want)
+		}
+	}
+}
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -316,7 +316,11 @@ func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityCont
 	if user != nil {
 		sc = user.DeepCopy()
 	}
-	if sc.AllowPrivilegeEscalation == nil {
+	privileged := sc.Privileged != nil && *sc.Privileged
+	sysAdmin := sc.Capabilities != nil && slices.Contains(sc.Capabilities.Add, "SYS_ADMIN")
+	// The API server rejects allowPrivilegeEscalation: false next to
+	// privileged or CAP_SYS_ADMIN, so the default yields to them.
+	if sc.AllowPrivilegeEscalation == nil && !privileged && !sysAdmin {
 		no := false
 		sc.AllowPrivilegeEscalation = &no
 	}
@@ -366,6 +370,12 @@ func initContainer(s *Spec) corev1.Container {
 		mounts = append(mounts, corev1.VolumeMount{Name: configVolume, MountPath: configDir})
 	}
 	mounts = append(mounts, corev1.VolumeMount{Name: identityVolume, MountPath: identityDir})
+	// The app's security context is written for the app's image; another
+	// identity image gets only the secure defaults.
+	userSC := s.SecurityContext
+	if s.Identity.Image != s.Image {
+		userSC = nil
+	}
 	return corev1.Container{
 		Name:            initContainerName,
 		Image:           s.Identity.Image,
@@ -376,7 +386,7 @@ func initContainer(s *Spec) corev1.Container {
 			ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}},
 		}},
 		Resources:       s.Resources,
-		SecurityContext: containerSecurityContext(s.SecurityContext),
+		SecurityContext: containerSecurityContext(userSC),
 		VolumeMounts:    mounts,
 	}
 }

@@ -116,9 +116,9 @@ func checkQuorum(c *checker) {
 	case n < 3:
 		c.errorf(at("replicas"), "a quorum ensemble of %d tolerates no failure; use 3 (tolerates 1) or 5 (tolerates 2)", n)
 	case n%2 == 0:
-		c.warnf(at("replicas"), "a quorum ensemble of %d tolerates %d failures, like %d; use an odd size", n, (n-1)/2, n-1)
+		c.warnf(at("replicas"), "a quorum ensemble of %d tolerates no more failures than one of %d (%s); use %d or %d", n, n-1, failures((n-1)/2), n-1, n+1)
 	case n > 7:
-		c.warnf(at("replicas"), "a quorum ensemble of %d makes every write wait for %d members; more than 7 rarely pays off", n, n/2+1)
+		c.warnf(at("replicas"), "a quorum ensemble of %d makes every write wait for %d members; more than 7 rarely pays off; use 5 or 7", n, n/2+1)
 	}
 	if n >= 3 {
 		switch {
@@ -130,6 +130,14 @@ func checkQuorum(c *checker) {
 			c.warnf(at("quorum"), "a quorum of all %d members tolerates no failure, so no PodDisruptionBudget can allow an eviction and stsgen emits none; use %d", n, n/2+1)
 		}
 	}
+}
+
+// failures says how many failures an ensemble tolerates, in words.
+func failures(f int32) string {
+	if f == 1 {
+		return "1 failure"
+	}
+	return fmt.Sprintf("%d failures", f)
 }
 
 // checkPorts: port names are IANA service names (at most 15 characters,
@@ -193,17 +201,16 @@ func checkProbes(c *checker) {
 			c.errorf(at("probes", kind.name, "exec"), "an exec probe needs a command")
 		}
 		for _, ref := range []struct {
-			field, port string
-		}{{"http", portOf(p.HTTP)}, {"tcp", p.TCP}, {"grpc", grpcPort(p.GRPC)}} {
-			if ref.port == "" && !(ref.field == "tcp" && p.TCP != "") {
-				continue
-			}
-			if !c.s.hasPort(ref.port) {
-				sels := at("probes", kind.name, ref.field)
-				if ref.field != "tcp" {
-					sels = append(sels, "port")
-				}
-				c.errorf(sels, "no port named %q; %s", ref.port, portList(c.s))
+			set  bool
+			sels []string
+			port string
+		}{
+			{p.HTTP != nil, at("probes", kind.name, "http", "port"), portOf(p.HTTP)},
+			{p.TCP != "", at("probes", kind.name, "tcp"), p.TCP},
+			{p.GRPC != nil, at("probes", kind.name, "grpc", "port"), grpcPort(p.GRPC)},
+		} {
+			if ref.set && !c.s.hasPort(ref.port) {
+				c.errorf(ref.sels, "no port named %q; %s", ref.port, portList(c.s))
 			}
 		}
 		if kind.name != "readiness" && p.SuccessThreshold > 1 {
@@ -244,9 +251,18 @@ func checkServices(c *checker) {
 	if s.Services.Primary != nil {
 		svcs = append(svcs, svc{svcPrimary, s.Services.Primary.Name})
 	}
+	// Service names default to the app's name; when that is already
+	// reported, do not report its consequences.
+	nameBad := len(validation.IsDNS1123Label(s.Name)) > 0
+	if s.ServiceName != s.Services.Headless.Name {
+		c.errorf(at("serviceName"), "serviceName is the headless Service's name and cannot be set on its own; set services.headless.name: %q instead", s.ServiceName)
+	}
 	seen := map[string]string{}
 	for _, v := range svcs {
 		sels := at("services", v.kind, "name")
+		if nameBad && strings.HasPrefix(v.name, s.Name) {
+			continue
+		}
 		if msgs := validation.IsDNS1035Label(v.name); len(msgs) > 0 {
 			c.errorf(sels, "Service name %q is not valid: %s", v.name, strings.Join(msgs, "; "))
 		}
@@ -414,8 +430,11 @@ func checkLabels(c *checker) {
 		if msgs := validation.IsValidLabelValue(s.Labels[k]); len(msgs) > 0 {
 			c.errorf(sels, "label value %q is not valid: %s", s.Labels[k], strings.Join(msgs, "; "))
 		}
-		if k == LabelName || k == LabelManagedBy || k == LabelVersion {
-			c.errorf(sels, "%s is set by stsgen (it selects the pods or describes them); remove it, or set version for %s", k, LabelVersion)
+		switch k {
+		case LabelName, LabelManagedBy:
+			c.errorf(sels, "%s is set by stsgen and selects or describes the pods; remove it", k)
+		case LabelVersion:
+			c.errorf(sels, "%s is set by stsgen from version; remove it and set version instead", k)
 		}
 	}
 	for _, k := range sortedKeys(s.Annotations) {
@@ -441,9 +460,13 @@ func checkContainers(c *checker) {
 	check := func(field string, i int, name string) {
 		sels := at(field, fmt.Sprint(i), "name")
 		c.dnsLabel(sels, name, "container name", validation.DNS1123LabelMaxLength)
-		c.reserved(sels, name)
-		if seen[name] {
-			c.errorf(sels, "container name %q is already used in this pod (the main container is named after the app)", name)
+		switch {
+		case strings.HasPrefix(name, reservedPrefix):
+			c.reserved(sels, name)
+		case name == s.Name:
+			c.errorf(sels, "container name %q is the main container's, which is named after the app; choose another name", name)
+		case seen[name]:
+			c.errorf(sels, "container name %q is already used by another container in this pod; choose another name", name)
 		}
 		seen[name] = true
 	}
@@ -483,7 +506,12 @@ func checkDisruption(c *checker) {
 	if mu == nil {
 		return
 	}
-	if limit := derivedMaxUnavailable(s); *mu > limit {
+	limit := derivedMaxUnavailable(s)
+	if limit < 1 {
+		c.errorf(at("disruption", "maxUnavailable"), "a %s app of %d replicas with quorum %d tolerates no disruption, so stsgen emits no PodDisruptionBudget; remove maxUnavailable or lower quorum", s.Topology, s.Replicas, s.Quorum)
+		return
+	}
+	if *mu > limit {
 		c.errorf(at("disruption", "maxUnavailable"), "%d pods may not be down at once: a %s app of %d replicas tolerates %d; use at most %d", *mu, s.Topology, s.Replicas, limit, limit)
 	}
 }

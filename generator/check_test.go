@@ -53,10 +53,7 @@ apps: "a2345678901234567890123456789012345678901234567890123": {
 `,
 			wantErr: true,
 		},
-		// BUG: one mistake is reported three times: the Service-name errors
-		// follow from the app name, and they point at the app's key for fields
-		// the user never wrote (services.headless.name, services.read.name). The
-		// message also dumps the Kubernetes regex and says "use lower-case
+		// BUG: the message dumps the Kubernetes regex and says "use lower-case
 		// letters" instead of suggesting "mydb".
 		{
 			name: "names/upper case",
@@ -68,10 +65,6 @@ apps: MyDB: {
 }
 `,
 			want: `apps.MyDB.name: app name "MyDB" is not a DNS label: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?'); use lower-case letters, digits and '-'
-    ./app.cue:3:7
-apps.MyDB.services.headless.name: Service name "MyDB-hs" is not valid: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')
-    ./app.cue:3:7
-apps.MyDB.services.read.name: Service name "MyDB" is not valid: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')
     ./app.cue:3:7
 `,
 			wantErr: true,
@@ -113,8 +106,6 @@ apps: zk: {
 `,
 			wantErr: true,
 		},
-		// BUG: "tolerates 1 failures": wrong plural; and "use an odd size" could
-		// name it: "use 3 or 5".
 		{
 			name: "quorum/4 members",
 			src: `package t
@@ -126,11 +117,12 @@ apps: zk: {
 	ports: client: 2181
 }
 `,
-			want: `warning: apps.zk.replicas: a quorum ensemble of 4 tolerates 1 failures, like 3; use an odd size
+			want: `warning: apps.zk.replicas: a quorum ensemble of 4 tolerates no more failures than one of 3 (1 failure); use 3 or 5
     ./app.cue:6:12
 `,
 		},
-		// BUG: no concrete fix; say what to write, e.g. "use 5 or 7".
+		// BUG: the fix is joined by a comma splice ("pays off, use 5 or 7");
+		// the other quorum messages write "; use ...".
 		{
 			name: "quorum/9 members",
 			src: `package t
@@ -142,7 +134,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `,
-			want: `warning: apps.zk.replicas: a quorum ensemble of 9 makes every write wait for 5 members; more than 7 rarely pays off
+			want: `warning: apps.zk.replicas: a quorum ensemble of 9 makes every write wait for 5 members; more than 7 rarely pays off; use 5 or 7
     ./app.cue:6:12
 `,
 		},
@@ -447,10 +439,6 @@ apps: db: {
 `,
 			wantErr: true,
 		},
-		// BUG: no rule fires: the StatefulSet gets a volume with no source (a
-		// bare name: cache in the pod's volumes), which the API server rejects
-		// ("must specify a volume type"). Expected: apps.db.volumes.cache: a
-		// volume needs a source; write e.g. emptyDir: {}.
 		{
 			name: "storage/volume without source",
 			src: `package t
@@ -461,6 +449,10 @@ apps: db: {
 	volumes: cache: mountPath: "/cache"
 }
 `,
+			want: `apps.db.volumes.cache: a volume needs exactly one source, it has 0; write e.g. emptyDir: {} or secret: secretName: "..."
+    ./app.cue:6:11
+`,
+			wantErr: true,
 		},
 		// BUG: dumps the Kubernetes regex and gives no fix; say that a file name
 		// cannot hold '/' and suggest "postgresql.conf" (with config.mountPath
@@ -514,10 +506,9 @@ apps: db: {
 `,
 			wantErr: true,
 		},
-		// BUG: ", or set version for app.kubernetes.io/version" is appended for
-		// every managed key; for app.kubernetes.io/name it is irrelevant and
-		// confusing. Say: stsgen sets it to the app name and selects the pods by
-		// it; remove it.
+		// BUG: "selects or describes the pods" is vague (shared with
+		// managed-by); say: stsgen sets it to the app name and selects the pods
+		// by it; remove it.
 		{
 			name: "labels/app.kubernetes.io/name",
 			src: `package t
@@ -528,7 +519,7 @@ apps: db: {
 	labels: "app.kubernetes.io/name": "postgres"
 }
 `,
-			want: `apps.db.labels."app.kubernetes.io/name": app.kubernetes.io/name is set by stsgen (it selects the pods or describes them); remove it, or set version for app.kubernetes.io/version
+			want: `apps.db.labels."app.kubernetes.io/name": app.kubernetes.io/name is set by stsgen and selects or describes the pods; remove it
     ./app.cue:6:36
 `,
 			wantErr: true,
@@ -552,11 +543,6 @@ apps: db: {
 `,
 			wantErr: true,
 		},
-		// BUG: the path prints the list index as a quoted field,
-		// sidecars."1".name, where CUE's own errors write sidecars[1]; the
-		// position is the "sidecars" label (6:2) instead of the second name
-		// (8:10); and "(the main container is named after the app)" is wrong
-		// here: the clash is with the other sidecar.
 		{
 			name: "containers/duplicate sidecar",
 			src: `package t
@@ -570,14 +556,11 @@ apps: db: {
 	]
 }
 `,
-			want: `apps.db.sidecars."1".name: container name "exporter" is already used in this pod (the main container is named after the app)
-    ./app.cue:6:2
+			want: `apps.db.sidecars[1].name: container name "exporter" is already used by another container in this pod; choose another name
+    ./app.cue:8:10
 `,
 			wantErr: true,
 		},
-		// BUG: two errors for one name, and the "already used" one blames the
-		// main container; the reserved-prefix error alone says it. Path and
-		// position have the same problems as containers/duplicate sidecar.
 		{
 			name: "containers/init container named stsgen-init",
 			src: `package t
@@ -588,10 +571,8 @@ apps: db: {
 	initContainers: [{name: "stsgen-init"}]
 }
 `,
-			want: `apps.db.initContainers."0".name: container name "stsgen-init" is already used in this pod (the main container is named after the app)
-    ./app.cue:6:2
-apps.db.initContainers."0".name: names starting with "stsgen-" are reserved for stsgen's own volumes and containers; choose another name
-    ./app.cue:6:2
+			want: `apps.db.initContainers[0].name: names starting with "stsgen-" are reserved for stsgen's own volumes and containers; choose another name
+    ./app.cue:6:26
 `,
 			wantErr: true,
 		},
@@ -644,9 +625,6 @@ apps: zk: {
 `,
 			wantErr: true,
 		},
-		// BUG: "use at most 0" is impossible: the schema requires maxUnavailable
-		// >= 1, and stsgen emits no budget here anyway. Say: remove
-		// maxUnavailable, or lower quorum. Also "1 pods".
 		{
 			name: "disruption/no tolerance",
 			src: `package t
@@ -662,7 +640,7 @@ apps: zk: {
 `,
 			want: `warning: apps.zk.quorum: a quorum of all 3 members tolerates no failure, so no PodDisruptionBudget can allow an eviction and stsgen emits none; use 2
     ./app.cue:7:12
-apps.zk.disruption.maxUnavailable: 1 pods may not be down at once: a quorum app of 3 replicas tolerates 0; use at most 0
+apps.zk.disruption.maxUnavailable: a quorum app of 3 replicas with quorum 3 tolerates no disruption, so stsgen emits no PodDisruptionBudget; remove maxUnavailable or lower quorum
     ./app.cue:9:30
 `,
 			wantErr: true,
@@ -698,9 +676,7 @@ apps: zk: {
 `,
 			wantErr: true,
 		},
-		// BUG: the only position is the schema's (app.cue:33:9), so the user is
-		// not shown their app; it should point at apps.zk (./app.cue:3:7) and say
-		// what to write: image: "repo:tag".
+		// BUG: "set it" does not say what to write, e.g. image: "repo:tag".
 		{
 			name: "schema/missing image",
 			src: `package t
@@ -710,6 +686,7 @@ apps: zk: {
 }
 `,
 			want: `apps.zk.image: is required but has no value (string); set it
+    ./app.cue:3:7
     github.com/stsgen/stsgen/schema/app.cue:33:9
 `,
 			wantErr: true,
@@ -750,9 +727,8 @@ apps.db.ports.pg.exposed: unknown field; check its spelling against the spec ref
 `,
 			wantErr: true,
 		},
-		// BUG: all five findings are reported, sorted by position, but they
-		// repeat the problems of quorum/4 members and
-		// labels/app.kubernetes.io/name.
+		// BUG: the managed-by message repeats the vague "selects or describes
+		// the pods" of labels/app.kubernetes.io/name.
 		{
 			name: "several errors/checks",
 			src: `package t
@@ -770,13 +746,13 @@ apps: zk: {
 	updateStrategy: {type: "OnDelete", partition: 0}
 }
 `,
-			want: `warning: apps.zk.replicas: a quorum ensemble of 4 tolerates 1 failures, like 3; use an odd size
+			want: `warning: apps.zk.replicas: a quorum ensemble of 4 tolerates no more failures than one of 3 (1 failure); use 3 or 5
     ./app.cue:6:12
 apps.zk.ports.Server: port name "Server" is not valid: must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)
     ./app.cue:9:11
 apps.zk.probes.liveness.tcp: no port named "admin"; ports are client, Server
     ./app.cue:11:25
-apps.zk.labels."app.kubernetes.io/managed-by": app.kubernetes.io/managed-by is set by stsgen (it selects the pods or describes them); remove it, or set version for app.kubernetes.io/version
+apps.zk.labels."app.kubernetes.io/managed-by": app.kubernetes.io/managed-by is set by stsgen and selects or describes the pods; remove it
     ./app.cue:12:42
 apps.zk.updateStrategy.partition: partition only applies to RollingUpdate; remove it or set type: "RollingUpdate"
     ./app.cue:13:48

@@ -84,7 +84,18 @@ func localArgs(dir string, args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		out[i] = a
-		if filepath.IsAbs(a) || a == "." || a == ".." || strings.HasPrefix(a, "./") || strings.HasPrefix(a, "../") {
+		if filepath.IsAbs(a) {
+			// cue/load wants paths relative to its directory, ./ or ../ first.
+			if rel, err := filepath.Rel(dir, a); err == nil {
+				rel = filepath.ToSlash(rel)
+				if !strings.HasPrefix(rel, "../") && rel != ".." {
+					rel = "./" + rel
+				}
+				out[i] = rel
+			}
+			continue
+		}
+		if a == "." || a == ".." || strings.HasPrefix(a, "./") || strings.HasPrefix(a, "../") {
 			continue
 		}
 		p, _, _ := strings.Cut(a, "/...")

@@ -30,9 +30,10 @@ type scriptFile struct {
 	Role, Key, Name string
 }
 
-// roleEnv is shell text appended to the identity env file for one role.
+// roleEnv is shell text appended to the identity env file for one role,
+// quoted once more to be written by printf.
 type roleEnv struct {
-	Role, Text string
+	Role, Quoted string
 }
 
 // initScript renders the identity init container's script for s.
@@ -58,7 +59,7 @@ func initScript(s *Spec) (string, error) {
 			data.Files = append(data.Files, scriptFile{Role: r.Name, Key: roleFileKey(r.Name, f.Name), Name: f.Name})
 		}
 		if text := roleShell(r); text != "" {
-			data.RoleEnv = append(data.RoleEnv, roleEnv{Role: r.Name, Text: text})
+			data.RoleEnv = append(data.RoleEnv, roleEnv{Role: r.Name, Quoted: shellQuote(text)})
 		}
 	}
 	var b strings.Builder

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -50,6 +51,9 @@ type Spec struct {
 	Config   Config
 	Identity Identity
 	Services Services
+	// ServiceName is what the schema's serviceName field holds; it must be
+	// the headless Service's name.
+	ServiceName string
 
 	Disruption Disruption
 
@@ -244,7 +248,15 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 			}
 			seen[name] = av
 			if err := av.Validate(cue.Concrete(true)); err != nil {
-				ds = append(ds, fromCUE(err)...)
+				// A field the user left out has only the schema's position;
+				// point at the app as well, where it is to be written.
+				cds := fromCUE(err)
+				for i := range cds {
+					if len(cds[i].Pos) == 0 || isSchemaFile(cds[i].Pos[0].Filename()) {
+						cds[i].Pos = append(valuePositions(av)[:1], cds[i].Pos...)
+					}
+				}
+				ds = append(ds, cds...)
 				continue
 			}
 			// An app whose fields failed to decode is still checked, so that
@@ -273,10 +285,15 @@ func (d *decoder) lookup(sels ...string) cue.Value {
 	return d.v.LookupPath(selPath(sels...))
 }
 
+// selPath makes a path of field names; a decimal selector is a list index.
 func selPath(sels ...string) cue.Path {
 	ss := make([]cue.Selector, len(sels))
 	for i, s := range sels {
-		ss[i] = cue.Str(s)
+		if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+			ss[i] = cue.Index(n)
+		} else {
+			ss[i] = cue.Str(s)
+		}
 	}
 	return cue.MakePath(ss...)
 }
@@ -624,6 +641,10 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 			d.errorf(f, "not a Kubernetes volume source: %s; write e.g. emptyDir: {} or secret: secretName: \"...\"", strings.TrimPrefix(err.Error(), "json: "))
 			continue
 		}
+		if len(src) != 1 {
+			d.errorf(f, "a volume needs exactly one source, it has %d; write e.g. emptyDir: {} or secret: secretName: \"...\"", len(src))
+			continue
+		}
 		s.Volumes = append(s.Volumes, vol)
 	}
 
@@ -667,6 +688,7 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 		}
 	}
 
+	s.ServiceName = d.str("serviceName")
 	s.Disruption.MaxUnavailable = d.optInt32("disruption", "maxUnavailable")
 	s.Disruption.UnhealthyPodEvictionPolicy, _ = d.optStr("disruption", "unhealthyPodEvictionPolicy")
 

@@ -121,8 +121,6 @@ apps: zk: {
     ./app.cue:6:12
 `,
 		},
-		// BUG: the fix is joined by a comma splice ("pays off, use 5 or 7");
-		// the other quorum messages write "; use ...".
 		{
 			name: "quorum/9 members",
 			src: `package t

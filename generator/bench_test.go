@@ -54,7 +54,7 @@ apps: "zk%[1]d": {
 func benchCompile(b *testing.B, dir string, apps int) {
 	b.ReportAllocs()
 	for b.Loop() {
-		bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: dir})
+		bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: dir}, generator.Policy{})
 		if ds.HasErrors() || len(bundles) != apps {
 			b.Fatalf("compile: %d bundles, %v", len(bundles), ds)
 		}

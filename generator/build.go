@@ -179,13 +179,16 @@ func clientService(s *Spec, kind string, c ClientService, extra map[string]strin
 // topology tolerates. A single replica, or an ensemble whose quorum is all
 // of it, gets none: any budget would block every drain.
 func podDisruptionBudget(s *Spec) *policyv1.PodDisruptionBudget {
-	limit := derivedMaxUnavailable(s)
-	if s.Replicas < 2 || limit < 1 {
+	if !emitsBudget(s) {
 		return nil
 	}
-	mu := limit
-	if s.Disruption.MaxUnavailable != nil {
-		mu = *s.Disruption.MaxUnavailable
+	derived := intstr.FromInt32(derivedMaxUnavailable(s))
+	max, min := &derived, (*intstr.IntOrString)(nil)
+	switch {
+	case s.Disruption.MaxUnavailable != nil:
+		max = s.Disruption.MaxUnavailable.intOrString()
+	case s.Disruption.MinAvailable != nil:
+		max, min = nil, s.Disruption.MinAvailable.intOrString()
 	}
 	policy := s.Disruption.UnhealthyPodEvictionPolicy
 	if policy == "" {
@@ -196,13 +199,13 @@ func podDisruptionBudget(s *Spec) *policyv1.PodDisruptionBudget {
 			policy = string(policyv1.IfHealthyBudget)
 		}
 	}
-	max := intstr.FromInt32(mu)
 	p := policyv1.UnhealthyPodEvictionPolicyType(policy)
 	return &policyv1.PodDisruptionBudget{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
 		ObjectMeta: objectMeta(s, s.Name+"-pdb", nil),
 		Spec: policyv1.PodDisruptionBudgetSpec{
-			MaxUnavailable:             &max,
+			MinAvailable:               min,
+			MaxUnavailable:             max,
 			Selector:                   &metav1.LabelSelector{MatchLabels: selectorLabels(s)},
 			UnhealthyPodEvictionPolicy: &p,
 		},
@@ -486,6 +489,6 @@ func merge(ms ...map[string]string) map[string]string {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func sortedKeys[K ~string, V any](m map[K]V) []K {
 	return slices.Sorted(maps.Keys(m))
 }

@@ -3,10 +3,15 @@ package generator
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -15,62 +20,58 @@ import (
 // <name>-<hash of up to 10 characters>, and a label value holds at most 63.
 const maxStatefulSetName = validation.DNS1123LabelMaxLength - 1 - 10
 
-// Check runs the semantic rules on every spec and returns what they found,
-// sorted. Each rule is a function below whose comment states it.
-func Check(specs []*Spec) Diagnostics {
+// Check runs every rule's spec check on every spec, applies the policy and
+// each app's own overrides, and returns what remains, sorted.
+func Check(specs []*Spec, pol Policy) Diagnostics {
 	var ds Diagnostics
 	for _, s := range specs {
 		c := &checker{s: s}
-		for _, rule := range rules {
-			rule(c)
+		for _, r := range catalogue {
+			if r.check != nil {
+				c.rule = r
+				r.check(c)
+			}
 		}
-		ds = append(ds, c.ds...)
+		ds = append(ds, pol.apply(c.ds, s.Checks)...)
 	}
 	return ds.Sort()
 }
 
-var rules = []func(*checker){
-	checkNames,
-	checkQuorum,
-	checkPorts,
-	checkProbes,
-	checkServices,
-	checkMounts,
-	checkStorage,
-	checkConfig,
-	checkLabels,
-	checkContainers,
-	checkUpdateStrategy,
-	checkDisruption,
+// Verify runs the rules' output checks on a bundle built from s. They guard
+// the generator: on a correct build they find nothing.
+func Verify(s *Spec, b *Bundle, pol Policy) Diagnostics {
+	c := &checker{s: s}
+	for _, r := range catalogue {
+		if r.verify != nil {
+			c.rule = r
+			r.verify(c, b)
+		}
+	}
+	return pol.apply(c.ds, s.Checks).Sort()
 }
 
+// checker collects one app's findings for the rule being run.
 type checker struct {
-	s  *Spec
-	ds Diagnostics
+	s    *Spec
+	rule *Rule
+	ds   Diagnostics
 }
 
-// report adds a diagnostic at the field named by sels, relative to the app.
-func (c *checker) report(sev Severity, sels []string, format string, args ...any) {
+// report adds a finding of the current rule at the field named by sels,
+// relative to the app.
+func (c *checker) report(sels []string, format string, args ...any) {
 	v := c.s.v.LookupPath(selPath(sels...))
-	p := c.s.v.Path()
-	full := cue.MakePath(append(p.Selectors(), selPath(sels...).Selectors()...)...)
+	full := cue.MakePath(append(c.s.v.Path().Selectors(), selPath(sels...).Selectors()...)...)
 	if c.s.bad[full.String()] {
 		return
 	}
 	c.ds = append(c.ds, Diagnostic{
-		Severity: sev,
+		Severity: c.rule.Severity,
+		Rule:     c.rule.ID,
 		Path:     full.String(),
 		Pos:      userPositions(c.s.v, v),
 		Message:  fmt.Sprintf(format, args...),
 	})
-}
-
-func (c *checker) errorf(sels []string, format string, args ...any) {
-	c.report(Error, sels, format, args...)
-}
-
-func (c *checker) warnf(sels []string, format string, args ...any) {
-	c.report(Warning, sels, format, args...)
 }
 
 func at(sels ...string) []string { return sels }
@@ -78,57 +79,128 @@ func at(sels ...string) []string { return sels }
 // dnsLabel reports a value that is not an RFC 1123 label of at most max
 // characters; what names the thing for the message.
 func (c *checker) dnsLabel(sels []string, value, what string, max int) {
-	if msgs := validation.IsDNS1123Label(value); len(msgs) > 0 {
-		c.errorf(sels, "%q is not a valid %s: %s", value, what, strings.Join(msgs, "; "))
+	report := c.reportName
+	if sels[len(sels)-1] == "name" {
+		report = c.report // a name: field; point at its value
+	}
+	if msg := labelProblem(value); msg != "" {
+		report(sels, "%q is not a valid %s: %s", value, what, msg)
 		return
 	}
 	if len(value) > max {
-		c.errorf(sels, "%q is %d characters; a %s may have at most %d", value, len(value), what, max)
+		report(sels, "%q is %d characters; a %s may have at most %d", value, len(value), what, max)
 	}
 }
 
-// checkNames: the app name is a DNS label short enough for the pods the
-// controller derives from it, and the namespace, cluster domain and Service
-// names are valid DNS names.
-func checkNames(c *checker) {
-	s := c.s
-	if msgs := validation.IsDNS1123Label(s.Name); len(msgs) > 0 {
-		c.errorf(at("name"), "app name %q is not a DNS label: %s; use lower-case letters, digits and '-'", s.Name, strings.Join(msgs, "; "))
-	} else if len(s.Name) > maxStatefulSetName {
-		c.errorf(at("name"), "app name %q is %d characters; a StatefulSet name may have at most %d, because the controller's controller-revision-hash pod label (<name>-<10-character hash>) must fit in 63", s.Name, len(s.Name), maxStatefulSetName)
+// wrote reports whether the user wrote the field sels names, rather than
+// leaving it to a default.
+func (c *checker) wrote(sels []string) bool {
+	return c.s.raw.LookupPath(selPath(sels...)).Exists()
+}
+
+// labelProblem says in plain words why s is not an RFC 1123 label, and
+// suggests one; it returns "" for a valid label.
+func labelProblem(s string) string {
+	if len(validation.IsDNS1123Label(s)) == 0 {
+		return ""
 	}
+	if s == "" {
+		return "it is empty"
+	}
+	fix := suggestLabel(s)
+	why := "use lower-case letters, digits and '-', starting and ending with a letter or digit"
+	switch {
+	case strings.Contains(s, "."):
+		why = "it may not contain dots"
+	case strings.ToLower(s) != s:
+		why = "it may not contain upper-case letters"
+	case strings.Contains(s, "_"):
+		why = "it may not contain '_'"
+	case len(s) > validation.DNS1123LabelMaxLength:
+		return fmt.Sprintf("it is %d characters, the limit is 63", len(s))
+	}
+	if fix != "" && fix != s {
+		return fmt.Sprintf("%s; write %q", why, fix)
+	}
+	return why
+}
+
+// suggestLabel turns s into the nearest RFC 1123 label, or "".
+func suggestLabel(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '-', r == '_', r == '.', r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	for strings.Contains(out, "--") {
+		out = strings.ReplaceAll(out, "--", "-")
+	}
+	if len(validation.IsDNS1123Label(out)) > 0 {
+		return ""
+	}
+	return out
+}
+
+// checkStatefulSetName: the app name is a DNS label short enough for the
+// pods the controller derives from it.
+func checkStatefulSetName(c *checker) {
+	s := c.s
+	if msg := labelProblem(s.Name); msg != "" {
+		c.report(at("name"), "app name %q is not a DNS label: %s", s.Name, msg)
+	} else if len(s.Name) > maxStatefulSetName {
+		c.report(at("name"), "app name %q is %d characters; a StatefulSet name may have at most %d, because the controller's controller-revision-hash pod label (<name>-<10-character hash>) must fit in 63", s.Name, len(s.Name), maxStatefulSetName)
+	} else if len(validation.IsDNS1035Label(s.Name)) > 0 {
+		c.report(at("name"), "app name %q starts with a digit, and the app's Services are named after it; Service names must start with a letter: write %q", s.Name, "app-"+s.Name)
+	}
+}
+
+// checkDNSNames: the namespace and cluster domain are valid DNS names.
+func checkDNSNames(c *checker) {
+	s := c.s
 	c.dnsLabel(at("namespace"), s.Namespace, "namespace", validation.DNS1123LabelMaxLength)
 	if msgs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(msgs) > 0 {
-		c.errorf(at("clusterDomain"), "%q is not a DNS domain: %s", s.ClusterDomain, strings.Join(msgs, "; "))
+		c.report(at("clusterDomain"), "%q is not a DNS domain: write lower-case labels joined by dots, such as \"cluster.local\"", s.ClusterDomain)
 	}
 }
 
-// checkQuorum: a quorum ensemble has at least 3 members, preferably an odd
-// number no larger than 7, and its quorum is a majority no larger than the
-// ensemble.
-func checkQuorum(c *checker) {
+// checkEnsembleMinimum: a quorum ensemble has at least 3 members.
+func checkEnsembleMinimum(c *checker) {
+	if n := c.s.Replicas; c.s.Topology == "quorum" && n < 3 {
+		c.report(at("replicas"), "a quorum ensemble of %d tolerates no failure; use 3 (tolerates 1) or 5 (tolerates 2)", n)
+	}
+}
+
+// checkEnsembleEven: a quorum ensemble has an odd size.
+func checkEnsembleEven(c *checker) {
+	if n := c.s.Replicas; c.s.Topology == "quorum" && n >= 4 && n%2 == 0 {
+		c.report(at("replicas"), "a quorum ensemble of %d tolerates no more failures than one of %d (%s); use %d or %d", n, n-1, failures((n-1)/2), n-1, n+1)
+	}
+}
+
+// checkEnsembleLarge: a quorum ensemble has at most 7 members.
+func checkEnsembleLarge(c *checker) {
+	if n := c.s.Replicas; c.s.Topology == "quorum" && n > 7 {
+		c.report(at("replicas"), "a quorum ensemble of %d makes every write wait for %d members; more than 7 rarely pays off; use 5 or 7", n, n/2+1)
+	}
+}
+
+// checkQuorumMajority: the quorum is a majority no larger than the ensemble.
+func checkQuorumMajority(c *checker) {
 	s := c.s
-	if s.Topology != "quorum" {
+	n := s.Replicas
+	if s.Topology != "quorum" || n < 1 {
 		return
 	}
-	n := s.Replicas
 	switch {
-	case n < 3:
-		c.errorf(at("replicas"), "a quorum ensemble of %d tolerates no failure; use 3 (tolerates 1) or 5 (tolerates 2)", n)
-	case n%2 == 0:
-		c.warnf(at("replicas"), "a quorum ensemble of %d tolerates no more failures than one of %d (%s); use %d or %d", n, n-1, failures((n-1)/2), n-1, n+1)
-	case n > 7:
-		c.warnf(at("replicas"), "a quorum ensemble of %d makes every write wait for %d members; more than 7 rarely pays off; use 5 or 7", n, n/2+1)
-	}
-	if n >= 3 {
-		switch {
-		case s.Quorum <= n/2:
-			c.errorf(at("quorum"), "a quorum of %d of %d members is not a majority: two halves could both decide; use %d", s.Quorum, n, n/2+1)
-		case s.Quorum > n:
-			c.errorf(at("quorum"), "a quorum of %d can never be reached by %d members; use %d", s.Quorum, n, n/2+1)
-		case s.Quorum == n:
-			c.warnf(at("quorum"), "a quorum of all %d members tolerates no failure, so no PodDisruptionBudget can allow an eviction and stsgen emits none; use %d", n, n/2+1)
-		}
+	case s.Quorum <= n/2:
+		c.report(at("quorum"), "a quorum of %d of %d members is not a majority: two halves could both decide; use %d", s.Quorum, n, n/2+1)
+	case s.Quorum > n:
+		c.report(at("quorum"), "a quorum of %d can never be reached by %d members; use %d", s.Quorum, n, n/2+1)
 	}
 }
 
@@ -140,29 +212,66 @@ func failures(f int32) string {
 	return fmt.Sprintf("%d failures", f)
 }
 
-// checkPorts: port names are IANA service names (at most 15 characters,
-// lower-case letters, digits and '-', at least one letter) and numbers are
-// unique per protocol.
-func checkPorts(c *checker) {
+// checkContainerPorts: port names are IANA service names, numbers are in
+// range and unique per protocol, in the main container and the sidecars.
+func checkContainerPorts(c *checker) {
 	seen := map[string]string{}
 	for _, p := range c.s.Ports {
-		if msgs := validation.IsValidPortName(p.Name); len(msgs) > 0 {
-			c.errorf(at("ports", p.Name), "port name %q is not valid: %s", p.Name, strings.Join(msgs, "; "))
+		sels := at("ports", p.Name)
+		if msg := portNameProblem(p.Name); msg != "" {
+			c.reportName(sels, "port name %q is not valid: %s", p.Name, msg)
 		}
 		if p.Port < 1 || p.Port > 65535 {
-			c.errorf(at("ports", p.Name), "port %d is out of range; use 1 to 65535", p.Port)
+			c.report(sels, "port %d is out of range; use 1 to 65535", p.Port)
 		}
 		key := fmt.Sprintf("%s/%d", p.Protocol, p.Port)
 		if other, ok := seen[key]; ok {
-			c.errorf(at("ports", p.Name), "port %s is also used by port %q; each port number may appear once per protocol", key, other)
+			c.report(sels, "port %s is also used by port %q; each port number may appear once per protocol", key, other)
 		}
 		seen[key] = p.Name
-		for _, e := range p.Expose {
-			if e == svcPrimary && c.s.Services.Primary == nil {
-				c.errorf(at("ports", p.Name, "expose"), "only primary-replica apps have a primary Service; expose on \"headless\" or \"read\"")
+	}
+	for _, list := range []struct {
+		field string
+		cs    []corev1.Container
+	}{{"initContainers", c.s.InitContainers}, {"sidecars", c.s.Sidecars}} {
+		for i, ct := range list.cs {
+			names := map[string]bool{}
+			for j, p := range ct.Ports {
+				sels := at(list.field, strconv.Itoa(i), "ports", strconv.Itoa(j))
+				if p.Name != "" {
+					if msg := portNameProblem(p.Name); msg != "" {
+						c.report(sels, "port name %q is not valid: %s", p.Name, msg)
+					} else if names[p.Name] {
+						c.report(sels, "port name %q is used twice in container %q", p.Name, ct.Name)
+					}
+					names[p.Name] = true
+				}
+				if p.ContainerPort < 1 || p.ContainerPort > 65535 {
+					c.report(sels, "port %d is out of range; use 1 to 65535", p.ContainerPort)
+				}
 			}
 		}
 	}
+}
+
+// portNameProblem says in plain words why name is not an IANA service name.
+func portNameProblem(name string) string {
+	if len(validation.IsValidPortName(name)) == 0 {
+		return ""
+	}
+	switch {
+	case len(name) > 15:
+		return fmt.Sprintf("it is %d characters and a container port name may have at most 15; shorten it", len(name))
+	case strings.ToLower(name) != name:
+		return fmt.Sprintf("port names are lower case; write %q", strings.ToLower(name))
+	case strings.Trim(name, "0123456789-") == "":
+		return "it needs at least one letter, such as \"p" + name + "\""
+	case strings.Contains(name, "--"):
+		return "it may not contain \"--\""
+	case strings.HasPrefix(name, "-") || strings.HasSuffix(name, "-"):
+		return "it may not begin or end with '-'"
+	}
+	return "use lower-case letters, digits and '-' only"
 }
 
 func (s *Spec) portNames() []string {
@@ -177,17 +286,26 @@ func (s *Spec) hasPort(name string) bool {
 	return slices.Contains(s.portNames(), name)
 }
 
-// checkProbes: every probe has exactly one handler, names a port the app
-// declares, and liveness and startup probes succeed after one success.
-func checkProbes(c *checker) {
-	for _, kind := range []struct {
-		name string
-		p    *Probe
-	}{{"readiness", c.s.Probes.Readiness}, {"liveness", c.s.Probes.Liveness}, {"startup", c.s.Probes.Startup}} {
-		p := kind.p
-		if p == nil {
-			continue
+type namedProbe struct {
+	name string
+	p    *Probe
+}
+
+func (s *Spec) probes() []namedProbe {
+	var out []namedProbe
+	for _, np := range []namedProbe{{"readiness", s.Probes.Readiness}, {"liveness", s.Probes.Liveness}, {"startup", s.Probes.Startup}} {
+		if np.p != nil {
+			out = append(out, np)
 		}
+	}
+	return out
+}
+
+// checkProbes: every probe has exactly one handler, and liveness and
+// startup probes succeed after one success.
+func checkProbes(c *checker) {
+	for _, np := range c.s.probes() {
+		p := np.p
 		handlers := 0
 		for _, set := range []bool{p.Exec != nil, p.HTTP != nil, p.TCP != "", p.GRPC != nil} {
 			if set {
@@ -195,26 +313,36 @@ func checkProbes(c *checker) {
 			}
 		}
 		if handlers != 1 {
-			c.errorf(at("probes", kind.name), "a probe needs exactly one of exec, http, tcp or grpc; it has %d", handlers)
+			c.report(at("probes", np.name), "a probe needs exactly one of exec, http, tcp or grpc; it has %d", handlers)
 		}
 		if p.Exec != nil && len(p.Exec) == 0 {
-			c.errorf(at("probes", kind.name, "exec"), "an exec probe needs a command")
+			c.report(at("probes", np.name, "exec"), "an exec probe needs a command, such as [\"pg_isready\"]")
 		}
+		if np.name != "readiness" && p.SuccessThreshold > 1 {
+			c.report(at("probes", np.name, "successThreshold"), "a %s probe must have successThreshold 1; remove it", np.name)
+		}
+		if np.name != "readiness" && p.NeedsQuorum {
+			c.report(at("probes", np.name, "needsQuorum"), "needsQuorum describes readiness probes only; a %s probe that needs quorum would restart every member when quorum is lost", np.name)
+		}
+	}
+}
+
+// checkProbePorts: every probe names a port the app declares.
+func checkProbePorts(c *checker) {
+	for _, np := range c.s.probes() {
+		p := np.p
 		for _, ref := range []struct {
 			set  bool
 			sels []string
 			port string
 		}{
-			{p.HTTP != nil, at("probes", kind.name, "http", "port"), portOf(p.HTTP)},
-			{p.TCP != "", at("probes", kind.name, "tcp"), p.TCP},
-			{p.GRPC != nil, at("probes", kind.name, "grpc", "port"), grpcPort(p.GRPC)},
+			{p.HTTP != nil, at("probes", np.name, "http", "port"), portOf(p.HTTP)},
+			{p.TCP != "", at("probes", np.name, "tcp"), p.TCP},
+			{p.GRPC != nil, at("probes", np.name, "grpc", "port"), grpcPort(p.GRPC)},
 		} {
 			if ref.set && !c.s.hasPort(ref.port) {
-				c.errorf(ref.sels, "no port named %q; %s", ref.port, portList(c.s))
+				c.report(ref.sels, "no port named %q; %s", ref.port, portList(c.s))
 			}
-		}
-		if kind.name != "readiness" && p.SuccessThreshold > 1 {
-			c.errorf(at("probes", kind.name, "successThreshold"), "a %s probe must have successThreshold 1", kind.name)
 		}
 	}
 }
@@ -240,49 +368,116 @@ func portList(s *Spec) string {
 	return "ports are " + strings.Join(s.portNames(), ", ")
 }
 
-// checkServices: Service names are DNS-1035 labels and distinct, and every
-// Service that needs ports (all but the headless one) has one.
-func checkServices(c *checker) {
-	s := c.s
-	type svc struct {
-		kind, name string
+// checkReadiness: the main container has a readiness probe, and its liveness
+// probe is not the same check.
+func checkReadiness(c *checker) {
+	p := c.s.Probes
+	if p.Readiness == nil {
+		c.report(at("probes"), "no readiness probe: pods count as Ready as soon as they start; add probes: readiness: with a check that passes once the member serves")
+		return
 	}
-	svcs := []svc{{svcHeadless, s.Services.Headless.Name}, {svcRead, s.Services.Read.Name}}
+	if p.Liveness != nil && sameCheck(p.Readiness, p.Liveness) {
+		c.report(at("probes", "liveness"), "the liveness probe is the readiness probe: a busy member would be restarted; make liveness a cheaper check, such as tcp: %q", firstPort(c.s))
+	}
+}
+
+func sameCheck(a, b *Probe) bool {
+	switch {
+	case a.Exec != nil && b.Exec != nil:
+		return slices.Equal(a.Exec, b.Exec)
+	case a.HTTP != nil && b.HTTP != nil:
+		return *a.HTTP == *b.HTTP
+	case a.TCP != "" && b.TCP != "":
+		return a.TCP == b.TCP
+	case a.GRPC != nil && b.GRPC != nil:
+		return a.GRPC.Port == b.GRPC.Port
+	}
+	return false
+}
+
+func firstPort(s *Spec) string {
+	if len(s.Ports) == 0 {
+		return "<port>"
+	}
+	return s.Ports[0].Name
+}
+
+// svcRef is one of the app's Services, by kind and name.
+type svcRef struct{ kind, name string }
+
+func (s *Spec) services() []svcRef {
+	svcs := []svcRef{{svcHeadless, s.Services.Headless.Name}, {svcRead, s.Services.Read.Name}}
 	if s.Services.Primary != nil {
-		svcs = append(svcs, svc{svcPrimary, s.Services.Primary.Name})
+		svcs = append(svcs, svcRef{svcPrimary, s.Services.Primary.Name})
 	}
-	// Service names default to the app's name; when that is already
-	// reported, do not report its consequences.
-	nameBad := len(validation.IsDNS1123Label(s.Name)) > 0
+	return svcs
+}
+
+// checkServiceNames: Service names are DNS-1035 labels and distinct, and
+// serviceName is the headless Service's name.
+func checkServiceNames(c *checker) {
+	s := c.s
 	if s.ServiceName != s.Services.Headless.Name {
-		c.errorf(at("serviceName"), "serviceName is the headless Service's name and cannot be set on its own; set services.headless.name: %q instead", s.ServiceName)
+		c.report(at("serviceName"), "serviceName is the headless Service's name and cannot be set on its own; set services.headless.name: %q instead", s.ServiceName)
 	}
+	// Service names default to the app's name; when that is reported by
+	// STS001, do not report its consequences.
+	nameBad := len(validation.IsDNS1035Label(s.Name)) > 0
 	seen := map[string]string{}
-	for _, v := range svcs {
+	for _, v := range s.services() {
 		sels := at("services", v.kind, "name")
 		if nameBad && strings.HasPrefix(v.name, s.Name) {
 			continue
 		}
-		if msgs := validation.IsDNS1035Label(v.name); len(msgs) > 0 {
-			c.errorf(sels, "Service name %q is not valid: %s", v.name, strings.Join(msgs, "; "))
+		if len(validation.IsDNS1035Label(v.name)) > 0 {
+			why := labelProblem(v.name)
+			if why == "" {
+				why = fmt.Sprintf("a Service name must start with a letter; write %q", "svc-"+v.name)
+			}
+			c.report(sels, "Service name %q is not valid: %s", v.name, why)
 		}
 		if other, ok := seen[v.name]; ok {
-			c.errorf(sels, "the %s and %s Services are both named %q; give each its own name", other, v.kind, v.name)
+			// Point at the name the user wrote; the other is a default.
+			if !c.wrote(sels) && c.wrote(at("services", other, "name")) {
+				sels = at("services", other, "name")
+			}
+			c.report(sels, "the %s and %s Services are both named %q; give each its own name", other, v.kind, v.name)
 		}
 		seen[v.name] = v.kind
-		if v.kind == svcHeadless {
+	}
+}
+
+// checkServicePorts: every client Service carries a port, and only
+// primary-replica apps expose ports on a primary Service.
+func checkServicePorts(c *checker) {
+	s := c.s
+	for _, p := range s.Ports {
+		if slices.Contains(p.Expose, svcPrimary) && s.Services.Primary == nil {
+			c.report(at("ports", p.Name, "expose"), "only primary-replica apps have a primary Service; expose on \"headless\" or \"read\"")
+		}
+	}
+	for _, v := range s.services()[1:] {
+		if v.kind == svcPrimary && len(s.Peers) == 0 {
 			continue
 		}
-		exposed := slices.ContainsFunc(s.Ports, func(p Port) bool { return p.exposedOn(v.kind) })
-		if !exposed {
-			c.errorf(at("services", v.kind), "no port is exposed on the %s Service %q; add %q to a port's expose list", v.kind, v.name, v.kind)
+		if !slices.ContainsFunc(s.Ports, func(p Port) bool { return p.exposedOn(v.kind) }) {
+			sels := at("ports")
+			for _, p := range s.Ports {
+				if c.wrote(at("ports", p.Name, "expose")) {
+					sels = at("ports", p.Name, "expose")
+					break
+				}
+			}
+			c.report(sels, "no port is exposed on the %s Service %q; add %q to a port's expose list", v.kind, v.name, v.kind)
 		}
 	}
 }
 
-// checkMounts: every mount path of the main container is absolute and used
-// once, including the config and identity directories stsgen mounts.
-func checkMounts(c *checker) {
+// checkVolumeMounts: every mount path of the main container is absolute and
+// used once, including the config and identity directories stsgen mounts;
+// volume names are unique DNS labels; and the init containers' and sidecars'
+// mounts name volumes that exist.
+func checkVolumeMounts(c *checker) {
 	s := c.s
 	type mount struct {
 		sels []string
@@ -306,45 +501,120 @@ func checkMounts(c *checker) {
 	seen := map[string][]string{}
 	for _, m := range mounts {
 		if !path.IsAbs(m.path) {
-			c.errorf(m.sels, "mount path %q is not absolute; write /%s", m.path, strings.TrimPrefix(m.path, "./"))
+			c.report(m.sels, "mount path %q is not absolute; write /%s", m.path, strings.TrimPrefix(m.path, "./"))
 			continue
 		}
 		clean := path.Clean(m.path)
 		if prev, ok := seen[clean]; ok {
-			c.errorf(m.sels, "mount path %q is also used by %s; each mount needs its own path", m.path, strings.Join(prev, "."))
+			// Point at the path the user wrote; stsgen's own mounts
+			// (config, identity) may be defaults.
+			here, there := m.sels, prev
+			if !c.wrote(here) && c.wrote(there) {
+				here, there = there, here
+			}
+			c.report(here, "mount path %q is also used by %s%s; each mount needs its own path", m.path, strings.Join(there, "."), mountOwner(there))
 			continue
 		}
 		seen[clean] = m.sels
 	}
+
+	claims := map[string]bool{}
+	for _, cl := range s.Storage {
+		claims[cl.Name] = true
+	}
+	known := map[string]bool{sourceVolume: true, configVolume: s.hasConfigFiles(), identityVolume: true}
+	for name := range claims {
+		known[name] = true
+	}
+	for _, v := range s.Volumes {
+		c.dnsLabel(at("volumes", v.Name), v.Name, "volume name", validation.DNS1123LabelMaxLength)
+		if claims[v.Name] {
+			c.report(at("volumes", v.Name), "%q is also a storage claim; a pod volume and a claim template may not share a name", v.Name)
+		}
+		known[v.Name] = true
+	}
+	for _, list := range []struct {
+		field string
+		cs    []corev1.Container
+	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+		for i, ct := range list.cs {
+			paths := map[string]bool{}
+			for j, m := range ct.VolumeMounts {
+				sels := at(list.field, strconv.Itoa(i), "volumeMounts", strconv.Itoa(j))
+				if !known[m.Name] {
+					c.report(append(sels, "name"), "no volume named %q; %s", m.Name, volumeList(s))
+				}
+				if !path.IsAbs(m.MountPath) {
+					c.report(append(sels, "mountPath"), "mount path %q is not absolute; write /%s", m.MountPath, strings.TrimPrefix(m.MountPath, "./"))
+				} else if paths[path.Clean(m.MountPath)] {
+					c.report(append(sels, "mountPath"), "mount path %q is used twice in container %q", m.MountPath, ct.Name)
+				}
+				paths[path.Clean(m.MountPath)] = true
+				if m.SubPath != "" && (path.IsAbs(m.SubPath) || slices.Contains(strings.Split(m.SubPath, "/"), "..")) {
+					c.report(append(sels, "subPath"), "subPath %q must be a relative path without '..'", m.SubPath)
+				}
+			}
+		}
+	}
 }
 
-// checkStorage: claim and volume names are DNS labels that do not use
-// stsgen's reserved prefix, and every claim has an access mode.
-func checkStorage(c *checker) {
-	names := map[string]bool{}
+// mountOwner says what stsgen mounts at its own mount paths.
+func mountOwner(sels []string) string {
+	switch strings.Join(sels, ".") {
+	case "identity.mountPath":
+		return ", where stsgen mounts the identity files (move it with identity.mountPath)"
+	case "config.mountPath":
+		return ", where stsgen mounts the config files (move it with config.mountPath)"
+	}
+	return ""
+}
+
+func volumeList(s *Spec) string {
+	var names []string
+	for _, cl := range s.Storage {
+		names = append(names, cl.Name)
+	}
+	for _, v := range s.Volumes {
+		names = append(names, v.Name)
+	}
+	if s.hasConfigFiles() {
+		names = append(names, configVolume)
+	}
+	names = append(names, identityVolume)
+	return "volumes are " + strings.Join(names, ", ")
+}
+
+// checkClaimTemplates: claim names are DNS labels, and every claim has an
+// access mode and a positive size.
+func checkClaimTemplates(c *checker) {
 	for _, cl := range c.s.Storage {
 		c.dnsLabel(at("storage", cl.Name), cl.Name, "claim name", validation.DNS1123LabelMaxLength)
-		c.reserved(at("storage", cl.Name), cl.Name)
 		if len(cl.AccessModes) == 0 {
-			c.errorf(at("storage", cl.Name, "accessModes"), "a claim needs at least one access mode; write [\"ReadWriteOnce\"]")
+			c.report(at("storage", cl.Name, "accessModes"), "a claim needs at least one access mode; write [\"ReadWriteOnce\"]")
 		}
 		if cl.Size.Sign() <= 0 {
-			c.errorf(at("storage", cl.Name, "size"), "a claim needs a positive size, such as \"10Gi\"")
-		}
-		names[cl.Name] = true
-	}
-	for _, v := range c.s.Volumes {
-		c.dnsLabel(at("volumes", v.Name), v.Name, "volume name", validation.DNS1123LabelMaxLength)
-		c.reserved(at("volumes", v.Name), v.Name)
-		if names[v.Name] {
-			c.errorf(at("volumes", v.Name), "%q is also a storage claim; a pod volume and a claim template may not share a name", v.Name)
+			c.report(at("storage", cl.Name, "size"), "a claim needs a positive size, such as \"10Gi\"")
 		}
 	}
 }
 
-func (c *checker) reserved(sels []string, name string) {
-	if strings.HasPrefix(name, reservedPrefix) {
-		c.errorf(sels, "names starting with %q are reserved for stsgen's own volumes and containers; choose another name", reservedPrefix)
+// checkQuantities: requests do not exceed limits.
+func checkQuantities(c *checker) {
+	check := func(sels []string, r corev1.ResourceRequirements) {
+		for _, name := range sortedKeys(r.Requests) {
+			req := r.Requests[name]
+			lim, ok := r.Limits[name]
+			if ok && req.Cmp(lim) > 0 {
+				c.report(append(slices.Clone(sels), "requests", string(name)), "the %s request %s is above its limit %s; raise the limit or lower the request", name, req.String(), lim.String())
+			}
+		}
+	}
+	check(at("resources"), c.s.Resources)
+	for i, ct := range c.s.InitContainers {
+		check(at("initContainers", strconv.Itoa(i), "resources"), ct.Resources)
+	}
+	for i, ct := range c.s.Sidecars {
+		check(at("sidecars", strconv.Itoa(i), "resources"), ct.Resources)
 	}
 }
 
@@ -361,47 +631,86 @@ func (s *Spec) roleEnvOrArgs() bool {
 	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Args) > 0 || len(r.Env) > 0 })
 }
 
-// checkConfig: config file names are valid ConfigMap keys, roles exist in
-// the topology, role env names are shell variables, and role args or env
-// come with a command to wrap.
-func checkConfig(c *checker) {
+// maxConfigMapData is the most data a ConfigMap may hold.
+const maxConfigMapData = 1 << 20
+
+// checkConfigMap: config file names are valid ConfigMap keys, every key is
+// used once, and the data fits in a ConfigMap.
+func checkConfigMap(c *checker) {
 	s := c.s
 	keys := map[string][]string{initScriptKey: at("config")}
-	addKey := func(sels []string, key, name string) {
+	size := 0
+	addKey := func(sels []string, key, name, content string) {
+		size += len(content)
 		if msgs := validation.IsConfigMapKey(name); len(msgs) > 0 {
-			c.errorf(sels, "file name %q is not valid in a ConfigMap: %s", name, strings.Join(msgs, "; "))
+			c.reportName(sels, "file name %q is not valid in a ConfigMap: %s", name, configKeyProblem(name))
 			return
 		}
 		if prev, ok := keys[key]; ok {
-			c.errorf(sels, "ConfigMap key %q is also used by %s; rename one of the files", key, strings.Join(prev, "."))
+			c.report(sels, "ConfigMap key %q is also used by %s; rename one of the files", key, strings.Join(prev, "."))
 			return
 		}
 		keys[key] = sels
 	}
 	for _, f := range s.Config.Files {
-		addKey(at("config", "files", f.Name), f.Name, f.Name)
+		addKey(at("config", "files", f.Name), f.Name, f.Name, f.Content)
 	}
+	for _, r := range s.Config.Roles {
+		for _, f := range r.Files {
+			addKey(at("config", "roles", r.Name, "files", f.Name), roleFileKey(r.Name, f.Name), f.Name, f.Content)
+		}
+	}
+	if size > maxConfigMapData-64<<10 {
+		c.report(at("config", "files"), "the config files hold %d bytes; with stsgen's script a ConfigMap holds at most 1 MiB (1048576 bytes); move large files into the image or a volume", size)
+	}
+}
+
+func configKeyProblem(name string) string {
+	switch {
+	case name == "." || name == ".." || strings.HasPrefix(name, ".."):
+		return "it may not be '.' or '..' or start with '..'"
+	case strings.Contains(name, "/"):
+		return fmt.Sprintf("it may not contain '/'; files are installed flat in config.mountPath, so write %q", path.Base(name))
+	case len(name) > validation.DNS1123SubdomainMaxLength:
+		return "it is longer than 253 characters"
+	}
+	fix := strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, name)
+	return fmt.Sprintf("use letters, digits, '-', '_' and '.' only; write %q", fix)
+}
+
+// checkRoles: roles exist in the topology, role args and env come with a
+// command to wrap, and role files do not shadow shared ones.
+func checkRoles(c *checker) {
+	s := c.s
 	roles := topologyRoles[s.Topology]
 	for _, r := range s.Config.Roles {
 		if !slices.Contains(roles, r.Name) {
-			c.errorf(at("config", "roles", r.Name), "a %s app has no role %q; its roles are %s", s.Topology, r.Name, strings.Join(roles, ", "))
+			c.reportName(at("config", "roles", r.Name), "a %s app has no role %q; its roles are %s", s.Topology, r.Name, strings.Join(roles, ", "))
 			continue
 		}
 		for _, f := range r.Files {
-			addKey(at("config", "roles", r.Name, "files", f.Name), roleFileKey(r.Name, f.Name), f.Name)
-			for _, g := range s.Config.Files {
-				if g.Name == f.Name {
-					c.errorf(at("config", "roles", r.Name, "files", f.Name), "%q is also a shared file; a role's file would overwrite it, so rename one", f.Name)
-				}
-			}
-		}
-		for _, e := range r.Env {
-			if !isShellName(e.Name) {
-				c.errorf(at("config", "roles", r.Name, "env", e.Name), "role env name %q is not a shell variable name; use letters, digits and '_', not starting with a digit", e.Name)
+			if slices.ContainsFunc(s.Config.Files, func(g File) bool { return g.Name == f.Name }) {
+				c.report(at("config", "roles", r.Name, "files", f.Name), "%q is also a shared file; a role's file would overwrite it, so rename one", f.Name)
 			}
 		}
 		if (len(r.Args) > 0 || len(r.Env) > 0) && len(s.Command) == 0 {
-			c.errorf(at("config", "roles", r.Name), "role args and env need the app's command: stsgen starts the main container through sh to add them and cannot know the image's entrypoint; set command")
+			c.report(at("config", "roles", r.Name), "role args and env need the app's command: stsgen starts the main container through sh to add them and cannot know the image's entrypoint; set command")
+		}
+	}
+}
+
+// checkEnvNames: role env names are shell variable names.
+func checkEnvNames(c *checker) {
+	for _, r := range c.s.Config.Roles {
+		for _, e := range r.Env {
+			if !isShellName(e.Name) {
+				c.reportName(at("config", "roles", r.Name, "env", e.Name), "role env name %q is not a shell variable name; use letters, digits and '_', not starting with a digit, such as %q", e.Name, shellName(e.Name))
+			}
 		}
 	}
 }
@@ -418,55 +727,113 @@ func isShellName(s string) bool {
 	return true
 }
 
-// checkLabels: label keys and values and annotation keys are valid, and the
-// user's labels do not take over the keys stsgen selects and manages by.
+func shellName(s string) string {
+	out := strings.Map(func(r rune) rune {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, s)
+	if out == "" || out[0] >= '0' && out[0] <= '9' {
+		out = "_" + out
+	}
+	return out
+}
+
+// maxAnnotations is the most the annotations of one object may hold.
+const maxAnnotations = 256 << 10
+
+// checkLabels: label keys and values and annotation keys are valid, the
+// annotations fit, and the user's labels leave stsgen's keys alone.
 func checkLabels(c *checker) {
 	s := c.s
 	for _, k := range sortedKeys(s.Labels) {
 		sels := at("labels", k)
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
-			c.errorf(sels, "label key %q is not valid: %s", k, strings.Join(msgs, "; "))
+			c.reportName(sels, "label key %q is not valid: %s", k, strings.Join(msgs, "; "))
 		}
 		if msgs := validation.IsValidLabelValue(s.Labels[k]); len(msgs) > 0 {
-			c.errorf(sels, "label value %q is not valid: %s", s.Labels[k], strings.Join(msgs, "; "))
+			c.report(sels, "label value %q is not valid: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", s.Labels[k])
 		}
 		switch k {
-		case LabelName, LabelManagedBy:
-			c.errorf(sels, "%s is set by stsgen and selects or describes the pods; remove it", k)
+		case LabelName:
+			c.report(sels, "%s is the pods' selector, which stsgen sets to the app name and which can never change; remove it", k)
+		case LabelManagedBy:
+			c.report(sels, "%s is set by stsgen to say that stsgen wrote the objects; remove it", k)
 		case LabelVersion:
-			c.errorf(sels, "%s is set by stsgen from version; remove it and set version instead", k)
+			c.report(sels, "%s is set by stsgen from version; remove it and set version instead", k)
 		}
 	}
+	size := 0
 	for _, k := range sortedKeys(s.Annotations) {
+		size += len(k) + len(s.Annotations[k])
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
-			c.errorf(at("annotations", k), "annotation key %q is not valid: %s", k, strings.Join(msgs, "; "))
+			c.reportName(at("annotations", k), "annotation key %q is not valid: %s", k, strings.Join(msgs, "; "))
 		}
 	}
-	if s.Version != "" {
-		if msgs := validation.IsValidLabelValue(s.Version); len(msgs) > 0 {
-			c.errorf(at("version"), "version %q cannot be a label value: %s; set version to a shorter value", s.Version, strings.Join(msgs, "; "))
+	if size > maxAnnotations {
+		c.report(at("annotations"), "the annotations hold %d bytes; Kubernetes allows at most 262144 per object", size)
+	}
+	if s.Version != "" && len(validation.IsValidLabelValue(s.Version)) > 0 {
+		if _, set := c.s.v.LookupPath(selPath("version")).String(); set == nil {
+			c.report(at("version"), "version %q cannot be a label value: at most 63 letters, digits, '-', '_' and '.'; set a shorter version", s.Version)
+		} else {
+			c.report(at("image"), "the image tag %q becomes the app.kubernetes.io/version label but is not a valid label value; set version: to a shorter value", s.Version)
 		}
 	}
 }
 
-// checkContainers: the image is set and every container name is a unique
-// DNS label outside stsgen's reserved names.
-func checkContainers(c *checker) {
+// checkReserved: user names and annotations stay clear of stsgen's own.
+func checkReserved(c *checker) {
+	s := c.s
+	reserved := func(sels []string, name string) {
+		if strings.HasPrefix(name, reservedPrefix) {
+			c.reportName(sels, "names starting with %q are reserved for stsgen's own volumes and containers; choose another name", reservedPrefix)
+		}
+	}
+	for _, cl := range s.Storage {
+		reserved(at("storage", cl.Name), cl.Name)
+	}
+	for _, v := range s.Volumes {
+		reserved(at("volumes", v.Name), v.Name)
+	}
+	for i, ct := range s.InitContainers {
+		reserved(at("initContainers", strconv.Itoa(i), "name"), ct.Name)
+	}
+	for i, ct := range s.Sidecars {
+		reserved(at("sidecars", strconv.Itoa(i), "name"), ct.Name)
+	}
+	for _, f := range s.Config.Files {
+		if f.Name == initScriptKey {
+			c.report(at("config", "files", f.Name), "%q is the ConfigMap key of stsgen's init script; rename the file", f.Name)
+		}
+	}
+	if _, ok := s.Annotations[AnnotationConfigHash]; ok {
+		c.report(at("annotations", AnnotationConfigHash), "%s is set by stsgen on the pod template to roll the pods when the config changes; remove it", AnnotationConfigHash)
+	}
+	if _, ok := s.Labels[LabelPodName]; ok {
+		c.report(at("labels", LabelPodName), "%s is set by the StatefulSet controller on each pod; remove it", LabelPodName)
+	}
+}
+
+// checkContainerNames: the app has an image, and every container name is a
+// unique DNS label.
+func checkContainerNames(c *checker) {
 	s := c.s
 	if strings.TrimSpace(s.Image) == "" {
-		c.errorf(at("image"), "image is empty; write a pinned image such as \"zookeeper:3.9.2\"")
+		c.report(at("image"), "image is empty; write a pinned image such as \"postgres:17.2\"")
 	}
 	seen := map[string]bool{s.Name: true, initContainerName: true}
 	check := func(field string, i int, name string) {
-		sels := at(field, fmt.Sprint(i), "name")
+		sels := at(field, strconv.Itoa(i), "name")
 		c.dnsLabel(sels, name, "container name", validation.DNS1123LabelMaxLength)
 		switch {
 		case strings.HasPrefix(name, reservedPrefix):
-			c.reserved(sels, name)
+			// STS301 reports it.
 		case name == s.Name:
-			c.errorf(sels, "container name %q is the main container's, which is named after the app; choose another name", name)
+			c.report(sels, "container name %q is the main container's, which is named after the app; choose another name", name)
 		case seen[name]:
-			c.errorf(sels, "container name %q is already used by another container in this pod; choose another name", name)
+			c.report(sels, "container name %q is already used by another container in this pod; choose another name", name)
 		}
 		seen[name] = true
 	}
@@ -478,42 +845,163 @@ func checkContainers(c *checker) {
 	}
 }
 
-// checkUpdateStrategy: partition and maxUnavailable belong to RollingUpdate.
-func checkUpdateStrategy(c *checker) {
-	u := c.s.UpdateStrategy
-	if u.Type == "OnDelete" {
-		if u.Partition != nil {
-			c.errorf(at("updateStrategy", "partition"), "partition only applies to RollingUpdate; remove it or set type: \"RollingUpdate\"")
-		}
-		if u.MaxUnavailable != nil {
-			c.errorf(at("updateStrategy", "maxUnavailable"), "maxUnavailable only applies to RollingUpdate; remove it or set type: \"RollingUpdate\"")
-		}
-	}
-	if u.MaxUnavailable != nil && u.MaxUnavailable.Type == 1 {
-		pct := strings.TrimSuffix(u.MaxUnavailable.StrVal, "%")
-		var n int
-		if _, err := fmt.Sscan(pct, &n); err != nil || n < 1 || n > 100 {
-			c.errorf(at("updateStrategy", "maxUnavailable"), "%q is not a percentage from 1%% to 100%%", u.MaxUnavailable.StrVal)
+// checkRestartPolicy: sidecars, which run as regular containers, do not set
+// restartPolicy.
+func checkRestartPolicy(c *checker) {
+	for i, sc := range c.s.Sidecars {
+		if sc.RestartPolicy != nil {
+			c.report(at("sidecars", strconv.Itoa(i), "restartPolicy"), "a regular container may not set restartPolicy; remove it, or move the container to initContainers to make it a native sidecar")
 		}
 	}
 }
 
-// checkDisruption: a stated maxUnavailable never allows more disruptions
-// than the topology tolerates.
-func checkDisruption(c *checker) {
+// checkInitContainers: init containers that are not native sidecars have
+// no probes and no lifecycle hooks.
+func checkInitContainers(c *checker) {
+	for i, ic := range c.s.InitContainers {
+		if ic.RestartPolicy != nil && *ic.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			continue
+		}
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{
+			{"livenessProbe", ic.LivenessProbe != nil},
+			{"readinessProbe", ic.ReadinessProbe != nil},
+			{"startupProbe", ic.StartupProbe != nil},
+			{"lifecycle", ic.Lifecycle != nil},
+		} {
+			if f.set {
+				c.report(at("initContainers", strconv.Itoa(i), f.name), "an init container runs to completion and may not have %s; add restartPolicy: \"Always\" to make it a native sidecar, or remove %s", f.name, f.name)
+			}
+		}
+	}
+}
+
+// checkUpdateStrategy: partition and maxUnavailable belong to RollingUpdate,
+// and a percentage is between 1% and 100%.
+func checkUpdateStrategy(c *checker) {
+	u := c.s.UpdateStrategy
+	if u.Type == "OnDelete" {
+		if u.Partition != nil {
+			c.report(at("updateStrategy", "partition"), "partition only applies to RollingUpdate; remove it or set type: \"RollingUpdate\"")
+		}
+		if u.MaxUnavailable != nil {
+			c.report(at("updateStrategy", "maxUnavailable"), "maxUnavailable only applies to RollingUpdate; remove it or set type: \"RollingUpdate\"")
+		}
+	}
+	if u.MaxUnavailable != nil && u.MaxUnavailable.Type == 1 {
+		if n, ok := percent(u.MaxUnavailable.StrVal); !ok || n < 1 || n > 100 {
+			c.report(at("updateStrategy", "maxUnavailable"), "%q is not a percentage from 1%% to 100%%", u.MaxUnavailable.StrVal)
+		}
+	}
+}
+
+func percent(s string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSuffix(s, "%"))
+	return n, err == nil && strings.HasSuffix(s, "%")
+}
+
+// checkBudgetValues: the budget states minAvailable or maxUnavailable, not
+// both, and percentages are at most 100%.
+func checkBudgetValues(c *checker) {
+	d := c.s.Disruption
+	if d.MinAvailable != nil && d.MaxUnavailable != nil {
+		c.report(at("disruption", "minAvailable"), "a disruption budget takes minAvailable or maxUnavailable, not both; remove one")
+	}
+	for _, f := range []struct {
+		name string
+		v    *IntOrPercent
+	}{{"minAvailable", d.MinAvailable}, {"maxUnavailable", d.MaxUnavailable}} {
+		if f.v != nil && f.v.Percent && f.v.Value > 100 {
+			c.report(at("disruption", f.name), "%d%% is more than 100%%", f.v.Value)
+		}
+	}
+}
+
+// checkBudgetQuorum: a quorum ensemble's budget never lets evictions take
+// more members than it tolerates.
+func checkBudgetQuorum(c *checker) {
 	s := c.s
-	mu := s.Disruption.MaxUnavailable
-	if mu == nil {
+	if s.Topology != "quorum" || s.Replicas < 2 {
 		return
 	}
-	limit := derivedMaxUnavailable(s)
-	if limit < 1 {
-		c.errorf(at("disruption", "maxUnavailable"), "a %s app of %d replicas with quorum %d tolerates no disruption, so stsgen emits no PodDisruptionBudget; remove maxUnavailable or lower quorum", s.Topology, s.Replicas, s.Quorum)
+	f := s.Replicas - s.Quorum
+	if f < 1 {
 		return
 	}
-	if *mu > limit {
-		c.errorf(at("disruption", "maxUnavailable"), "%d pods may not be down at once: a %s app of %d replicas tolerates %d; use at most %d", *mu, s.Topology, s.Replicas, limit, limit)
+	d := s.Disruption
+	if d.MaxUnavailable != nil {
+		if mu := d.MaxUnavailable.scaled(s.Replicas, true); mu > f {
+			c.report(at("disruption", "maxUnavailable"), "%s lets a drain take %d members down at once, but an ensemble of %d with quorum %d tolerates %d; use at most %d", d.MaxUnavailable, mu, s.Replicas, s.Quorum, f, f)
+		}
 	}
+	if d.MinAvailable != nil {
+		if ma := d.MinAvailable.scaled(s.Replicas, true); ma < s.Quorum {
+			c.report(at("disruption", "minAvailable"), "%s keeps only %d members up during a drain, below the quorum of %d; use at least %d", d.MinAvailable, ma, s.Quorum, s.Quorum)
+		}
+	}
+}
+
+// checkBudgetBlocks: the budget leaves room for at least one eviction.
+func checkBudgetBlocks(c *checker) {
+	s := c.s
+	if !emitsBudget(s) {
+		return
+	}
+	d := s.Disruption
+	if d.MaxUnavailable != nil && d.MaxUnavailable.scaled(s.Replicas, true) < 1 {
+		c.report(at("disruption", "maxUnavailable"), "maxUnavailable %s lets no pod be evicted: every node drain would hang; use 1", d.MaxUnavailable)
+	}
+	if d.MinAvailable != nil && d.MinAvailable.scaled(s.Replicas, true) >= s.Replicas {
+		c.report(at("disruption", "minAvailable"), "minAvailable %s of %d replicas lets no pod be evicted: every node drain would hang; use %d or less", d.MinAvailable, s.Replicas, s.Replicas-1)
+	}
+}
+
+// checkBudgetReplicas: a primary-replica budget allows one pod down.
+func checkBudgetReplicas(c *checker) {
+	s := c.s
+	if s.Topology != "primary-replica" || !emitsBudget(s) {
+		return
+	}
+	d := s.Disruption
+	if d.MaxUnavailable != nil && d.MaxUnavailable.scaled(s.Replicas, true) > 1 {
+		c.report(at("disruption", "maxUnavailable"), "maxUnavailable %s lets a drain take the primary and a replica down together; use 1", d.MaxUnavailable)
+	}
+	if d.MinAvailable != nil && d.MinAvailable.scaled(s.Replicas, true) < s.Replicas-1 {
+		c.report(at("disruption", "minAvailable"), "minAvailable %s lets a drain take more than one of %d pods down; use %d", d.MinAvailable, s.Replicas, s.Replicas-1)
+	}
+}
+
+// checkBudgetPresent: an app of two or more replicas gets a budget.
+func checkBudgetPresent(c *checker) {
+	s := c.s
+	if s.Topology == "quorum" && s.Replicas >= 3 && s.Quorum == s.Replicas {
+		c.report(at("quorum"), "a quorum of all %d members tolerates no failure, so no PodDisruptionBudget can allow an eviction and stsgen emits none; use %d", s.Replicas, s.Replicas/2+1)
+	}
+}
+
+// checkIgnoredBudget: disruption settings apply to a budget stsgen emits.
+func checkIgnoredBudget(c *checker) {
+	s := c.s
+	if emitsBudget(s) {
+		return
+	}
+	d := s.Disruption
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"maxUnavailable", d.MaxUnavailable != nil}, {"minAvailable", d.MinAvailable != nil}, {"unhealthyPodEvictionPolicy", d.UnhealthyPodEvictionPolicy != ""}} {
+		if f.set {
+			c.report(at("disruption", f.name), "has no effect: an app of %d replicas gets no PodDisruptionBudget; remove it", s.Replicas)
+		}
+	}
+}
+
+// emitsBudget reports whether stsgen emits a PodDisruptionBudget: for two
+// or more replicas that tolerate at least one failure.
+func emitsBudget(s *Spec) bool {
+	return s.Replicas >= 2 && derivedMaxUnavailable(s) >= 1
 }
 
 // derivedMaxUnavailable is the most pods the topology lets a voluntary
@@ -523,4 +1011,261 @@ func derivedMaxUnavailable(s *Spec) int32 {
 		return s.Replicas - s.Quorum
 	}
 	return 1
+}
+
+// checkPeerDiscovery: replicated members can resolve each other before they
+// are Ready.
+func checkPeerDiscovery(c *checker) {
+	s := c.s
+	if s.Topology != "standalone" && s.Replicas >= 2 && !s.Services.Headless.PublishNotReadyAddresses {
+		c.report(at("services", "headless", "publishNotReadyAddresses"), "a %s app's members must resolve each other before they are Ready; remove publishNotReadyAddresses: false", s.Topology)
+	}
+}
+
+// checkBootstrap: a readiness probe that needs quorum comes with Parallel
+// pod management.
+func checkBootstrap(c *checker) {
+	s := c.s
+	if p := s.Probes.Readiness; p != nil && p.NeedsQuorum && s.PodManagementPolicy != "Parallel" && s.Replicas >= 2 {
+		c.report(at("podManagementPolicy"), "the readiness probe needs quorum, but OrderedReady starts member 1 only once member 0 is Ready, which it never is alone; set podManagementPolicy: \"Parallel\"")
+	}
+}
+
+// checkParallelQuorum: Parallel on an ensemble is stated to be deliberate.
+func checkParallelQuorum(c *checker) {
+	s := c.s
+	if s.Topology != "quorum" || s.PodManagementPolicy != "Parallel" {
+		return
+	}
+	if p := s.Probes.Readiness; p != nil && p.NeedsQuorum {
+		return
+	}
+	c.report(at("podManagementPolicy"), "Parallel starts and removes ensemble members all at once; if they must start together, say so with probes.readiness.needsQuorum: true, else use \"OrderedReady\"")
+}
+
+// checkPeerLists: names of the app's pods in config files are the pods
+// stsgen generates, under its headless Service, namespace and domain.
+func checkPeerLists(c *checker) {
+	s := c.s
+	if len(s.Peers) == 0 {
+		return
+	}
+	re := regexp.MustCompile(`\b` + regexp.QuoteMeta(s.Name) + `-([0-9]+)\.([a-z0-9][-a-z0-9.]*[a-z0-9])`)
+	check := func(sels []string, content string) {
+		for _, m := range re.FindAllStringSubmatch(content, -1) {
+			ord, _ := strconv.Atoi(m[1])
+			host := m[0]
+			labels := strings.Split(m[2], ".")
+			first, last := s.Peers[0].Ordinal, s.Peers[len(s.Peers)-1].Ordinal
+			switch {
+			case labels[0] != s.ServiceName:
+				c.report(sels, "%q is not under the headless Service %q; write %s-%d.%s, or render the list from peers", host, s.ServiceName, s.Name, ord, s.ServiceName)
+			case ord < first || ord > last:
+				c.report(sels, "%q names ordinal %d, but the pods are %s-%d to %s-%d; render the list from peers", host, ord, s.Name, first, s.Name, last)
+			case len(labels) >= 2 && labels[1] != s.Namespace:
+				c.report(sels, "%q is in namespace %q, but the app is in %q; render the list from peers", host, labels[1], s.Namespace)
+			case len(labels) >= 4 && labels[2] == "svc" && strings.Join(labels[3:], ".") != s.ClusterDomain:
+				c.report(sels, "%q uses the cluster domain %q, but the app's is %q; render the list from peers", host, strings.Join(labels[3:], "."), s.ClusterDomain)
+			default:
+				continue
+			}
+			return
+		}
+	}
+	for _, f := range s.Config.Files {
+		check(at("config", "files", f.Name), f.Content)
+	}
+	for _, r := range s.Config.Roles {
+		for _, f := range r.Files {
+			check(at("config", "roles", r.Name, "files", f.Name), f.Content)
+		}
+	}
+}
+
+// checkAntiAffinity: apps of two or more replicas spread their members.
+func checkAntiAffinity(c *checker) {
+	if c.s.Replicas >= 2 && c.s.Spread.Mode == "none" {
+		c.report(at("spread"), "spread: \"none\" lets the scheduler put several of %d members on one node, which one node failure then takes down together; use \"preferred\" or \"required\"", c.s.Replicas)
+	}
+}
+
+// checkResources: every container requests and limits CPU and memory.
+func checkResources(c *checker) {
+	check := func(sels []string, what string, r corev1.ResourceRequirements) {
+		var missing []string
+		for _, kind := range []struct {
+			name string
+			list corev1.ResourceList
+		}{{"requests", r.Requests}, {"limits", r.Limits}} {
+			for _, res := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+				if q, ok := kind.list[res]; !ok || q.IsZero() {
+					missing = append(missing, kind.name+"."+string(res))
+				}
+			}
+		}
+		if len(missing) > 0 {
+			c.report(sels, "%s sets no %s: the scheduler cannot place it well and nothing bounds what it takes from its node; write e.g. resources: {requests: {cpu: \"250m\", memory: \"512Mi\"}, limits: {cpu: \"1\", memory: \"512Mi\"}}", what, strings.Join(missing, ", "))
+		}
+	}
+	check(at("resources"), "the main container", c.s.Resources)
+	for i, ct := range c.s.InitContainers {
+		check(at("initContainers", strconv.Itoa(i)), fmt.Sprintf("init container %q", ct.Name), ct.Resources)
+	}
+	for i, ct := range c.s.Sidecars {
+		check(at("sidecars", strconv.Itoa(i)), fmt.Sprintf("sidecar %q", ct.Name), ct.Resources)
+	}
+}
+
+// checkImageTag: images are pinned.
+func checkImageTag(c *checker) {
+	check := func(sels []string, image string) {
+		if image == "" || strings.Contains(image, "@") {
+			return
+		}
+		switch tag := imageTag(image); tag {
+		case "":
+			c.report(sels, "image %q has no tag, so it runs whatever latest is at each pull; pin a version such as %q", image, image+":<version>")
+		case "latest":
+			c.report(sels, "image %q changes under you; pin a version", image)
+		}
+	}
+	check(at("image"), c.s.Image)
+	check(at("identity", "image"), c.s.Identity.Image)
+	for i, ct := range c.s.InitContainers {
+		check(at("initContainers", strconv.Itoa(i), "image"), ct.Image)
+	}
+	for i, ct := range c.s.Sidecars {
+		check(at("sidecars", strconv.Itoa(i), "image"), ct.Image)
+	}
+}
+
+// checkSecurity: no container is privileged, escalates privileges, runs as
+// root or adds dangerous capabilities.
+func checkSecurity(c *checker) {
+	check := func(sels []string, sc *corev1.SecurityContext) {
+		if sc == nil {
+			return
+		}
+		sels = append(slices.Clone(sels), "securityContext")
+		if sc.Privileged != nil && *sc.Privileged {
+			c.report(append(sels, "privileged"), "a privileged container has full access to its node; grant only the capabilities it needs")
+		}
+		if sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation {
+			c.report(append(sels, "allowPrivilegeEscalation"), "lets processes gain more privileges than they started with; remove it")
+		}
+		if sc.RunAsUser != nil && *sc.RunAsUser == 0 {
+			c.report(append(sels, "runAsUser"), "runs as root; use the image's unprivileged user id")
+		}
+		if sc.RunAsNonRoot != nil && !*sc.RunAsNonRoot {
+			c.report(append(sels, "runAsNonRoot"), "allows running as root; remove it")
+		}
+		if sc.Capabilities != nil {
+			for _, capability := range sc.Capabilities.Add {
+				switch strings.TrimPrefix(string(capability), "CAP_") {
+				case "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE", "ALL":
+					c.report(append(sels, "capabilities", "add"), "capability %s gives a compromised container much of its node; drop it", capability)
+				}
+			}
+		}
+	}
+	check(nil, c.s.SecurityContext)
+	if ps := c.s.PodSecurityContext; ps != nil {
+		if ps.RunAsUser != nil && *ps.RunAsUser == 0 {
+			c.report(at("podSecurityContext", "runAsUser"), "runs every container as root; use the image's unprivileged user id")
+		}
+		if ps.RunAsNonRoot != nil && !*ps.RunAsNonRoot {
+			c.report(at("podSecurityContext", "runAsNonRoot"), "allows running as root; remove it")
+		}
+	}
+	for i, ct := range c.s.InitContainers {
+		check(at("initContainers", strconv.Itoa(i)), ct.SecurityContext)
+	}
+	for i, ct := range c.s.Sidecars {
+		check(at("sidecars", strconv.Itoa(i)), ct.SecurityContext)
+	}
+}
+
+// checkEnvDuplicates: no container sets a variable twice, roles do not
+// repeat the app's variables, and references into the app's ConfigMap name
+// keys stsgen writes.
+func checkEnvDuplicates(c *checker) {
+	s := c.s
+	appEnv := map[string]bool{}
+	for _, e := range s.Env {
+		appEnv[e.Name] = true
+	}
+	for _, r := range s.Config.Roles {
+		for _, e := range r.Env {
+			if appEnv[e.Name] {
+				c.report(at("config", "roles", r.Name, "env", e.Name), "%s is also set in the app's env; the role's value overrides it for %s members only; rename one, or set it in each role", e.Name, r.Name)
+			}
+		}
+	}
+	keys := map[string]bool{}
+	for _, f := range s.Config.Files {
+		keys[f.Name] = true
+	}
+	for _, r := range s.Config.Roles {
+		for _, f := range r.Files {
+			keys[roleFileKey(r.Name, f.Name)] = true
+		}
+	}
+	checkRef := func(sels []string, e corev1.EnvVar) {
+		if e.ValueFrom != nil && e.ValueFrom.ConfigMapKeyRef != nil && e.ValueFrom.ConfigMapKeyRef.Name == configMapName(s) && !keys[e.ValueFrom.ConfigMapKeyRef.Key] {
+			c.report(sels, "the ConfigMap %s has no key %q; its keys are the config file names", configMapName(s), e.ValueFrom.ConfigMapKeyRef.Key)
+		}
+	}
+	for _, e := range s.Env {
+		checkRef(at("env", e.Name), e)
+	}
+	for _, list := range []struct {
+		field string
+		cs    []corev1.Container
+	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+		for i, ct := range list.cs {
+			seen := map[string]bool{}
+			for j, e := range ct.Env {
+				sels := at(list.field, strconv.Itoa(i), "env", strconv.Itoa(j))
+				if seen[e.Name] {
+					c.report(sels, "%s is set twice in container %q; the last value wins silently; remove one", e.Name, ct.Name)
+				}
+				seen[e.Name] = true
+				checkRef(sels, e)
+			}
+		}
+	}
+}
+
+// checkRevisionHistory: revisionHistoryLimit is not negative.
+func checkRevisionHistory(c *checker) {
+	if l := c.s.RevisionHistoryLimit; l != nil && *l < 0 {
+		c.report(at("revisionHistoryLimit"), "a negative limit keeps every revision forever; write 10 or leave it unset")
+	}
+}
+
+// checkChecksOverride: an app's check overrides name rules that exist and
+// may change.
+func checkChecksOverride(c *checker) {
+	for _, id := range sortedKeys(c.s.Checks) {
+		r, ok := LookupRule(id)
+		switch {
+		case !ok:
+			c.report(at("checks", id), "no rule %s; stsgen explain lists the rules", id)
+		case r.Fixed && c.s.Checks[id] != r.Severity:
+			c.report(at("checks", id), "%s cannot be changed: %s", r.ID, fixedWhy)
+		}
+	}
+}
+
+// reportName adds a finding about the name of the field sels names: it
+// points at the label the user wrote rather than at the field's value.
+func (c *checker) reportName(sels []string, format string, args ...any) {
+	n := len(c.ds)
+	c.report(sels, format, args...)
+	if len(c.ds) == n {
+		return
+	}
+	if f, ok := c.s.raw.LookupPath(selPath(sels...)).Source().(*ast.Field); ok && f.Label != nil && f.Label.Pos().IsValid() {
+		c.ds[n].Pos = []token.Pos{f.Label.Pos()}
+	}
 }

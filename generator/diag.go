@@ -2,6 +2,7 @@ package generator
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -18,11 +19,16 @@ type Severity int
 const (
 	Error Severity = iota
 	Warning
+	// Off silences a rule; no diagnostic carries it.
+	Off
 )
 
 func (s Severity) String() string {
-	if s == Warning {
+	switch s {
+	case Warning:
 		return "warning"
+	case Off:
+		return "off"
 	}
 	return "error"
 }
@@ -31,6 +37,9 @@ func (s Severity) String() string {
 // write instead.
 type Diagnostic struct {
 	Severity Severity
+	// Rule is the id of the rule that found the problem; problems loading
+	// the input have none.
+	Rule string
 	// Path is the CUE field path, e.g. apps.zk.replicas.
 	Path string
 	// Pos holds the source positions, the user's first.
@@ -60,6 +69,7 @@ func compareDiagnostics(a, b Diagnostic) int {
 	return cmp.Or(
 		cmp.Compare(a.Path, b.Path),
 		cmp.Compare(a.Severity, b.Severity),
+		cmp.Compare(a.Rule, b.Rule),
 		cmp.Compare(a.Message, b.Message),
 	)
 }
@@ -89,18 +99,22 @@ func comparePos(a, b token.Pos) int {
 	)
 }
 
-// Print writes the diagnostics for people: the path and message on one line,
-// then each position on its own indented line, relative to dir.
+// Print writes the diagnostics for people: the path, the message and the
+// rule id on one line, then each position on its own indented line,
+// relative to dir. Warnings say so first.
 func (ds Diagnostics) Print(w io.Writer, dir string) {
 	for _, d := range ds {
-		prefix := ""
+		prefix, suffix := "", ""
 		if d.Severity == Warning {
 			prefix = "warning: "
 		}
+		if d.Rule != "" {
+			suffix = " [" + d.Rule + "]"
+		}
 		if d.Path != "" {
-			fmt.Fprintf(w, "%s%s: %s\n", prefix, d.Path, d.Message)
+			fmt.Fprintf(w, "%s%s: %s%s\n", prefix, d.Path, d.Message, suffix)
 		} else {
-			fmt.Fprintf(w, "%s%s\n", prefix, d.Message)
+			fmt.Fprintf(w, "%s%s%s\n", prefix, d.Message, suffix)
 		}
 		for _, p := range d.Pos {
 			fmt.Fprintf(w, "    %s\n", relPos(p, dir))
@@ -108,16 +122,65 @@ func (ds Diagnostics) Print(w io.Writer, dir string) {
 	}
 }
 
+// jsonDiagnostic is the --format json form of a diagnostic.
+type jsonDiagnostic struct {
+	Severity  string         `json:"severity"`
+	Rule      string         `json:"rule,omitempty"`
+	Title     string         `json:"title,omitempty"`
+	Path      string         `json:"path,omitempty"`
+	Message   string         `json:"message"`
+	Positions []jsonPosition `json:"positions"`
+}
+
+type jsonPosition struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// PrintJSON writes the diagnostics as one JSON object:
+// {"diagnostics": [...], "errors": N, "warnings": N}. File names are
+// relative to dir as in Print.
+func (ds Diagnostics) PrintJSON(w io.Writer, dir string) error {
+	out := struct {
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+		Errors      int              `json:"errors"`
+		Warnings    int              `json:"warnings"`
+	}{Diagnostics: []jsonDiagnostic{}}
+	for _, d := range ds {
+		jd := jsonDiagnostic{Severity: d.Severity.String(), Rule: d.Rule, Path: d.Path, Message: d.Message, Positions: []jsonPosition{}}
+		if r, ok := LookupRule(d.Rule); ok {
+			jd.Title = r.Title
+		}
+		for _, p := range d.Pos {
+			jd.Positions = append(jd.Positions, jsonPosition{File: relFile(p, dir), Line: p.Line(), Column: p.Column()})
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+		if d.Severity == Warning {
+			out.Warnings++
+		} else {
+			out.Errors++
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
 // relPos prints a position the way cue does: relative to dir with a leading
 // ./ when the file is below it.
 func relPos(p token.Pos, dir string) string {
+	return fmt.Sprintf("%s:%d:%d", relFile(p, dir), p.Line(), p.Column())
+}
+
+func relFile(p token.Pos, dir string) string {
 	name := p.Filename()
 	if dir != "" && filepath.IsAbs(name) {
 		if rel, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(rel, "..") {
 			name = "." + string(filepath.Separator) + rel
 		}
 	}
-	return fmt.Sprintf("%s:%d:%d", name, p.Line(), p.Column())
+	return name
 }
 
 // fromCUE turns a CUE error into diagnostics: one per field path, with the
@@ -143,9 +206,21 @@ func fromCUE(err error) Diagnostics {
 	var ds Diagnostics
 	for _, g := range groups {
 		msg, pos := describe(g.errs)
+		if strings.HasPrefix(msg, "is required") {
+			msg = required(g.path, msg)
+		}
 		ds = append(ds, Diagnostic{Path: g.path, Message: msg, Pos: pos})
 	}
 	return pruneDerived(ds)
+}
+
+// schemaErrors is fromCUE for errors in an app's value: the rule is STS016.
+func schemaErrors(err error) Diagnostics {
+	ds := fromCUE(err)
+	for i := range ds {
+		ds[i].Rule = RuleSchema
+	}
+	return ds
 }
 
 // describe summarises the errors CUE reports for one field.
@@ -310,6 +385,25 @@ func userFirst(ps []token.Pos) []token.Pos {
 	return out
 }
 
+// examples are what to write for the required fields users forget.
+var examples = map[string]string{
+	"image": `image: "postgres:17.2"`,
+	"size":  `size: "10Gi"`,
+	"name":  `name: "exporter"`,
+	"port":  `port: 5432`,
+}
+
+// required names the missing field and shows how to write it.
+func required(path, msg string) string {
+	field := path[strings.LastIndexAny(path, ".]")+1:]
+	if ex, ok := examples[field]; ok {
+		return "is required; add " + ex
+	}
+	return msg
+}
+
+const msgUnknownField = "unknown field; check its spelling against the spec reference in the README"
+
 // translate rewords the raw CUE messages that users find confusing.
 func translate(msg string) string {
 	var value, other, have, want string
@@ -319,11 +413,20 @@ func translate(msg string) string {
 			return fmt.Sprintf("%s is %s %s; write %s %s", value, article(have), have, article(want), want)
 		}
 	}
+	var bound string
+	if n, _ := fmt.Sscanf(msg, "invalid value %s (out of bound %s", &value, &bound); n == 2 {
+		bound = strings.TrimSuffix(bound, ")")
+		for _, b := range []struct{ op, words string }{{">=", "at least"}, {"<=", "at most"}, {">", "more than"}, {"<", "less than"}} {
+			if rest, ok := strings.CutPrefix(bound, b.op); ok {
+				return fmt.Sprintf("%s is out of range; write a value %s %s", value, b.words, rest)
+			}
+		}
+	}
 	switch {
 	case strings.HasPrefix(msg, "incomplete value "):
-		return "is required but has no value (" + strings.TrimPrefix(msg, "incomplete value ") + "); set it"
+		return "is required but has no value; add " + strings.TrimPrefix(msg, "incomplete value ") + " value"
 	case msg == "field not allowed":
-		return "unknown field; check its spelling against the spec reference in the README"
+		return msgUnknownField
 	}
 	return msg
 }

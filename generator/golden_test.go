@@ -46,7 +46,7 @@ func compile(t testing.TB, dir string) ([]byte, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs})
+	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs}, generator.Policy{})
 	var diag bytes.Buffer
 	ds.Print(&diag, abs)
 	if ds.HasErrors() {

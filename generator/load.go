@@ -28,6 +28,10 @@ type Package struct {
 	Dir string
 	// Root is the package's value, apps bound to #App.
 	Root cue.Value
+	// Raw is the package's value as the user wrote it, without the schema.
+	Raw cue.Value
+	// App is the schema's #App, against which unknown fields are found.
+	App cue.Value
 }
 
 // Load loads the CUE packages named by cfg.Args and unifies each package's
@@ -38,7 +42,7 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	binding, err := compileBinding(ctx)
+	binding, appSchema, err := compileBinding(ctx)
 	if err != nil {
 		// The embedded schema is part of the binary; if it does not compile,
 		// the binary is broken, not the input.
@@ -72,7 +76,7 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 			})
 			continue
 		}
-		pkgs = append(pkgs, Package{Dir: inst.Dir, Root: v.Unify(binding)})
+		pkgs = append(pkgs, Package{Dir: inst.Dir, Root: v.Unify(binding), Raw: v, App: appSchema})
 	}
 	return pkgs, ds
 }
@@ -122,18 +126,19 @@ func missingPath(dir, arg string) bool {
 	return os.IsNotExist(err)
 }
 
-// compileBinding compiles the embedded schema and returns {apps: #Apps}.
-func compileBinding(ctx *cue.Context) (cue.Value, error) {
+// compileBinding compiles the embedded schema and returns {apps: #Apps}
+// and #App.
+func compileBinding(ctx *cue.Context) (binding, app cue.Value, err error) {
 	src, err := schema.FS.ReadFile("app.cue")
 	if err != nil {
-		return cue.Value{}, err
+		return cue.Value{}, cue.Value{}, err
 	}
 	s := ctx.CompileBytes(src, cue.Filename(schemaFile))
 	if err := s.Err(); err != nil {
-		return cue.Value{}, err
+		return cue.Value{}, cue.Value{}, err
 	}
 	b := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
-	return b, b.Err()
+	return b, s.LookupPath(cue.MakePath(cue.Def(appDef))), b.Err()
 }
 
 func instancePos(files []*ast.File) []token.Pos {

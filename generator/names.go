@@ -26,6 +26,7 @@ const (
 const (
 	appsField = "apps"
 	appsDef   = "#Apps"
+	appDef    = "#App"
 )
 
 // Names stsgen reserves inside a pod: its init container, its volumes and

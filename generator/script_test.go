@@ -48,7 +48,7 @@ func TestInitScript(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		abs, _ := filepath.Abs(tt.dir)
-		bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs})
+		bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs}, generator.Policy{})
 		if ds.HasErrors() || len(bundles) != 1 {
 			t.Fatalf("%s: compile: %v", tt.dir, ds)
 		}
@@ -128,7 +128,7 @@ func TestInitScript(t *testing.T) {
 // an ordinal and an ordinal below ordinals.start.
 func TestInitScriptRejects(t *testing.T) {
 	abs, _ := filepath.Abs("../testdata/golden/primary-replica")
-	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs})
+	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs}, generator.Policy{})
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}

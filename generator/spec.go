@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,8 +71,12 @@ type Spec struct {
 
 	Peers []Peer
 
-	// v is the app's CUE value, kept to find positions for diagnostics.
-	v cue.Value
+	// Checks holds the app's own rule severities, by rule id.
+	Checks map[string]Severity
+
+	// v is the app's CUE value, kept to find positions for diagnostics;
+	// raw is the app as the user wrote it, without the schema.
+	v, raw cue.Value
 	// bad holds the paths that failed to decode and were reported; the
 	// checks stay silent about them rather than report them twice.
 	bad map[string]bool
@@ -135,6 +140,9 @@ type Probe struct {
 	TimeoutSeconds      int32
 	SuccessThreshold    int32
 	FailureThreshold    int32
+	// NeedsQuorum says that a readiness probe passes only once the member
+	// has joined a quorum.
+	NeedsQuorum bool
 }
 
 type HTTPProbe struct {
@@ -194,8 +202,46 @@ type ClientService struct {
 }
 
 type Disruption struct {
-	MaxUnavailable             *int32
+	MaxUnavailable             *IntOrPercent
+	MinAvailable               *IntOrPercent
 	UnhealthyPodEvictionPolicy string
+}
+
+// IntOrPercent is a count of pods or a percentage of the replicas.
+type IntOrPercent struct {
+	Value   int32
+	Percent bool
+}
+
+func (x *IntOrPercent) String() string {
+	if x.Percent {
+		return fmt.Sprintf("%d%%", x.Value)
+	}
+	return strconv.Itoa(int(x.Value))
+}
+
+// scaled is the count of pods x stands for out of n, a percentage rounded
+// up as the disruption controller does.
+func (x *IntOrPercent) scaled(n int32, roundUp bool) int32 {
+	if !x.Percent {
+		return x.Value
+	}
+	v := x.Value * n
+	if roundUp {
+		return (v + 99) / 100
+	}
+	return v / 100
+}
+
+func (x *IntOrPercent) intOrString() *intstr.IntOrString {
+	if x == nil {
+		return nil
+	}
+	v := intstr.FromInt32(x.Value)
+	if x.Percent {
+		v = intstr.FromString(x.String())
+	}
+	return &v
 }
 
 type UpdateStrategy struct {
@@ -232,7 +278,7 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 		apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(appsField)))
 		iter, err := apps.Fields()
 		if err != nil {
-			ds = append(ds, fromCUE(err)...)
+			ds = append(ds, schemaErrors(err)...)
 			continue
 		}
 		for iter.Next() {
@@ -247,10 +293,18 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 				continue
 			}
 			seen[name] = av
+			unknown := unknownFields(pkg.Raw.LookupPath(av.Path()), av, pkg.App)
+			ds = append(ds, unknown...)
 			if err := av.Validate(cue.Concrete(true)); err != nil {
 				// A field the user left out has only the schema's position;
 				// point at the app as well, where it is to be written.
-				cds := fromCUE(err)
+				cds := slices.DeleteFunc(schemaErrors(err), func(d Diagnostic) bool {
+					// An unknown field explains the errors of the fields
+					// that hold it, such as a failed int | #Port.
+					return slices.ContainsFunc(unknown, func(u Diagnostic) bool {
+						return u.Path == d.Path || strings.HasPrefix(u.Path, d.Path+".")
+					})
+				})
 				for i := range cds {
 					if len(cds[i].Pos) == 0 || isSchemaFile(cds[i].Pos[0].Filename()) {
 						cds[i].Pos = append(valuePositions(av)[:1], cds[i].Pos...)
@@ -259,9 +313,13 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 				ds = append(ds, cds...)
 				continue
 			}
+			if len(unknown) > 0 {
+				continue
+			}
 			// An app whose fields failed to decode is still checked, so that
 			// every problem is reported at once; Compile builds nothing.
 			s, sds := decodeApp(av)
+			s.raw = pkg.Raw.LookupPath(av.Path())
 			ds = append(ds, sds...)
 			specs = append(specs, s)
 		}
@@ -298,10 +356,10 @@ func selPath(sels ...string) cue.Path {
 	return cue.MakePath(ss...)
 }
 
-func (d *decoder) errorf(v cue.Value, format string, args ...any) {
+func (d *decoder) errorf(rule string, v cue.Value, format string, args ...any) {
 	path := v.Path().String()
 	d.bad[path] = true
-	d.ds = append(d.ds, Diagnostic{Path: path, Pos: userPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
+	d.ds = append(d.ds, Diagnostic{Rule: rule, Path: path, Pos: userPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
 }
 
 func (d *decoder) str(sels ...string) string {
@@ -334,6 +392,24 @@ func (d *decoder) optInt32(sels ...string) *int32 {
 	}
 	n := int32(i)
 	return &n
+}
+
+// intOrPercent reads a count or a percentage such as "50%".
+func (d *decoder) intOrPercent(sels ...string) *IntOrPercent {
+	v := d.lookup(sels...)
+	if !v.Exists() {
+		return nil
+	}
+	if kindOf(v) == cue.IntKind {
+		n, _ := v.Int64()
+		return &IntOrPercent{Value: int32(n)}
+	}
+	str, _ := v.String()
+	n, ok := percent(str)
+	if !ok {
+		return nil
+	}
+	return &IntOrPercent{Value: int32(n), Percent: true}
 }
 
 func (d *decoder) boolean(sels ...string) bool {
@@ -384,13 +460,13 @@ func (d *decoder) stringMap(sels ...string) map[string]string {
 func (d *decoder) strict(v cue.Value, into any) bool {
 	data, err := v.MarshalJSON()
 	if err != nil {
-		d.ds = append(d.ds, fromCUE(err)...)
+		d.ds = append(d.ds, schemaErrors(err)...)
 		return false
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(into); err != nil {
-		d.errorf(v, "%s", strings.TrimPrefix(err.Error(), "json: "))
+		d.errorf(RuleSchema, v, "%s", strings.TrimPrefix(err.Error(), "json: "))
 		return false
 	}
 	return true
@@ -408,7 +484,7 @@ func (d *decoder) quantity(v cue.Value) (resource.Quantity, bool) {
 	}
 	q, err := resource.ParseQuantity(s)
 	if err != nil {
-		d.errorf(v, "%q is not a Kubernetes quantity; %s", s, quantityHint(s))
+		d.errorf(RuleQuantities, v, "%q is not a Kubernetes quantity; %s", s, quantityHint(s))
 		return resource.Quantity{}, false
 	}
 	return q, true
@@ -519,6 +595,7 @@ func (d *decoder) probe(v cue.Value) *Probe {
 			*f.into = int32(i)
 		}
 	}
+	p.NeedsQuorum, _ = v.LookupPath(selPath("needsQuorum")).Bool()
 	return p
 }
 
@@ -638,11 +715,11 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&vol.Source); err != nil {
-			d.errorf(f, "not a Kubernetes volume source: %s; write e.g. emptyDir: {} or secret: secretName: \"...\"", strings.TrimPrefix(err.Error(), "json: "))
+			d.errorf(RuleSchema, f, "not a Kubernetes volume source: %s; write e.g. emptyDir: {} or secret: secretName: \"...\"", strings.TrimPrefix(err.Error(), "json: "))
 			continue
 		}
 		if len(src) != 1 {
-			d.errorf(f, "a volume needs exactly one source, it has %d; write e.g. emptyDir: {} or secret: secretName: \"...\"", len(src))
+			d.errorf(RuleSchema, f, "a volume needs exactly one source, it has %d; write e.g. emptyDir: {} or secret: secretName: \"...\"", len(src))
 			continue
 		}
 		s.Volumes = append(s.Volumes, vol)
@@ -689,7 +766,8 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	}
 
 	s.ServiceName = d.str("serviceName")
-	s.Disruption.MaxUnavailable = d.optInt32("disruption", "maxUnavailable")
+	s.Disruption.MaxUnavailable = d.intOrPercent("disruption", "maxUnavailable")
+	s.Disruption.MinAvailable = d.intOrPercent("disruption", "minAvailable")
 	s.Disruption.UnhealthyPodEvictionPolicy, _ = d.optStr("disruption", "unhealthyPodEvictionPolicy")
 
 	s.PodManagementPolicy = d.str("podManagementPolicy")
@@ -725,8 +803,16 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	s.InitContainers = d.containers(d.lookup("initContainers"))
 	s.Sidecars = d.containers(d.lookup("sidecars"))
 
+	s.Checks = map[string]Severity{}
+	for _, f := range fields(d.lookup("checks")) {
+		level, _ := f.String()
+		if sev, err := ParseSeverity(level); err == nil {
+			s.Checks[strings.ToUpper(label(f))] = sev
+		}
+	}
+
 	if err := d.lookup("peers").Decode(&s.Peers); err != nil {
-		d.ds = append(d.ds, fromCUE(err)...)
+		d.ds = append(d.ds, schemaErrors(err)...)
 	}
 	return s, d.ds
 }

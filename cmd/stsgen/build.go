@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
 
 	"cuelang.org/go/cue/cuecontext"
 
@@ -11,14 +14,20 @@ import (
 var buildCmd = &command{
 	name:  "build",
 	short: "compile apps into Kubernetes manifests",
-	usage: "build [-o DIR] [PATH ...]",
+	usage: "build [-o DIR] [--strict] [--severity RULE=LEVEL] [--format text|json] [PATH ...]",
 	long: `Build loads the CUE package in each PATH (a directory, a ./...-style pattern
 or .cue files; "." when none is given), checks every app under its top-level
 apps struct, and writes the generated objects.
 
 Without -o, the objects of every app go to standard output as one YAML stream.
 With -o DIR, each object is written to DIR/<app>/<object>.yaml. Nothing is
-written when any app has an error.
+written when any app has an error; warnings are printed and do not stop the
+build unless --strict makes them errors.
+
+Rule severities: an app's checks field sets them for that app
+(checks: STS102: "off"); --severity sets them for the run, and an app's own
+setting wins; --strict then turns every remaining warning into an error.
+"stsgen explain" lists the rules.
 
 Exit status: 0 on success, 1 when the input has errors, 2 on a usage error.`,
 }
@@ -26,9 +35,10 @@ Exit status: 0 on success, 1 when the input has errors, 2 on a usage error.`,
 var vetCmd = &command{
 	name:  "vet",
 	short: "check apps without writing anything",
-	usage: "vet [PATH ...]",
+	usage: "vet [--strict] [--severity RULE=LEVEL] [--format text|json] [PATH ...]",
 	long: `Vet loads and checks apps like build, prints every problem it finds, and
-writes nothing.
+writes nothing. It takes build's rule flags; --format json prints the
+findings as one JSON object for machines.
 
 Exit status: 0 when there are no errors (warnings allowed), 1 when there are,
 2 on a usage error.`,
@@ -41,16 +51,51 @@ func init() {
 
 type buildOptions struct {
 	output string
+	check  checkOptions
+}
+
+// checkOptions are the flags build and vet share.
+type checkOptions struct {
+	strict   bool
+	severity []string
+	format   string
+}
+
+func (o *checkOptions) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
+	fs.StringArrayVar(&o.severity, "severity", nil, "set a rule's severity, e.g. STS102=off or STS105=error (`RULE=LEVEL`, repeatable; LEVEL is error, warning or off)")
+	fs.StringVar(&o.format, "format", "text", "how to print findings: text, or json for machines (`FORMAT`)")
+}
+
+// policy turns the flags into a Policy, or prints the usage error.
+func (o *checkOptions) policy(e *env, cmd string) (generator.Policy, bool) {
+	pol := generator.Policy{Strict: o.strict}
+	for _, s := range o.severity {
+		if err := pol.ParseSetting(s); err != nil {
+			fmt.Fprintf(e.stderr, "stsgen %s: --severity %v\n", cmd, err)
+			return pol, false
+		}
+	}
+	if o.format != "text" && o.format != "json" {
+		fmt.Fprintf(e.stderr, "stsgen %s: --format %q: use text or json\n", cmd, o.format)
+		return pol, false
+	}
+	return pol, true
 }
 
 func runBuild(e *env, args []string) int {
 	var opts buildOptions
 	fs := buildCmd.flags(e)
 	fs.StringVarP(&opts.output, "output", "o", "", "write one file per object under `DIR` instead of standard output")
+	opts.check.register(fs)
 	if st := parse(fs, e, args); st >= 0 {
 		return st
 	}
-	bundles, ok := compile(e, fs.Args())
+	pol, ok := opts.check.policy(e, "build")
+	if !ok {
+		return exitUsage
+	}
+	bundles, ok := compile(e, fs.Args(), pol, opts.check.format, e.stderr)
 	if !ok {
 		return exitInvalid
 	}
@@ -79,20 +124,34 @@ func runBuild(e *env, args []string) int {
 }
 
 func runVet(e *env, args []string) int {
+	var opts checkOptions
 	fs := vetCmd.flags(e)
+	opts.register(fs)
 	if st := parse(fs, e, args); st >= 0 {
 		return st
 	}
-	if _, ok := compile(e, fs.Args()); !ok {
+	pol, ok := opts.policy(e, "vet")
+	if !ok {
+		return exitUsage
+	}
+	if _, ok := compile(e, fs.Args(), pol, opts.format, e.stdout); !ok {
 		return exitInvalid
 	}
 	return exitOK
 }
 
-// compile runs the pipeline and prints every diagnostic. It reports false
-// when there was an error.
-func compile(e *env, args []string) ([]*generator.Bundle, bool) {
-	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: args})
-	ds.Print(e.stderr, e.dir)
+// compile runs the pipeline and prints every diagnostic: as text to stderr,
+// or with format json to jsonOut (vet's stdout; build's stderr, since its
+// stdout carries the manifests). It reports false when there was an error.
+func compile(e *env, args []string, pol generator.Policy, format string, jsonOut io.Writer) ([]*generator.Bundle, bool) {
+	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: args}, pol)
+	if format == "json" {
+		if err := ds.PrintJSON(jsonOut, e.dir); err != nil {
+			fmt.Fprintf(e.stderr, "stsgen: %v\n", err)
+			return nil, false
+		}
+	} else {
+		ds.Print(e.stderr, e.dir)
+	}
 	return bundles, !ds.HasErrors()
 }

@@ -1,0 +1,475 @@
+package generator
+
+// catalogue is every rule, in id order. TestCatalogue checks the order,
+// that every rule can both fire and stay silent, and that docs/rules.md is
+// generated from it. It is set in init because some checks look rules up.
+var catalogue []*Rule
+
+func init() { catalogue = rules() }
+
+func rules() []*Rule {
+	return []*Rule{
+		{
+			ID: RuleStatefulSetName, Title: "the app name is a DNS label of at most 52 characters",
+			Severity: Error, Fixed: true, Source: "API server and StatefulSet controller",
+			check: checkStatefulSetName,
+			Explain: `The app name names the StatefulSet, and the StatefulSet name must be a
+lower-case RFC 1123 label: letters, digits and '-', starting and ending
+with a letter or digit. The API server checks only that much, and accepts
+names up to 63 characters. But the controller labels every pod with
+controller-revision-hash: <name>-<hash>, where the hash has up to 10
+characters, and a label value holds at most 63. A StatefulSet named with
+53 to 63 characters is accepted, and then no pod is ever created: every
+attempt fails with "must be no more than 63 bytes" in the events.
+
+Write a name of at most 52 characters, such as zk or orders-db.`,
+		},
+		{
+			ID: RuleSelector, Title: "the selector is not empty and matches the pod template's labels",
+			Severity: Error, Fixed: true, Source: "API server",
+			verify: verifySelector,
+			Explain: `The API server rejects a StatefulSet whose selector is empty or does not
+match its pod template's labels, and the selector can never be changed
+afterwards. stsgen selects by app.kubernetes.io/name alone and puts that
+label on the template, so this rule guards the generator: it fires only
+if the generated objects disagree with each other.`,
+		},
+		{
+			ID: RuleServiceNames, Title: "Service names are DNS-1035 labels, distinct, and serviceName names the headless Service",
+			Severity: Error, Source: "API server",
+			check: checkServiceNames,
+			Explain: `Every pod's DNS name is <pod>.<serviceName>.<namespace>.svc.<domain>, and
+it resolves only when a headless Service of exactly that name exists. So
+serviceName is always the headless Service's name: set
+services.headless.name, not serviceName.
+
+Service names must be RFC 1035 labels: at most 63 characters, lower-case
+letters, digits and '-', starting with a letter. Kubernetes 1.36 relaxed
+this to RFC 1123 labels (a leading digit is allowed); lower this rule to a
+warning only if every cluster you deploy to is that new. Two Services of
+one app cannot share a name.`,
+		},
+		{
+			ID: RuleContainerNames, Title: "the app has an image and container names are unique DNS labels",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkContainerNames,
+			Explain: `Every container needs an image; the main container runs the app's
+image. Container names, init containers included, must be RFC 1123 labels and
+unique within the pod, or the API server rejects the StatefulSet (since
+1.34; older servers accept it and every pod creation fails). The main
+container is named after the app and stsgen's init container is
+stsgen-init, so sidecars and initContainers need other names.`,
+		},
+		{
+			ID: RuleContainerPorts, Title: "port names are IANA service names and port numbers are unique and in range",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkContainerPorts,
+			Explain: `A container port name must be an IANA service name: at most 15
+characters, lower-case letters, digits and '-', at least one letter, no
+leading, trailing or doubled '-'. Numbers run from 1 to 65535 and a number
+may appear once per protocol. Probes and Services refer to ports by these
+names, so a name the server rejects breaks all of them.
+
+Write names such as client, peer or leader-elect.`,
+		},
+		{
+			ID: RuleVolumeMounts, Title: "mounts are absolute, unique and refer to volumes that exist",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkVolumeMounts,
+			Explain: `Every mount path must be absolute and used once per container, and every
+volumeMounts[].name must name a pod volume or a storage claim: the API
+server (since 1.34) or the kubelet rejects anything else. Volume names are
+RFC 1123 labels and may not repeat a claim's name. stsgen mounts the
+config files at config.mountPath and the identity files at
+identity.mountPath, so those paths take part too.`,
+		},
+		{
+			ID: RuleClaimTemplates, Title: "storage claims have a valid name, a positive size and an access mode",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkClaimTemplates,
+			Explain: `Each entry under storage becomes a volumeClaimTemplate and one
+PersistentVolumeClaim per pod, named <claim>-<app>-<ordinal>. The claim
+name must be an RFC 1123 label, the size a positive Kubernetes quantity
+("10Gi"), and accessModes non-empty. Claim templates are immutable once
+the StatefulSet exists, so get them right before the first apply.`,
+		},
+		{
+			ID: RuleRestartPolicy, Title: "containers leave restartPolicy to the pod",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkRestartPolicy, verify: verifyRestartPolicy,
+			Explain: `A StatefulSet's pods must have restartPolicy: Always and no
+activeDeadlineSeconds. A regular container may not set restartPolicy at
+all; only an init container may, to become a native sidecar that runs
+beside the main container. Put such a container under initContainers with
+restartPolicy: "Always", or under sidecars without restartPolicy.`,
+		},
+		{
+			ID: RuleInitContainers, Title: "init containers have no probes or lifecycle unless they are native sidecars",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkInitContainers,
+			Explain: `An init container runs to completion before the next one starts, so the
+API server rejects liveness, readiness and startup probes and lifecycle
+hooks on it. Only a native sidecar (an init container with
+restartPolicy: "Always") may have them. Add restartPolicy: "Always" or
+remove the probes.`,
+		},
+		{
+			ID: RuleUpdateStrategy, Title: "partition and maxUnavailable belong to RollingUpdate, and maxUnavailable is 1 or more",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkUpdateStrategy,
+			Explain: `updateStrategy.partition and updateStrategy.maxUnavailable only apply to
+type: "RollingUpdate"; with "OnDelete" the API server rejects them.
+maxUnavailable must be at least 1 or a percentage from 1% to 100%. It is
+honoured only where the MaxUnavailableStatefulSet feature gate is on (off
+by default up to 1.36); elsewhere updates go one pod at a time.`,
+		},
+		{
+			ID: RuleServicePorts, Title: "every client Service carries at least one port",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkServicePorts,
+			Explain: `The headless Service may have no ports, but the read and primary
+Services must have at least one, or the API server rejects them. A port
+is carried by the Services in its expose list (all of them by default);
+the primary Service exists only in primary-replica apps.`,
+		},
+		{
+			ID: RuleBudgetValues, Title: "the disruption budget states one policy with valid values",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkBudgetValues, verify: verifyBudget,
+			Explain: `A PodDisruptionBudget takes either minAvailable or maxUnavailable, never
+both; each is a count or a percentage of at most 100%. Its selector must
+be the StatefulSet's, or it protects other pods or none.`,
+		},
+		{
+			ID: RuleConfigMap, Title: "config file names are ConfigMap keys, used once, within 1 MiB",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkConfigMap,
+			Explain: `Every config file becomes a key of the app's ConfigMap; role files are
+stored as <role>--<file>. Keys may hold letters, digits, '-', '_' and '.'
+only (no '/' and no spaces), may not be '.' or '..' or start with '..',
+and must be unique. The ConfigMap's data may not exceed 1 MiB in total;
+keep large files in an image or a volume.`,
+		},
+		{
+			ID: RuleLabels, Title: "labels and annotations are valid and leave stsgen's keys alone",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkLabels,
+			Explain: `Label and annotation keys are qualified names (an optional DNS prefix
+and '/', then at most 63 characters); label values are at most 63
+characters of letters, digits, '-', '_' and '.'. Annotations may not
+exceed 256 KiB in total. version becomes the app.kubernetes.io/version
+label, so it must be a valid label value too; it defaults to the image
+tag. stsgen sets app.kubernetes.io/name (the selector),
+app.kubernetes.io/managed-by and app.kubernetes.io/version itself, so they
+cannot be set under labels.`,
+		},
+		{
+			ID: RuleSchema, Title: "the spec matches the stsgen schema",
+			Severity: Error, Fixed: true, Source: "stsgen schema",
+			Explain: `Every app is unified with the #App schema: unknown fields, values of the
+wrong type, values outside an enumeration, conflicting values and
+required fields left without a value are errors. The API server would
+reject the same mistakes in the objects (strict decoding: unknown
+field "spec.replica"), or silently drop them. The spec reference in the
+README lists every field; stsgen schema prints the schema itself.`,
+		},
+		{
+			ID: RuleProbes, Title: "each probe has one handler and valid thresholds",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkProbes,
+			Explain: `A probe has exactly one of exec, http, tcp or grpc, and an exec probe
+needs a command. Liveness and startup probes must have
+successThreshold 1; the API server rejects anything else.`,
+		},
+		{
+			ID: RuleDNSNames, Title: "the namespace and cluster domain are valid DNS names",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkDNSNames,
+			Explain: `namespace must be an RFC 1123 label and clusterDomain a DNS domain:
+both become part of every pod's stable name
+(<pod>.<service>.<namespace>.svc.<clusterDomain>) and of the peer lists
+rendered from it.`,
+		},
+		{
+			ID: RuleQuantities, Title: "resource quantities are valid and requests do not exceed limits",
+			Severity: Error, Fixed: true, Source: "API server",
+			check: checkQuantities,
+			Explain: `Sizes, requests and limits are Kubernetes quantities: a number with an
+optional suffix, binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T, and m
+for milli). "10 GB" and "10gb" are not quantities; write "10Gi" or "10G".
+A request above the limit of the same resource is rejected by the API
+server.`,
+		},
+		{
+			ID: RuleEnvNames, Title: "role environment variables are shell variable names",
+			Severity: Error, Fixed: true, Source: "stsgen",
+			check: checkEnvNames,
+			Explain: `A role's env is exported by a shell before the main command starts, so
+its names must be shell variable names: letters, digits and '_', not
+starting with a digit. (The app's own env goes into the container spec,
+where the API server allows any printable name without '='.)`,
+		},
+
+		{
+			ID: RuleHeadlessService, Title: "a headless Service named serviceName selects the pods",
+			Severity: Warning, Source: "kube-score statefulset-has-servicename",
+			verify: verifyHeadlessService,
+			Explain: `Pods get stable DNS names only through a Service with clusterIP: None
+whose name is the StatefulSet's serviceName and whose selector matches the
+pods. stsgen always generates it, so this rule guards the generator.`,
+		},
+		{
+			ID: RuleAntiAffinity, Title: "replicated apps spread their pods across nodes",
+			Severity: Warning, Source: "kube-score statefulset-has-host-podantiaffinity, kube-linter no-anti-affinity",
+			check: checkAntiAffinity, verify: verifyAntiAffinity,
+			Explain: `With two or more replicas on one node, one node failure takes out several
+members at once, and for a quorum ensemble possibly the quorum. spread:
+"preferred" (the default) asks the scheduler to place members on
+different nodes; "required" insists, leaving pods Pending when there are
+fewer nodes than replicas; "none" turns it off. The anti-affinity selects
+the app's own pods by app.kubernetes.io/name, so it matches them (the
+ZooKeeper tutorial's manifest selects app: zk, a label its pods do not
+have, and spreads nothing).`,
+		},
+		{
+			ID: RuleBudgetPresent, Title: "replicated apps have a PodDisruptionBudget",
+			Severity: Warning, Source: "kube-score statefulset-has-poddisruptionbudget",
+			check: checkBudgetPresent,
+			Explain: `Without a PodDisruptionBudget a node drain may evict every member at
+once. stsgen derives one for any app of two or more replicas, but emits
+none when the topology tolerates no failure: an ensemble whose quorum is
+every member, where any budget would block every drain. Lower quorum, or
+add members.`,
+		},
+		{
+			ID: RuleProbePorts, Title: "probes refer to ports the app declares",
+			Severity: Error, Source: "kube-linter liveness-port, readiness-port, startup-port",
+			check: checkProbePorts,
+			Explain: `A probe names its port, and the API server does not check that the name
+exists: an http or tcp probe on a missing port fails forever, so the pod
+never becomes Ready (readiness) or restarts in a loop (liveness). The
+linters call this a warning; stsgen makes it an error because the name is
+a reference that cannot resolve.`,
+		},
+		{
+			ID: RuleReadiness, Title: "pods have a readiness probe different from the liveness probe",
+			Severity: Warning, Source: "kube-score pod-probes, pod-probes-identical",
+			check: checkReadiness,
+			Explain: `Without a readiness probe a pod counts as Ready as soon as it starts:
+Services send it traffic before it serves, an OrderedReady StatefulSet
+starts the next member too early, and a rolling update moves on while the
+member is still catching up. A liveness probe identical to the readiness
+probe restarts a member that is merely busy or catching up; make liveness
+a cheaper check (the port accepts connections) and readiness the real one.`,
+		},
+		{
+			ID: RuleServiceTargets, Title: "Services select the pods, and only the headless one publishes not-ready pods",
+			Severity: Warning, Source: "kube-linter dangling-service, kube-score service-targets-pod",
+			verify: verifyServiceTargets,
+			Explain: `A Service whose selector matches no pod has no endpoints. The read and
+primary Services must not publish not-ready addresses, or clients reach
+members that cannot serve yet. stsgen generates all three from one
+selector, so this rule guards the generator.`,
+		},
+		{
+			ID: RuleResources, Title: "containers request and limit CPU and memory",
+			Severity: Warning, Source: "kube-score container-resources, kube-linter unset-*-requirements",
+			check: checkResources,
+			Explain: `Without requests the scheduler places the pod anywhere and the pod is the
+first evicted under pressure; without a memory limit one member can
+starve its node. Set resources.requests and resources.limits for cpu and
+memory on the app (its sidecars and init containers take their own).`,
+		},
+		{
+			ID: RuleImageTag, Title: "images are pinned to a tag or digest other than latest",
+			Severity: Warning, Source: "kube-score container-image-tag, kube-linter latest-tag",
+			check: checkImageTag,
+			Explain: `An image without a tag, or tagged latest, changes under you: two pods of
+one StatefulSet can run different versions, and a restart upgrades a
+database without anyone deciding to. Pin a version ("postgres:17.2") or
+a digest.`,
+		},
+		{
+			ID: RuleSecurity, Title: "containers keep stsgen's secure defaults",
+			Severity: Warning, Source: "kube-linter privileged-container, privilege-escalation-container, run-as-non-root; Polaris",
+			check: checkSecurity,
+			Explain: `stsgen runs every container with allowPrivilegeEscalation: false, the
+RuntimeDefault seccomp profile and no service-account token. Setting
+privileged: true, allowPrivilegeEscalation: true, runAsUser: 0,
+runAsNonRoot: false or adding capabilities such as SYS_ADMIN or NET_RAW
+gives a compromised member much of its node. Grant only what the image
+needs, and silence this rule for the app when it really needs it.`,
+		},
+		{
+			ID: RuleEvictionPolicy, Title: "the disruption budget states its unhealthy pod eviction policy",
+			Severity: Warning, Source: "kube-linter pdb-unhealthy-pod-eviction-policy",
+			verify: verifyEvictionPolicy,
+			Explain: `unhealthyPodEvictionPolicy decides whether a running but not Ready pod
+may be evicted when the budget is exhausted. Left unset, the cluster's
+default applies. stsgen always states it: IfHealthyBudget for quorum
+ensembles, AlwaysAllow otherwise, or disruption.unhealthyPodEvictionPolicy.`,
+		},
+		{
+			ID: RuleEnvDuplicates, Title: "no variable is set twice, and references to the app's ConfigMap exist",
+			Severity: Warning, Source: "kube-score environment-variable-key-duplication, kube-linter duplicate-env-var",
+			check: checkEnvDuplicates,
+			Explain: `When a container lists a variable twice the last one wins silently; a
+role env that repeats an app env overrides it for that role only, which
+is rarely what was meant. An env valueFrom configMapKeyRef into the app's
+own ConfigMap (<app>-config) must name a key stsgen writes there (a config
+file name), or the pod does not start.`,
+		},
+		{
+			ID: RuleRevisionHistory, Title: "revisionHistoryLimit is not negative",
+			Severity: Warning, Source: "API server warning",
+			check: checkRevisionHistory,
+			Explain: `A negative revisionHistoryLimit keeps every ControllerRevision forever;
+the API server accepts it with a warning. Leave it unset (10) or write a
+small number.`,
+		},
+
+		{
+			ID: RuleEnsembleMinimum, Title: "a quorum ensemble has at least 3 members",
+			Severity: Error, Source: "quorum",
+			check: checkEnsembleMinimum,
+			Explain: `A majority quorum of n members tolerates ⌊(n−1)/2⌋ failures. One member
+tolerates none; two tolerate none either and fail twice as often. Use 3
+(tolerates 1) or 5 (tolerates 2); for a single server use topology:
+"standalone".`,
+		},
+		{
+			ID: RuleEnsembleEven, Title: "a quorum ensemble has an odd number of members",
+			Severity: Warning, Source: "quorum",
+			check: checkEnsembleEven,
+			Explain: `An even ensemble tolerates no more failures than the odd one below it
+(4 tolerates 1, like 3; 6 tolerates 2, like 5), yet has one more member
+that can fail and makes every write wait for one more. Use the odd size.`,
+		},
+		{
+			ID: RuleEnsembleLarge, Title: "a quorum ensemble has at most 7 members",
+			Severity: Warning, Source: "quorum",
+			check: checkEnsembleLarge,
+			Explain: `Every write waits for a majority, so each member added slows writes.
+etcd and ZooKeeper advise at most 7 voting members; add read-only
+observers or learners instead if the application supports them.`,
+		},
+		{
+			ID: RuleQuorumMajority, Title: "quorum is a majority of the ensemble and no more than all of it",
+			Severity: Error, Fixed: true, Source: "quorum",
+			check: checkQuorumMajority,
+			Explain: `quorum defaults to ⌊replicas/2⌋+1. A quorum of half or less lets two
+halves of a split ensemble both decide; a quorum above replicas can never
+be reached. stsgen derives the PodDisruptionBudget from it, so it must be
+right. Leave it unset, or write the majority.`,
+		},
+		{
+			ID: RuleBudgetQuorum, Title: "the disruption budget never allows more evictions than the ensemble tolerates",
+			Severity: Error, Source: "quorum",
+			check: checkBudgetQuorum,
+			Explain: `A quorum ensemble of n members with quorum q survives n − q members down.
+A disruption budget that lets a drain evict more than that breaks the
+quorum during routine node maintenance. stsgen derives maxUnavailable
+n − q; disruption.maxUnavailable may only lower it and
+disruption.minAvailable may not be below q.`,
+		},
+		{
+			ID: RuleBudgetBlocks, Title: "the disruption budget never blocks every drain",
+			Severity: Error, Source: "kube-linter pdb-max-unavailable, pdb-min-available; Polaris pdbDisruptionsIsZero",
+			check: checkBudgetBlocks,
+			Explain: `maxUnavailable: 0, or minAvailable equal to the replicas (or 100%),
+lets no pod ever be evicted: node drains and cluster upgrades hang until
+someone deletes the budget by hand. To keep a single-replica app from
+being drained, say so in your runbook rather than in a budget.`,
+		},
+		{
+			ID: RuleBudgetReplicas, Title: "a primary-replica budget takes down one pod at a time",
+			Severity: Warning, Source: "quorum",
+			check: checkBudgetReplicas,
+			Explain: `A primary with replicas loses redundancy with every pod down; evicting
+the primary and a replica at once can leave no up-to-date copy. The
+Kubernetes docs advise maxUnavailable: 1 for replicated stateful apps,
+which stsgen derives.`,
+		},
+		{
+			ID: RulePeerDiscovery, Title: "peers can resolve each other before they are Ready",
+			Severity: Error, Source: "quorum",
+			check: checkPeerDiscovery,
+			Explain: `Ensemble members and replicas find each other by their stable DNS names
+before any of them is Ready; the headless Service publishes those names
+only for Ready pods unless publishNotReadyAddresses is true. Turning it
+off lets an ensemble that lost its quorum never form one again. Leave
+services.headless.publishNotReadyAddresses at its default.`,
+		},
+		{
+			ID: RuleBootstrap, Title: "a readiness probe that needs quorum runs with Parallel pod management",
+			Severity: Error, Source: "quorum",
+			check: checkBootstrap,
+			Explain: `With podManagementPolicy "OrderedReady" the controller creates member 1
+only when member 0 is Ready. If readiness needs a quorum
+(probes.readiness.needsQuorum: true), member 0 can never be Ready alone,
+and the ensemble never starts: a bootstrap deadlock. Use
+podManagementPolicy: "Parallel", or a readiness probe that passes for a
+running member without quorum.`,
+		},
+		{
+			ID: RuleParallelQuorum, Title: "Parallel pod management on a quorum ensemble is deliberate",
+			Severity: Warning, Source: "quorum",
+			check: checkParallelQuorum,
+			Explain: `"Parallel" starts and stops all members at once, and a rolling update
+still goes one pod at a time, but scaling down removes several members
+together. Use it when members must start together to form a quorum
+(state that with probes.readiness.needsQuorum: true, which silences this
+rule), or silence this rule for the app.`,
+		},
+		{
+			ID: RulePeerLists, Title: "peer lists in config files name the app's real pods",
+			Severity: Error, Source: "quorum",
+			check: checkPeerLists,
+			Explain: `A config file that lists the members by hand (server.1=zk-0.zk-hs:2888)
+goes stale when the headless Service, the namespace, the cluster domain,
+ordinals.start or replicas change, and a member that cannot reach its
+peers never joins the ensemble. stsgen checks every <app>-<n>.<service>
+name in the config files against the pods it generates. Render the list
+from peers instead: [for p in peers {"server.\(p.id)=\(p.fqdn):2888:3888"}].`,
+		},
+
+		{
+			ID: RuleReserved, Title: "names starting with stsgen- and stsgen's annotations are reserved",
+			Severity: Error, Fixed: true, Source: "stsgen",
+			check: checkReserved,
+			Explain: `stsgen adds its own init container, volumes and ConfigMap key, all named
+stsgen-..., and the stsgen.dev/config-hash annotation to the pod
+template. A user name or annotation with those names would collide with
+them; choose another.`,
+		},
+		{
+			ID: RuleRoles, Title: "roles exist in the topology and their args and env can be applied",
+			Severity: Error, Fixed: true, Source: "stsgen",
+			check: checkRoles,
+			Explain: `A standalone app's members have the role server, a primary-replica app's
+primary and replica, a quorum ensemble's member. Role files, args and
+env apply to the members of that role. Role args and env are added by
+starting the main container through sh with the identity's env file, so
+stsgen needs the app's command; a role file may not shadow a shared file
+of the same name.`,
+		},
+		{
+			ID: RuleIgnoredBudget, Title: "disruption settings take effect",
+			Severity: Warning, Source: "stsgen",
+			check: checkIgnoredBudget,
+			Explain: `stsgen emits no PodDisruptionBudget for a single replica (any budget
+either blocks every drain or allows everything) nor for an ensemble that
+tolerates no failure. Settings under disruption then have no effect;
+remove them, or add replicas.`,
+		},
+		{
+			ID: RuleChecksOverride, Title: "check overrides name rules whose severity can change",
+			Severity: Error, Fixed: true, Source: "stsgen",
+			check: checkChecksOverride,
+			Explain: `An app's checks field sets a rule's severity for that app:
+checks: STS102: "off". The id must be a rule of the catalogue (stsgen
+explain lists them), and rules that guard output Kubernetes would reject
+cannot be changed.`,
+		},
+	}
+}

@@ -1,0 +1,147 @@
+package generator
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+)
+
+// unknownFields walks an app as the user wrote it (raw) beside the schema
+// and reports every field the schema does not allow, with the closest
+// allowed name. CUE reports such fields too, but not when the same app has
+// other errors, so that a user would meet them only after fixing the rest.
+// app is the app unified with the schema; it gives the topology.
+func unknownFields(raw, app, schema cue.Value) Diagnostics {
+	if !schema.Exists() {
+		return nil
+	}
+	// Some fields exist only for a topology; give the schema the app's.
+	if t := app.LookupPath(cue.MakePath(cue.Str("topology"))); t.IsConcrete() && t.Err() == nil {
+		schema = schema.FillPath(cue.MakePath(cue.Str("topology")), t)
+	}
+	var ds Diagnostics
+	var walk func(v, s cue.Value)
+	walk = func(v, s cue.Value) {
+		// A struct with an error inside has the bottom kind; its fields
+		// can still be walked.
+		k := v.IncompleteKind()
+		if k == cue.BottomKind {
+			k = cue.StructKind
+		}
+		switch {
+		case k&cue.StructKind != 0:
+			s = pick(s, cue.StructKind)
+			if !s.Exists() {
+				return
+			}
+			iter, err := v.Fields(cue.Optional(true))
+			if err != nil {
+				return
+			}
+			for iter.Next() {
+				sel := iter.Selector()
+				if sel.IsDefinition() || sel.PkgPath() != "" {
+					continue
+				}
+				if !s.Allows(sel) {
+					ds = append(ds, Diagnostic{
+						Rule:    RuleSchema,
+						Path:    iter.Value().Path().String(),
+						Pos:     userPositions(raw, iter.Value()),
+						Message: unknownMessage(sel.Unquoted(), s),
+					})
+					continue
+				}
+				child := s.LookupPath(cue.MakePath(sel))
+				if !child.Exists() {
+					child = s.LookupPath(cue.MakePath(cue.AnyString))
+				}
+				walk(iter.Value(), child)
+			}
+		case k&cue.ListKind != 0:
+			s = pick(s, cue.ListKind)
+			elem := s.LookupPath(cue.MakePath(cue.AnyIndex))
+			if !elem.Exists() {
+				return
+			}
+			iter, err := v.List()
+			if err != nil {
+				return
+			}
+			for iter.Next() {
+				walk(iter.Value(), elem)
+			}
+		}
+	}
+	walk(raw, schema)
+	return ds
+}
+
+// pick returns the disjunct of s of the kind, or s itself.
+func pick(s cue.Value, kind cue.Kind) cue.Value {
+	op, args := s.Expr()
+	if op != cue.OrOp {
+		// A reference such as #PortValue: look at what it stands for.
+		op, args = s.Eval().Expr()
+	}
+	if op == cue.OrOp {
+		for _, a := range args {
+			if a.IncompleteKind()&kind != 0 {
+				return a
+			}
+		}
+		return cue.Value{}
+	}
+	return s
+}
+
+// unknownMessage says that name is not a field, and which field of s the
+// user probably meant.
+func unknownMessage(name string, s cue.Value) string {
+	var names []string
+	iter, err := s.Fields(cue.Optional(true))
+	if err == nil {
+		for iter.Next() {
+			if sel := iter.Selector(); !sel.IsDefinition() && sel.PkgPath() == "" {
+				names = append(names, sel.Unquoted())
+			}
+		}
+	}
+	best, bestDist := "", 3
+	for _, n := range names {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(n)); d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("unknown field; did you mean %s?", best)
+	}
+	if len(names) > 0 && len(names) <= 12 {
+		slices.Sort(names)
+		return "unknown field; the fields here are " + strings.Join(names, ", ")
+	}
+	return msgUnknownField
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,122 @@
+package generator
+
+import (
+	"maps"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+)
+
+// The verify functions check the generated objects against each other. They
+// state rules the generator keeps by construction, so on a correct build
+// they find nothing; they report at the app, whose spec produced the
+// objects.
+
+func (c *checker) reportObject(format string, args ...any) {
+	c.report(nil, format, args...)
+}
+
+// selects reports whether a selector selects pods with the labels.
+func selects(sel *metav1.LabelSelector, podLabels map[string]string) bool {
+	if sel == nil || len(sel.MatchLabels)+len(sel.MatchExpressions) == 0 {
+		return false
+	}
+	s, err := metav1.LabelSelectorAsSelector(sel)
+	return err == nil && s.Matches(labels.Set(podLabels))
+}
+
+// verifySelector: the StatefulSet's selector is not empty and selects its
+// own template.
+func verifySelector(c *checker, b *Bundle) {
+	sts := b.StatefulSet
+	if !selects(sts.Spec.Selector, sts.Spec.Template.Labels) {
+		c.reportObject("StatefulSet %s: the selector %v does not select the pod template's labels %v", sts.Name, sts.Spec.Selector, sts.Spec.Template.Labels)
+	}
+}
+
+// verifyRestartPolicy: the pods restart always and have no deadline.
+func verifyRestartPolicy(c *checker, b *Bundle) {
+	spec := b.StatefulSet.Spec.Template.Spec
+	if spec.RestartPolicy != "" && spec.RestartPolicy != corev1.RestartPolicyAlways {
+		c.reportObject("StatefulSet %s: restartPolicy is %q; a StatefulSet's pods must restart Always", b.StatefulSet.Name, spec.RestartPolicy)
+	}
+	if spec.ActiveDeadlineSeconds != nil {
+		c.reportObject("StatefulSet %s: activeDeadlineSeconds is set; a StatefulSet's pods may not have one", b.StatefulSet.Name)
+	}
+}
+
+// verifyBudget: the budget states one policy and selects the StatefulSet's
+// pods with the StatefulSet's selector.
+func verifyBudget(c *checker, b *Bundle) {
+	pdb := b.PDB
+	if pdb == nil {
+		return
+	}
+	if (pdb.Spec.MinAvailable == nil) == (pdb.Spec.MaxUnavailable == nil) {
+		c.reportObject("PodDisruptionBudget %s: exactly one of minAvailable and maxUnavailable must be set", pdb.Name)
+	}
+	if pdb.Spec.Selector == nil || !maps.Equal(pdb.Spec.Selector.MatchLabels, b.StatefulSet.Spec.Selector.MatchLabels) {
+		c.reportObject("PodDisruptionBudget %s: its selector is not the StatefulSet's", pdb.Name)
+	}
+}
+
+// verifyHeadlessService: a headless Service named serviceName selects the
+// pods.
+func verifyHeadlessService(c *checker, b *Bundle) {
+	sts, svc := b.StatefulSet, b.Headless
+	switch {
+	case svc == nil || svc.Name != sts.Spec.ServiceName:
+		c.reportObject("StatefulSet %s: no Service is named after its serviceName %q", sts.Name, sts.Spec.ServiceName)
+	case svc.Spec.ClusterIP != corev1.ClusterIPNone:
+		c.reportObject("Service %s: the StatefulSet's Service must be headless (clusterIP: None)", svc.Name)
+	case !selects(&metav1.LabelSelector{MatchLabels: svc.Spec.Selector}, sts.Spec.Template.Labels):
+		c.reportObject("Service %s: its selector does not select the StatefulSet's pods", svc.Name)
+	}
+}
+
+// verifyServiceTargets: the client Services select the pods and do not
+// publish not-ready addresses.
+func verifyServiceTargets(c *checker, b *Bundle) {
+	tmpl := b.StatefulSet.Spec.Template.Labels
+	for _, svc := range []*corev1.Service{b.Read, b.Primary} {
+		if svc == nil {
+			continue
+		}
+		// The primary Service also selects the pod-name label, which the
+		// controller adds to each pod; the template cannot carry it.
+		sel := maps.Clone(svc.Spec.Selector)
+		delete(sel, LabelPodName)
+		if !selects(&metav1.LabelSelector{MatchLabels: sel}, tmpl) {
+			c.reportObject("Service %s: its selector selects none of the StatefulSet's pods", svc.Name)
+		}
+		if svc.Spec.PublishNotReadyAddresses {
+			c.reportObject("Service %s: a client Service must not publish not-ready addresses", svc.Name)
+		}
+	}
+}
+
+// verifyAntiAffinity: pod anti-affinity selects the pods' own labels.
+func verifyAntiAffinity(c *checker, b *Bundle) {
+	spec := b.StatefulSet.Spec.Template.Spec
+	if spec.Affinity == nil || spec.Affinity.PodAntiAffinity == nil {
+		return
+	}
+	anti := spec.Affinity.PodAntiAffinity
+	terms := anti.RequiredDuringSchedulingIgnoredDuringExecution
+	for _, w := range anti.PreferredDuringSchedulingIgnoredDuringExecution {
+		terms = append(terms, w.PodAffinityTerm)
+	}
+	for _, t := range terms {
+		if !selects(t.LabelSelector, b.StatefulSet.Spec.Template.Labels) {
+			c.reportObject("StatefulSet %s: the pod anti-affinity selects none of its own pods, so it spreads nothing", b.StatefulSet.Name)
+		}
+	}
+}
+
+// verifyEvictionPolicy: the budget states its unhealthy pod eviction policy.
+func verifyEvictionPolicy(c *checker, b *Bundle) {
+	if b.PDB != nil && b.PDB.Spec.UnhealthyPodEvictionPolicy == nil {
+		c.reportObject("PodDisruptionBudget %s: unhealthyPodEvictionPolicy is not set", b.PDB.Name)
+	}
+}

@@ -4,11 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -16,13 +18,14 @@ import (
 
 // A Bundle is the set of objects generated for one app.
 type Bundle struct {
-	App         string
-	ConfigMap   *corev1.ConfigMap
-	Headless    *corev1.Service
-	Read        *corev1.Service
-	Primary     *corev1.Service               // primary-replica apps only
-	PDB         *policyv1.PodDisruptionBudget // nil when no budget can help
-	StatefulSet *appsv1.StatefulSet
+	App           string
+	ConfigMap     *corev1.ConfigMap
+	Headless      *corev1.Service
+	Read          *corev1.Service
+	Primary       *corev1.Service               // primary-replica apps only
+	PDB           *policyv1.PodDisruptionBudget // nil when no budget can help
+	NetworkPolicy *networkingv1.NetworkPolicy   // nil when disabled
+	StatefulSet   *appsv1.StatefulSet
 }
 
 // An Object is one generated object and the file it is written to.
@@ -33,7 +36,8 @@ type Object struct {
 }
 
 // Objects returns the bundle's objects in output order: ConfigMap, headless
-// Service, read Service, primary Service, PodDisruptionBudget, StatefulSet.
+// Service, read Service, primary Service, PodDisruptionBudget,
+// NetworkPolicy, StatefulSet.
 func (b *Bundle) Objects() []Object {
 	objs := []Object{
 		{"configmap.yaml", b.ConfigMap},
@@ -46,6 +50,9 @@ func (b *Bundle) Objects() []Object {
 	if b.PDB != nil {
 		objs = append(objs, Object{"poddisruptionbudget.yaml", b.PDB})
 	}
+	if b.NetworkPolicy != nil {
+		objs = append(objs, Object{"networkpolicy.yaml", b.NetworkPolicy})
+	}
 	return append(objs, Object{"statefulset.yaml", b.StatefulSet})
 }
 
@@ -56,15 +63,19 @@ func Build(s *Spec) (*Bundle, error) {
 		return nil, err
 	}
 	b := &Bundle{
-		App:         s.Name,
-		ConfigMap:   cm,
-		Headless:    headlessService(s),
-		Read:        clientService(s, svcRead, s.Services.Read, nil),
-		PDB:         podDisruptionBudget(s),
-		StatefulSet: statefulSet(s, configHash(cm.Data)),
+		App:           s.Name,
+		ConfigMap:     cm,
+		Headless:      headlessService(s),
+		Read:          clientService(s, svcRead, s.Services.Read, nil),
+		PDB:           podDisruptionBudget(s),
+		NetworkPolicy: networkPolicy(s),
+		StatefulSet:   statefulSet(s, configHash(cm.Data)),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
 		b.Primary = clientService(s, svcPrimary, *p, map[string]string{LabelPodName: s.Peers[0].Pod})
+		// kube-score matches Service selectors against pod templates, which
+		// cannot carry the pod-name label the controller adds to each pod.
+		b.Primary.Annotations = merge(b.Primary.Annotations, map[string]string{AnnotationKubeScoreIgnore: "service-targets-pod"})
 	}
 	return b, nil
 }
@@ -219,7 +230,7 @@ func statefulSet(s *Spec, hash string) *appsv1.StatefulSet {
 	}
 	sts := &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
-		ObjectMeta: objectMeta(s, s.Name, nil),
+		ObjectMeta: objectMeta(s, s.Name, kubeScoreIgnores(s)),
 		Spec: appsv1.StatefulSetSpec{
 			Replicas:             &s.Replicas,
 			Selector:             &metav1.LabelSelector{MatchLabels: selectorLabels(s)},
@@ -299,8 +310,13 @@ func podTemplate(s *Spec, hash string) corev1.PodTemplateSpec {
 	}
 }
 
-// podSecurityContext applies the RuntimeDefault seccomp profile unless the
-// user chose one.
+// defaultID is the user and group the pods run as unless the spec names
+// one: unprivileged, and above the ids images and hosts give their own
+// users (kube-score asks for 10000 or more).
+const defaultID = 10001
+
+// podSecurityContext applies the RuntimeDefault seccomp profile and runs
+// the pods as a non-root user and group unless the user chose otherwise.
 func podSecurityContext(s *Spec) *corev1.PodSecurityContext {
 	sc := &corev1.PodSecurityContext{}
 	if s.PodSecurityContext != nil {
@@ -309,11 +325,81 @@ func podSecurityContext(s *Spec) *corev1.PodSecurityContext {
 	if sc.SeccompProfile == nil {
 		sc.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
 	}
+	if !s.setsIDs() {
+		id := int64(defaultID)
+		sc.RunAsUser, sc.RunAsGroup, sc.FSGroup = &id, &id, &id
+	}
+	if sc.RunAsNonRoot == nil && (sc.RunAsUser == nil || *sc.RunAsUser != 0) {
+		yes := true
+		sc.RunAsNonRoot = &yes
+	}
 	return sc
 }
 
-// containerSecurityContext forbids privilege escalation unless the user
-// allowed it.
+// setsIDs reports whether the user chose the user or group any container
+// runs as; stsgen then leaves the ids to them.
+func (s *Spec) setsIDs() bool {
+	if p := s.PodSecurityContext; p != nil && (p.RunAsUser != nil || p.RunAsGroup != nil || p.FSGroup != nil) {
+		return true
+	}
+	return slices.ContainsFunc(s.containerContexts(), func(sc *corev1.SecurityContext) bool {
+		return sc != nil && (sc.RunAsUser != nil || sc.RunAsGroup != nil)
+	})
+}
+
+// containerContexts are the security contexts the user wrote for the main
+// container, the init containers and the sidecars.
+func (s *Spec) containerContexts() []*corev1.SecurityContext {
+	out := []*corev1.SecurityContext{s.SecurityContext}
+	for _, c := range s.InitContainers {
+		out = append(out, c.SecurityContext)
+	}
+	for _, c := range s.Sidecars {
+		out = append(out, c.SecurityContext)
+	}
+	return out
+}
+
+// readOnlyRoot reports whether the main container's root filesystem is read
+// only, as it is unless the user says otherwise.
+func (s *Spec) readOnlyRoot() bool {
+	sc := s.SecurityContext
+	return sc == nil || sc.ReadOnlyRootFilesystem == nil || *sc.ReadOnlyRootFilesystem
+}
+
+// needsTmp reports whether stsgen mounts a writable /tmp into the main
+// container: its root is read only and nothing else is mounted there.
+func (s *Spec) needsTmp() bool {
+	if !s.readOnlyRoot() {
+		return false
+	}
+	for _, m := range s.mountPaths() {
+		if path.Clean(m) == tmpDir {
+			return false
+		}
+	}
+	return true
+}
+
+// mountPaths are the main container's mount paths the user chose or
+// configured.
+func (s *Spec) mountPaths() []string {
+	out := []string{s.Identity.MountPath}
+	if s.hasConfigFiles() {
+		out = append(out, s.Config.MountPath)
+	}
+	for _, cl := range s.Storage {
+		out = append(out, cl.MountPath)
+	}
+	for _, v := range s.Volumes {
+		out = append(out, v.MountPath)
+	}
+	return out
+}
+
+// containerSecurityContext forbids privilege escalation, drops every
+// capability and makes the root filesystem read only, each unless the user
+// chose otherwise.
 func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityContext {
 	sc := &corev1.SecurityContext{}
 	if user != nil {
@@ -327,7 +413,118 @@ func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityCont
 		no := false
 		sc.AllowPrivilegeEscalation = &no
 	}
+	if sc.Capabilities == nil && !privileged {
+		sc.Capabilities = &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}
+	}
+	if sc.ReadOnlyRootFilesystem == nil {
+		yes := true
+		sc.ReadOnlyRootFilesystem = &yes
+	}
 	return sc
+}
+
+// kubeScoreIgnores records, for kube-score, the checks the user chose to
+// fail: settings they wrote that differ from stsgen's defaults, and rules
+// they turned off for the app. It returns nil when there are none.
+func kubeScoreIgnores(s *Spec) map[string]string {
+	var ignore []string
+	add := func(cond bool, checks ...string) {
+		if cond {
+			ignore = append(ignore, checks...)
+		}
+	}
+	pullPolicies := []corev1.PullPolicy{s.ImagePullPolicy}
+	for _, c := range append(slices.Clone(s.InitContainers), s.Sidecars...) {
+		pullPolicies = append(pullPolicies, c.ImagePullPolicy)
+	}
+	add(slices.ContainsFunc(pullPolicies, func(p corev1.PullPolicy) bool { return p != "" && p != corev1.PullAlways }),
+		"container-image-pull-policy")
+	lowID := func(id *int64) bool { return id != nil && *id < 10000 }
+	low := false
+	if p := s.PodSecurityContext; p != nil {
+		low = lowID(p.RunAsUser) || lowID(p.RunAsGroup)
+	}
+	writable, privileged := false, false
+	for _, sc := range s.containerContexts() {
+		if sc == nil {
+			continue
+		}
+		low = low || lowID(sc.RunAsUser) || lowID(sc.RunAsGroup)
+		writable = writable || sc.ReadOnlyRootFilesystem != nil && !*sc.ReadOnlyRootFilesystem
+		privileged = privileged || sc.Privileged != nil && *sc.Privileged
+	}
+	add(low, "container-security-context-user-group-id")
+	add(writable, "container-security-context-readonlyrootfilesystem")
+	add(privileged, "container-security-context-privileged")
+	add(!s.NetworkPolicy.Enabled, "pod-networkpolicy")
+	off := func(rule string) bool { return s.Checks[rule] == Off }
+	add(off(RuleResources), "container-resources", "container-ephemeral-storage-request-and-limit")
+	add(off(RuleImageTag), "container-image-tag")
+	add(off(RuleAntiAffinity) || s.Spread.Mode == "none", "statefulset-has-host-podantiaffinity")
+	add(off(RuleBudgetPresent), "statefulset-has-poddisruptionbudget")
+	add(off(RuleReadiness), "pod-probes")
+	if user, ok := s.Annotations[AnnotationKubeScoreIgnore]; ok {
+		for _, check := range strings.Split(user, ",") {
+			add(strings.TrimSpace(check) != "", strings.TrimSpace(check))
+		}
+	}
+	if len(ignore) == 0 {
+		return nil
+	}
+	slices.Sort(ignore)
+	return map[string]string{AnnotationKubeScoreIgnore: strings.Join(slices.Compact(ignore), ",")}
+}
+
+// networkPolicy lets anyone reach the ports the read and primary Services
+// carry, and only the app's own pods reach the rest (peer, replication and
+// probe ports, sidecar ports); the user's rules are added. Egress is open:
+// stateful servers talk to their peers, DNS and what their sidecars back up
+// to, which stsgen cannot know.
+func networkPolicy(s *Spec) *networkingv1.NetworkPolicy {
+	if !s.NetworkPolicy.Enabled {
+		return nil
+	}
+	var public, peers []networkingv1.NetworkPolicyPort
+	port := func(proto corev1.Protocol, n int32) networkingv1.NetworkPolicyPort {
+		p := intstr.FromInt32(n)
+		if proto == "" {
+			proto = corev1.ProtocolTCP
+		}
+		return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
+	}
+	for _, p := range s.Ports {
+		if p.exposedOn(svcRead) || p.exposedOn(svcPrimary) {
+			public = append(public, port(p.Protocol, p.Port))
+		} else {
+			peers = append(peers, port(p.Protocol, p.Port))
+		}
+	}
+	for _, c := range append(slices.Clone(s.InitContainers), s.Sidecars...) {
+		for _, p := range c.Ports {
+			peers = append(peers, port(p.Protocol, p.ContainerPort))
+		}
+	}
+	var ingress []networkingv1.NetworkPolicyIngressRule
+	if len(public) > 0 {
+		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{Ports: public})
+	}
+	if len(peers) > 0 {
+		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{
+			From:  []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)}}},
+			Ports: peers,
+		})
+	}
+	ingress = append(ingress, s.NetworkPolicy.Ingress...)
+	return &networkingv1.NetworkPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+		ObjectMeta: objectMeta(s, s.Name, nil),
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: selectorLabels(s)},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+			Ingress:     ingress,
+			Egress:      []networkingv1.NetworkPolicyEgressRule{{}},
+		},
+	}
 }
 
 // affinity spreads members over the topology key with anti-affinity that
@@ -360,6 +557,9 @@ func volumes(s *Spec) []corev1.Volume {
 		vols = append(vols, corev1.Volume{Name: configVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	}
 	vols = append(vols, corev1.Volume{Name: identityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	if s.needsTmp() {
+		vols = append(vols, corev1.Volume{Name: tmpVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	}
 	for _, v := range s.Volumes {
 		vols = append(vols, corev1.Volume{Name: v.Name, VolumeSource: v.Source})
 	}
@@ -432,6 +632,9 @@ func mainContainer(s *Spec) corev1.Container {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: configVolume, MountPath: s.Config.MountPath})
 	}
 	c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: identityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
+	if s.needsTmp() {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: tmpVolume, MountPath: tmpDir})
+	}
 	return c
 }
 
@@ -443,6 +646,9 @@ func userContainers(s *Spec, cs []corev1.Container) []corev1.Container {
 		c := *c.DeepCopy()
 		if c.Image == "" {
 			c.Image = s.Image
+		}
+		if c.ImagePullPolicy == "" {
+			c.ImagePullPolicy = s.ImagePullPolicy
 		}
 		c.SecurityContext = containerSecurityContext(c.SecurityContext)
 		out = append(out, c)

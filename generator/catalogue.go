@@ -272,13 +272,17 @@ members that cannot serve yet. stsgen generates all three from one
 selector, so this rule guards the generator.`,
 		},
 		{
-			ID: RuleResources, Title: "containers request and limit CPU and memory",
+			ID: RuleResources, Title: "containers request and limit CPU, memory and ephemeral storage",
 			Severity: Warning, Source: "kube-score container-resources, kube-linter unset-*-requirements",
 			check: checkResources,
 			Explain: `Without requests the scheduler places the pod anywhere and the pod is the
 first evicted under pressure; without a memory limit one member can
-starve its node. Set resources.requests and resources.limits for cpu and
-memory on the app (its sidecars and init containers take their own).`,
+starve its node, and without an ephemeral-storage limit one member's logs
+or scratch files can fill the node's disk and get every pod on it
+evicted. Set resources.requests and resources.limits for cpu, memory and
+ephemeral-storage on the app (its sidecars and init containers take their
+own; stsgen's init container takes the app's). Turning this rule off for
+an app tells kube-score too.`,
 		},
 		{
 			ID: RuleImageTag, Title: "images are pinned to a tag or digest other than latest",

@@ -1097,14 +1097,14 @@ func checkResources(c *checker) {
 			name string
 			list corev1.ResourceList
 		}{{"requests", r.Requests}, {"limits", r.Limits}} {
-			for _, res := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+			for _, res := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
 				if q, ok := kind.list[res]; !ok || q.IsZero() {
 					missing = append(missing, kind.name+"."+string(res))
 				}
 			}
 		}
 		if len(missing) > 0 {
-			c.report(sels, "%s sets no %s: the scheduler cannot place it well and nothing bounds what it takes from its node; write e.g. resources: {requests: {cpu: \"250m\", memory: \"512Mi\"}, limits: {cpu: \"1\", memory: \"512Mi\"}}", what, strings.Join(missing, ", "))
+			c.report(sels, "%s sets no %s: the scheduler cannot place it well and nothing bounds what it takes from its node; write e.g. resources: {requests: {cpu: \"250m\", memory: \"512Mi\", \"ephemeral-storage\": \"1Gi\"}, limits: {cpu: \"1\", memory: \"512Mi\", \"ephemeral-storage\": \"1Gi\"}}", what, strings.Join(missing, ", "))
 		}
 	}
 	check(at("resources"), "the main container", c.s.Resources)

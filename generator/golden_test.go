@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/yaml"
 
@@ -118,6 +119,8 @@ func TestGoldenRoundTrip(t *testing.T) {
 				obj = &corev1.Service{}
 			case "PodDisruptionBudget":
 				obj = &policyv1.PodDisruptionBudget{}
+			case "NetworkPolicy":
+				obj = &networkingv1.NetworkPolicy{}
 			case "StatefulSet":
 				obj = &appsv1.StatefulSet{}
 			default:

@@ -18,6 +18,9 @@ const (
 	// AnnotationConfigHash carries a hash of the ConfigMap data on the pod
 	// template, so that a config change rolls the pods.
 	AnnotationConfigHash = "stsgen.dev/config-hash"
+	// AnnotationKubeScoreIgnore lists the kube-score checks an object
+	// fails because the user asked for it.
+	AnnotationKubeScoreIgnore = "kube-score/ignore"
 
 	managedBy = "stsgen"
 )
@@ -37,6 +40,8 @@ const (
 	sourceVolume      = "stsgen-source"
 	configVolume      = "stsgen-config"
 	identityVolume    = "stsgen-identity"
+	tmpVolume         = "stsgen-tmp"
+	tmpDir            = "/tmp"
 	initScriptKey     = "stsgen-init.sh"
 	sourceDir         = "/stsgen/source"
 	configDir         = "/stsgen/config"

@@ -11,6 +11,7 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/token"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -56,7 +57,8 @@ type Spec struct {
 	// the headless Service's name.
 	ServiceName string
 
-	Disruption Disruption
+	Disruption    Disruption
+	NetworkPolicy NetworkPolicy
 
 	PodManagementPolicy           string
 	UpdateStrategy                UpdateStrategy
@@ -199,6 +201,13 @@ type ClientService struct {
 	Name        string
 	Type        corev1.ServiceType
 	Annotations map[string]string
+}
+
+// NetworkPolicy says whether stsgen emits a NetworkPolicy, and which
+// ingress rules the user adds to its own.
+type NetworkPolicy struct {
+	Enabled bool
+	Ingress []networkingv1.NetworkPolicyIngressRule
 }
 
 type Disruption struct {
@@ -433,6 +442,19 @@ func kindOf(v cue.Value) cue.Kind {
 func fields(v cue.Value) []cue.Value {
 	var out []cue.Value
 	iter, err := v.Fields()
+	if err != nil {
+		return nil
+	}
+	for iter.Next() {
+		out = append(out, iter.Value())
+	}
+	return out
+}
+
+// listItems returns the elements of a list.
+func listItems(v cue.Value) []cue.Value {
+	var out []cue.Value
+	iter, err := v.List()
 	if err != nil {
 		return nil
 	}
@@ -769,6 +791,14 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	s.Disruption.MaxUnavailable = d.intOrPercent("disruption", "maxUnavailable")
 	s.Disruption.MinAvailable = d.intOrPercent("disruption", "minAvailable")
 	s.Disruption.UnhealthyPodEvictionPolicy, _ = d.optStr("disruption", "unhealthyPodEvictionPolicy")
+
+	s.NetworkPolicy.Enabled = d.boolean("networkPolicy", "enabled")
+	for _, r := range listItems(d.lookup("networkPolicy", "ingress")) {
+		var rule networkingv1.NetworkPolicyIngressRule
+		if d.strict(r, &rule) {
+			s.NetworkPolicy.Ingress = append(s.NetworkPolicy.Ingress, rule)
+		}
+	}
 
 	s.PodManagementPolicy = d.str("podManagementPolicy")
 	s.UpdateStrategy.Type = d.str("updateStrategy", "type")

@@ -116,7 +116,7 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "stsgen build: %v\n", err)
 		return exitInvalid
 	}
-	if err := writeTree(e.abs(opts.output), files); err != nil {
+	if err := newTreeWriter().writeTree(e.ctx, e.abs(opts.output), files); err != nil {
 		fmt.Fprintf(e.stderr, "stsgen build: %v\n", err)
 		return exitInvalid
 	}

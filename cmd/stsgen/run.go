@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/pflag"
 )
@@ -25,10 +28,12 @@ type command struct {
 	run   func(env *env, args []string) int
 }
 
-// env is what a command may touch: its streams and working directory.
+// env is what a command may touch: its streams and working directory, and
+// a context that is cancelled when the process is interrupted.
 type env struct {
 	stdout, stderr io.Writer
 	dir            string
+	ctx            context.Context
 }
 
 var commands []*command
@@ -63,7 +68,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stsgen: %v\n", err)
 		return exitInvalid
 	}
-	e := &env{stdout: stdout, stderr: stderr, dir: dir}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdout: stdout, stderr: stderr, dir: dir, ctx: ctx}
 	if len(args) == 0 {
 		printMainUsage(stderr)
 		return exitUsage

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// snapshot reads every file under dir, by slash path.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// noStaging fails when a temporary sibling of dir is left behind.
+func noStaging(t *testing.T, dir string) {
+	t.Helper()
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".stsgen-tmp-*"))
+	if len(left) > 0 {
+		t.Errorf("temporary siblings left behind: %v", left)
+	}
+}
+
+var first = map[string][]byte{
+	"zk/configmap.yaml":   []byte("cm v1\n"),
+	"zk/statefulset.yaml": []byte("sts v1\n"),
+	"redis/service.yaml":  []byte("svc v1\n"),
+}
+
+func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	w := newTreeWriter()
+	if err := w.writeTree(context.Background(), dir, first); err != nil {
+		t.Fatal(err)
+	}
+	// The user adds a file and edits one of stsgen's; a file stays as is.
+	os.WriteFile(filepath.Join(dir, "kustomization.yaml"), []byte("resources: []\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "redis/service.yaml"), []byte("svc v1, edited\n"), 0o644)
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	os.Chtimes(filepath.Join(dir, "zk/configmap.yaml"), old, old)
+
+	// The next build no longer produces redis and changes the StatefulSet.
+	second := map[string][]byte{
+		"zk/configmap.yaml":   []byte("cm v1\n"),
+		"zk/statefulset.yaml": []byte("sts v2\n"),
+	}
+	if err := w.writeTree(context.Background(), dir, second); err != nil {
+		t.Fatal(err)
+	}
+	got := snapshot(t, dir)
+	delete(got, manifestName)
+	want := map[string]string{
+		"kustomization.yaml":  "resources: []\n", // not stsgen's: kept
+		"redis/service.yaml":  "svc v1, edited\n", // stsgen's but edited: kept
+		"zk/configmap.yaml":   "cm v1\n",
+		"zk/statefulset.yaml": "sts v2\n",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tree after the second build (-want +got):\n%s", diff)
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "zk/configmap.yaml")); !fi.ModTime().Equal(old) {
+		t.Errorf("unchanged file was rewritten: modification time %v, want %v", fi.ModTime(), old)
+	}
+	noStaging(t, dir)
+
+	// A file stsgen wrote, unedited and no longer produced, is dropped.
+	third := map[string][]byte{"zk/configmap.yaml": []byte("cm v1\n")}
+	if err := w.writeTree(context.Background(), dir, third); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "zk/statefulset.yaml")); !os.IsNotExist(err) {
+		t.Errorf("stale zk/statefulset.yaml was kept: %v", err)
+	}
+}
+
+// fullDisk fails every write after the first n files, as a full disk does.
+type fullDisk struct{ n int }
+
+func (f *fullDisk) create(name string) (io.WriteCloser, error) {
+	if f.n == 0 {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.ENOSPC}
+	}
+	f.n--
+	return os.Create(name)
+}
+
+func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
+	second := map[string][]byte{
+		"zk/configmap.yaml":   []byte("cm v2\n"),
+		"zk/statefulset.yaml": []byte("sts v2\n"),
+		"zk/service.yaml":     []byte("svc v2\n"),
+	}
+	tests := []struct {
+		name    string
+		prepare func(w *treeWriter, cancel context.CancelFunc)
+		wantErr string
+	}{
+		{
+			name:    "disk full",
+			prepare: func(w *treeWriter, _ context.CancelFunc) { w.create = (&fullDisk{n: 1}).create },
+			wantErr: "no space left on device",
+		},
+		{
+			name: "interrupted",
+			prepare: func(w *treeWriter, cancel context.CancelFunc) {
+				n := 0
+				w.beforeFile = func(string) {
+					if n++; n == 2 {
+						cancel()
+					}
+				}
+			},
+			wantErr: "interrupted",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			if err := newTreeWriter().writeTree(context.Background(), dir, first); err != nil {
+				t.Fatal(err)
+			}
+			before := snapshot(t, dir)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			w := newTreeWriter()
+			tt.prepare(w, cancel)
+			err := w.writeTree(ctx, dir, second)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "is unchanged") {
+				t.Fatalf("writeTree() error = %v, want one containing %q and saying the output is unchanged", err, tt.wantErr)
+			}
+			if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+				t.Errorf("output changed by a failed build (-before +after):\n%s", diff)
+			}
+			noStaging(t, dir)
+		})
+	}
+}
+
+func TestWriteTreeRefusals(t *testing.T) {
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	if err := newTreeWriter().writeTree(context.Background(), file, first); err == nil || !strings.Contains(err.Error(), "is a file") {
+		t.Errorf("writeTree(file) error = %v, want one saying it is a file", err)
+	}
+	ro := filepath.Join(tmp, "ro")
+	if err := newTreeWriter().writeTree(context.Background(), ro, first); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, ro)
+	os.Chmod(ro, 0o555)
+	defer os.Chmod(ro, 0o755)
+	if err := newTreeWriter().writeTree(context.Background(), ro, map[string][]byte{"a.yaml": []byte("a")}); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("writeTree(read-only dir) error = %v, want one saying it is read-only", err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, ro)); diff != "" {
+		t.Errorf("read-only output changed (-before +after):\n%s", diff)
+	}
+}
+
+func TestWriteTreeRemovesStagingOfKilledRuns(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	stale := filepath.Join(filepath.Dir(dir), ".out.stsgen-tmp-123")
+	os.MkdirAll(filepath.Join(stale, "zk"), 0o755)
+	if err := newTreeWriter().writeTree(context.Background(), dir, first); err != nil {
+		t.Fatal(err)
+	}
+	noStaging(t, dir)
+}

@@ -71,7 +71,7 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 	got := snapshot(t, dir)
 	delete(got, manifestName)
 	want := map[string]string{
-		"kustomization.yaml":  "resources: []\n", // not stsgen's: kept
+		"kustomization.yaml":  "resources: []\n",  // not stsgen's: kept
 		"redis/service.yaml":  "svc v1, edited\n", // stsgen's but edited: kept
 		"zk/configmap.yaml":   "cm v1\n",
 		"zk/statefulset.yaml": "sts v2\n",

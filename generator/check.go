@@ -132,7 +132,7 @@ func suggestLabel(s string) string {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case r == '-', r == '_', r == '.', r == ' ':
+		case r == '-', r == '_', r == '.', r == ' ', r == '/':
 			b.WriteByte('-')
 		}
 	}

@@ -193,7 +193,12 @@ func fromCUE(err error) Diagnostics {
 	}
 	var groups []*group
 	byPath := map[string]*group{}
-	for _, e := range errors.Errors(err) {
+	list := errors.Errors(err)
+	if len(list) == 0 {
+		// Not a CUE error: a file the loader could not read, say.
+		return Diagnostics{{Message: err.Error()}}
+	}
+	for _, e := range list {
 		path := cuePath(e.Path())
 		g, ok := byPath[path]
 		if !ok {
@@ -208,6 +213,9 @@ func fromCUE(err error) Diagnostics {
 		msg, pos := describe(g.errs)
 		if strings.HasPrefix(msg, "is required") {
 			msg = required(g.path, msg)
+		}
+		if g.path == appsField && strings.Contains(msg, " is a ") {
+			msg = "holds one struct per app, keyed by the app's name; write apps: zk: {image: \"zookeeper:3.9.2\", ...}"
 		}
 		ds = append(ds, Diagnostic{Path: g.path, Message: msg, Pos: pos})
 	}
@@ -248,7 +256,13 @@ func describe(errs []errors.Error) (string, []token.Pos) {
 
 func msgOf(e errors.Error) string {
 	format, args := e.Msg()
-	return fmt.Sprintf(format, args...)
+	msg := fmt.Sprintf(format, args...)
+	if msg == "" || strings.Contains(msg, "%!") {
+		// A wrapped Go error, such as a file the loader could not open,
+		// carries no message of its own.
+		return e.Error()
+	}
+	return msg
 }
 
 // disjunction recognises a value that matches none of an enum's members:
@@ -345,7 +359,13 @@ func pruneDerived(ds Diagnostics) Diagnostics {
 			return rest == f || strings.HasPrefix(rest, f+".") || strings.HasPrefix(rest, f+"[")
 		})
 	}
-	kept := slices.DeleteFunc(slices.Clone(ds), derived)
+	// identity.image defaults to image: when both fail, report image.
+	hasImage := slices.ContainsFunc(ds, func(d Diagnostic) bool {
+		return strings.HasSuffix(d.Path, ".image") && !strings.HasSuffix(d.Path, ".identity.image")
+	})
+	kept := slices.DeleteFunc(slices.Clone(ds), func(d Diagnostic) bool {
+		return derived(d) || hasImage && strings.HasSuffix(d.Path, ".identity.image")
+	})
 	if len(kept) == 0 {
 		return ds
 	}
@@ -407,11 +427,18 @@ const msgUnknownField = "unknown field; check its spelling against the spec refe
 // translate rewords the raw CUE messages that users find confusing.
 func translate(msg string) string {
 	var value, other, have, want string
-	if n, _ := fmt.Sscanf(msg, "conflicting values %s and %s (mismatched types %s and %s", &value, &other, &have, &want); n == 4 {
-		want = strings.TrimSuffix(want, ")")
-		if other == want || other == "int" || other == "string" || other == "bool" || other == "number" {
+	if i := strings.LastIndex(msg, " (mismatched types "); i > 0 && strings.HasPrefix(msg, "conflicting values ") {
+		if n, _ := fmt.Sscanf(msg[i:], " (mismatched types %s and %s", &have, &want); n == 2 {
+			want = strings.TrimSuffix(want, ")")
+			value, _, _ = strings.Cut(strings.TrimPrefix(msg[:i], "conflicting values "), " and ")
 			return fmt.Sprintf("%s is %s %s; write %s %s", value, article(have), have, article(want), want)
 		}
+	}
+	if n, _ := fmt.Sscanf(msg, "conflicting values %s and %s", &value, &other); n == 2 && !strings.Contains(msg, "(") {
+		return fmt.Sprintf("is set to both %s and %s; set it in one place", other, value)
+	}
+	if strings.HasPrefix(msg, "illegal character") {
+		return msg + "; is this a CUE text file?"
 	}
 	var bound string
 	if n, _ := fmt.Sscanf(msg, "invalid value %s (out of bound %s", &value, &bound); n == 2 {
@@ -423,6 +450,10 @@ func translate(msg string) string {
 		}
 	}
 	switch {
+	case msg == "structural cycle":
+		return "structural cycle: the value contains itself, so it would be infinite; refer to one of its fields instead"
+	case strings.HasPrefix(msg, "unresolved disjunction"):
+		return "has no single value: it refers to itself or to a field that has none; write a concrete value"
 	case strings.HasPrefix(msg, "incomplete value "):
 		return "is required but has no value; add " + strings.TrimPrefix(msg, "incomplete value ") + " value"
 	case msg == "field not allowed":

@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/token"
 
@@ -60,18 +62,26 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 	}
 	insts := load.Instances(localArgs(cfg.Dir, args), &load.Config{Dir: cfg.Dir})
 	for _, inst := range insts {
+		if bad := notUTF8(inst); len(bad) > 0 {
+			ds = append(ds, bad...)
+			continue
+		}
 		if inst.Err != nil {
-			ds = append(ds, fromCUE(inst.Err)...)
+			for _, d := range fromCUE(inst.Err) {
+				// Name files as the user does: relative to the directory.
+				d.Message = strings.ReplaceAll(d.Message, cfg.Dir+string(filepath.Separator), "./")
+				ds = append(ds, d)
+			}
 			continue
 		}
 		v := ctx.BuildInstance(inst)
 		if err := v.Err(); err != nil {
-			ds = append(ds, fromCUE(err)...)
+			ds = append(ds, locate(v, fromCUE(err))...)
 			continue
 		}
 		if !v.LookupPath(cue.MakePath(cue.Str(appsField))).Exists() {
 			ds = append(ds, Diagnostic{
-				Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.ImportPath),
+				Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.PkgName),
 				Pos:     instancePos(inst.Files),
 			})
 			continue
@@ -79,6 +89,57 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 		pkgs = append(pkgs, Package{Dir: inst.Dir, Root: v.Unify(binding), Raw: v, App: appSchema})
 	}
 	return pkgs, ds
+}
+
+// notUTF8 reports the package's files that are not UTF-8 text: CUE reads
+// them, but their strings would reach Kubernetes objects garbled.
+func notUTF8(inst *build.Instance) Diagnostics {
+	var ds Diagnostics
+	for _, f := range inst.BuildFiles {
+		data, err := os.ReadFile(f.Filename)
+		if err != nil || utf8.Valid(data) {
+			continue
+		}
+		off := 0
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		file := token.NewFile(f.Filename, -1, len(data)+1)
+		lines := []int{0}
+		for i, b := range data {
+			if b == '\n' {
+				lines = append(lines, i+1)
+			}
+		}
+		file.SetLines(lines)
+		ds = append(ds, Diagnostic{
+			Message: fmt.Sprintf("byte 0x%02x is not UTF-8; save the file as UTF-8 text", data[off]),
+			Pos:     []token.Pos{file.Pos(off, token.NoRelPos)},
+		})
+	}
+	return ds
+}
+
+// locate gives a position to each diagnostic CUE left without one, such as
+// a structural cycle: the nearest field on its path that has one.
+func locate(v cue.Value, ds Diagnostics) Diagnostics {
+	for i, d := range ds {
+		if len(d.Pos) > 0 || d.Path == "" {
+			continue
+		}
+		sels := cue.ParsePath(d.Path).Selectors()
+		for n := len(sels); n > 0; n-- {
+			if p := v.LookupPath(cue.MakePath(sels[:n]...)).Pos(); p.IsValid() {
+				ds[i].Pos = []token.Pos{p}
+				break
+			}
+		}
+	}
+	return ds
 }
 
 // localArgs makes a path to an existing file or directory explicit, so that

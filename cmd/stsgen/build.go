@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -117,7 +118,8 @@ func runBuild(e *env, args []string) int {
 		return exitInvalid
 	}
 	if err := newTreeWriter().writeTree(e.ctx, e.abs(opts.output), files); err != nil {
-		fmt.Fprintf(e.stderr, "stsgen build: %v\n", err)
+		// Name the directory as the user did.
+		fmt.Fprintf(e.stderr, "stsgen build: %s\n", strings.ReplaceAll(err.Error(), e.abs(opts.output), opts.output))
 		return exitInvalid
 	}
 	return exitOK

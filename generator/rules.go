@@ -206,6 +206,8 @@ severity; any other can be raised, lowered or turned off per app
 		if r.Fixed {
 			fmt.Fprint(w, " (fixed)")
 		}
-		fmt.Fprintf(w, ". From: %s.\n\n```\n%s\n```\n", r.Source, r.Explain)
+		// Escape what Markdown would take for HTML or emphasis.
+		text := strings.NewReplacer("<", `\<`, "*", `\*`, "_", `\_`).Replace(r.Explain)
+		fmt.Fprintf(w, ". From: %s.\n\n%s\n", r.Source, text)
 	}
 }

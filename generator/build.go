@@ -406,7 +406,7 @@ func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityCont
 		sc = user.DeepCopy()
 	}
 	privileged := sc.Privileged != nil && *sc.Privileged
-	sysAdmin := sc.Capabilities != nil && slices.Contains(sc.Capabilities.Add, "SYS_ADMIN")
+	sysAdmin := sc.Capabilities != nil && slices.ContainsFunc(sc.Capabilities.Add, func(c corev1.Capability) bool { return capabilityName(c) == "SYS_ADMIN" })
 	// The API server rejects allowPrivilegeEscalation: false next to
 	// privileged or CAP_SYS_ADMIN, so the default yields to them.
 	if sc.AllowPrivilegeEscalation == nil && !privileged && !sysAdmin {

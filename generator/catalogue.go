@@ -434,7 +434,8 @@ goes stale when the headless Service, the namespace, the cluster domain,
 ordinals.start or replicas change, and a member that cannot reach its
 peers never joins the ensemble. stsgen checks every <app>-<n>.<service>
 name in the config files against the pods it generates. Render the list
-from peers instead: [for p in peers {"server.\(p.id)=\(p.fqdn):2888:3888"}].`,
+from the app's peers instead:
+[for p in apps.zk.peers {"server.\(p.id)=\(p.fqdn):2888:3888"}].`,
 		},
 
 		{

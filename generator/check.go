@@ -226,10 +226,12 @@ func checkContainerPorts(c *checker) {
 		}
 		key := fmt.Sprintf("%s/%d", p.Protocol, p.Port)
 		if other, ok := seen[key]; ok {
-			c.report(sels, "port %s is also used by port %q; each port number may appear once per protocol", key, other)
+			c.report(sels, "port %s is also used by port %s; each port number may appear once per protocol", key, other)
 		}
-		seen[key] = p.Name
+		seen[key] = strconv.Quote(p.Name)
 	}
+	// The containers of a pod share its network: a number may be
+	// listened on once.
 	for _, list := range []struct {
 		field string
 		cs    []corev1.Container
@@ -249,6 +251,15 @@ func checkContainerPorts(c *checker) {
 				if p.ContainerPort < 1 || p.ContainerPort > 65535 {
 					c.report(sels, "port %d is out of range; use 1 to 65535", p.ContainerPort)
 				}
+				proto := p.Protocol
+				if proto == "" {
+					proto = corev1.ProtocolTCP
+				}
+				key := fmt.Sprintf("%s/%d", proto, p.ContainerPort)
+				if other, ok := seen[key]; ok {
+					c.report(sels, "port %s is also used by port %s; the containers of a pod share its network, so each number may appear once per protocol", key, other)
+				}
+				seen[key] = fmt.Sprintf("%q of container %q", p.Name, ct.Name)
 			}
 		}
 	}
@@ -390,9 +401,13 @@ func sameCheck(a, b *Probe) bool {
 	case a.TCP != "" && b.TCP != "":
 		return a.TCP == b.TCP
 	case a.GRPC != nil && b.GRPC != nil:
-		return a.GRPC.Port == b.GRPC.Port
+		return a.GRPC.Port == b.GRPC.Port && ptrEqual(a.GRPC.Service, b.GRPC.Service)
 	}
 	return false
+}
+
+func ptrEqual[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 func firstPort(s *Spec) string {
@@ -764,7 +779,8 @@ func checkLabels(c *checker) {
 			c.report(sels, "%s is set by stsgen from version; remove it and set version instead", k)
 		}
 	}
-	size := 0
+	// The pod template also carries stsgen's config hash.
+	size := len(AnnotationConfigHash) + 64
 	for _, k := range sortedKeys(s.Annotations) {
 		size += len(k) + len(s.Annotations[k])
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
@@ -772,7 +788,18 @@ func checkLabels(c *checker) {
 		}
 	}
 	if size > maxAnnotations {
-		c.report(at("annotations"), "the annotations hold %d bytes; Kubernetes allows at most 262144 per object", size)
+		c.report(at("annotations"), "the annotations hold %d bytes with stsgen's config hash; Kubernetes allows at most 262144 per object", size)
+	}
+	svcAnnotations := map[string]map[string]string{svcHeadless: s.Services.Headless.Annotations, svcRead: s.Services.Read.Annotations}
+	if p := s.Services.Primary; p != nil {
+		svcAnnotations[svcPrimary] = p.Annotations
+	}
+	for _, kind := range sortedKeys(svcAnnotations) {
+		for _, k := range sortedKeys(svcAnnotations[kind]) {
+			if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
+				c.reportName(at("services", kind, "annotations", k), "annotation key %q is not valid: %s", k, strings.Join(msgs, "; "))
+			}
+		}
 	}
 	if s.Version != "" && len(validation.IsValidLabelValue(s.Version)) > 0 {
 		if _, set := c.s.v.LookupPath(selPath("version")).String(); set == nil {
@@ -1050,12 +1077,13 @@ func checkPeerLists(c *checker) {
 	if len(s.Peers) == 0 {
 		return
 	}
-	re := regexp.MustCompile(`\b` + regexp.QuoteMeta(s.Name) + `-([0-9]+)\.([a-z0-9][-a-z0-9.]*[a-z0-9])`)
+	// The name must not continue another one: legacy-db-0 is not db-0.
+	re := regexp.MustCompile(`(?:^|[^-a-z0-9.])(` + regexp.QuoteMeta(s.Name) + `-([0-9]+)\.([a-z0-9][-a-z0-9.]*[a-z0-9]))`)
 	check := func(sels []string, content string) {
 		for _, m := range re.FindAllStringSubmatch(content, -1) {
-			ord, _ := strconv.Atoi(m[1])
-			host := m[0]
-			labels := strings.Split(m[2], ".")
+			ord, _ := strconv.Atoi(m[2])
+			host := m[1]
+			labels := strings.Split(m[3], ".")
 			first, last := s.Peers[0].Ordinal, s.Peers[len(s.Peers)-1].Ordinal
 			switch {
 			case labels[0] != s.ServiceName:
@@ -1161,7 +1189,7 @@ func checkSecurity(c *checker) {
 		}
 		if sc.Capabilities != nil {
 			for _, capability := range sc.Capabilities.Add {
-				switch strings.TrimPrefix(string(capability), "CAP_") {
+				switch capabilityName(capability) {
 				case "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE", "ALL":
 					c.report(append(sels, "capabilities", "add"), "capability %s gives a compromised container much of its node; drop it", capability)
 				}
@@ -1183,6 +1211,12 @@ func checkSecurity(c *checker) {
 	for i, ct := range c.s.Sidecars {
 		check(at("sidecars", strconv.Itoa(i)), ct.SecurityContext)
 	}
+}
+
+// capabilityName is a capability as the runtime reads it: upper case,
+// without the CAP_ prefix.
+func capabilityName(c corev1.Capability) string {
+	return strings.TrimPrefix(strings.ToUpper(string(c)), "CAP_")
 }
 
 // checkEnvDuplicates: no container sets a variable twice, roles do not

@@ -1,0 +1,3513 @@
+package generator
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"cuelang.org/go/cue/cuecontext"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// A ruleCase is one input for one rule: an app that the rule must report
+// (fires) or must not (the same app with the problem fixed, so that each
+// pair shows where the rule's boundary lies).
+type ruleCase struct {
+	rule  string
+	name  string
+	src   string // a whole CUE package, written to app.cue
+	fires bool
+	// mutate changes the built bundle before Verify, for the rules that
+	// guard the generator's output; only rules with a verify func take it.
+	mutate func(*Bundle)
+	// bug says how the rule misbehaves on this case today. The case keeps
+	// the correct expectation; TestRules skips it with this text while the
+	// rule still misbehaves, and fails once it no longer does, so that the
+	// mark is removed.
+	bug string
+}
+
+// runRuleCase runs the pipeline on the case's source the way Compile does,
+// but without stopping at errors: Load, Decode and Check, and, when the
+// rule has a verify func, Build and Verify of every spec with the case's
+// mutation applied first.
+func runRuleCase(t *testing.T, src string, pol Policy, verify bool, mutate func(*Bundle)) (specs []*Spec, ds Diagnostics, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.cue"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pkgs, ds := Load(cuecontext.New(), LoadConfig{Dir: dir})
+	if len(ds) > 0 {
+		t.Fatalf("Load:\n%s", printDiagnostics(ds, dir))
+	}
+	specs, decodeDs := Decode(pkgs)
+	ds = append(ds, decodeDs...)
+	ds = append(ds, Check(specs, pol)...)
+	if !verify {
+		return specs, ds.Sort(), dir
+	}
+	for _, s := range specs {
+		b, err := Build(s)
+		if err != nil {
+			t.Fatalf("Build(%s): %v\n%s", s.Name, err, printDiagnostics(ds, dir))
+		}
+		if mutate != nil {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Fatalf("mutate panicked on app %s (is the object it changes generated?): %v", s.Name, r)
+					}
+				}()
+				mutate(b)
+			}()
+		}
+		ds = append(ds, Verify(s, b, pol)...)
+	}
+	return specs, ds.Sort(), dir
+}
+
+func printDiagnostics(ds Diagnostics, dir string) string {
+	if len(ds) == 0 {
+		return "    (no diagnostics)\n"
+	}
+	var buf bytes.Buffer
+	ds.Print(&buf, dir)
+	return buf.String()
+}
+
+func TestRules(t *testing.T) {
+	for _, c := range ruleCases {
+		verb := "silent"
+		if c.fires {
+			verb = "fires"
+		}
+		t.Run(c.rule+"/"+verb+"/"+c.name, func(t *testing.T) {
+			t.Parallel()
+			r, ok := LookupRule(c.rule)
+			if !ok {
+				t.Fatalf("no rule %s in the catalogue", c.rule)
+			}
+			if c.mutate != nil && r.verify == nil {
+				t.Fatalf("%s has no verify func, so mutate would never be checked", c.rule)
+			}
+			specs, ds, dir := runRuleCase(t, c.src, Policy{}, r.verify != nil, c.mutate)
+			// An app that fails the schema is left out by Decode; only a
+			// firing schema case may lose its app. Anything else would make
+			// a silent case pass for the wrong reason.
+			if len(specs) != 1 && !(c.rule == RuleSchema && c.fires) {
+				t.Fatalf("Decode returned %d specs, want 1:\n%s", len(specs), printDiagnostics(ds, dir))
+			}
+			var own Diagnostics
+			for _, d := range ds {
+				if d.Rule == c.rule {
+					own = append(own, d)
+				}
+			}
+			fired := len(own) > 0
+			if fired {
+				t.Logf("%s", printDiagnostics(own, dir))
+			}
+			if c.bug != "" {
+				// The case states what the rule should do; skip while it
+				// does not, and say so once it does.
+				if fired == c.fires {
+					t.Fatalf("marked as a bug, but %s now behaves as expected; remove the bug field (%s)", c.rule, c.bug)
+				}
+				t.Skip("BUG: " + c.bug)
+			}
+			switch {
+			case c.fires && !fired:
+				t.Errorf("%s did not fire; diagnostics:\n%s", c.rule, printDiagnostics(ds, dir))
+			case !c.fires && fired:
+				t.Errorf("%s fired; diagnostics:\n%s", c.rule, printDiagnostics(ds, dir))
+			}
+		})
+	}
+}
+
+// TestRuleCoverage checks that every rule of the catalogue can be seen both
+// firing and staying silent in TestRules, and that the table names only
+// rules that exist.
+func TestRuleCoverage(t *testing.T) {
+	type count struct{ fires, silent, mutateFires int }
+	counts := map[string]*count{}
+	seen := map[string]bool{}
+	for _, c := range ruleCases {
+		r, ok := LookupRule(c.rule)
+		if !ok || r.ID != c.rule {
+			t.Errorf("case %q names %s, which is not a rule of the catalogue", c.name, c.rule)
+			continue
+		}
+		key := c.rule + "/" + c.name
+		if seen[key] {
+			t.Errorf("two %s cases are named %q", c.rule, c.name)
+		}
+		seen[key] = true
+		if c.name == "" || strings.TrimSpace(c.src) == "" {
+			t.Errorf("a %s case has no name or no source", c.rule)
+		}
+		if c.bug != "" {
+			// A case the rule gets wrong shows nothing about it yet.
+			continue
+		}
+		n := counts[c.rule]
+		if n == nil {
+			n = &count{}
+			counts[c.rule] = n
+		}
+		switch {
+		case c.fires && c.mutate != nil:
+			n.fires++
+			n.mutateFires++
+		case c.fires:
+			n.fires++
+		default:
+			n.silent++
+		}
+	}
+	for _, r := range catalogue {
+		n := counts[r.ID]
+		if n == nil {
+			n = &count{}
+		}
+		if n.fires == 0 {
+			t.Errorf("%s (%s) has no case, other than known bugs, where it fires", r.ID, r.Title)
+		}
+		if n.silent == 0 {
+			t.Errorf("%s (%s) has no case, other than known bugs, where it stays silent", r.ID, r.Title)
+		}
+		// Output-only rules guard the generator and can only be made to
+		// fire by breaking its output; rules with both kinds of check need
+		// a case for each.
+		if r.verify != nil && n.mutateFires == 0 {
+			t.Errorf("%s has a verify func but no case that breaks the output to make it fire", r.ID)
+		}
+		if r.verify != nil && r.check == nil && n.fires != n.mutateFires {
+			t.Errorf("%s checks the output only, so every firing case needs a mutate", r.ID)
+		}
+		if r.check != nil && r.verify != nil && n.fires == n.mutateFires {
+			t.Errorf("%s also checks the spec, but has no firing case without a mutate", r.ID)
+		}
+	}
+}
+
+var ruleIDPattern = regexp.MustCompile(`^STS[0-9]{3}$`)
+
+// apiTerms may start a title in upper case: they are Kubernetes kinds and
+// field values, which are written as the API spells them.
+var apiTerms = map[string]bool{
+	"ConfigMap": true, "Parallel": true, "PodDisruptionBudget": true,
+	"Service": true, "Services": true, "StatefulSet": true,
+}
+
+// TestCatalogueOrder checks the catalogue's ids and the text stsgen explain
+// prints for each rule.
+func TestCatalogueOrder(t *testing.T) {
+	if len(catalogue) == 0 {
+		t.Fatal("the catalogue is empty")
+	}
+	ids := map[string]bool{}
+	for i, r := range catalogue {
+		if !ruleIDPattern.MatchString(r.ID) {
+			t.Errorf("rule %d: id %q does not match %s", i, r.ID, ruleIDPattern)
+		}
+		if ids[r.ID] {
+			t.Errorf("%s appears twice", r.ID)
+		}
+		ids[r.ID] = true
+		if i > 0 && catalogue[i-1].ID >= r.ID {
+			t.Errorf("%s follows %s; the catalogue must be in ascending id order", r.ID, catalogue[i-1].ID)
+		}
+		first, _, _ := strings.Cut(r.Title, " ")
+		switch {
+		case r.Title == "":
+			t.Errorf("%s has no title", r.ID)
+		case !unicode.IsLower([]rune(r.Title)[0]) && !apiTerms[first]:
+			t.Errorf("%s: title %q must start in lower case", r.ID, r.Title)
+		case strings.HasSuffix(r.Title, "."):
+			t.Errorf("%s: title %q must not end with a period", r.ID, r.Title)
+		}
+		if strings.TrimSpace(r.Explain) == "" {
+			t.Errorf("%s has no explanation", r.ID)
+		}
+		if strings.TrimSpace(r.Source) == "" {
+			t.Errorf("%s has no source", r.ID)
+		}
+		if r.Severity != Error && r.Severity != Warning {
+			t.Errorf("%s: default severity %v, want error or warning", r.ID, r.Severity)
+		}
+		if r.Fixed && r.Severity != Error {
+			t.Errorf("%s is fixed but only a %v", r.ID, r.Severity)
+		}
+		switch {
+		case r.ID == RuleSchema:
+			// Decode reports schema errors; the rule has no func of its own.
+			if r.check != nil || r.verify != nil {
+				t.Errorf("%s is reported by Decode and should have neither check nor verify", r.ID)
+			}
+		case r.check == nil && r.verify == nil:
+			t.Errorf("%s has neither a check nor a verify func", r.ID)
+		}
+		if got, ok := LookupRule(strings.ToLower(r.ID)); !ok || got != r {
+			t.Errorf("LookupRule(%q) = %v, %v; want the rule", strings.ToLower(r.ID), got, ok)
+		}
+	}
+}
+
+// TestSeverityOverrides checks how a rule's severity is set: by default, by
+// the app's checks field, by the run's policy, and by Strict.
+func TestSeverityOverrides(t *testing.T) {
+	src := func(checks string) string {
+		return `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 4
+	ports: client: 2181
+	probes: readiness: tcp: "client"
+	resources: {
+		requests: {cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi"}
+		limits: {cpu: "1", memory: "1Gi", "ephemeral-storage": "2Gi"}
+	}
+` + checks + `}
+`
+	}
+	const none = Severity(-1)
+	for _, c := range []struct {
+		name   string
+		checks string
+		pol    Policy
+		want   Severity // none: STS202 is not reported
+	}{
+		{name: "default", want: Warning},
+		{name: "app off", checks: "\tchecks: STS202: \"off\"\n", want: none},
+		{name: "app error", checks: "\tchecks: STS202: \"error\"\n", want: Error},
+		{name: "app warning", checks: "\tchecks: STS202: \"warning\"\n", want: Warning},
+		{name: "strict", pol: Policy{Strict: true}, want: Error},
+		{name: "strict and app off", checks: "\tchecks: STS202: \"off\"\n", pol: Policy{Strict: true}, want: none},
+		{name: "policy off", pol: Policy{Severity: map[string]Severity{RuleEnsembleEven: Off}}, want: none},
+		{name: "policy error", pol: Policy{Severity: map[string]Severity{RuleEnsembleEven: Error}}, want: Error},
+		{name: "app warning beats policy off", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Severity: map[string]Severity{RuleEnsembleEven: Off}}, want: Warning},
+		{name: "app off beats policy error", checks: "\tchecks: STS202: \"off\"\n", pol: Policy{Severity: map[string]Severity{RuleEnsembleEven: Error}}, want: none},
+		{name: "strict after app warning", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Strict: true, Severity: map[string]Severity{RuleEnsembleEven: Off}}, want: Error},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, ds, dir := runRuleCase(t, src(c.checks), c.pol, false, nil)
+			var got []Diagnostic
+			for _, d := range ds {
+				if d.Rule == RuleEnsembleEven {
+					got = append(got, d)
+				}
+			}
+			switch {
+			case c.want == none && len(got) > 0:
+				t.Errorf("STS202 reported, want it dropped:\n%s", printDiagnostics(ds, dir))
+			case c.want == none:
+			case len(got) != 1:
+				t.Errorf("STS202 reported %d times, want once as %v:\n%s", len(got), c.want, printDiagnostics(ds, dir))
+			case got[0].Severity != c.want:
+				t.Errorf("STS202 is %v, want %v:\n%s", got[0].Severity, c.want, printDiagnostics(ds, dir))
+			}
+			if slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleChecksOverride }) {
+				t.Errorf("the checks field was refused:\n%s", printDiagnostics(ds, dir))
+			}
+			// Nothing else in the app is wrong: it builds exactly when STS202
+			// is not an error.
+			if got, want := ds.HasErrors(), c.want == Error; got != want {
+				t.Errorf("HasErrors() = %v, want %v:\n%s", got, want, printDiagnostics(ds, dir))
+			}
+		})
+	}
+
+	t.Run("fixed rule in the app", func(t *testing.T) {
+		_, ds, dir := runRuleCase(t, src("\tchecks: STS204: \"off\"\n\tquorum: 2\n"), Policy{}, false, nil)
+		if !slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleChecksOverride && d.Severity == Error }) {
+			t.Errorf("checks: STS204: \"off\" was accepted for a fixed rule:\n%s", printDiagnostics(ds, dir))
+		}
+		if !slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleQuorumMajority && d.Severity == Error }) {
+			t.Errorf("STS204 is fixed, but the app's checks turned it off:\n%s", printDiagnostics(ds, dir))
+		}
+	})
+
+	t.Run("ParseSetting", func(t *testing.T) {
+		for _, c := range []struct {
+			setting string
+			ok      bool
+			id      string
+			want    Severity
+		}{
+			{"STS102=off", true, "STS102", Off},
+			{"sts202=error", true, "STS202", Error},
+			{"STS107=warning", true, "STS107", Warning},
+			{"STS001=error", true, "STS001", Error}, // a fixed rule at its own severity
+			{"STS001=warning", false, "", 0},        // fixed
+			{"STS304=off", false, "", 0},            // fixed
+			{"STS999=off", false, "", 0},            // unknown
+			{"STS102", false, "", 0},                // no =
+			{"STS102=loud", false, "", 0},           // no such level
+			{"STS102=", false, "", 0},
+			{"=off", false, "", 0},
+		} {
+			var p Policy
+			err := p.ParseSetting(c.setting)
+			switch {
+			case c.ok && err != nil:
+				t.Errorf("ParseSetting(%q): %v", c.setting, err)
+			case !c.ok && err == nil:
+				t.Errorf("ParseSetting(%q) succeeded with %v, want an error", c.setting, p.Severity)
+			case c.ok && p.Severity[c.id] != c.want:
+				t.Errorf("ParseSetting(%q) set %v, want %s=%v", c.setting, p.Severity, c.id, c.want)
+			case !c.ok && len(p.Severity) > 0:
+				t.Errorf("ParseSetting(%q) failed but set %v", c.setting, p.Severity)
+			}
+		}
+	})
+}
+
+// Mutations of a correct bundle, each breaking what one verify func
+// guards.
+
+func clearSelector(b *Bundle) { b.StatefulSet.Spec.Selector = &metav1.LabelSelector{} }
+
+func foreignSelector(b *Bundle) {
+	b.StatefulSet.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": b.App}}
+}
+
+func restartNever(b *Bundle) {
+	b.StatefulSet.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyNever
+}
+
+func restartAlways(b *Bundle) {
+	b.StatefulSet.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyAlways
+}
+
+func activeDeadline(b *Bundle) {
+	d := int64(3600)
+	b.StatefulSet.Spec.Template.Spec.ActiveDeadlineSeconds = &d
+}
+
+func budgetBothPolicies(b *Bundle) {
+	one := intstr.FromInt32(1)
+	b.PDB.Spec.MinAvailable = &one
+}
+
+func budgetNoPolicy(b *Bundle) {
+	b.PDB.Spec.MinAvailable, b.PDB.Spec.MaxUnavailable = nil, nil
+}
+
+func budgetForeignSelector(b *Bundle) {
+	b.PDB.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": b.App}}
+}
+
+func renameHeadless(b *Bundle) { b.Headless.Name += "-old" }
+
+func renameHeadlessAndServiceName(b *Bundle) {
+	b.Headless.Name = b.App + "-peers"
+	b.StatefulSet.Spec.ServiceName = b.App + "-peers"
+}
+
+func headlessClusterIP(b *Bundle) { b.Headless.Spec.ClusterIP = "" }
+
+func headlessForeignSelector(b *Bundle) {
+	b.Headless.Spec.Selector = map[string]string{"app": b.App}
+}
+
+func readPublishesNotReady(b *Bundle) { b.Read.Spec.PublishNotReadyAddresses = true }
+
+func primaryPublishesNotReady(b *Bundle) { b.Primary.Spec.PublishNotReadyAddresses = true }
+
+func readForeignSelector(b *Bundle) { b.Read.Spec.Selector = map[string]string{"app": b.App} }
+
+func antiAffinityForeignSelector(b *Bundle) {
+	anti := b.StatefulSet.Spec.Template.Spec.Affinity.PodAntiAffinity
+	anti.PreferredDuringSchedulingIgnoredDuringExecution[0].PodAffinityTerm.LabelSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": b.App}}
+}
+
+func noEvictionPolicy(b *Bundle) { b.PDB.Spec.UnhealthyPodEvictionPolicy = nil }
+
+// ruleCases is TestRules' table; TestRuleCoverage checks it against the
+// catalogue. Cases come in pairs: a firing case, then its near miss.
+var ruleCases = []ruleCase{
+	// STS001: the app name is a DNS label of at most 52 characters.
+	{rule: RuleStatefulSetName, name: "upper-case app name", fires: true, src: `package t
+
+apps: OrdersDB: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleStatefulSetName, name: "lower-case app name", src: `package t
+
+apps: "orders-db": {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleStatefulSetName, name: "53 characters", fires: true, src: `package t
+
+apps: "payments-ledger-postgres-primary-eu-west-1-zone-a-012": {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleStatefulSetName, name: "52 characters", src: `package t
+
+apps: "payments-ledger-postgres-primary-eu-west-1-zone-a-01": {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleStatefulSetName, name: "leading digit", fires: true, src: `package t
+
+apps: "1db": {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleStatefulSetName, name: "trailing digit", src: `package t
+
+apps: db1: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+
+	// STS002: the selector is not empty and matches the template (output only).
+	{rule: RuleSelector, name: "empty selector", fires: true, mutate: clearSelector, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleSelector, name: "selector of another label", fires: true, mutate: foreignSelector, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleSelector, name: "generated selector", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+
+	// STS003: Service names.
+	{rule: RuleServiceNames, name: "read Service named like the headless one", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: read: name: "db-hs"
+}
+`},
+	{rule: RuleServiceNames, name: "read Service with its own name", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: read: name: "db-client"
+}
+`},
+	{rule: RuleServiceNames, name: "headless Service name with a leading digit", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: headless: name: "5432-peers"
+}
+`},
+	{rule: RuleServiceNames, name: "headless Service name with a leading letter", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: headless: name: "pg-peers"
+}
+`},
+	{rule: RuleServiceNames, name: "primary Service named like the read one", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	services: primary: name: "db"
+}
+`},
+	{rule: RuleServiceNames, name: "primary Service with its own name", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	services: primary: name: "db-rw"
+}
+`},
+	{rule: RuleServiceNames, name: "headless Service named like the read one", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: headless: name: "db"
+}
+`},
+	{rule: RuleServiceNames, name: "serviceName set instead of the headless name", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	serviceName: "db-peers"
+}
+`},
+	{rule: RuleServiceNames, name: "headless name set for serviceName", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: headless: name: "db-peers"
+}
+`},
+
+	// STS004: image and container names.
+	{rule: RuleContainerNames, name: "empty image", fires: true, src: `package t
+
+apps: db: {
+	image: ""
+	ports: pg: 5432
+}
+`},
+	{rule: RuleContainerNames, name: "image set", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleContainerNames, name: "sidecar named after the app", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{name: "db", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
+}
+`},
+	{rule: RuleContainerNames, name: "sidecar with its own name", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
+}
+`},
+	{rule: RuleContainerNames, name: "init container and sidecar share a name", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{name: "setup", command: ["sh", "-c", "chown 999 /var/lib/postgresql"]}]
+	sidecars: [{name: "setup", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
+}
+`},
+	{rule: RuleContainerNames, name: "init container and sidecar with distinct names", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{name: "setup", command: ["sh", "-c", "chown 999 /var/lib/postgresql"]}]
+	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
+}
+`},
+	{rule: RuleContainerNames, name: "upper-case sidecar name", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{name: "Exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
+}
+`},
+
+	// STS005: container ports.
+	{rule: RuleContainerPorts, name: "upper-case port name", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: {client: 2181, Peer: 2888}
+}
+`},
+	{rule: RuleContainerPorts, name: "lower-case port name", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: {client: 2181, peer: 2888}
+}
+`},
+	{rule: RuleContainerPorts, name: "port name of 16 characters", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: {client: 2181, "leader-election1": 3888}
+}
+`},
+	{rule: RuleContainerPorts, name: "port name of 15 characters", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: {client: 2181, "leader-election": 3888}
+}
+`},
+	{rule: RuleContainerPorts, name: "port name without a letter", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: "5432": 5432
+}
+`},
+	{rule: RuleContainerPorts, name: "same number twice", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: {pg: 5432, metrics: 5432}
+}
+`},
+	{rule: RuleContainerPorts, name: "distinct numbers", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: {pg: 5432, metrics: 9187}
+}
+`},
+	{rule: RuleContainerPorts, name: "same number twice on one protocol", fires: true, src: `package t
+
+apps: dns: {
+	image: "coredns/coredns:1.11.3"
+	ports: {dns: {port: 53, protocol: "UDP"}, dnsalt: {port: 53, protocol: "UDP"}}
+}
+`},
+	{rule: RuleContainerPorts, name: "same number on two protocols", src: `package t
+
+apps: dns: {
+	image: "coredns/coredns:1.11.3"
+	ports: {dns: {port: 53, protocol: "UDP"}, "dns-tcp": 53}
+}
+`},
+	{rule: RuleContainerPorts, name: "port number above 65535", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 65536
+}
+`},
+	{rule: RuleContainerPorts, name: "port number 65535", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 65535
+}
+`},
+	{rule: RuleContainerPorts, name: "port number 0", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 0
+}
+`},
+	{rule: RuleContainerPorts, name: "sidecar port name with a double dash", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		ports: [{name: "pg--metrics", containerPort: 9187}]
+	}]
+}
+`},
+	{rule: RuleContainerPorts, name: "sidecar port name with a single dash", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		ports: [{name: "pg-metrics", containerPort: 9187}]
+	}]
+}
+`},
+	{rule: RuleContainerPorts, name: "sidecar lists one port number twice", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		ports: [{name: "metrics", containerPort: 9187}, {name: "telemetry", containerPort: 9187}]
+	}]
+}
+`},
+	{rule: RuleContainerPorts, name: "sidecar lists two port numbers", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		ports: [{name: "metrics", containerPort: 9187}, {name: "telemetry", containerPort: 9188}]
+	}]
+}
+`},
+
+	// STS006: volume mounts.
+	{rule: RuleVolumeMounts, name: "relative storage mount path", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "var/lib/postgresql"}
+}
+`},
+	{rule: RuleVolumeMounts, name: "absolute storage mount path", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleVolumeMounts, name: "storage mounted over the identity directory", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/etc/stsgen"}
+}
+`},
+	{rule: RuleVolumeMounts, name: "storage mounted beside the identity directory", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/etc/stsgen-data"}
+}
+`},
+	{rule: RuleVolumeMounts, name: "volume and claim at one path, spelt differently", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	volumes: scratch: {emptyDir: {}, mountPath: "/var/lib/postgresql/"}
+}
+`},
+	{rule: RuleVolumeMounts, name: "volume and claim at two paths", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	volumes: scratch: {emptyDir: {}, mountPath: "/var/lib/scratch"}
+}
+`},
+	{rule: RuleVolumeMounts, name: "config files mounted over storage", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/etc/postgresql"}
+	config: {
+		mountPath: "/etc/postgresql"
+		files: "postgresql.conf": "max_connections = 100\n"
+	}
+}
+`},
+	{rule: RuleVolumeMounts, name: "config files beside storage", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	config: {
+		mountPath: "/etc/postgresql"
+		files: "postgresql.conf": "max_connections = 100\n"
+	}
+}
+`},
+	{rule: RuleVolumeMounts, name: "sidecar mounts a missing volume", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: pgdata: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	sidecars: [{
+		name:  "backup"
+		image: "postgres:17.2"
+		volumeMounts: [{name: "data", mountPath: "/var/lib/postgresql", readOnly: true}]
+	}]
+}
+`},
+	{rule: RuleVolumeMounts, name: "sidecar mounts the claim", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: pgdata: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	sidecars: [{
+		name:  "backup"
+		image: "postgres:17.2"
+		volumeMounts: [{name: "pgdata", mountPath: "/var/lib/postgresql", readOnly: true}]
+	}]
+}
+`},
+	{rule: RuleVolumeMounts, name: "volume named like a claim", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	volumes: data: {emptyDir: {}, mountPath: "/tmp/data"}
+}
+`},
+	{rule: RuleVolumeMounts, name: "volume named apart from the claim", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	volumes: tmp: {emptyDir: {}, mountPath: "/tmp/data"}
+}
+`},
+	{rule: RuleVolumeMounts, name: "sidecar mounts one path twice", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	volumes: tmp: emptyDir: {}
+	sidecars: [{
+		name:  "backup"
+		image: "postgres:17.2"
+		volumeMounts: [{name: "data", mountPath: "/backup"}, {name: "tmp", mountPath: "/backup"}]
+	}]
+}
+`},
+	{rule: RuleVolumeMounts, name: "sidecar mounts two paths", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+	volumes: tmp: emptyDir: {}
+	sidecars: [{
+		name:  "backup"
+		image: "postgres:17.2"
+		volumeMounts: [{name: "data", mountPath: "/backup"}, {name: "tmp", mountPath: "/tmp"}]
+	}]
+}
+`},
+
+	// STS007: claim templates.
+	{rule: RuleClaimTemplates, name: "zero size", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "0", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleClaimTemplates, name: "positive size", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleClaimTemplates, name: "negative size", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "-10Gi", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleClaimTemplates, name: "no access mode", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql", accessModes: []}
+}
+`},
+	{rule: RuleClaimTemplates, name: "one access mode", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql", accessModes: ["ReadWriteOncePod"]}
+}
+`},
+	{rule: RuleClaimTemplates, name: "claim name with an underscore", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: pg_data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleClaimTemplates, name: "claim name with a dash", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: "pg-data": {size: "10Gi", mountPath: "/var/lib/postgresql"}
+}
+`},
+
+	// STS008: restartPolicy is the pod's.
+	{rule: RuleRestartPolicy, name: "sidecar with restartPolicy", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0", restartPolicy: "Always"}]
+}
+`},
+	{rule: RuleRestartPolicy, name: "native sidecar under initContainers", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0", restartPolicy: "Always"}]
+}
+`},
+	{rule: RuleRestartPolicy, name: "pod restartPolicy Never", fires: true, mutate: restartNever, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleRestartPolicy, name: "pod restartPolicy Always", mutate: restartAlways, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleRestartPolicy, name: "pod activeDeadlineSeconds", fires: true, mutate: activeDeadline, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+
+	// STS009: init containers.
+	{rule: RuleInitContainers, name: "init container with a readiness probe", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{
+		name:  "proxy"
+		image: "envoyproxy/envoy:v1.32.1"
+		readinessProbe: tcpSocket: port: 9901
+	}]
+}
+`},
+	{rule: RuleInitContainers, name: "native sidecar with a readiness probe", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{
+		name:          "proxy"
+		image:         "envoyproxy/envoy:v1.32.1"
+		restartPolicy: "Always"
+		readinessProbe: tcpSocket: port: 9901
+	}]
+}
+`},
+	{rule: RuleInitContainers, name: "init container with a lifecycle hook", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{
+		name:  "proxy"
+		image: "envoyproxy/envoy:v1.32.1"
+		lifecycle: preStop: exec: command: ["sleep", "5"]
+	}]
+}
+`},
+	{rule: RuleInitContainers, name: "native sidecar with a lifecycle hook", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{
+		name:          "proxy"
+		image:         "envoyproxy/envoy:v1.32.1"
+		restartPolicy: "Always"
+		lifecycle: preStop: exec: command: ["sleep", "5"]
+	}]
+}
+`},
+
+	// STS010: update strategy.
+	{rule: RuleUpdateStrategy, name: "partition with OnDelete", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	updateStrategy: {type: "OnDelete", partition: 0}
+}
+`},
+	{rule: RuleUpdateStrategy, name: "partition with RollingUpdate", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	updateStrategy: {type: "RollingUpdate", partition: 0}
+}
+`},
+	{rule: RuleUpdateStrategy, name: "maxUnavailable with OnDelete", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	updateStrategy: {type: "OnDelete", maxUnavailable: 2}
+}
+`},
+	{rule: RuleUpdateStrategy, name: "maxUnavailable with RollingUpdate", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	updateStrategy: {type: "RollingUpdate", maxUnavailable: 2}
+}
+`},
+	{rule: RuleUpdateStrategy, name: "maxUnavailable 0%", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	updateStrategy: maxUnavailable: "0%"
+}
+`},
+	{rule: RuleUpdateStrategy, name: "maxUnavailable 1%", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	updateStrategy: maxUnavailable: "1%"
+}
+`},
+	{rule: RuleUpdateStrategy, name: "maxUnavailable 101%", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	updateStrategy: maxUnavailable: "101%"
+}
+`},
+	{rule: RuleUpdateStrategy, name: "maxUnavailable 100%", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	updateStrategy: maxUnavailable: "100%"
+}
+`},
+
+	// STS011: client Services carry a port.
+	{rule: RuleServicePorts, name: "only port exposed on the headless Service", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: {port: 5432, expose: ["headless"]}
+}
+`},
+	{rule: RuleServicePorts, name: "port exposed on the headless and read Services", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: {port: 5432, expose: ["headless", "read"]}
+}
+`},
+	{rule: RuleServicePorts, name: "app without ports", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+}
+`},
+	{rule: RuleServicePorts, name: "expose on primary in a standalone app", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: {port: 5432, expose: ["read", "primary"]}
+}
+`},
+	{rule: RuleServicePorts, name: "expose on primary in a primary-replica app", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: {port: 5432, expose: ["read", "primary"]}
+}
+`},
+	{rule: RuleServicePorts, name: "primary Service without a port", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: {port: 5432, expose: ["headless", "read"]}
+}
+`},
+
+	// STS012: budget values.
+	{rule: RuleBudgetValues, name: "minAvailable and maxUnavailable", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: {maxUnavailable: 1, minAvailable: 2}
+}
+`},
+	{rule: RuleBudgetValues, name: "maxUnavailable alone", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: maxUnavailable: 1
+}
+`},
+	{rule: RuleBudgetValues, name: "maxUnavailable 150%", fires: true, src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 4
+	ports: redis: 6379
+	disruption: maxUnavailable: "150%"
+}
+`},
+	{rule: RuleBudgetValues, name: "maxUnavailable 50%", src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 4
+	ports: redis: 6379
+	disruption: maxUnavailable: "50%"
+}
+`},
+	{rule: RuleBudgetValues, name: "budget with both policies", fires: true, mutate: budgetBothPolicies, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+}
+`},
+	{rule: RuleBudgetValues, name: "budget with no policy", fires: true, mutate: budgetNoPolicy, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+}
+`},
+	{rule: RuleBudgetValues, name: "budget selecting other pods", fires: true, mutate: budgetForeignSelector, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+}
+`},
+	{rule: RuleBudgetValues, name: "generated budget", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+}
+`},
+
+	// STS013: ConfigMap keys.
+	{rule: RuleConfigMap, name: "file name with a slash", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "conf.d/postgresql.conf": "max_connections = 100\n"
+}
+`},
+	{rule: RuleConfigMap, name: "flat file name", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "postgresql.conf": "max_connections = 100\n"
+}
+`},
+	{rule: RuleConfigMap, name: "file name starting with ..", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "..pgpass": "*:*:*:app:secret\n"
+}
+`},
+	{rule: RuleConfigMap, name: "file name starting with one dot", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: ".pgpass": "*:*:*:app:secret\n"
+}
+`},
+	{rule: RuleConfigMap, name: "shared file with a role file's key", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: {
+		files: "primary--postgresql.conf": "wal_level = replica\n"
+		roles: primary: files: "postgresql.conf": "wal_level = logical\n"
+	}
+}
+`},
+	{rule: RuleConfigMap, name: "shared and role files with distinct keys", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: {
+		files: "common.conf": "wal_level = replica\n"
+		roles: primary: files: "postgresql.conf": "wal_level = logical\n"
+	}
+}
+`},
+	{rule: RuleConfigMap, name: "more than 1 MiB of config", fires: true, src: `package t
+
+import "strings"
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "seed.sql": strings.Repeat("0123456789abcdef", 65537)
+}
+`},
+	{rule: RuleConfigMap, name: "512 KiB of config", src: `package t
+
+import "strings"
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "seed.sql": strings.Repeat("0123456789abcdef", 32768)
+}
+`},
+
+	// STS014: labels and annotations.
+	{rule: RuleLabels, name: "managed-by label", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	labels: "app.kubernetes.io/managed-by": "helm"
+}
+`},
+	{rule: RuleLabels, name: "part-of label", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	labels: "app.kubernetes.io/part-of": "payments"
+}
+`},
+	{rule: RuleLabels, name: "name label", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	labels: "app.kubernetes.io/name": "postgres"
+}
+`},
+	{rule: RuleLabels, name: "label key with a space", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	labels: "cost center": "payments"
+}
+`},
+	{rule: RuleLabels, name: "label key with a dash", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	labels: "cost-center": "payments"
+}
+`},
+	{rule: RuleLabels, name: "label value of 64 characters", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	labels: owner: "payments-ledger-platform-team-database-reliability-eu-west-1-abc"
+}
+`},
+	{rule: RuleLabels, name: "label value of 63 characters", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	labels: owner: "payments-ledger-platform-team-database-reliability-eu-west-1-ab"
+}
+`},
+	{rule: RuleLabels, name: "annotation key with two slashes", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	annotations: "example.com/backup/schedule": "daily"
+}
+`},
+	{rule: RuleLabels, name: "annotation key with one slash", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	annotations: "backup.example.com/schedule": "daily"
+}
+`},
+	{rule: RuleLabels, name: "read Service annotation key with a space", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: read: {type: "LoadBalancer", annotations: "load balancer/internal": "true"}
+}
+`},
+	{rule: RuleLabels, name: "read Service annotation key with a prefix", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: read: {type: "LoadBalancer", annotations: "networking.gke.io/load-balancer-type": "Internal"}
+}
+`},
+	{rule: RuleLabels, name: "annotations above 256 KiB", fires: true, src: `package t
+
+import "strings"
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	annotations: "example.com/notes": strings.Repeat("0123456789abcdef", 16384)
+}
+`},
+	{rule: RuleLabels, name: "annotations below 256 KiB", src: `package t
+
+import "strings"
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	annotations: "example.com/notes": strings.Repeat("0123456789abcdef", 12500)
+}
+`},
+	{rule: RuleLabels, name: "annotations that fit only without the config hash", fires: true, src: `package t
+
+import "strings"
+
+// 17 + 262087 bytes: within 256 KiB, but the pod template also carries
+// stsgen.dev/config-hash (22 + 64 bytes).
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	annotations: "example.com/notes": strings.Repeat("0123456789abcdef", 16380) + "abcdefg"
+}
+`},
+	{rule: RuleLabels, name: "version with a space", fires: true, src: `package t
+
+apps: db: {
+	image:   "postgres:17.2"
+	version: "17.2 patched"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleLabels, name: "version with a dash", src: `package t
+
+apps: db: {
+	image:   "postgres:17.2"
+	version: "17.2-patched"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleLabels, name: "image tag too long for a label", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2-bookworm-with-postgis-3.5-and-pgvector-0.8-and-timescale-2.17"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleLabels, name: "long image tag with a short version", src: `package t
+
+apps: db: {
+	image:   "postgres:17.2-bookworm-with-postgis-3.5-and-pgvector-0.8-and-timescale-2.17"
+	version: "17.2"
+	ports: pg: 5432
+}
+`},
+
+	// STS016: the schema (reported by Decode).
+	{rule: RuleSchema, name: "misspelt field", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replica:  3
+	ports: client: 2181
+}
+`},
+	{rule: RuleSchema, name: "correctly spelt field", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 3
+	ports: client: 2181
+}
+`},
+	{rule: RuleSchema, name: "replicas as a string", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: "3"
+	ports: client: 2181
+}
+`},
+	{rule: RuleSchema, name: "topology outside the enumeration", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "ensemble"
+	ports: client: 2181
+}
+`},
+	{rule: RuleSchema, name: "missing image", fires: true, src: `package t
+
+apps: zk: {
+	topology: "quorum"
+	ports: client: 2181
+}
+`},
+	{rule: RuleSchema, name: "misspelt securityContext field", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: runAsUsr: 999
+}
+`},
+	{rule: RuleSchema, name: "securityContext field", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: runAsUser: 999
+}
+`},
+	{rule: RuleSchema, name: "volume without a source", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	volumes: scratch: mountPath: "/scratch"
+}
+`},
+	{rule: RuleSchema, name: "volume with a source", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	volumes: scratch: {emptyDir: {}, mountPath: "/scratch"}
+}
+`},
+	{rule: RuleSchema, name: "checks key in lower case", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: sts107: "off"
+}
+`},
+
+	// STS017: probes.
+	{rule: RuleProbes, name: "liveness successThreshold 2", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: {
+		readiness: exec: ["pg_isready", "-U", "postgres"]
+		liveness: {tcp: "pg", successThreshold: 2}
+	}
+}
+`},
+	{rule: RuleProbes, name: "readiness successThreshold 2", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: {
+		readiness: {exec: ["pg_isready", "-U", "postgres"], successThreshold: 2}
+		liveness: tcp: "pg"
+	}
+}
+`},
+	{rule: RuleProbes, name: "startup successThreshold 3", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: {
+		readiness: tcp: "pg"
+		startup: {tcp: "pg", successThreshold: 3, failureThreshold: 30}
+	}
+}
+`},
+	{rule: RuleProbes, name: "startup successThreshold 1", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: {
+		readiness: tcp: "pg"
+		startup: {tcp: "pg", successThreshold: 1, failureThreshold: 30}
+	}
+}
+`},
+	{rule: RuleProbes, name: "two handlers", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: readiness: {tcp: "pg", exec: ["pg_isready"]}
+}
+`},
+	{rule: RuleProbes, name: "one handler", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: readiness: exec: ["pg_isready"]
+}
+`},
+	{rule: RuleProbes, name: "no handler", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: readiness: periodSeconds: 5
+}
+`},
+	{rule: RuleProbes, name: "exec without a command", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: readiness: exec: []
+}
+`},
+	{rule: RuleProbes, name: "liveness needs quorum", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	podManagementPolicy: "Parallel"
+	probes: {
+		readiness: exec: ["zkServer.sh", "status"]
+		liveness: {tcp: "client", needsQuorum: true}
+	}
+}
+`},
+	{rule: RuleProbes, name: "readiness needs quorum", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	podManagementPolicy: "Parallel"
+	probes: {
+		readiness: {exec: ["zkServer.sh", "status"], needsQuorum: true}
+		liveness: tcp: "client"
+	}
+}
+`},
+
+	// STS018: namespace and cluster domain.
+	{rule: RuleDNSNames, name: "upper-case namespace", fires: true, src: `package t
+
+apps: db: {
+	image:     "postgres:17.2"
+	namespace: "Payments"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleDNSNames, name: "lower-case namespace", src: `package t
+
+apps: db: {
+	image:     "postgres:17.2"
+	namespace: "payments"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleDNSNames, name: "namespace with a dot", fires: true, src: `package t
+
+apps: db: {
+	image:     "postgres:17.2"
+	namespace: "payments.prod"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleDNSNames, name: "cluster domain with an underscore", fires: true, src: `package t
+
+apps: db: {
+	image:         "postgres:17.2"
+	clusterDomain: "cluster_local"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleDNSNames, name: "custom cluster domain", src: `package t
+
+apps: db: {
+	image:         "postgres:17.2"
+	clusterDomain: "k8s.example.com"
+	ports: pg: 5432
+}
+`},
+
+	// STS019: quantities.
+	{rule: RuleQuantities, name: "size with a space", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10 GB", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleQuantities, name: "size as a quantity", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10G", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleQuantities, name: "memory in MB", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: requests: memory: "512MB"
+}
+`},
+	{rule: RuleQuantities, name: "memory in Mi and cpu as a number", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: requests: {memory: "512Mi", cpu: 0.5}
+}
+`},
+	{rule: RuleQuantities, name: "request above limit", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: {
+		requests: {cpu: "500m", memory: "2Gi"}
+		limits: {cpu: "1", memory: "1Gi"}
+	}
+}
+`},
+	{rule: RuleQuantities, name: "request at limit", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: {
+		requests: {cpu: "500m", memory: "1Gi"}
+		limits: {cpu: "1", memory: "1Gi"}
+	}
+}
+`},
+	{rule: RuleQuantities, name: "sidecar request above limit", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		resources: {requests: cpu: "200m", limits: cpu: "100m"}
+	}]
+}
+`},
+	{rule: RuleQuantities, name: "sidecar request below limit", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		resources: {requests: cpu: "50m", limits: cpu: "100m"}
+	}]
+}
+`},
+
+	// STS020: role env names.
+	{rule: RuleEnvNames, name: "role env name with a dash", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	command: ["docker-entrypoint.sh", "postgres"]
+	ports: pg: 5432
+	config: roles: replica: env: "PG-MODE": "standby"
+}
+`},
+	{rule: RuleEnvNames, name: "role env name with an underscore", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	command: ["docker-entrypoint.sh", "postgres"]
+	ports: pg: 5432
+	config: roles: replica: env: PG_MODE: "standby"
+}
+`},
+	{rule: RuleEnvNames, name: "role env name with a leading digit", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	command: ["docker-entrypoint.sh", "postgres"]
+	ports: pg: 5432
+	config: roles: replica: env: "2ND_MODE": "standby"
+}
+`},
+
+	// STS101: the headless Service (output only).
+	{rule: RuleHeadlessService, name: "headless Service renamed", fires: true, mutate: renameHeadless, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleHeadlessService, name: "headless Service and serviceName renamed together", mutate: renameHeadlessAndServiceName, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleHeadlessService, name: "headless Service with a cluster IP", fires: true, mutate: headlessClusterIP, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleHeadlessService, name: "headless Service selecting other pods", fires: true, mutate: headlessForeignSelector, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleHeadlessService, name: "generated headless Service", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: headless: name: "db-peers"
+}
+`},
+
+	// STS102: anti-affinity.
+	{rule: RuleAntiAffinity, name: "ensemble with spread none", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	spread: "none"
+}
+`},
+	{rule: RuleAntiAffinity, name: "ensemble with spread preferred", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	spread: "preferred"
+}
+`},
+	{rule: RuleAntiAffinity, name: "ensemble with spread mode none", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	spread: {mode: "none", topologyKey: "topology.kubernetes.io/zone"}
+}
+`},
+	{rule: RuleAntiAffinity, name: "ensemble spread over zones", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	spread: {mode: "required", topologyKey: "topology.kubernetes.io/zone"}
+}
+`},
+	{rule: RuleAntiAffinity, name: "single replica with spread none", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	spread: "none"
+}
+`},
+	{rule: RuleAntiAffinity, name: "anti-affinity selecting app: zk", fires: true, mutate: antiAffinityForeignSelector, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+}
+`},
+
+	// STS103: budget present.
+	{rule: RuleBudgetPresent, name: "quorum of all 3 members", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 3
+	quorum:   3
+	ports: client: 2181
+}
+`},
+	{rule: RuleBudgetPresent, name: "majority quorum of 3 members", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 3
+	quorum:   2
+	ports: client: 2181
+}
+`},
+	{rule: RuleBudgetPresent, name: "quorum of all 5 members", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	quorum:   5
+	ports: client: 2181
+}
+`},
+	{rule: RuleBudgetPresent, name: "quorum of 4 of 5 members", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	quorum:   4
+	ports: client: 2181
+}
+`},
+
+	// STS104: probe ports.
+	{rule: RuleProbePorts, name: "tcp probe on an unknown port", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: readiness: tcp: "postgres"
+}
+`},
+	{rule: RuleProbePorts, name: "tcp probe on a declared port", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: readiness: tcp: "pg"
+}
+`},
+	{rule: RuleProbePorts, name: "http probe on an unknown port", fires: true, src: `package t
+
+apps: es: {
+	image: "elasticsearch:8.16.1"
+	ports: {http: 9200, transport: 9300}
+	probes: readiness: http: {port: "rest", path: "/_cluster/health?local=true"}
+}
+`},
+	{rule: RuleProbePorts, name: "http probe on a declared port", src: `package t
+
+apps: es: {
+	image: "elasticsearch:8.16.1"
+	ports: {http: 9200, transport: 9300}
+	probes: readiness: http: {port: "http", path: "/_cluster/health?local=true"}
+}
+`},
+	{rule: RuleProbePorts, name: "grpc probe on an unknown port", fires: true, src: `package t
+
+apps: etcd: {
+	image: "quay.io/coreos/etcd:v3.5.17"
+	ports: {client: 2379, peer: 2380}
+	probes: readiness: grpc: port: "grpc"
+}
+`},
+	{rule: RuleProbePorts, name: "grpc probe on a declared port", src: `package t
+
+apps: etcd: {
+	image: "quay.io/coreos/etcd:v3.5.17"
+	ports: {client: 2379, peer: 2380}
+	probes: readiness: grpc: port: "client"
+}
+`},
+	{rule: RuleProbePorts, name: "liveness probe on an unknown port", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: {
+		readiness: exec: ["pg_isready"]
+		liveness: tcp: "postgresql"
+	}
+}
+`},
+
+	// STS105: readiness probe.
+	{rule: RuleReadiness, name: "no readiness probe", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleReadiness, name: "readiness probe", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: readiness: exec: ["pg_isready"]
+}
+`},
+	{rule: RuleReadiness, name: "only a liveness probe", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: liveness: tcp: "pg"
+}
+`},
+	{rule: RuleReadiness, name: "liveness identical to readiness", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: {
+		readiness: exec: ["pg_isready", "-U", "postgres"]
+		liveness: exec: ["pg_isready", "-U", "postgres"]
+	}
+}
+`},
+	{rule: RuleReadiness, name: "liveness cheaper than readiness", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: {
+		readiness: exec: ["pg_isready", "-U", "postgres"]
+		liveness: tcp: "pg"
+	}
+}
+`},
+	{rule: RuleReadiness, name: "identical http probes", fires: true, src: `package t
+
+apps: es: {
+	image: "elasticsearch:8.16.1"
+	ports: {http: 9200, transport: 9300}
+	probes: {
+		readiness: http: {port: "http", path: "/_cluster/health"}
+		liveness: http: {port: "http", path: "/_cluster/health"}
+	}
+}
+`},
+	{rule: RuleReadiness, name: "http probes on two paths", src: `package t
+
+apps: es: {
+	image: "elasticsearch:8.16.1"
+	ports: {http: 9200, transport: 9300}
+	probes: {
+		readiness: http: {port: "http", path: "/_cluster/health"}
+		liveness: http: {port: "http", path: "/"}
+	}
+}
+`},
+	{rule: RuleReadiness, name: "identical grpc probes", fires: true, src: `package t
+
+apps: etcd: {
+	image: "quay.io/coreos/etcd:v3.5.17"
+	ports: {client: 2379, peer: 2380}
+	probes: {
+		readiness: grpc: {port: "client", service: "readiness"}
+		liveness: grpc: {port: "client", service: "readiness"}
+	}
+}
+`},
+	{rule: RuleReadiness, name: "grpc probes of two health services", src: `package t
+
+apps: etcd: {
+	image: "quay.io/coreos/etcd:v3.5.17"
+	ports: {client: 2379, peer: 2380}
+	probes: {
+		readiness: grpc: {port: "client", service: "readiness"}
+		liveness: grpc: {port: "client", service: "liveness"}
+	}
+}
+`},
+
+	// STS106: Service targets (output only).
+	{rule: RuleServiceTargets, name: "read Service publishes not-ready pods", fires: true, mutate: readPublishesNotReady, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleServiceTargets, name: "read Service selecting other pods", fires: true, mutate: readForeignSelector, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleServiceTargets, name: "generated read Service", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleServiceTargets, name: "primary Service publishes not-ready pods", fires: true, mutate: primaryPublishesNotReady, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleServiceTargets, name: "generated primary Service", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+}
+`},
+
+	// STS107: resources.
+	{rule: RuleResources, name: "no resources", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleResources, name: "requests and limits", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: {
+		requests: {cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi"}
+		limits: {cpu: "2", memory: "1Gi", "ephemeral-storage": "2Gi"}
+	}
+}
+`},
+	{rule: RuleResources, name: "no memory limit", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: {
+		requests: {cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi"}
+		limits: {cpu: "2", "ephemeral-storage": "2Gi"}
+	}
+}
+`},
+	{rule: RuleResources, name: "zero memory limit", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: {
+		requests: {cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi"}
+		limits: {cpu: "2", memory: "0", "ephemeral-storage": "2Gi"}
+	}
+}
+`},
+	{rule: RuleResources, name: "no ephemeral-storage limit", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: {
+		requests: {cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi"}
+		limits: {cpu: "2", memory: "1Gi"}
+	}
+}
+`},
+	{rule: RuleResources, name: "sidecar without resources", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: {
+		requests: {cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi"}
+		limits: {cpu: "2", memory: "1Gi", "ephemeral-storage": "2Gi"}
+	}
+	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
+}
+`},
+	{rule: RuleResources, name: "sidecar with resources", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	resources: {
+		requests: {cpu: "500m", memory: "1Gi", "ephemeral-storage": "1Gi"}
+		limits: {cpu: "2", memory: "1Gi", "ephemeral-storage": "2Gi"}
+	}
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		resources: {
+			requests: {cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi"}
+			limits: {cpu: "100m", memory: "64Mi", "ephemeral-storage": "256Mi"}
+		}
+	}]
+}
+`},
+
+	// STS108: image tags.
+	{rule: RuleImageTag, name: "untagged image", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleImageTag, name: "tagged image", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleImageTag, name: "latest", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:latest"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleImageTag, name: "untagged image from a registry with a port", fires: true, src: `package t
+
+apps: db: {
+	image: "registry.example.com:5000/postgres"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleImageTag, name: "tagged image from a registry with a port", src: `package t
+
+apps: db: {
+	image: "registry.example.com:5000/postgres:17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleImageTag, name: "pinned by digest", src: `package t
+
+apps: db: {
+	image:   "postgres@sha256:3c2d4f1a7e5b9f8e6d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e"
+	version: "17.2"
+	ports: pg: 5432
+}
+`},
+	{rule: RuleImageTag, name: "identity image latest", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	identity: image: "busybox:latest"
+}
+`},
+	{rule: RuleImageTag, name: "identity image pinned", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	identity: image: "busybox:1.37.0"
+}
+`},
+	{rule: RuleImageTag, name: "untagged sidecar image", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter"}]
+}
+`},
+	{rule: RuleImageTag, name: "sidecar without an image", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{name: "archiver", command: ["archive-wal.sh"]}]
+}
+`},
+
+	// STS109: security.
+	{rule: RuleSecurity, name: "privileged", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: privileged: true
+}
+`},
+	{rule: RuleSecurity, name: "not privileged", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: privileged: false
+}
+`},
+	{rule: RuleSecurity, name: "allowPrivilegeEscalation", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: allowPrivilegeEscalation: true
+}
+`},
+	{rule: RuleSecurity, name: "runAsUser 0", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: runAsUser: 0
+}
+`},
+	{rule: RuleSecurity, name: "runAsUser 999", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: runAsUser: 999
+}
+`},
+	{rule: RuleSecurity, name: "pod runAsNonRoot false", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	podSecurityContext: runAsNonRoot: false
+}
+`},
+	{rule: RuleSecurity, name: "pod runAsNonRoot true", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	podSecurityContext: {runAsNonRoot: true, runAsUser: 999, fsGroup: 999}
+}
+`},
+	{rule: RuleSecurity, name: "pod runAsUser 0", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	podSecurityContext: runAsUser: 0
+}
+`},
+	{rule: RuleSecurity, name: "capability NET_RAW", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: capabilities: add: ["NET_RAW"]
+}
+`},
+	{rule: RuleSecurity, name: "capability NET_BIND_SERVICE", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: capabilities: {add: ["NET_BIND_SERVICE"], drop: ["ALL"]}
+}
+`},
+	{rule: RuleSecurity, name: "capability CAP_SYS_ADMIN", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: capabilities: add: ["CAP_SYS_ADMIN"]
+}
+`},
+	{rule: RuleSecurity, name: "capability sys_admin in lower case", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: capabilities: add: ["sys_admin"]
+}
+`},
+	{rule: RuleSecurity, name: "capability net_bind_service in lower case", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	securityContext: capabilities: add: ["net_bind_service"]
+}
+`},
+	{rule: RuleSecurity, name: "privileged sidecar", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		securityContext: privileged: true
+	}]
+}
+`},
+	{rule: RuleSecurity, name: "unprivileged sidecar", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		securityContext: {runAsNonRoot: true, readOnlyRootFilesystem: true}
+	}]
+}
+`},
+	{rule: RuleSecurity, name: "init container as root", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{
+		name:    "chown"
+		image:   "busybox:1.37.0"
+		command: ["chown", "-R", "999", "/var/lib/postgresql"]
+		securityContext: runAsUser: 0
+	}]
+}
+`},
+
+	// STS110: eviction policy (output only).
+	{rule: RuleEvictionPolicy, name: "budget without an eviction policy", fires: true, mutate: noEvictionPolicy, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+}
+`},
+	{rule: RuleEvictionPolicy, name: "generated budget", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+}
+`},
+	{rule: RuleEvictionPolicy, name: "generated budget with the policy set", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	disruption: unhealthyPodEvictionPolicy: "IfHealthyBudget"
+}
+`},
+
+	// STS111: env duplicates and ConfigMap references.
+	{rule: RuleEnvDuplicates, name: "role env repeats the app env", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	command: ["docker-entrypoint.sh", "postgres"]
+	ports: pg: 5432
+	env: PGDATA: "/var/lib/postgresql/data"
+	config: roles: replica: env: PGDATA: "/var/lib/postgresql/replica"
+}
+`},
+	{rule: RuleEnvDuplicates, name: "role env with its own variable", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	command: ["docker-entrypoint.sh", "postgres"]
+	ports: pg: 5432
+	env: PGDATA: "/var/lib/postgresql/data"
+	config: roles: replica: env: STANDBY_MODE: "on"
+}
+`},
+	{rule: RuleEnvDuplicates, name: "sidecar sets a variable twice", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		env: [{name: "DATA_SOURCE_USER", value: "postgres"}, {name: "DATA_SOURCE_USER", value: "exporter"}]
+	}]
+}
+`},
+	{rule: RuleEnvDuplicates, name: "sidecar sets two variables", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		env: [{name: "DATA_SOURCE_USER", value: "postgres"}, {name: "DATA_SOURCE_URI", value: "localhost:5432/postgres"}]
+	}]
+}
+`},
+	{rule: RuleEnvDuplicates, name: "reference to a missing ConfigMap key", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "postgresql.conf": "max_connections = 100\n"
+	env: PG_CONF: valueFrom: configMapKeyRef: {name: "db-config", key: "postgres.conf"}
+}
+`},
+	{rule: RuleEnvDuplicates, name: "reference to a config file's key", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "postgresql.conf": "max_connections = 100\n"
+	env: PG_CONF: valueFrom: configMapKeyRef: {name: "db-config", key: "postgresql.conf"}
+}
+`},
+	{rule: RuleEnvDuplicates, name: "sidecar reference to a missing ConfigMap key", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "queries.yaml": "pg_up: {}\n"
+	sidecars: [{
+		name:  "exporter"
+		image: "prometheuscommunity/postgres-exporter:v0.16.0"
+		env: [{name: "PG_EXPORTER_EXTEND_QUERY_PATH", valueFrom: configMapKeyRef: {name: "db-config", key: "queries.yml"}}]
+	}]
+}
+`},
+	{rule: RuleEnvDuplicates, name: "reference to another ConfigMap", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	env: PG_CONF: valueFrom: configMapKeyRef: {name: "shared-config", key: "postgres.conf"}
+}
+`},
+
+	// STS112: revisionHistoryLimit.
+	{rule: RuleRevisionHistory, name: "negative limit", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	revisionHistoryLimit: -1
+}
+`},
+	{rule: RuleRevisionHistory, name: "zero limit", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	revisionHistoryLimit: 0
+}
+`},
+
+	// STS201: ensemble minimum.
+	{rule: RuleEnsembleMinimum, name: "ensemble of 2", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 2
+	ports: client: 2181
+}
+`},
+	{rule: RuleEnsembleMinimum, name: "ensemble of 3", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 3
+	ports: client: 2181
+}
+`},
+	{rule: RuleEnsembleMinimum, name: "ensemble of 1", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 1
+	ports: client: 2181
+}
+`},
+	{rule: RuleEnsembleMinimum, name: "standalone server", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "standalone"
+	replicas: 1
+	ports: client: 2181
+}
+`},
+
+	// STS202: odd ensembles.
+	{rule: RuleEnsembleEven, name: "ensemble of 4", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 4
+	ports: client: 2181
+}
+`},
+	{rule: RuleEnsembleEven, name: "ensemble of 5", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+}
+`},
+	{rule: RuleEnsembleEven, name: "ensemble of 6", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 6
+	ports: client: 2181
+}
+`},
+	{rule: RuleEnsembleEven, name: "4 standalone servers", src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 4
+	ports: redis: 6379
+}
+`},
+
+	// STS203: large ensembles.
+	{rule: RuleEnsembleLarge, name: "ensemble of 9", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 9
+	ports: client: 2181
+}
+`},
+	{rule: RuleEnsembleLarge, name: "ensemble of 7", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 7
+	ports: client: 2181
+}
+`},
+
+	// STS204: quorum is a majority.
+	{rule: RuleQuorumMajority, name: "quorum 2 of 5", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	quorum:   2
+	ports: client: 2181
+}
+`},
+	{rule: RuleQuorumMajority, name: "quorum 3 of 5", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	quorum:   3
+	ports: client: 2181
+}
+`},
+	{rule: RuleQuorumMajority, name: "quorum 2 of 4", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 4
+	quorum:   2
+	ports: client: 2181
+}
+`},
+	{rule: RuleQuorumMajority, name: "quorum 4 of 3", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 3
+	quorum:   4
+	ports: client: 2181
+}
+`},
+	{rule: RuleQuorumMajority, name: "quorum 3 of 3", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 3
+	quorum:   3
+	ports: client: 2181
+}
+`},
+
+	// STS205: the budget and the quorum.
+	{rule: RuleBudgetQuorum, name: "maxUnavailable 3 of 5 with quorum 3", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: maxUnavailable: 3
+}
+`},
+	{rule: RuleBudgetQuorum, name: "maxUnavailable 2 of 5 with quorum 3", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: maxUnavailable: 2
+}
+`},
+	{rule: RuleBudgetQuorum, name: "minAvailable 2 of 5 with quorum 3", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: minAvailable: 2
+}
+`},
+	{rule: RuleBudgetQuorum, name: "minAvailable 3 of 5 with quorum 3", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: minAvailable: 3
+}
+`},
+	{rule: RuleBudgetQuorum, name: "maxUnavailable 50% of 5", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: maxUnavailable: "50%"
+}
+`},
+	{rule: RuleBudgetQuorum, name: "maxUnavailable 41% of 5", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: maxUnavailable: "41%"
+}
+`},
+	{rule: RuleBudgetQuorum, name: "maxUnavailable 40% of 5", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: maxUnavailable: "40%"
+}
+`},
+	{rule: RuleBudgetQuorum, name: "minAvailable 40% of 5", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: minAvailable: "40%"
+}
+`},
+	{rule: RuleBudgetQuorum, name: "minAvailable 50% of 5", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: minAvailable: "50%"
+}
+`},
+
+	// STS206: the budget never blocks every drain.
+	{rule: RuleBudgetBlocks, name: "maxUnavailable 0", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: maxUnavailable: 0
+}
+`},
+	{rule: RuleBudgetBlocks, name: "maxUnavailable 1", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: maxUnavailable: 1
+}
+`},
+	{rule: RuleBudgetBlocks, name: "minAvailable 3 of 3", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: minAvailable: 3
+}
+`},
+	{rule: RuleBudgetBlocks, name: "minAvailable 2 of 3", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: minAvailable: 2
+}
+`},
+	{rule: RuleBudgetBlocks, name: "minAvailable 100%", fires: true, src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 3
+	ports: redis: 6379
+	disruption: minAvailable: "100%"
+}
+`},
+	{rule: RuleBudgetBlocks, name: "minAvailable 60% of 3", src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 3
+	ports: redis: 6379
+	disruption: minAvailable: "60%"
+}
+`},
+	{rule: RuleBudgetBlocks, name: "minAvailable 67% of 3", fires: true, src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 3
+	ports: redis: 6379
+	disruption: minAvailable: "67%"
+}
+`},
+	{rule: RuleBudgetBlocks, name: "minAvailable 66% of 3", src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 3
+	ports: redis: 6379
+	disruption: minAvailable: "66%"
+}
+`},
+	{rule: RuleBudgetBlocks, name: "maxUnavailable 0%", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: maxUnavailable: "0%"
+}
+`},
+	{rule: RuleBudgetBlocks, name: "maxUnavailable 10% of 5", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	replicas: 5
+	ports: client: 2181
+	disruption: maxUnavailable: "10%"
+}
+`},
+
+	// STS207: a primary-replica budget takes one pod at a time.
+	{rule: RuleBudgetReplicas, name: "maxUnavailable 2 of 3", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: maxUnavailable: 2
+}
+`},
+	{rule: RuleBudgetReplicas, name: "maxUnavailable 1 of 3", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: maxUnavailable: 1
+}
+`},
+	{rule: RuleBudgetReplicas, name: "minAvailable 1 of 3", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: minAvailable: 1
+}
+`},
+	{rule: RuleBudgetReplicas, name: "minAvailable 2 of 3", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 3
+	ports: pg: 5432
+	disruption: minAvailable: 2
+}
+`},
+	{rule: RuleBudgetReplicas, name: "standalone servers with maxUnavailable 2", src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 3
+	ports: redis: 6379
+	disruption: maxUnavailable: 2
+}
+`},
+
+	// STS208: peers resolve each other before they are Ready.
+	{rule: RulePeerDiscovery, name: "ensemble without not-ready addresses", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	services: headless: publishNotReadyAddresses: false
+}
+`},
+	{rule: RulePeerDiscovery, name: "ensemble with not-ready addresses", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	services: headless: publishNotReadyAddresses: true
+}
+`},
+	{rule: RulePeerDiscovery, name: "replicas without not-ready addresses", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	services: headless: publishNotReadyAddresses: false
+}
+`},
+	{rule: RulePeerDiscovery, name: "standalone servers without not-ready addresses", src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 3
+	ports: redis: 6379
+	services: headless: publishNotReadyAddresses: false
+}
+`},
+
+	// STS209: bootstrap deadlock.
+	{rule: RuleBootstrap, name: "readiness needs quorum with OrderedReady", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	probes: readiness: {exec: ["zkServer.sh", "status"], needsQuorum: true}
+}
+`},
+	{rule: RuleBootstrap, name: "readiness needs quorum with Parallel", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	podManagementPolicy: "Parallel"
+	probes: readiness: {exec: ["zkServer.sh", "status"], needsQuorum: true}
+}
+`},
+
+	// STS210: Parallel on an ensemble.
+	{rule: RuleParallelQuorum, name: "Parallel without needsQuorum", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	podManagementPolicy: "Parallel"
+	probes: readiness: exec: ["zkServer.sh", "status"]
+}
+`},
+	{rule: RuleParallelQuorum, name: "Parallel with needsQuorum", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	podManagementPolicy: "Parallel"
+	probes: readiness: {exec: ["zkServer.sh", "status"], needsQuorum: true}
+}
+`},
+	{rule: RuleParallelQuorum, name: "Parallel on standalone servers", src: `package t
+
+apps: cache: {
+	image:    "redis:7.4.1"
+	replicas: 3
+	ports: redis: 6379
+	podManagementPolicy: "Parallel"
+}
+`},
+
+	// STS211: peer lists.
+	{rule: RulePeerLists, name: "peer list under another Service", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-0.zk-headless:2888:3888
+		server.2=zk-1.zk-headless:2888:3888
+		server.3=zk-2.zk-headless:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "peer list rendered from peers", src: `package t
+
+import "strings"
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": strings.Join([for p in apps.zk.peers {"server.\(p.id)=\(p.fqdn):2888:3888"}], "\n")
+}
+`},
+	{rule: RulePeerLists, name: "peer list written by hand, correctly", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-0.zk-hs:2888:3888
+		server.2=zk-1.zk-hs:2888:3888
+		server.3=zk-2.zk-hs:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "peer list with a member too many", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-0.zk-hs:2888:3888
+		server.2=zk-1.zk-hs:2888:3888
+		server.3=zk-2.zk-hs:2888:3888
+		server.4=zk-3.zk-hs:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "peer list from ordinal 0 with ordinals.start 1", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ordinals: start: 1
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-0.zk-hs:2888:3888
+		server.2=zk-1.zk-hs:2888:3888
+		server.3=zk-2.zk-hs:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "peer list from ordinal 1 with ordinals.start 1", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ordinals: start: 1
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-1.zk-hs:2888:3888
+		server.2=zk-2.zk-hs:2888:3888
+		server.3=zk-3.zk-hs:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "peer list in another namespace", fires: true, src: `package t
+
+apps: zk: {
+	image:     "zookeeper:3.9.2"
+	topology:  "quorum"
+	namespace: "kafka"
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-0.zk-hs.default.svc.cluster.local:2888:3888
+		server.2=zk-1.zk-hs.default.svc.cluster.local:2888:3888
+		server.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "peer list in the app's namespace", src: `package t
+
+apps: zk: {
+	image:     "zookeeper:3.9.2"
+	topology:  "quorum"
+	namespace: "kafka"
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-0.zk-hs.kafka.svc.cluster.local:2888:3888
+		server.2=zk-1.zk-hs.kafka.svc.cluster.local:2888:3888
+		server.3=zk-2.zk-hs.kafka.svc.cluster.local:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "peer list in another cluster domain", fires: true, src: `package t
+
+apps: zk: {
+	image:         "zookeeper:3.9.2"
+	topology:      "quorum"
+	clusterDomain: "k8s.example.com"
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-0.zk-hs.default.svc.cluster.local:2888:3888
+		server.2=zk-1.zk-hs.default.svc.cluster.local:2888:3888
+		server.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "peer list in the app's cluster domain", src: `package t
+
+apps: zk: {
+	image:         "zookeeper:3.9.2"
+	topology:      "quorum"
+	clusterDomain: "k8s.example.com"
+	ports: {client: 2181, peer: 2888, election: 3888}
+	config: files: "zoo.cfg": """
+		server.1=zk-0.zk-hs.default.svc.k8s.example.com:2888:3888
+		server.2=zk-1.zk-hs.default.svc.k8s.example.com:2888:3888
+		server.3=zk-2.zk-hs.default.svc.k8s.example.com:2888:3888
+		"""
+}
+`},
+	{rule: RulePeerLists, name: "role file with a stale peer", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: roles: replica: files: "standby.conf": "primary_conninfo = 'host=db-0.db-headless port=5432'\n"
+}
+`},
+	{rule: RulePeerLists, name: "role file with the primary's name", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: roles: replica: files: "standby.conf": "primary_conninfo = 'host=db-0.db-hs port=5432'\n"
+}
+`},
+	{rule: RulePeerLists, name: "role file naming a pod of the app under another Service", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: roles: replica: files: "standby.conf": "primary_conninfo = 'host=db-0.legacy-db-hs port=5432'\n"
+}
+`},
+	{rule: RulePeerLists, name: "config naming the pods of another app", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: files: "subscription.sql": "CREATE SUBSCRIPTION legacy CONNECTION 'host=legacy-db-0.legacy-db-hs dbname=orders' PUBLICATION orders;\n"
+}
+`},
+
+	// STS301: reserved names.
+	{rule: RuleReserved, name: "claim named stsgen-data", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: "stsgen-data": {size: "10Gi", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleReserved, name: "claim named data", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+}
+`},
+	{rule: RuleReserved, name: "volume named stsgen-tmp", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	volumes: "stsgen-tmp": {emptyDir: {}, mountPath: "/tmp"}
+}
+`},
+	{rule: RuleReserved, name: "volume named tmp", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	volumes: tmp: {emptyDir: {}, mountPath: "/tmp"}
+}
+`},
+	{rule: RuleReserved, name: "init container named stsgen-init", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	initContainers: [{name: "stsgen-init", command: ["sh", "-c", "true"]}]
+}
+`},
+	{rule: RuleReserved, name: "sidecar named stsgen-exporter", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{name: "stsgen-exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
+}
+`},
+	{rule: RuleReserved, name: "sidecar named pg-exporter", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	sidecars: [{name: "pg-exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
+}
+`},
+	{rule: RuleReserved, name: "config file named like the init script", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "stsgen-init.sh": "#!/bin/sh\n"
+}
+`},
+	{rule: RuleReserved, name: "config file named init.sh", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: files: "init.sh": "#!/bin/sh\n"
+}
+`},
+	{rule: RuleReserved, name: "config-hash annotation", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	annotations: "stsgen.dev/config-hash": "0"
+}
+`},
+	{rule: RuleReserved, name: "another stsgen.dev annotation", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	annotations: "stsgen.dev/owner": "payments"
+}
+`},
+	{rule: RuleReserved, name: "pod-name label", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	labels: "statefulset.kubernetes.io/pod-name": "db-0"
+}
+`},
+
+	// STS302: roles.
+	{rule: RuleRoles, name: "primary role in a standalone app", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	config: roles: primary: files: "postgresql.conf": "wal_level = replica\n"
+}
+`},
+	{rule: RuleRoles, name: "primary role in a primary-replica app", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: roles: primary: files: "postgresql.conf": "wal_level = replica\n"
+}
+`},
+	{rule: RuleRoles, name: "role args without a command", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: roles: replica: args: ["-c", "hot_standby=on"]
+}
+`},
+	{rule: RuleRoles, name: "role args with a command", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	command: ["docker-entrypoint.sh", "postgres"]
+	ports: pg: 5432
+	config: roles: replica: args: ["-c", "hot_standby=on"]
+}
+`},
+	{rule: RuleRoles, name: "role file shadows a shared file", fires: true, src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: {
+		files: "postgresql.conf": "max_connections = 100\n"
+		roles: replica: files: "postgresql.conf": "hot_standby = on\n"
+	}
+}
+`},
+	{rule: RuleRoles, name: "role file beside a shared file", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	config: {
+		files: "postgresql.conf": "max_connections = 100\ninclude_if_exists = 'role.conf'\n"
+		roles: replica: files: "role.conf": "hot_standby = on\n"
+	}
+}
+`},
+	{rule: RuleRoles, name: "server role in an ensemble", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	config: roles: server: files: "java.env": "JVMFLAGS=-Xmx1g\n"
+}
+`},
+	{rule: RuleRoles, name: "member role in an ensemble", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	config: roles: member: files: "java.env": "JVMFLAGS=-Xmx1g\n"
+}
+`},
+
+	// STS303: ignored disruption settings.
+	{rule: RuleIgnoredBudget, name: "maxUnavailable on a single replica", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	disruption: maxUnavailable: 1
+}
+`},
+	{rule: RuleIgnoredBudget, name: "maxUnavailable on two replicas", src: `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	replicas: 2
+	ports: pg: 5432
+	disruption: maxUnavailable: 1
+}
+`},
+	{rule: RuleIgnoredBudget, name: "eviction policy on an ensemble without a budget", fires: true, src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	quorum:   3
+	ports: client: 2181
+	disruption: unhealthyPodEvictionPolicy: "AlwaysAllow"
+}
+`},
+	{rule: RuleIgnoredBudget, name: "eviction policy on an ensemble with a budget", src: `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	disruption: unhealthyPodEvictionPolicy: "AlwaysAllow"
+}
+`},
+
+	// STS304: checks overrides.
+	{rule: RuleChecksOverride, name: "unknown rule", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: STS999: "off"
+}
+`},
+	{rule: RuleChecksOverride, name: "known rule off", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: STS102: "off"
+}
+`},
+	{rule: RuleChecksOverride, name: "fixed rule lowered", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: STS001: "warning"
+}
+`},
+	{rule: RuleChecksOverride, name: "fixed rule at its own severity", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: STS001: "error"
+}
+`},
+	{rule: RuleChecksOverride, name: "warning rule raised", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: STS107: "error"
+}
+`},
+	{rule: RuleChecksOverride, name: "the override rule itself turned off", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: STS304: "off"
+}
+`},
+}

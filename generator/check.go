@@ -62,16 +62,31 @@ type checker struct {
 func (c *checker) report(sels []string, format string, args ...any) {
 	v := c.s.v.LookupPath(selPath(sels...))
 	full := cue.MakePath(append(c.s.v.Path().Selectors(), selPath(sels...).Selectors()...)...)
-	if c.s.bad[full.String()] {
+	if c.s.bad[full.String()] || slices.ContainsFunc(c.s.left, func(l string) bool {
+		return full.String() == l || strings.HasPrefix(full.String(), l+".")
+	}) {
 		return
 	}
 	c.ds = append(c.ds, Diagnostic{
 		Severity: c.rule.Severity,
 		Rule:     c.rule.ID,
 		Path:     full.String(),
-		Pos:      userPositions(c.s.v, v),
+		Pos:      c.positions(v),
 		Message:  fmt.Sprintf(format, args...),
 	})
+}
+
+// positions are the user's positions of v, or the app's own where the
+// user wrote nothing below it.
+func (c *checker) positions(v cue.Value) []token.Pos {
+	ps := userPositions(c.s.v, v)
+	if len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
+		return ps
+	}
+	if app := valuePositions(c.s.raw); len(app) > 0 {
+		return app[:1]
+	}
+	return ps
 }
 
 func at(sels ...string) []string { return sels }

@@ -82,6 +82,9 @@ type Spec struct {
 	// bad holds the paths that failed to decode and were reported; the
 	// checks stay silent about them rather than report them twice.
 	bad map[string]bool
+	// left holds the fields of an app with schema errors that were left to
+	// their defaults; the checks stay silent about them and what is below.
+	left []string
 }
 
 // A Port is a named container port and the Services that carry it.
@@ -320,9 +323,17 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 					}
 				}
 				ds = append(ds, cds...)
+				// Check the rest of the app too, as if the fields in
+				// error were left out, so that every problem shows at once.
+				if s := repairedSpec(pkg, av, unknown); s != nil {
+					specs = append(specs, s)
+				}
 				continue
 			}
 			if len(unknown) > 0 {
+				if s := repairedSpec(pkg, av, unknown); s != nil {
+					specs = append(specs, s)
+				}
 				continue
 			}
 			// An app whose fields failed to decode is still checked, so that
@@ -334,6 +345,56 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 		}
 	}
 	return specs, ds
+}
+
+// repairedSpec decodes an app that has schema errors from its fields that
+// have none, the others left to their defaults. Its diagnostics are
+// dropped (the schema errors say it all), and the checks stay silent about
+// the fields left out. It returns nil when the app cannot be repaired.
+func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) *Spec {
+	raw := pkg.Raw.LookupPath(av.Path())
+	name := av.Path().Selectors()[1]
+	r := pkg.App.FillPath(cue.MakePath(cue.Str("name")), name.Unquoted())
+	var left []string
+	skip := map[string]bool{}
+	for _, u := range unknown {
+		skip[u.Path] = true
+	}
+	var walk func(rel []cue.Selector)
+	walk = func(rel []cue.Selector) {
+		iter, err := raw.LookupPath(cue.MakePath(rel...)).Fields()
+		if err != nil {
+			return
+		}
+		for iter.Next() {
+			sels := append(slices.Clone(rel), iter.Selector())
+			path := cue.MakePath(sels...)
+			full := cue.MakePath(append(av.Path().Selectors(), sels...)...).String()
+			if skip[full] {
+				continue
+			}
+			v := av.LookupPath(path)
+			if v.Validate(cue.Concrete(true)) == nil && !slices.ContainsFunc(unknown, func(u Diagnostic) bool { return strings.HasPrefix(u.Path, full+".") }) {
+				r = r.FillPath(path, v)
+				continue
+			}
+			if kindOf(raw.LookupPath(path)) == cue.StructKind && v.IncompleteKind()&cue.ListKind == 0 {
+				walk(sels)
+				continue
+			}
+			left = append(left, full)
+		}
+	}
+	walk(nil)
+	if r.Validate(cue.Concrete(true)) != nil {
+		return nil
+	}
+	// Give the repaired app its place, so that paths read apps.<name>.
+	r = pkg.App.Context().CompileString("{}").FillPath(av.Path(), r).LookupPath(av.Path())
+	s, _ := decodeApp(r)
+	s.raw = raw
+	s.left = left
+	return s
 }
 
 func appPath(name string) string {

@@ -164,6 +164,28 @@ app.kubernetes.io/managed-by and app.kubernetes.io/version itself, so they
 cannot be set under labels.`,
 		},
 		{
+			ID: RuleImmutable, Title: "an update changes no field Kubernetes forbids changing",
+			Severity: Error, Source: "API server",
+			verify: verifyImmutable,
+			Explain: `Once a StatefulSet exists, the API server refuses any change to its spec
+except replicas, ordinals, template, updateStrategy,
+revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and
+minReadySeconds: "updates to statefulset spec for fields other than ...
+are forbidden". So serviceName (services.headless.name), the selector,
+podManagementPolicy and the claim templates (storage: names, sizes,
+classes, access modes) are fixed for its lifetime, and a Service cannot
+switch between headless and not.
+
+stsgen compares with the previous output when build -o writes into a
+directory that holds one, or with --previous (a file or directory of
+YAML, such as kubectl get statefulset,service -o yaml). To make such a
+change, delete the StatefulSet without its pods (kubectl delete
+statefulset NAME --cascade=orphan) and apply again: the pods and claims
+survive and the new StatefulSet adopts them. To grow volumes, expand each
+PersistentVolumeClaim where the storage class allows it. Turn this rule
+off for the build that does that.`,
+		},
+		{
 			ID: RuleSchema, Title: "the spec matches the stsgen schema",
 			Severity: Error, Fixed: true, Source: "stsgen schema",
 			Explain: `Every app is unified with the #App schema: unknown fields, values of the
@@ -438,6 +460,19 @@ from the app's peers instead:
 [for p in apps.zk.peers {"server.\(p.id)=\(p.fqdn):2888:3888"}].`,
 		},
 
+		{
+			ID: RuleScaling, Title: "a quorum ensemble changes size through its reconfiguration",
+			Severity: Warning, Source: "quorum",
+			verify: verifyScaling,
+			Explain: `Scaling a quorum ensemble changes its membership: the quorum size, every
+member's peer list, and, one member at a time, its fault tolerance (a
+step of one passes through an even size). The StatefulSet only adds or
+removes pods; the application must agree, through ZooKeeper's dynamic
+reconfiguration or etcd's member add and remove, or a rolling restart
+with the new static list, one member at a time. stsgen warns when
+replicas differ from the previous output (see STS015 for where that comes
+from); silence it for the build that carries out a planned change.`,
+		},
 		{
 			ID: RuleReserved, Title: "names starting with stsgen- and stsgen's annotations are reserved",
 			Severity: Error, Fixed: true, Source: "stsgen",

@@ -40,7 +40,7 @@ func Check(specs []*Spec, pol Policy) Diagnostics {
 // Verify runs the rules' output checks on a bundle built from s. They guard
 // the generator: on a correct build they find nothing.
 func Verify(s *Spec, b *Bundle, pol Policy) Diagnostics {
-	c := &checker{s: s}
+	c := &checker{s: s, prev: pol.Previous}
 	for _, r := range catalogue {
 		if r.verify != nil {
 			c.rule = r
@@ -55,6 +55,9 @@ type checker struct {
 	s    *Spec
 	rule *Rule
 	ds   Diagnostics
+	// prev holds the objects this build replaces, for the update rules;
+	// nil when there are none.
+	prev *Previous
 }
 
 // report adds a finding of the current rule at the field named by sels,

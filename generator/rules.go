@@ -47,6 +47,7 @@ const (
 	RuleBudgetValues    = "STS012"
 	RuleConfigMap       = "STS013"
 	RuleLabels          = "STS014"
+	RuleImmutable       = "STS015"
 	RuleSchema          = "STS016"
 	RuleProbes          = "STS017"
 	RuleDNSNames        = "STS018"
@@ -77,6 +78,7 @@ const (
 	RuleBootstrap       = "STS209"
 	RuleParallelQuorum  = "STS210"
 	RulePeerLists       = "STS211"
+	RuleScaling         = "STS212"
 
 	RuleReserved       = "STS301"
 	RuleRoles          = "STS302"
@@ -103,6 +105,9 @@ type Policy struct {
 	Strict bool
 	// Severity sets a rule's severity by id.
 	Severity map[string]Severity
+	// Previous holds the objects the build replaces, which the update
+	// rules (STS015, STS212) compare with; nil skips them.
+	Previous *Previous
 }
 
 // ParseSeverity reads "error", "warning" or "off".

@@ -27,6 +27,9 @@ type ruleCase struct {
 	// mutate changes the built bundle before Verify, for the rules that
 	// guard the generator's output; only rules with a verify func take it.
 	mutate func(*Bundle)
+	// previous is a YAML stream of the objects the build replaces, for the
+	// update rules.
+	previous string
 	// bug says how the rule misbehaves on this case today. The case keeps
 	// the correct expectation; TestRules skips it with this text while the
 	// rule still misbehaves, and fails once it no longer does, so that the
@@ -98,7 +101,14 @@ func TestRules(t *testing.T) {
 			if c.mutate != nil && r.verify == nil {
 				t.Fatalf("%s has no verify func, so mutate would never be checked", c.rule)
 			}
-			specs, ds, dir := runRuleCase(t, c.src, Policy{}, r.verify != nil, c.mutate)
+			pol := Policy{}
+			if c.previous != "" {
+				pol.Previous = &Previous{}
+				if err := pol.Previous.AddPrevious("previous.yaml", []byte(c.previous)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			specs, ds, dir := runRuleCase(t, c.src, pol, r.verify != nil, c.mutate)
 			// An app that fails the schema is left out by Decode; only a
 			// firing schema case may lose its app. Anything else would make
 			// a silent case pass for the wrong reason.
@@ -164,7 +174,7 @@ func TestRuleCoverage(t *testing.T) {
 			counts[c.rule] = n
 		}
 		switch {
-		case c.fires && c.mutate != nil:
+		case c.fires && (c.mutate != nil || c.previous != ""):
 			n.fires++
 			n.mutateFires++
 		case c.fires:
@@ -436,7 +446,66 @@ func noEvictionPolicy(b *Bundle) { b.PDB.Spec.UnhealthyPodEvictionPolicy = nil }
 
 // ruleCases is TestRules' table; TestRuleCoverage checks it against the
 // catalogue. Cases come in pairs: a firing case, then its near miss.
+// zkApp is a 3-member ensemble with a claim, for the update rules; extra
+// is added inside the app.
+func zkApp(extra string) string {
+	return `package t
+
+apps: zk: {
+	image:    "zookeeper:3.9.2"
+	topology: "quorum"
+	ports: client: 2181
+	probes: readiness: tcp: "client"
+	resources: {
+		requests: {cpu: "100m", memory: "64Mi", "ephemeral-storage": "64Mi"}
+		limits: {cpu: "1", memory: "64Mi", "ephemeral-storage": "1Gi"}
+	}
+	storage: data: {size: "10Gi", mountPath: "/data"}
+` + extra + `}
+`
+}
+
+// zkApplied is what the cluster holds of zkApp("") as applied earlier.
+const zkApplied = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: zk, namespace: default}
+spec:
+  replicas: 3
+  serviceName: zk-hs
+  selector: {matchLabels: {app.kubernetes.io/name: zk}}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 10Gi}}
+      volumeMode: Filesystem
+    status: {phase: Pending}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: zk-hs, namespace: default}
+spec: {clusterIP: None}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: zk, namespace: default}
+spec: {clusterIP: 10.0.0.12}
+`
+
 var ruleCases = []ruleCase{
+	{rule: RuleImmutable, name: "claim size grows", fires: true, src: strings.Replace(zkApp(""), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
+	{rule: RuleImmutable, name: "claim unchanged, server defaults in the applied object", src: zkApp(""), previous: zkApplied},
+	{rule: RuleImmutable, name: "podManagementPolicy changes", fires: true, src: zkApp("\tpodManagementPolicy: \"Parallel\"\n\tchecks: STS210: \"off\"\n"), previous: zkApplied},
+	{rule: RuleImmutable, name: "headless Service renamed", fires: true, src: zkApp("\tservices: headless: name: \"zk-peers\"\n"), previous: zkApplied},
+	{rule: RuleImmutable, name: "read Service takes the headless one's name", fires: true, src: zkApp("\tservices: {headless: name: \"zk-peers\", read: name: \"zk-hs\"}\n"), previous: zkApplied},
+	{rule: RuleImmutable, name: "claim added", fires: true, src: zkApp("\tstorage: logs: {size: \"1Gi\", mountPath: \"/logs\"}\n"), previous: zkApplied},
+	{rule: RuleImmutable, name: "only replicas and the template change", src: strings.Replace(zkApp("\treplicas: 5\n"), "3.9.2", "3.9.3", 1), previous: zkApplied},
+	{rule: RuleImmutable, name: "a new app", src: strings.ReplaceAll(zkApp(""), "apps: zk:", "apps: kafka:"), previous: zkApplied},
+	{rule: RuleScaling, name: "ensemble grows from 3 to 5", fires: true, src: zkApp("\treplicas: 5\n"), previous: zkApplied},
+	{rule: RuleScaling, name: "ensemble grows by one", fires: true, src: zkApp("\treplicas: 4\n"), previous: zkApplied},
+	{rule: RuleScaling, name: "ensemble keeps its size", src: strings.Replace(zkApp(""), "3.9.2", "3.9.3", 1), previous: zkApplied},
+	{rule: RuleScaling, name: "a standalone app scales", src: strings.ReplaceAll(zkApp("\treplicas: 2\n"), `topology: "quorum"`, `topology: "standalone"`), previous: zkApplied},
+
 	// STS001: the app name is a DNS label of at most 52 characters.
 	{rule: RuleStatefulSetName, name: "upper-case app name", fires: true, src: `package t
 

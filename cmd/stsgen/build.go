@@ -15,7 +15,7 @@ import (
 var buildCmd = &command{
 	name:  "build",
 	short: "compile apps into Kubernetes manifests",
-	usage: "build [-o DIR] [--strict] [--severity RULE=LEVEL] [--format text|json] [PATH ...]",
+	usage: "build [-o DIR] [--strict] [--severity RULE=LEVEL] [--format text|json] [--previous PATH] [PATH ...]",
 	long: `Build loads the CUE package in each PATH (a directory, a ./...-style pattern
 or .cue files; "." when none is given), checks every app under its top-level
 apps struct, and writes the generated objects.
@@ -30,13 +30,20 @@ Rule severities: an app's checks field sets them for that app
 setting wins; --strict then turns every remaining warning into an error.
 "stsgen explain" lists the rules.
 
+Updates: Kubernetes refuses changes to some fields of a StatefulSet that
+exists (serviceName, selector, podManagementPolicy, claim templates).
+build -o DIR compares with the output already in DIR, and --previous PATH
+with the objects in a YAML file or directory (such as the output of
+kubectl get statefulset,service -o yaml); such a change is an error
+(STS015), and resizing a quorum ensemble a warning (STS212).
+
 Exit status: 0 on success, 1 when the input has errors, 2 on a usage error.`,
 }
 
 var vetCmd = &command{
 	name:  "vet",
 	short: "check apps without writing anything",
-	usage: "vet [--strict] [--severity RULE=LEVEL] [--format text|json] [PATH ...]",
+	usage: "vet [--strict] [--severity RULE=LEVEL] [--format text|json] [--previous PATH] [PATH ...]",
 	long: `Vet loads and checks apps like build, prints every problem it finds, and
 writes nothing. It takes build's rule flags; --format json prints the
 findings as one JSON object for machines.
@@ -60,12 +67,14 @@ type checkOptions struct {
 	strict   bool
 	severity []string
 	format   string
+	previous string
 }
 
 func (o *checkOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
 	fs.StringArrayVar(&o.severity, "severity", nil, "set a rule's severity, e.g. STS102=off or STS105=error (`RULE=LEVEL`, repeatable; LEVEL is error, warning or off)")
 	fs.StringVar(&o.format, "format", "text", "how to print findings: text, or json for machines (`FORMAT`)")
+	fs.StringVar(&o.previous, "previous", "", "compare with the objects in `PATH` (a YAML file or directory, e.g. kubectl get sts,svc -o yaml) for changes Kubernetes refuses; build -o compares with the directory's earlier output by default")
 }
 
 // policy turns the flags into a Policy, or prints the usage error.
@@ -96,6 +105,16 @@ func runBuild(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
+	outDir := ""
+	if opts.output != "" && opts.output != "-" {
+		outDir = e.abs(opts.output)
+	}
+	prev, err := opts.check.previousFor(e, outDir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "stsgen build: %v\n", err)
+		return exitInvalid
+	}
+	pol.Previous = prev
 	bundles, ok := compile(e, fs.Args(), pol, opts.check.format, e.stderr)
 	if !ok {
 		return exitInvalid
@@ -136,6 +155,12 @@ func runVet(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
+	prev, err := opts.previousFor(e, "")
+	if err != nil {
+		fmt.Fprintf(e.stderr, "stsgen vet: %v\n", err)
+		return exitInvalid
+	}
+	pol.Previous = prev
 	if _, ok := compile(e, fs.Args(), pol, opts.format, e.stdout); !ok {
 		return exitInvalid
 	}

@@ -62,6 +62,10 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 	}
 	insts := load.Instances(localArgs(cfg.Dir, args), &load.Config{Dir: cfg.Dir})
 	for _, inst := range insts {
+		if bad := tooLarge(cfg.Dir, inst); len(bad) > 0 {
+			ds = append(ds, bad...)
+			continue
+		}
 		if bad := notUTF8(inst); len(bad) > 0 {
 			ds = append(ds, bad...)
 			continue
@@ -89,6 +93,30 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 		pkgs = append(pkgs, Package{Dir: inst.Dir, Root: v.Unify(binding), Raw: v, App: appSchema})
 	}
 	return pkgs, ds
+}
+
+// MaxFileSize is the largest CUE file stsgen reads. Every object it writes
+// must fit in etcd's 1.5 MiB request limit and a ConfigMap holds at most
+// 1 MiB, so a larger spec cannot give valid output; refusing it early
+// spares minutes of evaluation.
+const MaxFileSize = 8 << 20
+
+// tooLarge reports the package's files above MaxFileSize.
+func tooLarge(dir string, inst *build.Instance) Diagnostics {
+	var ds Diagnostics
+	for _, f := range inst.BuildFiles {
+		if info, err := os.Stat(f.Filename); err == nil && info.Size() > MaxFileSize {
+			ds = append(ds, Diagnostic{Message: fmt.Sprintf("%s is %.1f MiB; stsgen reads CUE files of at most 8 MiB, since no object it writes may exceed 1.5 MiB; is this the right file?", relTo(dir, f.Filename), float64(info.Size())/(1<<20))})
+		}
+	}
+	return ds
+}
+
+func relTo(dir, file string) string {
+	if rel, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(rel, "..") {
+		return "./" + filepath.ToSlash(rel)
+	}
+	return file
 }
 
 // notUTF8 reports the package's files that are not UTF-8 text: CUE reads

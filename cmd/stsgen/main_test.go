@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"cuelang.org/go/cue"
@@ -24,8 +27,31 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("STSGEN_UPDATE_SCRIPTS") != "",
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"cue-vet": cueVet},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"cue-vet": cueVet,
+			"bigcue":  bigCUE,
+		},
 	})
+}
+
+// bigCUE writes a valid CUE file of at least the given number of MiB:
+// bigcue FILE MIB.
+func bigCUE(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: bigcue FILE MIB")
+	}
+	mib, err := strconv.Atoi(args[1])
+	if err != nil {
+		ts.Fatalf("bigcue: %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("package deploy\n\napps: zk: image: \"zookeeper:3.9.2\"\n")
+	for i := 0; b.Len() < mib<<20; i++ {
+		fmt.Fprintf(&b, "x%d: %q\n", i, strings.Repeat("y", 1000))
+	}
+	if err := os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644); err != nil {
+		ts.Fatalf("bigcue: %v", err)
+	}
 }
 
 // cueVet loads the CUE package in a directory and validates it the way

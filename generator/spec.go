@@ -287,6 +287,7 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 	var ds Diagnostics
 	seen := map[string]cue.Value{}
 	for _, pkg := range pkgs {
+		schemas := &topologySchemas{app: pkg.App}
 		apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(appsField)))
 		iter, err := apps.Fields()
 		if err != nil {
@@ -305,7 +306,7 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 				continue
 			}
 			seen[name] = av
-			unknown := unknownFields(pkg.Raw.LookupPath(av.Path()), av, pkg.App)
+			unknown := unknownFields(pkg.Raw.LookupPath(av.Path()), schemas.forApp(av))
 			ds = append(ds, unknown...)
 			if err := av.Validate(cue.Concrete(true)); err != nil {
 				// A field the user left out has only the schema's position;

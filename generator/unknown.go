@@ -12,15 +12,12 @@ import (
 // and reports every field the schema does not allow, with the closest
 // allowed name. CUE reports such fields too, but not when the same app has
 // other errors, so that a user would meet them only after fixing the rest.
-// app is the app unified with the schema; it gives the topology.
-func unknownFields(raw, app, schema cue.Value) Diagnostics {
+// schema is #App for the app's topology (see topologySchemas).
+func unknownFields(raw, schema cue.Value) Diagnostics {
 	if !schema.Exists() {
 		return nil
 	}
-	// Some fields exist only for a topology; give the schema the app's.
-	if t := app.LookupPath(cue.MakePath(cue.Str("topology"))); t.IsConcrete() && t.Err() == nil {
-		schema = schema.FillPath(cue.MakePath(cue.Str("topology")), t)
-	}
+
 	var ds Diagnostics
 	var walk func(v, s cue.Value)
 	walk = func(v, s cue.Value) {
@@ -77,6 +74,30 @@ func unknownFields(raw, app, schema cue.Value) Diagnostics {
 	}
 	walk(raw, schema)
 	return ds
+}
+
+// topologySchemas gives #App for an app's topology, computed once per
+// topology: some fields exist only in one, and filling the topology in
+// re-evaluates the whole definition.
+type topologySchemas struct {
+	app cue.Value
+	m   map[string]cue.Value
+}
+
+func (t *topologySchemas) forApp(app cue.Value) cue.Value {
+	topology, err := app.LookupPath(cue.MakePath(cue.Str("topology"))).String()
+	if err != nil {
+		return t.app
+	}
+	if v, ok := t.m[topology]; ok {
+		return v
+	}
+	if t.m == nil {
+		t.m = map[string]cue.Value{}
+	}
+	v := t.app.FillPath(cue.MakePath(cue.Str("topology")), topology)
+	t.m[topology] = v
+	return v
 }
 
 // pick returns the disjunct of s of the kind, or s itself.

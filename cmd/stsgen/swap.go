@@ -1,17 +1,30 @@
 package main
 
-import "os"
+import (
+	"errors"
+	"io/fs"
+	"os"
+)
 
-// swapByRenames moves dir aside, renames staging into its place and removes
-// the old tree; if the second rename fails, dir is moved back.
-func swapByRenames(staging, dir string) error {
-	old := staging + ".old"
-	if err := os.Rename(dir, old); err != nil {
+// swapByRenames exchanges staging and target with renames through a third
+// name; if a rename fails, what was moved is moved back.
+func swapByRenames(staging, target string) error {
+	aside := staging + ".old"
+	_, err := os.Lstat(target)
+	exists := !errors.Is(err, fs.ErrNotExist)
+	if exists {
+		if err := os.Rename(target, aside); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(staging, target); err != nil {
+		if exists {
+			os.Rename(aside, target)
+		}
 		return err
 	}
-	if err := os.Rename(staging, dir); err != nil {
-		os.Rename(old, dir)
-		return err
+	if exists {
+		return os.Rename(aside, staging)
 	}
-	return os.RemoveAll(old)
+	return os.Mkdir(staging, 0o755)
 }

@@ -1,20 +1,29 @@
 package main
 
 import (
+	"errors"
 	"os"
 
 	"golang.org/x/sys/unix"
 )
 
-// swap puts the staging directory in dir's place. On Linux an existing dir
-// is exchanged with staging in one renameat2 call, so dir never goes
-// missing; the old tree, now at staging, is then removed.
-func swap(staging, dir string, exists bool) error {
-	if !exists {
-		return os.Rename(staging, dir)
+// swap puts staging in target's place. An existing target is exchanged
+// with staging in one renameat2 call, so it never goes missing; staging
+// then holds the old tree.
+func swap(staging, target string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, staging, unix.AT_FDCWD, target, unix.RENAME_EXCHANGE)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.ENOENT):
+		return os.Rename(staging, target)
 	}
-	if err := unix.Renameat2(unix.AT_FDCWD, staging, unix.AT_FDCWD, dir, unix.RENAME_EXCHANGE); err == nil {
-		return os.RemoveAll(staging)
+	return swapByRenames(staging, target)
+}
+
+// unswap undoes swap.
+func unswap(target, staging string) {
+	if unix.Renameat2(unix.AT_FDCWD, staging, unix.AT_FDCWD, target, unix.RENAME_EXCHANGE) != nil {
+		swapByRenames(staging, target)
 	}
-	return swapByRenames(staging, dir)
 }

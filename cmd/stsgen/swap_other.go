@@ -2,13 +2,21 @@
 
 package main
 
-import "os"
+import (
+	"errors"
+	"io/fs"
+	"os"
+)
 
-// swap puts the staging directory in dir's place with two renames; between
-// them dir is briefly missing, never half-written.
-func swap(staging, dir string, exists bool) error {
-	if !exists {
-		return os.Rename(staging, dir)
+// swap puts staging in target's place with two renames; between them the
+// app's directory is briefly missing, never half-written. staging then
+// holds the old tree.
+func swap(staging, target string) error {
+	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(staging, target)
 	}
-	return swapByRenames(staging, dir)
+	return swapByRenames(staging, target)
 }
+
+// unswap undoes swap.
+func unswap(target, staging string) { swapByRenames(staging, target) }

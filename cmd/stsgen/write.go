@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -28,15 +29,18 @@ func (e *env) abs(path string) string {
 // and nobody edited it since.
 const manifestName = ".stsgen-manifest"
 
-// stagingPattern names the temporary sibling a tree is built in.
+// stagingPattern names the temporary directory an app's tree is built in,
+// beside the app's directory.
 const stagingPattern = ".%s.stsgen-tmp-"
 
 // treeWriter writes an output tree. create opens a file for writing; tests
 // replace it to simulate a full disk. beforeFile runs before each file is
-// written; tests use it to interrupt a write half-way.
+// written, and beforeSwap before each app's directory is swapped in; tests
+// use them to interrupt a write or make a swap fail.
 type treeWriter struct {
 	create     func(name string) (io.WriteCloser, error)
 	beforeFile func(rel string)
+	beforeSwap func(app string) error
 }
 
 func newTreeWriter() *treeWriter {
@@ -45,13 +49,23 @@ func newTreeWriter() *treeWriter {
 	}}
 }
 
-// writeTree replaces the tree under dir with files (paths relative to dir),
-// atomically: the new tree is built in a temporary sibling and swapped into
-// place with one rename, so a reader sees the old tree or the new one, and
-// any failure, interruption included, leaves dir exactly as it was. Files
-// in dir that stsgen did not write are carried over; files it wrote before
-// that are no longer produced are dropped only when the manifest proves
-// they are stsgen's and unedited.
+// staged is one app directory built beside the one it replaces.
+type staged struct {
+	app     string // the directory's name under the output directory
+	staging string
+	remove  bool // the app is gone and nothing in its directory is kept
+}
+
+// writeTree writes files (paths <app>/<file> relative to dir) into dir.
+// Every app's new directory is first built completely beside the old one;
+// only then are they swapped in, each with one rename, and the old trees
+// removed. A failure or interruption before the swaps leaves dir exactly
+// as it was; a failed swap puts the swapped apps back. dir itself is
+// never replaced, so it may be a symbolic link, a mount point or the
+// working directory, and files in it that stsgen did not write are left
+// alone. Inside the app directories, files stsgen did not write are
+// carried over; files it wrote before and no longer produces are dropped
+// only when the manifest proves they are stsgen's and unedited.
 func (w *treeWriter) writeTree(ctx context.Context, dir string, files map[string][]byte) error {
 	info, err := os.Stat(dir)
 	switch {
@@ -62,38 +76,94 @@ func (w *treeWriter) writeTree(ctx context.Context, dir string, files map[string
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("output directory: %w", err)
 	}
-	exists := err == nil
-	parent, base := filepath.Dir(dir), filepath.Base(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", parent, err)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating output directory %s: %w", dir, unwrapPath(err))
 	}
-	removeStaleStaging(parent, base)
-	staging, err := os.MkdirTemp(parent, fmt.Sprintf(stagingPattern, base))
-	if err != nil {
-		return fmt.Errorf("output directory %s: cannot create a temporary sibling: %w", dir, unwrapPath(err))
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
 	}
-	done := false
+	removeStaleStaging(dir)
+	prev := readManifest(filepath.Join(dir, manifestName))
+
+	byApp := map[string]map[string][]byte{}
+	for rel, data := range files {
+		app, file, ok := strings.Cut(rel, "/")
+		if !ok || app == "" || app == "." || app == ".." || strings.HasPrefix(app, ".") {
+			return fmt.Errorf("internal error: output path %q is not <app>/<file>", rel)
+		}
+		if byApp[app] == nil {
+			byApp[app] = map[string][]byte{}
+		}
+		byApp[app][file] = data
+	}
+	// Apps stsgen wrote before and no longer produces are staged too: what
+	// is left of them is only what stsgen cannot prove it wrote.
+	apps := slices.Collect(maps.Keys(byApp))
+	for rel := range prev {
+		if app, _, ok := strings.Cut(rel, "/"); ok && byApp[app] == nil && !slices.Contains(apps, app) {
+			if fi, err := os.Stat(filepath.Join(dir, app)); err == nil && fi.IsDir() {
+				apps = append(apps, app)
+			}
+		}
+	}
+	slices.Sort(apps)
+
+	var stages []staged
 	defer func() {
-		if !done {
-			os.RemoveAll(staging)
+		for _, st := range stages {
+			os.RemoveAll(st.staging)
 		}
 	}()
-	mode := fs.FileMode(0o755)
-	if exists {
-		mode = info.Mode().Perm()
-	}
-	if err := os.Chmod(staging, mode); err != nil {
-		return err
-	}
 	written := map[string]string{}
-	if exists {
-		if err := w.carryOver(dir, staging, files, written); err != nil {
-			return err
+	for _, app := range apps {
+		st, err := w.stage(ctx, dir, app, byApp[app], prev, written)
+		if st.staging != "" {
+			stages = append(stages, st)
+		}
+		if err != nil {
+			return fmt.Errorf("%w; %s is unchanged", err, dir)
 		}
 	}
-	for _, rel := range slices.Sorted(maps.Keys(files)) {
+	// Carry the manifest's entries for files outside any app directory
+	// (none today), then write it once the trees are in place.
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted; %s is unchanged", dir)
+	}
+	if err := w.swapAll(dir, stages); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, manifestName), manifest(written)); err != nil {
+		return fmt.Errorf("writing %s: %w", manifestName, unwrapPath(err))
+	}
+	syncDir(dir)
+	return nil
+}
+
+// stage builds the new directory of one app beside its current one.
+// written collects the files stsgen writes, with their hashes.
+func (w *treeWriter) stage(ctx context.Context, dir, app string, files map[string][]byte, prev, written map[string]string) (staged, error) {
+	st := staged{app: app}
+	staging, err := os.MkdirTemp(dir, fmt.Sprintf(stagingPattern, app))
+	if err != nil {
+		return st, fmt.Errorf("cannot create a temporary directory in the output directory: %w", unwrapPath(err))
+	}
+	st.staging = staging
+	if err := os.Chmod(staging, 0o755); err != nil {
+		return st, err
+	}
+	old := filepath.Join(dir, app)
+	kept := 0
+	if fi, err := os.Lstat(old); err == nil && fi.IsDir() {
+		if kept, err = w.carryOver(old, app, staging, files, prev, written); err != nil {
+			return st, err
+		}
+	} else if err == nil {
+		return st, fmt.Errorf("%s is in the way of app %s's directory; move it", filepath.Join(dir, app), app)
+	}
+	for _, file := range slices.Sorted(maps.Keys(files)) {
+		rel := app + "/" + file
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("interrupted; %s is unchanged", dir)
+			return st, errors.New("interrupted")
 		}
 		if w.beforeFile != nil {
 			w.beforeFile(rel)
@@ -101,37 +171,27 @@ func (w *treeWriter) writeTree(ctx context.Context, dir string, files map[string
 		if _, ok := written[rel]; ok {
 			continue // unchanged: carried over with its modification time
 		}
-		if err := w.writeFile(filepath.Join(staging, filepath.FromSlash(rel)), files[rel]); err != nil {
-			return fmt.Errorf("writing %s: %w; %s is unchanged", rel, unwrapPath(err), dir)
+		if err := w.writeFile(filepath.Join(staging, filepath.FromSlash(file)), files[file]); err != nil {
+			return st, fmt.Errorf("writing %s: %w", rel, unwrapPath(err))
 		}
-		written[rel] = hash(files[rel])
+		written[rel] = hash(files[file])
 	}
-	if err := w.writeFile(filepath.Join(staging, manifestName), manifest(written)); err != nil {
-		return fmt.Errorf("writing %s: %w; %s is unchanged", manifestName, unwrapPath(err), dir)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted; %s is unchanged", dir)
-	}
-	if err := swap(staging, dir, exists); err != nil {
-		return fmt.Errorf("replacing %s: %w", dir, err)
-	}
-	done = true
-	syncDir(parent)
-	return nil
+	st.remove = len(files) == 0 && kept == 0
+	return st, nil
 }
 
-// carryOver links into staging every file of dir that the new tree keeps:
-// files the new tree has with the same bytes (so they keep their
-// modification time), and files stsgen cannot prove it wrote. written
-// records the unchanged ones.
-func (w *treeWriter) carryOver(dir, staging string, files map[string][]byte, written map[string]string) error {
-	prev := readManifest(filepath.Join(dir, manifestName))
-	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+// carryOver links into staging every file of the app's old directory that
+// the new tree keeps: files with the same bytes as the new ones (so they
+// keep their modification time), and files stsgen cannot prove it wrote.
+// It returns how many files it kept that stsgen does not write now.
+func (w *treeWriter) carryOver(old, app, staging string, files map[string][]byte, prev, written map[string]string) (int, error) {
+	kept := 0
+	err := filepath.WalkDir(old, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, path)
-		if rel == "." || rel == manifestName {
+		rel, _ := filepath.Rel(old, p)
+		if rel == "." {
 			return nil
 		}
 		target := filepath.Join(staging, rel)
@@ -144,29 +204,67 @@ func (w *treeWriter) carryOver(dir, staging string, files map[string][]byte, wri
 			}
 			return os.Mkdir(target, info.Mode().Perm())
 		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(path)
+			link, err := os.Readlink(p)
 			if err != nil {
 				return err
 			}
+			kept++
 			return os.Symlink(link, target)
 		}
-		data, err := os.ReadFile(path)
+		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
+		full := app + "/" + slash
 		if want, ok := files[slash]; ok {
 			if string(want) != string(data) {
 				return nil // replaced by the new content
 			}
-			written[slash] = hash(data)
-		} else if sum, ok := prev[slash]; ok && sum == hash(data) {
+			written[full] = hash(data)
+		} else if sum, ok := prev[full]; ok && sum == hash(data) {
 			return nil // stsgen's, unedited, no longer produced: dropped
+		} else {
+			kept++
 		}
-		if err := os.Link(path, target); err != nil {
-			return copyFile(path, target, d)
+		if err := os.Link(p, target); err != nil {
+			return copyFile(p, target, d)
 		}
 		return nil
 	})
+	return kept, err
+}
+
+// swapAll puts every staged directory in place. If one swap fails, the
+// ones already made are undone, so the output stays as it was.
+func (w *treeWriter) swapAll(dir string, stages []staged) error {
+	var done []staged
+	undo := func() {
+		for _, st := range slices.Backward(done) {
+			unswap(filepath.Join(dir, st.app), st.staging)
+		}
+	}
+	for _, st := range stages {
+		if w.beforeSwap != nil {
+			if err := w.beforeSwap(st.app); err != nil {
+				undo()
+				return fmt.Errorf("replacing %s: %w; %s is unchanged", st.app, err, dir)
+			}
+		}
+		if err := swap(st.staging, filepath.Join(dir, st.app)); err != nil {
+			undo()
+			return fmt.Errorf("replacing %s: %w; %s is unchanged", st.app, unwrapPath(err), dir)
+		}
+		done = append(done, st)
+	}
+	// Every staging directory now holds an old tree (or nothing); the
+	// deferred cleanup removes them. An app that is gone entirely loses
+	// its now empty directory.
+	for _, st := range stages {
+		if st.remove {
+			os.Remove(filepath.Join(dir, st.app))
+		}
+	}
+	return nil
 }
 
 func (w *treeWriter) writeFile(path string, data []byte) error {
@@ -202,12 +300,14 @@ func copyFile(src, dst string, d fs.DirEntry) error {
 	return os.WriteFile(dst, data, info.Mode().Perm())
 }
 
-// removeStaleStaging removes the temporary siblings of runs that were
+// removeStaleStaging removes the temporary directories of runs that were
 // killed before they could clean up.
-func removeStaleStaging(parent, base string) {
-	matches, _ := filepath.Glob(filepath.Join(parent, fmt.Sprintf(stagingPattern, base)+"*"))
-	for _, m := range matches {
-		os.RemoveAll(m)
+func removeStaleStaging(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".stsgen-tmp-") {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
 	}
 }
 
@@ -226,26 +326,30 @@ func manifest(written map[string]string) []byte {
 	return []byte(b.String())
 }
 
-func readManifest(path string) map[string]string {
-	data, err := os.ReadFile(path)
+func readManifest(p string) map[string]string {
+	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil
 	}
 	m := map[string]string{}
 	for _, line := range strings.Split(string(data), "\n") {
-		if sum, rel, ok := strings.Cut(line, "  "); ok && !strings.HasPrefix(line, "#") {
+		if sum, rel, ok := strings.Cut(line, "  "); ok && !strings.HasPrefix(line, "#") && path.IsAbs("/"+rel) && !strings.Contains(rel, "..") {
 			m[rel] = sum
 		}
 	}
 	return m
 }
 
-// unwrapPath drops the temporary path from a *fs.PathError: the user knows
-// the output directory, not the staging name.
+// unwrapPath drops the path from a *fs.PathError or *os.LinkError: the
+// user knows the output directory, not the temporary names.
 func unwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }

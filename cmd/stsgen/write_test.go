@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -33,12 +35,12 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// noStaging fails when a temporary sibling of dir is left behind.
+// noStaging fails when a temporary directory is left behind in dir.
 func noStaging(t *testing.T, dir string) {
 	t.Helper()
-	left, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".stsgen-tmp-*"))
+	left, _ := filepath.Glob(filepath.Join(dir, ".*.stsgen-tmp-*"))
 	if len(left) > 0 {
-		t.Errorf("temporary siblings left behind: %v", left)
+		t.Errorf("temporary directories left behind: %v", left)
 	}
 }
 
@@ -94,6 +96,60 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 	}
 }
 
+func TestWriteTreeRemovesAppsItWrote(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	w := newTreeWriter()
+	if err := w.writeTree(context.Background(), dir, first); err != nil {
+		t.Fatal(err)
+	}
+	// redis goes: its directory held only stsgen's files and disappears.
+	// zk goes too, but holds a file of the user's, which stays.
+	os.WriteFile(filepath.Join(dir, "zk/notes.txt"), []byte("mine\n"), 0o644)
+	if err := w.writeTree(context.Background(), dir, map[string][]byte{"web/statefulset.yaml": []byte("web\n")}); err != nil {
+		t.Fatal(err)
+	}
+	got := snapshot(t, dir)
+	delete(got, manifestName)
+	want := map[string]string{"zk/notes.txt": "mine\n", "web/statefulset.yaml": "web\n"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tree (-want +got):\n%s", diff)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "redis")); !os.IsNotExist(err) {
+		t.Errorf("the directory of a removed app is left: %v", err)
+	}
+	noStaging(t, dir)
+}
+
+// The output directory itself is never replaced: it may be a symbolic
+// link or the working directory, and what else is in it stays.
+func TestWriteTreeKeepsTheDirectory(t *testing.T) {
+	tmp := t.TempDir()
+	target := filepath.Join(tmp, "target")
+	os.MkdirAll(filepath.Join(target, ".git"), 0o755)
+	os.WriteFile(filepath.Join(target, ".git/HEAD"), []byte("ref: main\n"), 0o644)
+	os.WriteFile(filepath.Join(target, "kustomization.yaml"), []byte("resources: []\n"), 0o644)
+	link := filepath.Join(tmp, "out")
+	if err := os.Symlink("target", link); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(target)
+	if err := newTreeWriter().writeTree(context.Background(), link, first); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symbolic link was replaced: %v", err)
+	}
+	if after, _ := os.Stat(target); !os.SameFile(before, after) {
+		t.Errorf("the output directory was replaced by another")
+	}
+	got := snapshot(t, target)
+	for _, f := range []string{".git/HEAD", "kustomization.yaml", "zk/statefulset.yaml"} {
+		if _, ok := got[f]; !ok {
+			t.Errorf("%s missing after the build; tree: %v", f, slices.Sorted(maps.Keys(got)))
+		}
+	}
+}
+
 // fullDisk fails every write after the first n files, as a full disk does.
 type fullDisk struct{ n int }
 
@@ -107,6 +163,7 @@ func (f *fullDisk) create(name string) (io.WriteCloser, error) {
 
 func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 	second := map[string][]byte{
+		"redis/service.yaml":  []byte("svc v2\n"),
 		"zk/configmap.yaml":   []byte("cm v2\n"),
 		"zk/statefulset.yaml": []byte("sts v2\n"),
 		"zk/service.yaml":     []byte("svc v2\n"),
@@ -120,6 +177,18 @@ func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 			name:    "disk full",
 			prepare: func(w *treeWriter, _ context.CancelFunc) { w.create = (&fullDisk{n: 1}).create },
 			wantErr: "no space left on device",
+		},
+		{
+			name: "a swap fails",
+			prepare: func(w *treeWriter, _ context.CancelFunc) {
+				w.beforeSwap = func(app string) error {
+					if app == "zk" {
+						return syscall.EBUSY
+					}
+					return nil
+				}
+			},
+			wantErr: "device or resource busy",
 		},
 		{
 			name: "interrupted",
@@ -181,7 +250,7 @@ func TestWriteTreeRefusals(t *testing.T) {
 
 func TestWriteTreeRemovesStagingOfKilledRuns(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	stale := filepath.Join(filepath.Dir(dir), ".out.stsgen-tmp-123")
+	stale := filepath.Join(dir, ".zk.stsgen-tmp-123")
 	os.MkdirAll(filepath.Join(stale, "zk"), 0o755)
 	if err := newTreeWriter().writeTree(context.Background(), dir, first); err != nil {
 		t.Fatal(err)

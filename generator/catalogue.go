@@ -204,13 +204,13 @@ needs a command. Liveness and startup probes must have
 successThreshold 1; the API server rejects anything else.`,
 		},
 		{
-			ID: RuleDNSNames, Title: "the namespace and cluster domain are valid DNS names",
+			ID: RuleDNSNames, Title: "the namespace, cluster domain and service account are valid DNS names",
 			Severity: Error, Fixed: true, Source: "API server",
 			check: checkDNSNames,
 			Explain: `namespace must be an RFC 1123 label and clusterDomain a DNS domain:
 both become part of every pod's stable name
 (<pod>.<service>.<namespace>.svc.<clusterDomain>) and of the peer lists
-rendered from it.`,
+rendered from it. serviceAccountName must be a DNS subdomain.`,
 		},
 		{
 			ID: RuleQuantities, Title: "resource quantities are valid and requests do not exceed limits",
@@ -223,13 +223,13 @@ A request above the limit of the same resource is rejected by the API
 server.`,
 		},
 		{
-			ID: RuleEnvNames, Title: "role environment variables are shell variable names",
+			ID: RuleEnvNames, Title: "environment variable names are valid",
 			Severity: Error, Fixed: true, Source: "stsgen",
 			check: checkEnvNames,
-			Explain: `A role's env is exported by a shell before the main command starts, so
-its names must be shell variable names: letters, digits and '_', not
-starting with a digit. (The app's own env goes into the container spec,
-where the API server allows any printable name without '='.)`,
+			Explain: `The API server takes any printable name without '=' for a container's
+environment variable, but not an empty one. A role's env is exported by a
+shell before the main command starts, so its names must be shell variable
+names: letters, digits and '_', not starting with a digit.`,
 		},
 
 		{

@@ -12,6 +12,7 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -184,6 +185,20 @@ func checkDNSNames(c *checker) {
 	if msgs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(msgs) > 0 {
 		c.report(at("clusterDomain"), "%q is not a DNS domain: write lower-case labels joined by dots, such as \"cluster.local\"", s.ClusterDomain)
 	}
+	if n := s.ServiceAccountName; n != "" && len(validation.IsDNS1123Subdomain(n)) > 0 {
+		c.report(at("serviceAccountName"), "%q is not a valid service account name: lower-case letters, digits, '-' and '.'; write %q", n, suggestSubdomain(n))
+	}
+}
+
+// suggestSubdomain turns s into the nearest DNS subdomain, label by label.
+func suggestSubdomain(s string) string {
+	var labels []string
+	for _, l := range strings.Split(s, ".") {
+		if l = suggestLabel(l); l != "" {
+			labels = append(labels, l)
+		}
+	}
+	return strings.Join(labels, ".")
 }
 
 // checkEnsembleMinimum: a quorum ensemble has at least 3 members.
@@ -356,8 +371,39 @@ func checkProbes(c *checker) {
 	}
 }
 
-// checkProbePorts: every probe names a port the app declares.
+// checkProbePorts: every probe names a port the app declares, and every
+// probe of a sidecar or native sidecar names one of its own ports.
 func checkProbePorts(c *checker) {
+	for _, list := range []struct {
+		field string
+		cs    []corev1.Container
+	}{{"initContainers", c.s.InitContainers}, {"sidecars", c.s.Sidecars}} {
+		for i, ct := range list.cs {
+			var names []string
+			for _, p := range ct.Ports {
+				names = append(names, p.Name)
+			}
+			for _, pr := range []struct {
+				field string
+				p     *corev1.Probe
+			}{{"readinessProbe", ct.ReadinessProbe}, {"livenessProbe", ct.LivenessProbe}, {"startupProbe", ct.StartupProbe}} {
+				if pr.p == nil {
+					continue
+				}
+				var port *intstr.IntOrString
+				var handler string
+				switch {
+				case pr.p.HTTPGet != nil:
+					port, handler = &pr.p.HTTPGet.Port, "httpGet"
+				case pr.p.TCPSocket != nil:
+					port, handler = &pr.p.TCPSocket.Port, "tcpSocket"
+				}
+				if port != nil && port.Type == intstr.String && !slices.Contains(names, port.StrVal) {
+					c.report(at(list.field, strconv.Itoa(i), pr.field, handler, "port"), "container %q has no port named %q; its ports are %s", ct.Name, port.StrVal, strings.Join(names, ", "))
+				}
+			}
+		}
+	}
 	for _, np := range c.s.probes() {
 		p := np.p
 		for _, ref := range []struct {
@@ -531,6 +577,12 @@ func checkVolumeMounts(c *checker) {
 		mounts = append(mounts, mount{at("config", "mountPath"), s.Config.MountPath})
 	}
 	mounts = append(mounts, mount{at("identity", "mountPath"), s.Identity.MountPath})
+	for _, cl := range s.Storage {
+		c.subPath(at("storage", cl.Name, "subPath"), cl.SubPath)
+	}
+	for _, v := range s.Volumes {
+		c.subPath(at("volumes", v.Name, "subPath"), v.SubPath)
+	}
 	seen := map[string][]string{}
 	for _, m := range mounts {
 		if !path.IsAbs(m.path) {
@@ -583,8 +635,9 @@ func checkVolumeMounts(c *checker) {
 					c.report(append(sels, "mountPath"), "mount path %q is used twice in container %q", m.MountPath, ct.Name)
 				}
 				paths[path.Clean(m.MountPath)] = true
-				if m.SubPath != "" && (path.IsAbs(m.SubPath) || slices.Contains(strings.Split(m.SubPath, "/"), "..")) {
-					c.report(append(sels, "subPath"), "subPath %q must be a relative path without '..'", m.SubPath)
+				c.subPath(append(sels, "subPath"), m.SubPath)
+				if m.SubPath != "" && m.SubPathExpr != "" {
+					c.report(append(sels, "subPathExpr"), "subPath and subPathExpr may not both be set; keep one")
 				}
 			}
 		}
@@ -600,6 +653,13 @@ func mountOwner(sels []string) string {
 		return ", where stsgen mounts the config files (move it with config.mountPath)"
 	}
 	return ""
+}
+
+// subPath reports a sub-path that is absolute or climbs out with "..".
+func (c *checker) subPath(sels []string, p string) {
+	if p != "" && (path.IsAbs(p) || slices.Contains(strings.Split(p, "/"), "..")) {
+		c.report(sels, "subPath %q must be a relative path without '..', such as %q", p, strings.TrimLeft(path.Clean("/"+p), "/"))
+	}
 }
 
 func volumeList(s *Spec) string {
@@ -627,6 +687,9 @@ func checkClaimTemplates(c *checker) {
 		}
 		if cl.Size.Sign() <= 0 {
 			c.report(at("storage", cl.Name, "size"), "a claim needs a positive size, such as \"10Gi\"")
+		}
+		if cl.Class != nil && *cl.Class != "" && len(validation.IsDNS1123Subdomain(*cl.Class)) > 0 {
+			c.report(at("storage", cl.Name, "class"), "%q is not a valid storage class name: lower-case letters, digits, '-' and '.'; write %q", *cl.Class, suggestSubdomain(*cl.Class))
 		}
 	}
 }
@@ -737,8 +800,27 @@ func checkRoles(c *checker) {
 	}
 }
 
-// checkEnvNames: role env names are shell variable names.
+// checkEnvNames: env names are what the API server takes (not empty, no
+// '='), and role env names are shell variable names.
 func checkEnvNames(c *checker) {
+	bad := func(name string) bool { return name == "" || strings.Contains(name, "=") }
+	for _, e := range c.s.Env {
+		if bad(e.Name) {
+			c.reportName(at("env", e.Name), "env name %q is not valid: it may not be empty or contain '='", e.Name)
+		}
+	}
+	for _, list := range []struct {
+		field string
+		cs    []corev1.Container
+	}{{"initContainers", c.s.InitContainers}, {"sidecars", c.s.Sidecars}} {
+		for i, ct := range list.cs {
+			for j, e := range ct.Env {
+				if bad(e.Name) {
+					c.report(at(list.field, strconv.Itoa(i), "env", strconv.Itoa(j), "name"), "env name %q is not valid: it may not be empty or contain '='", e.Name)
+				}
+			}
+		}
+	}
 	for _, r := range c.s.Config.Roles {
 		for _, e := range r.Env {
 			if !isShellName(e.Name) {

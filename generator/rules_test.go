@@ -446,6 +446,24 @@ func noEvictionPolicy(b *Bundle) { b.PDB.Spec.UnhealthyPodEvictionPolicy = nil }
 
 // ruleCases is TestRules' table; TestRuleCoverage checks it against the
 // catalogue. Cases come in pairs: a firing case, then its near miss.
+// pgApp is a clean standalone Postgres with a claim; extra is added inside
+// the app.
+func pgApp(extra string) string {
+	return `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	probes: readiness: tcp: "pg"
+	resources: {
+		requests: {cpu: "100m", memory: "64Mi", "ephemeral-storage": "64Mi"}
+		limits: {cpu: "1", memory: "64Mi", "ephemeral-storage": "1Gi"}
+	}
+	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
+` + extra + `}
+`
+}
+
 // zkApp is a 3-member ensemble with a claim, for the update rules; extra
 // is added inside the app.
 func zkApp(extra string) string {
@@ -493,6 +511,20 @@ spec: {clusterIP: 10.0.0.12}
 `
 
 var ruleCases = []ruleCase{
+	{rule: RuleDNSNames, name: "service account name with upper case and '_'", fires: true, src: pgApp("\tserviceAccountName: \"Bad_Name\"\n")},
+	{rule: RuleDNSNames, name: "service account name that is a subdomain", src: pgApp("\tserviceAccountName: \"db.backup\"\n")},
+	{rule: RuleVolumeMounts, name: "claim subPath climbs out", fires: true, src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "../escape"}`, 1)},
+	{rule: RuleVolumeMounts, name: "claim subPath inside the volume", src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "pgdata"}`, 1)},
+	{rule: RuleVolumeMounts, name: "volume subPath is absolute", fires: true, src: pgApp("\tvolumes: s: {secret: secretName: \"x\", mountPath: \"/s\", subPath: \"/abs\"}\n")},
+	{rule: RuleVolumeMounts, name: "sidecar sets subPath and subPathExpr", fires: true, src: pgApp("\tsidecars: [{name: \"s\", volumeMounts: [{name: \"data\", mountPath: \"/data\", subPath: \"x\", subPathExpr: \"$(POD)\"}]}]\n")},
+	{rule: RuleVolumeMounts, name: "sidecar sets subPathExpr alone", src: pgApp("\tsidecars: [{name: \"s\", volumeMounts: [{name: \"data\", mountPath: \"/data\", subPathExpr: \"$(POD)\"}]}]\n")},
+	{rule: RuleClaimTemplates, name: "storage class with upper case and '_'", fires: true, src: strings.Replace(pgApp(""), `size: "10Gi"`, `size: "10Gi", class: "Fast_SSD"`, 1)},
+	{rule: RuleClaimTemplates, name: "storage class that is a DNS name", src: strings.Replace(pgApp(""), `size: "10Gi"`, `size: "10Gi", class: "fast-ssd"`, 1)},
+	{rule: RuleEnvNames, name: "env name with '='", fires: true, src: pgApp("\tenv: \"A=B\": \"x\"\n")},
+	{rule: RuleEnvNames, name: "env name with '.' and '-'", src: pgApp("\tenv: \"my.var-1\": \"x\"\n")},
+	{rule: RuleEnvNames, name: "sidecar env name empty", fires: true, src: pgApp("\tsidecars: [{name: \"s\", env: [{name: \"\", value: \"x\"}]}]\n")},
+	{rule: RuleProbePorts, name: "sidecar probe names a port it lacks", fires: true, src: pgApp("\tsidecars: [{name: \"exporter\", ports: [{name: \"metrics\", containerPort: 9187}], livenessProbe: httpGet: port: \"metrix\"}]\n")},
+	{rule: RuleProbePorts, name: "sidecar probe names its own port", src: pgApp("\tsidecars: [{name: \"exporter\", ports: [{name: \"metrics\", containerPort: 9187}], livenessProbe: httpGet: port: \"metrics\"}]\n")},
 	{rule: RuleImmutable, name: "claim size grows", fires: true, src: strings.Replace(zkApp(""), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
 	{rule: RuleImmutable, name: "claim unchanged, server defaults in the applied object", src: zkApp(""), previous: zkApplied},
 	{rule: RuleImmutable, name: "podManagementPolicy changes", fires: true, src: zkApp("\tpodManagementPolicy: \"Parallel\"\n\tchecks: STS210: \"off\"\n"), previous: zkApplied},

@@ -80,7 +80,13 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 		}
 		v := ctx.BuildInstance(inst)
 		if err := v.Err(); err != nil {
-			ds = append(ds, locate(v, fromCUE(err))...)
+			for _, d := range locate(v, fromCUE(err)) {
+				// An error inside apps is an app's, whatever its cause.
+				if d.Path == appsField || strings.HasPrefix(d.Path, appsField+".") {
+					d.Rule = RuleSchema
+				}
+				ds = append(ds, d)
+			}
 			continue
 		}
 		if !v.LookupPath(cue.MakePath(cue.Str(appsField))).Exists() {

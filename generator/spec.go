@@ -85,6 +85,9 @@ type Spec struct {
 	// left holds the fields of an app with schema errors that were left to
 	// their defaults; the checks stay silent about them and what is below.
 	left []string
+	// repaired is set for an app rebuilt around its schema errors; it is
+	// checked but never built.
+	repaired bool
 }
 
 // A Port is a named container port and the Services that carry it.
@@ -326,13 +329,15 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 				ds = append(ds, cds...)
 				// Check the rest of the app too, as if the fields in
 				// error were left out, so that every problem shows at once.
-				if s := repairedSpec(pkg, av, unknown); s != nil {
+				if s, sds := repairedSpec(pkg, av, unknown); s != nil {
+					ds = append(ds, sds...)
 					specs = append(specs, s)
 				}
 				continue
 			}
 			if len(unknown) > 0 {
-				if s := repairedSpec(pkg, av, unknown); s != nil {
+				if s, sds := repairedSpec(pkg, av, unknown); s != nil {
+					ds = append(ds, sds...)
 					specs = append(specs, s)
 				}
 				continue
@@ -349,10 +354,10 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 }
 
 // repairedSpec decodes an app that has schema errors from its fields that
-// have none, the others left to their defaults. Its diagnostics are
-// dropped (the schema errors say it all), and the checks stay silent about
-// the fields left out. It returns nil when the app cannot be repaired.
-func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) *Spec {
+// have none, the others left to their defaults, and returns what decoding
+// found in the fields it kept; the checks stay silent about the fields
+// left out. It returns nil when the app cannot be repaired.
+func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) (*Spec, Diagnostics) {
 	raw := pkg.Raw.LookupPath(av.Path())
 	name := av.Path().Selectors()[1]
 	r := pkg.App.FillPath(cue.MakePath(cue.Str("name")), name.Unquoted())
@@ -388,14 +393,15 @@ func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) *Spec {
 	}
 	walk(nil)
 	if r.Validate(cue.Concrete(true)) != nil {
-		return nil
+		return nil, nil
 	}
 	// Give the repaired app its place, so that paths read apps.<name>.
 	r = pkg.App.Context().CompileString("{}").FillPath(av.Path(), r).LookupPath(av.Path())
-	s, _ := decodeApp(r)
+	s, ds := decodeApp(r)
 	s.raw = raw
 	s.left = left
-	return s
+	s.repaired = true
+	return s, ds
 }
 
 func appPath(name string) string {

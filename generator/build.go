@@ -193,7 +193,10 @@ func podDisruptionBudget(s *Spec) *policyv1.PodDisruptionBudget {
 	if !emitsBudget(s) {
 		return nil
 	}
-	derived := intstr.FromInt32(derivedMaxUnavailable(s))
+	// One member at a time, as the Kubernetes docs advise for consensus
+	// systems: the tolerance left over covers an unplanned failure during
+	// a drain. disruption.maxUnavailable may allow up to the tolerance.
+	derived := intstr.FromInt32(1)
 	max, min := &derived, (*intstr.IntOrString)(nil)
 	switch {
 	case s.Disruption.MaxUnavailable != nil:
@@ -413,8 +416,12 @@ func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityCont
 		no := false
 		sc.AllowPrivilegeEscalation = &no
 	}
-	if sc.Capabilities == nil && !privileged {
-		sc.Capabilities = &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}
+	// Capabilities the user adds come on top of dropping all others.
+	if !privileged && (sc.Capabilities == nil || sc.Capabilities.Drop == nil) {
+		if sc.Capabilities == nil {
+			sc.Capabilities = &corev1.Capabilities{}
+		}
+		sc.Capabilities.Drop = []corev1.Capability{"ALL"}
 	}
 	if sc.ReadOnlyRootFilesystem == nil {
 		yes := true

@@ -394,9 +394,10 @@ right. Leave it unset, or write the majority.`,
 			check: checkBudgetQuorum,
 			Explain: `A quorum ensemble of n members with quorum q survives n − q members down.
 A disruption budget that lets a drain evict more than that breaks the
-quorum during routine node maintenance. stsgen derives maxUnavailable
-n − q; disruption.maxUnavailable may only lower it and
-disruption.minAvailable may not be below q.`,
+quorum during routine node maintenance. stsgen's budget takes one
+member at a time, which keeps the rest of the tolerance for an unplanned
+failure during the drain; disruption.maxUnavailable may raise it to at
+most n − q, and disruption.minAvailable may not be below q.`,
 		},
 		{
 			ID: RuleBudgetBlocks, Title: "the disruption budget never blocks every drain",

@@ -116,6 +116,18 @@ func (c *checker) dnsLabel(sels []string, value, what string, max int) {
 	}
 }
 
+// decodeFailedBelow reports whether a field at or below sels failed to
+// decode (and was reported by Decode).
+func (c *checker) decodeFailedBelow(sels []string) bool {
+	full := cue.MakePath(append(c.s.v.Path().Selectors(), selPath(sels...).Selectors()...)...).String()
+	for p := range c.s.bad {
+		if p == full || strings.HasPrefix(p, full+".") || strings.HasPrefix(p, full+"[") {
+			return true
+		}
+	}
+	return false
+}
+
 // wrote reports whether the user wrote the field sels names, rather than
 // leaving it to a default.
 func (c *checker) wrote(sels []string) bool {
@@ -457,7 +469,11 @@ func checkReadiness(c *checker) {
 		return
 	}
 	if p.Liveness != nil && sameCheck(p.Readiness, p.Liveness) {
-		c.report(at("probes", "liveness"), "the liveness probe is the readiness probe: a busy member would be restarted; make liveness a cheaper check, such as tcp: %q", firstPort(c.s))
+		fix := fmt.Sprintf(", such as tcp: %q", firstPort(c.s))
+		if p.Liveness.TCP != "" {
+			fix = ", and readiness the check that the member serves"
+		}
+		c.report(at("probes", "liveness"), "the liveness probe is the readiness probe: a busy member would be restarted; make liveness a cheaper check%s", fix)
 	}
 }
 
@@ -1225,6 +1241,9 @@ func checkAntiAffinity(c *checker) {
 // checkResources: every container requests and limits CPU and memory.
 func checkResources(c *checker) {
 	check := func(sels []string, what string, r corev1.ResourceRequirements) {
+		if c.decodeFailedBelow(sels) {
+			return // an invalid quantity is reported as such
+		}
 		var missing []string
 		for _, kind := range []struct {
 			name string
@@ -1263,7 +1282,9 @@ func checkImageTag(c *checker) {
 		}
 	}
 	check(at("image"), c.s.Image)
-	check(at("identity", "image"), c.s.Identity.Image)
+	if c.s.Identity.Image != c.s.Image {
+		check(at("identity", "image"), c.s.Identity.Image)
+	}
 	for i, ct := range c.s.InitContainers {
 		check(at("initContainers", strconv.Itoa(i), "image"), ct.Image)
 	}

@@ -241,6 +241,15 @@ func describe(errs []errors.Error) (string, []token.Pos) {
 	if alts, value, ok := disjunction(errs); ok {
 		return fmt.Sprintf("%s is not allowed; write one of %s", value, strings.Join(alts, ", ")), trimSchema(pos)
 	}
+	// A count or a percentage: int | =~"^[0-9]+%$".
+	for _, e := range errs {
+		var value string
+		if m := msgOf(e); strings.HasSuffix(m, ` (out of bound =~"^[0-9]+%$")`) {
+			fmt.Sscanf(m, "invalid value %s", &value)
+			n := strings.Trim(value, `"`)
+			return fmt.Sprintf("%s is neither a count nor a percentage; write %s or \"%s%%\"", value, strings.TrimSuffix(n, "%"), strings.TrimSuffix(n, "%")), trimSchema(pos)
+		}
+	}
 	// The first error is CUE's most direct statement; an empty-disjunction
 	// header says nothing by itself.
 	// CUE reports a conflict with a default before the conflict with the
@@ -268,6 +277,12 @@ func msgOf(e errors.Error) string {
 // disjunction recognises a value that matches none of an enum's members:
 // CUE reports "conflicting values A and V" once per member A.
 func disjunction(errs []errors.Error) (alts []string, value string, ok bool) {
+	structForm := false
+	defer func() {
+		if ok && structForm {
+			alts = append(alts, "or the struct form")
+		}
+	}()
 	counts := map[string]int{}
 	var pairs [][2]string
 	for _, e := range errs {
@@ -276,6 +291,11 @@ func disjunction(errs []errors.Error) (alts []string, value string, ok bool) {
 			continue
 		}
 		rest, found := strings.CutPrefix(m, "conflicting values ")
+		if found && strings.HasSuffix(rest, "(mismatched types string and struct)") {
+			// The struct form of an enum-or-struct field, such as spread.
+			structForm = true
+			continue
+		}
 		if !found || strings.Contains(rest, "(") {
 			return nil, "", false
 		}
@@ -448,6 +468,9 @@ func translate(msg string) string {
 				return fmt.Sprintf("%s is out of range; write a value %s %s", value, b.words, rest)
 			}
 		}
+	}
+	if q, ok := strings.CutSuffix(strings.TrimPrefix(msg, "cue: "), " matched no packages"); ok {
+		return fmt.Sprintf("no CUE files in %s", strings.Trim(q, `"`))
 	}
 	switch {
 	case msg == "structural cycle":

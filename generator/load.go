@@ -55,6 +55,10 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 	for _, a := range args {
 		if missingPath(cfg.Dir, a) {
 			ds = append(ds, Diagnostic{Message: fmt.Sprintf("%s: no such file or directory", a)})
+			continue
+		}
+		if err := unreadableDir(cfg.Dir, a); err != nil {
+			ds = append(ds, Diagnostic{Message: fmt.Sprintf("%s: cannot read the directory: %v", a, unwrapPathErr(err))})
 		}
 	}
 	if len(ds) > 0 {
@@ -89,7 +93,7 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 			}
 			continue
 		}
-		if !v.LookupPath(cue.MakePath(cue.Str(appsField))).Exists() {
+		if apps := v.LookupPath(cue.MakePath(cue.Str(appsField))); !apps.Exists() || isEmptyStruct(apps) {
 			ds = append(ds, Diagnostic{
 				Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.PkgName),
 				Pos:     instancePos(inst.Files),
@@ -158,6 +162,11 @@ func notUTF8(inst *build.Instance) Diagnostics {
 	return ds
 }
 
+func isEmptyStruct(v cue.Value) bool {
+	iter, err := v.Fields()
+	return err == nil && !iter.Next()
+}
+
 // locate gives a position to each diagnostic CUE left without one, such as
 // a structural cycle: the nearest field on its path that has one.
 func locate(v cue.Value, ds Diagnostics) Diagnostics {
@@ -203,6 +212,26 @@ func localArgs(dir string, args []string) []string {
 		}
 	}
 	return out
+}
+
+// unreadableDir returns why a directory argument cannot be listed, or nil.
+func unreadableDir(dir, arg string) error {
+	p, _, _ := strings.Cut(arg, "/...")
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	if info, err := os.Stat(p); err != nil || !info.IsDir() {
+		return nil
+	}
+	_, err := os.ReadDir(p)
+	return err
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
 }
 
 // missingPath reports whether arg names a file or directory that does not

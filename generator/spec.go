@@ -323,7 +323,7 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 				})
 				for i := range cds {
 					if len(cds[i].Pos) == 0 || isSchemaFile(cds[i].Pos[0].Filename()) {
-						cds[i].Pos = append(valuePositions(av)[:1], cds[i].Pos...)
+						cds[i].Pos = append(nearestPos(pkg.Raw, cds[i].Path, av), cds[i].Pos...)
 					}
 				}
 				ds = append(ds, cds...)
@@ -402,6 +402,19 @@ func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) (*Spec, Diagno
 	s.left = left
 	s.repaired = true
 	return s, ds
+}
+
+// nearestPos is where the user wrote the closest field on path: for a
+// field left out, where it is to be written (the list element, the claim),
+// else the app.
+func nearestPos(raw cue.Value, path string, app cue.Value) []token.Pos {
+	sels := cue.ParsePath(path).Selectors()
+	for n := len(sels); n > 2; n-- {
+		if ps := valuePositions(raw.LookupPath(cue.MakePath(sels[:n]...))); len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
+			return ps[:1]
+		}
+	}
+	return valuePositions(app)[:1]
 }
 
 func appPath(name string) string {

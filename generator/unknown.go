@@ -43,11 +43,16 @@ func unknownFields(raw, schema cue.Value) Diagnostics {
 					continue
 				}
 				if !s.Allows(sel) {
+					path := iter.Value().Path().String()
+					msg := unknownMessage(sel.Unquoted(), s)
+					if t, ok := topologyField(path); ok {
+						msg = fmt.Sprintf("%s applies to topology: %q only; set the topology, or remove it", sel.Unquoted(), t)
+					}
 					ds = append(ds, Diagnostic{
 						Rule:    RuleSchema,
-						Path:    iter.Value().Path().String(),
+						Path:    path,
 						Pos:     userPositions(raw, iter.Value()),
-						Message: unknownMessage(sel.Unquoted(), s),
+						Message: msg,
 					})
 					continue
 				}
@@ -74,6 +79,23 @@ func unknownFields(raw, schema cue.Value) Diagnostics {
 	}
 	walk(raw, schema)
 	return ds
+}
+
+// topologyField reports whether path names a field that only one topology
+// has, and which.
+func topologyField(path string) (string, bool) {
+	sels := cue.ParsePath(path).Selectors()
+	if len(sels) < 3 {
+		return "", false
+	}
+	rest := cue.MakePath(sels[2:]...).String()
+	switch rest {
+	case "quorum":
+		return "quorum", true
+	case "primary", "services.primary":
+		return "primary-replica", true
+	}
+	return "", false
 }
 
 // topologySchemas gives #App for an app's topology, computed once per

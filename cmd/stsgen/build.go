@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -111,37 +112,28 @@ func runBuild(e *env, args []string) int {
 	}
 	prev, err := opts.check.previousFor(e, outDir)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "stsgen build: %v\n", err)
-		return exitInvalid
+		return report(e, opts.check.format, e.stderr, nil, "build", err)
 	}
 	pol.Previous = prev
-	bundles, ok := compile(e, fs.Args(), pol, opts.check.format, e.stderr)
-	if !ok {
-		return exitInvalid
+	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: fs.Args()}, pol)
+	if ds.HasErrors() {
+		return report(e, opts.check.format, e.stderr, ds, "build", nil)
 	}
-	if opts.output == "" || opts.output == "-" {
+	if outDir == "" {
 		out, err := generator.Render(bundles)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "stsgen build: %v\n", err)
-			return exitInvalid
+		if err == nil {
+			_, err = e.stdout.Write(out)
 		}
-		if _, err := e.stdout.Write(out); err != nil {
-			fmt.Fprintf(e.stderr, "stsgen build: writing output: %v\n", err)
-			return exitInvalid
-		}
-		return exitOK
+		return report(e, opts.check.format, e.stderr, ds, "build", err)
 	}
 	files, err := generator.Files(bundles)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "stsgen build: %v\n", err)
-		return exitInvalid
+	if err == nil {
+		if err = newTreeWriter().writeTree(e.ctx, outDir, files); err != nil {
+			// Name the directory as the user did.
+			err = errors.New(strings.ReplaceAll(err.Error(), outDir, opts.output))
+		}
 	}
-	if err := newTreeWriter().writeTree(e.ctx, e.abs(opts.output), files); err != nil {
-		// Name the directory as the user did.
-		fmt.Fprintf(e.stderr, "stsgen build: %s\n", strings.ReplaceAll(err.Error(), e.abs(opts.output), opts.output))
-		return exitInvalid
-	}
-	return exitOK
+	return report(e, opts.check.format, e.stderr, ds, "build", err)
 }
 
 func runVet(e *env, args []string) int {
@@ -157,28 +149,34 @@ func runVet(e *env, args []string) int {
 	}
 	prev, err := opts.previousFor(e, "")
 	if err != nil {
-		fmt.Fprintf(e.stderr, "stsgen vet: %v\n", err)
-		return exitInvalid
+		return report(e, opts.format, e.stdout, nil, "vet", err)
 	}
 	pol.Previous = prev
-	if _, ok := compile(e, fs.Args(), pol, opts.format, e.stdout); !ok {
-		return exitInvalid
-	}
-	return exitOK
+	_, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: fs.Args()}, pol)
+	return report(e, opts.format, e.stdout, ds, "vet", nil)
 }
 
-// compile runs the pipeline and prints every diagnostic: as text to stderr,
-// or with format json to jsonOut (vet's stdout; build's stderr, since its
-// stdout carries the manifests). It reports false when there was an error.
-func compile(e *env, args []string, pol generator.Policy, format string, jsonOut io.Writer) ([]*generator.Bundle, bool) {
-	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: args}, pol)
+// report prints the findings and a failure to read or write, if any, and
+// returns the exit status. Text goes to stderr; with format json one
+// object goes to jsonOut (vet's stdout; build's stderr, since its stdout
+// carries the manifests), the failure in it as an error without a rule.
+func report(e *env, format string, jsonOut io.Writer, ds generator.Diagnostics, cmd string, failure error) int {
 	if format == "json" {
+		if failure != nil {
+			ds = append(ds, generator.Diagnostic{Severity: generator.Error, Message: failure.Error()})
+		}
 		if err := ds.PrintJSON(jsonOut, e.dir); err != nil {
-			fmt.Fprintf(e.stderr, "stsgen: %v\n", err)
-			return nil, false
+			fmt.Fprintf(e.stderr, "stsgen %s: %v\n", cmd, err)
+			return exitInvalid
 		}
 	} else {
 		ds.Print(e.stderr, e.dir)
+		if failure != nil {
+			fmt.Fprintf(e.stderr, "stsgen %s: %v\n", cmd, failure)
+		}
 	}
-	return bundles, !ds.HasErrors()
+	if failure != nil || ds.HasErrors() {
+		return exitInvalid
+	}
+	return exitOK
 }

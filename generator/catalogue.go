@@ -456,7 +456,9 @@ rule), or silence this rule for the app.`,
 goes stale when the headless Service, the namespace, the cluster domain,
 ordinals.start or replicas change, and a member that cannot reach its
 peers never joins the ensemble. stsgen checks every <app>-<n>.<service>
-name in the config files against the pods it generates. Render the list
+name in the config files, env, command and args against the pods it
+generates, and a server.N=<host> list for ids that match the ids it
+gives each member, no repeats and no member left out. Render the list
 from the app's peers instead:
 [for p in apps.zk.peers {"server.\(p.id)=\(p.fqdn):2888:3888"}].`,
 		},

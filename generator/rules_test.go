@@ -511,6 +511,12 @@ spec: {clusterIP: 10.0.0.12}
 `
 
 var ruleCases = []ruleCase{
+	{rule: RulePeerLists, name: "a version string that looks like a pod name", src: zkApp("\tconfig: files: \"notes.txt\": \"# tuned for zk-3.7.0\\n\"\n")},
+	{rule: RulePeerLists, name: "server list leaves out a member", fires: true, src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\n\"\n")},
+	{rule: RulePeerLists, name: "server list names a member with the wrong id", fires: true, src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.0=zk-0.zk-hs:2888:3888\\nserver.1=zk-1.zk-hs:2888:3888\\nserver.2=zk-2.zk-hs:2888:3888\\n\"\n")},
+	{rule: RulePeerLists, name: "server list of every member with its id", src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\nserver.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888\\n\"\n")},
+	{rule: RulePeerLists, name: "env peer list under another Service", fires: true, src: zkApp("\tenv: PEERS: \"zk-0.zk-hs,zk-1.other-hs\"\n")},
+	{rule: RulePeerLists, name: "args naming a pod beyond the ordinals", fires: true, src: zkApp("\targs: [\"--seed\", \"zk-7.zk-hs:2888\"]\n")},
 	{rule: RuleDNSNames, name: "service account name with upper case and '_'", fires: true, src: pgApp("\tserviceAccountName: \"Bad_Name\"\n")},
 	{rule: RuleDNSNames, name: "service account name that is a subdomain", src: pgApp("\tserviceAccountName: \"db.backup\"\n")},
 	{rule: RuleVolumeMounts, name: "claim subPath climbs out", fires: true, src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "../escape"}`, 1)},

@@ -617,6 +617,7 @@ func mainContainer(s *Spec) corev1.Container {
 		ReadinessProbe:  probe(s, s.Probes.Readiness),
 		LivenessProbe:   probe(s, s.Probes.Liveness),
 		StartupProbe:    probe(s, s.Probes.Startup),
+		Lifecycle:       s.Lifecycle,
 	}
 	if s.roleEnvOrArgs() {
 		c.Command = []string{"/bin/sh", "-c", `. "` + s.Identity.MountPath + `/env" && exec "$@"`, "sh"}
@@ -658,6 +659,18 @@ func userContainers(s *Spec, cs []corev1.Container) []corev1.Container {
 			c.ImagePullPolicy = s.ImagePullPolicy
 		}
 		c.SecurityContext = containerSecurityContext(c.SecurityContext)
+		// The identity and the config files are the pod's; every container
+		// sees them where the main container does, unless it mounts
+		// something else there.
+		mounted := func(name, path string) bool {
+			return slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == name || m.MountPath == path })
+		}
+		if !mounted(identityVolume, s.Identity.MountPath) {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: identityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
+		}
+		if s.hasConfigFiles() && !mounted(configVolume, s.Config.MountPath) {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: configVolume, MountPath: s.Config.MountPath, ReadOnly: true})
+		}
 		out = append(out, c)
 	}
 	return out

@@ -14,8 +14,12 @@ var initTemplate = sync.OnceValues(func() (*template.Template, error) {
 
 // initScriptData is what the init script template sees.
 type initScriptData struct {
-	Name        string
-	Topology    string
+	Name     string
+	Topology string
+	// Domain is what follows <pod> in a member's FQDN:
+	// <service>.<namespace>.svc.<cluster domain>.
+	Service     string
+	Domain      string
 	Start       int32
 	IDBase      int
 	SourceDir   string
@@ -45,6 +49,8 @@ func initScript(s *Spec) (string, error) {
 	data := initScriptData{
 		Name:        s.Name,
 		Topology:    s.Topology,
+		Service:     s.ServiceName,
+		Domain:      s.ServiceName + "." + s.Namespace + ".svc." + s.ClusterDomain,
 		Start:       s.OrdinalsStart,
 		IDBase:      s.Identity.IDBase,
 		SourceDir:   sourceDir,

@@ -23,8 +23,10 @@ func TestInitScript(t *testing.T) {
 	}
 	type member struct {
 		pod, ordinal, index, id, role string
-		files                         map[string]string // installed file -> ConfigMap key
-		env                           []string          // lines expected in the env file
+		// names are the identity's stable names, in the env file's order.
+		names []string
+		files map[string]string // installed file -> ConfigMap key
+		env   []string          // lines expected in the env file
 	}
 	tests := []struct {
 		dir     string
@@ -33,17 +35,25 @@ func TestInitScript(t *testing.T) {
 		dir: "../testdata/golden/primary-replica", // ordinals.start: 1
 		members: []member{
 			{pod: "redis-1", ordinal: "1", index: "0", id: "1", role: "primary",
+				names: []string{"HOST=redis-1.redis-hs", "FQDN=redis-1.redis-hs.cache.svc.cluster.local", "PREVIOUS=", "PREVIOUS_FQDN=",
+					"PRIMARY=redis-1.redis-hs", "PRIMARY_FQDN=redis-1.redis-hs.cache.svc.cluster.local"},
 				files: map[string]string{"redis.conf": "redis.conf"},
 				env:   []string{"export REDIS_ROLE='primary'"}},
 			{pod: "redis-3", ordinal: "3", index: "2", id: "3", role: "replica",
+				names: []string{"HOST=redis-3.redis-hs", "FQDN=redis-3.redis-hs.cache.svc.cluster.local",
+					"PREVIOUS=redis-2.redis-hs", "PREVIOUS_FQDN=redis-2.redis-hs.cache.svc.cluster.local",
+					"PRIMARY=redis-1.redis-hs", "PRIMARY_FQDN=redis-1.redis-hs.cache.svc.cluster.local"},
 				files: map[string]string{"redis.conf": "redis.conf"},
 				env:   []string{"export REDIS_ROLE='replica'", `set -- "$@" '--replicaof' 'redis-1.redis-hs.cache.svc.cluster.local' '6379'`}},
 		},
 	}, {
 		dir: "../examples/zookeeper",
 		members: []member{
-			{pod: "zk-0", ordinal: "0", index: "0", id: "1", role: "member", files: map[string]string{"zoo.cfg": "zoo.cfg"}},
-			{pod: "zk-2", ordinal: "2", index: "2", id: "3", role: "member", files: map[string]string{"zoo.cfg": "zoo.cfg"}},
+			{pod: "zk-0", ordinal: "0", index: "0", id: "1", role: "member", files: map[string]string{"zoo.cfg": "zoo.cfg"},
+				names: []string{"HOST=zk-0.zk-hs", "FQDN=zk-0.zk-hs.default.svc.cluster.local", "PREVIOUS=", "PREVIOUS_FQDN="}},
+			{pod: "zk-2", ordinal: "2", index: "2", id: "3", role: "member", files: map[string]string{"zoo.cfg": "zoo.cfg"},
+				names: []string{"HOST=zk-2.zk-hs", "FQDN=zk-2.zk-hs.default.svc.cluster.local",
+					"PREVIOUS=zk-1.zk-hs", "PREVIOUS_FQDN=zk-1.zk-hs.default.svc.cluster.local"}},
 		},
 	}}
 	for _, tt := range tests {
@@ -92,6 +102,9 @@ func TestInitScript(t *testing.T) {
 					"export STSGEN_INDEX=" + m.index,
 					"export STSGEN_ID=" + m.id,
 					"export STSGEN_ROLE=" + m.role,
+				}
+				for _, n := range m.names {
+					wantEnv = append(wantEnv, "export STSGEN_"+n)
 				}
 				wantEnv = append(wantEnv, m.env...)
 				if diff := cmp.Diff(strings.Join(wantEnv, "\n")+"\n", env); diff != "" {

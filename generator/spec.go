@@ -33,6 +33,7 @@ type Spec struct {
 	Resources                    corev1.ResourceRequirements
 	SecurityContext              *corev1.SecurityContext
 	PodSecurityContext           *corev1.PodSecurityContext
+	Lifecycle                    *corev1.Lifecycle
 	ServiceAccountName           string
 	AutomountServiceAccountToken bool
 	ImagePullPolicy              corev1.PullPolicy
@@ -746,6 +747,10 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	if sc := d.lookup("podSecurityContext"); sc.Exists() {
 		s.PodSecurityContext = &corev1.PodSecurityContext{}
 		d.strict(sc, s.PodSecurityContext)
+	}
+	if l := d.lookup("lifecycle"); l.Exists() {
+		s.Lifecycle = &corev1.Lifecycle{}
+		d.strict(l, s.Lifecycle)
 	}
 	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
 	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")

@@ -298,18 +298,28 @@ func podTemplate(s *Spec, hash string) corev1.PodTemplateSpec {
 	annotations := merge(s.Annotations)
 	annotations[AnnotationConfigHash] = hash
 	automount := s.AutomountServiceAccountToken
+	spec := corev1.PodSpec{
+		ServiceAccountName:            s.ServiceAccountName,
+		AutomountServiceAccountToken:  &automount,
+		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
+		SecurityContext:               podSecurityContext(s),
+		Affinity:                      affinity(s),
+		InitContainers:                append([]corev1.Container{initContainer(s)}, userContainers(s, s.InitContainers)...),
+		Containers:                    append([]corev1.Container{mainContainer(s)}, userContainers(s, s.Sidecars)...),
+		Volumes:                       volumes(s),
+	}
+	// The writable /tmp exists when some container mounts it.
+	for _, c := range append(slices.Clone(spec.InitContainers), spec.Containers...) {
+		if slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == tmpVolume }) {
+			// After stsgen's own volumes, before the user's.
+			at := slices.IndexFunc(spec.Volumes, func(v corev1.Volume) bool { return v.Name == identityVolume }) + 1
+			spec.Volumes = slices.Insert(spec.Volumes, at, corev1.Volume{Name: tmpVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+			break
+		}
+	}
 	return corev1.PodTemplateSpec{
 		ObjectMeta: metav1.ObjectMeta{Labels: objectLabels(s), Annotations: annotations},
-		Spec: corev1.PodSpec{
-			ServiceAccountName:            s.ServiceAccountName,
-			AutomountServiceAccountToken:  &automount,
-			TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
-			SecurityContext:               podSecurityContext(s),
-			Affinity:                      affinity(s),
-			InitContainers:                append([]corev1.Container{initContainer(s)}, userContainers(s, s.InitContainers)...),
-			Containers:                    append([]corev1.Container{mainContainer(s)}, userContainers(s, s.Sidecars)...),
-			Volumes:                       volumes(s),
-		},
+		Spec:       spec,
 	}
 }
 
@@ -564,9 +574,6 @@ func volumes(s *Spec) []corev1.Volume {
 		vols = append(vols, corev1.Volume{Name: configVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	}
 	vols = append(vols, corev1.Volume{Name: identityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
-	if s.needsTmp() {
-		vols = append(vols, corev1.Volume{Name: tmpVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
-	}
 	for _, v := range s.Volumes {
 		vols = append(vols, corev1.Volume{Name: v.Name, VolumeSource: v.Source})
 	}
@@ -670,6 +677,10 @@ func userContainers(s *Spec, cs []corev1.Container) []corev1.Container {
 		}
 		if s.hasConfigFiles() && !mounted(configVolume, s.Config.MountPath) {
 			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: configVolume, MountPath: s.Config.MountPath, ReadOnly: true})
+		}
+		// A read-only root gets a writable /tmp, as the main container does.
+		if ro := c.SecurityContext.ReadOnlyRootFilesystem; ro != nil && *ro && !mounted(tmpVolume, tmpDir) {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: tmpVolume, MountPath: tmpDir})
 		}
 		out = append(out, c)
 	}

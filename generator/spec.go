@@ -323,6 +323,11 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 					})
 				})
 				for i := range cds {
+					if cds[i].Message == msgUnknownField {
+						// stsgen's schema allows it (the walk above found
+						// nothing): a definition of the user's closes it out.
+						cds[i].Message = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
+					}
 					if len(cds[i].Pos) == 0 || isSchemaFile(cds[i].Pos[0].Filename()) {
 						cds[i].Pos = append(nearestPos(pkg.Raw, cds[i].Path, av), cds[i].Pos...)
 					}

@@ -121,7 +121,7 @@ func (c *checker) dnsLabel(sels []string, value, what string, max int) {
 func (c *checker) decodeFailedBelow(sels []string) bool {
 	full := cue.MakePath(append(c.s.v.Path().Selectors(), selPath(sels...).Selectors()...)...).String()
 	for p := range c.s.bad {
-		if p == full || strings.HasPrefix(p, full+".") || strings.HasPrefix(p, full+"[") {
+		if within(p, full) {
 			return true
 		}
 	}
@@ -282,10 +282,7 @@ func checkContainerPorts(c *checker) {
 	}
 	// The containers of a pod share its network: a number may be
 	// listened on once.
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", c.s.InitContainers}, {"sidecars", c.s.Sidecars}} {
+	for _, list := range c.s.containerLists() {
 		for i, ct := range list.cs {
 			names := map[string]bool{}
 			for j, p := range ct.Ports {
@@ -333,6 +330,18 @@ func portNameProblem(name string) string {
 		return "it may not begin or end with '-'"
 	}
 	return "use lower-case letters, digits and '-' only"
+}
+
+// containerList is the user's init containers or sidecars, with the field
+// that holds them.
+type containerList struct {
+	field string
+	cs    []corev1.Container
+}
+
+// containerLists are the user's init containers and sidecars.
+func (s *Spec) containerLists() []containerList {
+	return []containerList{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}}
 }
 
 func (s *Spec) portNames() []string {
@@ -391,10 +400,7 @@ func checkProbes(c *checker) {
 // checkProbePorts: every probe names a port the app declares, and every
 // probe of a sidecar or native sidecar names one of its own ports.
 func checkProbePorts(c *checker) {
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", c.s.InitContainers}, {"sidecars", c.s.Sidecars}} {
+	for _, list := range c.s.containerLists() {
 		for i, ct := range list.cs {
 			var names []string
 			for _, p := range ct.Ports {
@@ -639,10 +645,7 @@ func checkVolumeMounts(c *checker) {
 		}
 		known[v.Name] = true
 	}
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+	for _, list := range s.containerLists() {
 		for i, ct := range list.cs {
 			paths := map[string]bool{}
 			for j, m := range ct.VolumeMounts {
@@ -830,10 +833,7 @@ func checkEnvNames(c *checker) {
 			c.reportName(at("env", e.Name), "env name %q is not valid: it may not be empty or contain '='", e.Name)
 		}
 	}
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", c.s.InitContainers}, {"sidecars", c.s.Sidecars}} {
+	for _, list := range c.s.containerLists() {
 		for i, ct := range list.cs {
 			for j, e := range ct.Env {
 				if bad(e.Name) {
@@ -1242,10 +1242,7 @@ func checkPeerLists(c *checker) {
 	}
 	check(at("command"), strings.Join(s.Command, " "))
 	check(at("args"), strings.Join(s.Args, " "))
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+	for _, list := range s.containerLists() {
 		for i, ct := range list.cs {
 			sels := at(list.field, strconv.Itoa(i))
 			check(append(sels, "command"), strings.Join(ct.Command, " "))
@@ -1452,10 +1449,7 @@ func checkEnvDuplicates(c *checker) {
 	for _, e := range s.Env {
 		checkRef(at("env", e.Name), e)
 	}
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+	for _, list := range s.containerLists() {
 		for i, ct := range list.cs {
 			seen := map[string]bool{}
 			for j, e := range ct.Env {

@@ -376,7 +376,7 @@ func pruneDerived(ds Diagnostics) Diagnostics {
 			rest = rest[j:]
 		}
 		return slices.ContainsFunc(derivedFields, func(f string) bool {
-			return rest == f || strings.HasPrefix(rest, f+".") || strings.HasPrefix(rest, f+"[")
+			return within(rest, f)
 		})
 	}
 	// identity.image defaults to image: when both fail, report image.
@@ -390,6 +390,11 @@ func pruneDerived(ds Diagnostics) Diagnostics {
 		return ds
 	}
 	return kept
+}
+
+// within reports whether the CUE path p is prefix or a field below it.
+func within(p, prefix string) bool {
+	return p == prefix || strings.HasPrefix(p, prefix+".") || strings.HasPrefix(p, prefix+"[")
 }
 
 // cuePath joins CUE selectors into a path, writing list indices as [i].

@@ -86,7 +86,7 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 		if err := v.Err(); err != nil {
 			for _, d := range locate(v, fromCUE(err)) {
 				// An error inside apps is an app's, whatever its cause.
-				if d.Path == appsField || strings.HasPrefix(d.Path, appsField+".") {
+				if within(d.Path, appsField) {
 					d.Rule = RuleSchema
 				}
 				ds = append(ds, d)

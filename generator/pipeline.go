@@ -3,7 +3,6 @@ package generator
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"cuelang.org/go/cue"
 )
@@ -51,6 +50,6 @@ func Compile(ctx *cue.Context, cfg LoadConfig, pol Policy) ([]*Bundle, Diagnosti
 func hasErrors(ds Diagnostics, s *Spec) bool {
 	prefix := appPath(s.Name)
 	return slices.ContainsFunc(ds, func(d Diagnostic) bool {
-		return d.Severity == Error && (d.Path == prefix || strings.HasPrefix(d.Path, prefix+".") || strings.HasPrefix(d.Path, prefix+"["))
+		return d.Severity == Error && within(d.Path, prefix)
 	})
 }

@@ -88,6 +88,14 @@ func (c *checker) report(sels []string, format string, args ...any) {
 // positions are the user's positions of v, or the app's own where the
 // user wrote nothing below it.
 func (c *checker) positions(v cue.Value) []token.Pos {
+	if c.s.repaired {
+		// A repaired app holds the user's data, not their expressions.
+		rel := v.Path().Selectors()[len(c.s.v.Path().Selectors()):]
+		v = c.s.raw.LookupPath(cue.MakePath(rel...))
+		if ps := valuePositions(v); len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
+			return ps[:1]
+		}
+	}
 	ps := userPositions(c.s.v, v)
 	if len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
 		return ps

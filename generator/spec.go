@@ -387,8 +387,13 @@ func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) (*Spec, Diagno
 			}
 			v := av.LookupPath(path)
 			if v.Validate(cue.Concrete(true)) == nil && !slices.ContainsFunc(unknown, func(u Diagnostic) bool { return strings.HasPrefix(u.Path, full+".") }) {
-				r = r.FillPath(path, v)
-				continue
+				// Fill the value's data, not the value: its expressions may
+				// refer to the app in error (apps.x.primary) and carry the
+				// error along. Positions come from raw (see checker.positions).
+				if data, err := v.MarshalJSON(); err == nil {
+					r = r.FillPath(path, r.Context().CompileBytes(data))
+					continue
+				}
 			}
 			if kindOf(raw.LookupPath(path)) == cue.StructKind && v.IncompleteKind()&cue.ListKind == 0 {
 				walk(sels)
@@ -404,6 +409,11 @@ func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) (*Spec, Diagno
 	// Give the repaired app its place, so that paths read apps.<name>.
 	r = pkg.App.Context().CompileString("{}").FillPath(av.Path(), r).LookupPath(av.Path())
 	s, ds := decodeApp(r)
+	for i := range ds {
+		// The repaired value holds data without positions; the user's
+		// are in raw.
+		ds[i].Pos = nearestPos(pkg.Raw, ds[i].Path, av)
+	}
 	s.raw = raw
 	s.left = left
 	s.repaired = true

@@ -353,6 +353,19 @@ file name), or the pod does not start.`,
 the API server accepts it with a warning. Leave it unset (10) or write a
 small number.`,
 		},
+		{
+			ID: RulePartitionStart, Title: "a partition counts pods from ordinals.start, not from ordinal 0",
+			Severity: Warning, Source: "StatefulSet controller",
+			check: checkPartitionStart,
+			Explain: `The API reference says a partitioned rolling update replaces the pods
+whose ordinal is at least the partition. The StatefulSet controller
+counts the partition from ordinals.start instead (kubernetes/kubernetes
+issue 128529): it replaces the pods whose ordinal is at least
+ordinals.start + partition, and holds back the first partition pods. With
+ordinals.start 3, partition 4 holds back 4 pods, not the one below
+ordinal 4. Write the number of pods to hold back, and silence this check
+for the app once the partition says that.`,
+		},
 
 		{
 			ID: RuleEnsembleMinimum, Title: "a quorum ensemble has at least 3 members",

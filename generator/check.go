@@ -1479,6 +1479,17 @@ func checkRevisionHistory(c *checker) {
 	}
 }
 
+// checkPartitionStart: with ordinals.start, the controller counts the
+// partition from the first pod.
+func checkPartitionStart(c *checker) {
+	p, start := c.s.UpdateStrategy.Partition, c.s.OrdinalsStart
+	if p == nil || *p == 0 || start == 0 || c.s.UpdateStrategy.Type == "OnDelete" {
+		return
+	}
+	c.report(at("updateStrategy", "partition"), "the controller counts the partition from ordinals.start: partition %d holds back the pods below ordinal %d (%d + %d), not those below ordinal %d; to hold back the pods below ordinal N, write partition: N - %d",
+		*p, start+*p, start, *p, *p, start)
+}
+
 // checkChecksOverride: an app's check overrides name rules that exist and
 // may change.
 func checkChecksOverride(c *checker) {

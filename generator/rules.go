@@ -66,6 +66,7 @@ const (
 	RuleEvictionPolicy  = "STS110"
 	RuleEnvDuplicates   = "STS111"
 	RuleRevisionHistory = "STS112"
+	RulePartitionStart  = "STS113"
 
 	RuleEnsembleMinimum = "STS201"
 	RuleEnsembleEven    = "STS202"

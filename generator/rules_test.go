@@ -2684,6 +2684,10 @@ apps: db: {
 `},
 
 	// STS112: revisionHistoryLimit.
+	{rule: RulePartitionStart, name: "partition with ordinals.start", fires: true, src: pgApp("\tordinals: start: 3\n\tupdateStrategy: partition: 4\n")},
+	{rule: RulePartitionStart, name: "partition from ordinal 0", src: pgApp("\tupdateStrategy: partition: 2\n")},
+	{rule: RulePartitionStart, name: "ordinals.start without partition", src: pgApp("\tordinals: start: 3\n")},
+	{rule: RulePartitionStart, name: "partition 0 with ordinals.start", src: pgApp("\tordinals: start: 3\n\tupdateStrategy: partition: 0\n")},
 	{rule: RuleRevisionHistory, name: "negative limit", fires: true, src: `package t
 
 apps: db: {

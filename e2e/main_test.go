@@ -1,0 +1,73 @@
+//go:build linux
+
+// Package e2e runs stsgen's examples, and variants of them, against a real
+// Kubernetes control plane: etcd, kube-apiserver and
+// kube-controller-manager, built by ./install and run on 127.0.0.1. A fake
+// kubelet stands in for the nodes, so that the tests decide when each pod
+// becomes Ready.
+//
+// Run it with e2e/run, as the README says; `go test` in this directory works
+// too, and builds the binaries on first use.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+var (
+	cluster *controlPlane
+	kubelet *fakeKubelet
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	bin := os.Getenv("STSGEN_E2E_BIN")
+	if bin == "" {
+		// Build, or find in the cache, the binaries install pins.
+		cmd := exec.Command("./install")
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: ./install: %v\n", err)
+			return 1
+		}
+		bin = strings.TrimSpace(string(out))
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cp, err := startControlPlane(ctx, bin)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: starting the control plane: %v\n", err)
+		return 1
+	}
+	defer cp.stop()
+
+	// An interrupted run still stops the control plane.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		cancel()
+		cp.stop()
+		os.Exit(1)
+	}()
+
+	k, err := startKubelet(ctx, cp.client)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: starting the fake kubelet: %v\n%s", err, cp.logTails(30))
+		return 1
+	}
+	cluster, kubelet = cp, k
+	return m.Run()
+}

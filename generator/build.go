@@ -26,6 +26,9 @@ type Bundle struct {
 	PDB           *policyv1.PodDisruptionBudget // nil when no budget can help
 	NetworkPolicy *networkingv1.NetworkPolicy   // nil when disabled
 	StatefulSet   *appsv1.StatefulSet
+	// Recreation is set when the app acknowledges that applying it needs
+	// the StatefulSet re-created; it is written as RECREATE.md.
+	Recreation *Recreation
 }
 
 // An Object is one generated object and the file it is written to.

@@ -176,14 +176,17 @@ podManagementPolicy and the claim templates (storage: names, sizes,
 classes, access modes) are fixed for its lifetime, and a Service cannot
 switch between headless and not.
 
-stsgen compares with the previous output when build -o writes into a
-directory that holds one, or with --previous (a file or directory of
-YAML, such as kubectl get statefulset,service -o yaml). To make such a
-change, delete the StatefulSet without its pods (kubectl delete
-statefulset NAME --cascade=orphan) and apply again: the pods and claims
-survive and the new StatefulSet adopts them. To grow volumes, expand each
-PersistentVolumeClaim where the storage class allows it. Turn this rule
-off for the build that does that.`,
+stsgen compares with the previous output: what build -o finds in its
+output directory, the output at a git revision (--against HEAD), or
+--previous (a file or directory of YAML, such as kubectl get
+statefulset,service -o yaml). Each message gives the steps for the case
+at hand. Such a change is made by deleting the StatefulSet without its
+pods (kubectl delete statefulset NAME --cascade=orphan) and applying
+again: the pods and claims survive and the new StatefulSet adopts them.
+To grow volumes, each PersistentVolumeClaim is expanded first, which
+needs a StorageClass with allowVolumeExpansion. Set recreate: true in
+the app, or pass --recreate APP, to build the change: the output then
+carries RECREATE.md with the steps.`,
 		},
 		{
 			ID: RuleSchema, Title: "the spec matches the stsgen schema",
@@ -526,6 +529,18 @@ remove them, or add replicas.`,
 checks: STS102: "off". The id must be a rule of the catalogue (stsgen
 explain lists them), and rules that guard output Kubernetes would reject
 cannot be changed.`,
+		},
+		{
+			ID: RuleRecreate, Title: "recreate acknowledges a change that needs it",
+			Severity: Warning, Source: "stsgen",
+			check:  checkRecreate,
+			verify: verifyRecreate,
+			Explain: `recreate: true (or --recreate APP) lets a build change what Kubernetes
+refuses to update in an existing StatefulSet, and writes RECREATE.md
+with the steps. Once that build is applied, the previous output has the
+new fields, nothing needs re-creating, and recreate should go: left in
+place, it would let the next refused change through unnoticed. The rule
+also warns when there is no previous output to compare with.`,
 		},
 	}
 }

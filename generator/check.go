@@ -26,7 +26,7 @@ const maxStatefulSetName = validation.DNS1123LabelMaxLength - 1 - 10
 func Check(specs []*Spec, pol Policy) Diagnostics {
 	var ds Diagnostics
 	for _, s := range specs {
-		c := &checker{s: s}
+		c := &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name]}
 		for _, r := range catalogue {
 			if r.check != nil {
 				c.rule = r
@@ -46,7 +46,7 @@ func Verify(s *Spec, b *Bundle, pol Policy) Diagnostics {
 
 // verify runs the output checks of the rules that keep selects.
 func verify(s *Spec, b *Bundle, pol Policy, keep func(*Rule) bool) Diagnostics {
-	c := &checker{s: s, prev: pol.Previous}
+	c := &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name]}
 	for _, r := range catalogue {
 		if r.verify != nil && keep(r) {
 			c.rule = r
@@ -64,6 +64,9 @@ type checker struct {
 	// prev holds the objects this build replaces, for the update rules;
 	// nil when there are none.
 	prev *Previous
+	// recreate says the app acknowledges that its StatefulSet is
+	// re-created.
+	recreate bool
 }
 
 // report adds a finding of the current rule at the field named by sels,
@@ -1488,6 +1491,13 @@ func checkPartitionStart(c *checker) {
 	}
 	c.report(at("updateStrategy", "partition"), "the controller counts the partition from ordinals.start: partition %d holds back the pods below ordinal %d (%d + %d), not those below ordinal %d; to hold back the pods below ordinal N, write partition: N - %d",
 		*p, start+*p, start, *p, *p, start)
+}
+
+// checkRecreate: recreate needs a previous output to compare with.
+func checkRecreate(c *checker) {
+	if c.recreate && c.prev == nil {
+		c.report(at("recreate"), "there is no previous output to compare with, so nothing says what to re-create; build with -o DIR over the earlier output, or pass --against REV or --previous PATH")
+	}
 }
 
 // checkChecksOverride: an app's check overrides name rules that exist and

@@ -22,6 +22,9 @@ type LoadConfig struct {
 	Dir string
 	// Args are directories, ./...-style patterns or .cue files; "." when empty.
 	Args []string
+	// Apps, when not empty, names the apps to check and build; the others
+	// are loaded, for their names, and left alone.
+	Apps []string
 }
 
 // A Package is one loaded CUE package whose apps are unified with the schema.

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"cuelang.org/go/cue"
 )
@@ -15,6 +16,9 @@ func Compile(ctx *cue.Context, cfg LoadConfig, pol Policy) ([]*Bundle, Diagnosti
 	pkgs, ds := Load(ctx, cfg)
 	specs, decodeDs := Decode(pkgs)
 	ds = append(ds, decodeDs...)
+	if len(cfg.Apps) > 0 {
+		specs, ds = only(cfg.Apps, specs, ds)
+	}
 	ds = append(ds, Check(specs, pol)...)
 	// Build and verify even when the checks found errors, so that the
 	// update rules (which compare the objects) report at once too; only
@@ -37,6 +41,9 @@ func Compile(ctx *cue.Context, cfg LoadConfig, pol Policy) ([]*Bundle, Diagnosti
 		} else {
 			ds = append(ds, Verify(s, b, pol)...)
 		}
+		if s.Recreate || pol.Recreate[s.Name] {
+			b.Recreation = recreation(s, b, pol.Previous)
+		}
 		bundles = append(bundles, b)
 	}
 	ds = ds.Sort()
@@ -52,4 +59,23 @@ func hasErrors(ds Diagnostics, s *Spec) bool {
 	return slices.ContainsFunc(ds, func(d Diagnostic) bool {
 		return d.Severity == Error && within(d.Path, prefix)
 	})
+}
+
+// only keeps the named apps and the diagnostics that are not about other
+// apps; a name that is no app's is an error.
+func only(names []string, specs []*Spec, ds Diagnostics) ([]*Spec, Diagnostics) {
+	var all []string
+	for _, s := range specs {
+		all = append(all, s.Name)
+	}
+	for _, n := range names {
+		if !slices.Contains(all, n) {
+			ds = append(ds, Diagnostic{Severity: Error, Message: fmt.Sprintf("no app is named %q; the apps are %s", n, strings.Join(all, ", "))})
+		}
+	}
+	kept := slices.DeleteFunc(slices.Clone(specs), func(s *Spec) bool { return !slices.Contains(names, s.Name) })
+	ds = slices.DeleteFunc(ds, func(d Diagnostic) bool {
+		return slices.ContainsFunc(all, func(a string) bool { return !slices.Contains(names, a) && within(d.Path, appPath(a)) })
+	})
+	return kept, ds
 }

@@ -85,6 +85,7 @@ const (
 	RuleRoles          = "STS302"
 	RuleIgnoredBudget  = "STS303"
 	RuleChecksOverride = "STS304"
+	RuleRecreate       = "STS305"
 )
 
 // Rules returns the catalogue in id order.
@@ -109,6 +110,9 @@ type Policy struct {
 	// Previous holds the objects the build replaces, which the update
 	// rules (STS015, STS212) compare with; nil skips them.
 	Previous *Previous
+	// Recreate names the apps whose StatefulSet may be re-created: their
+	// refused changes are built, with a runbook (--recreate).
+	Recreate map[string]bool
 }
 
 // ParseSeverity reads "error", "warning" or "off".

@@ -61,10 +61,12 @@ type Spec struct {
 	Disruption    Disruption
 	NetworkPolicy NetworkPolicy
 
-	PodManagementPolicy           string
-	UpdateStrategy                UpdateStrategy
-	MinReadySeconds               int32
-	OrdinalsStart                 int32
+	PodManagementPolicy string
+	UpdateStrategy      UpdateStrategy
+	MinReadySeconds     int32
+	OrdinalsStart       int32
+	// Recreate acknowledges a change that needs the StatefulSet re-created.
+	Recreate                      bool
 	TerminationGracePeriodSeconds *int64
 	RevisionHistoryLimit          *int32
 	Spread                        Spread
@@ -916,6 +918,7 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 		s.UpdateStrategy.MaxUnavailable = &x
 	}
 	s.MinReadySeconds = int32(d.int("minReadySeconds"))
+	s.Recreate = d.boolean("recreate")
 	s.OrdinalsStart = int32(d.int("ordinals", "start"))
 	if t := d.lookup("terminationGracePeriodSeconds"); t.Exists() {
 		n, _ := t.Int64()

@@ -3,10 +3,7 @@ package generator
 import (
 	"fmt"
 	"maps"
-	"slices"
-	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -125,82 +122,33 @@ func verifyEvictionPolicy(c *checker, b *Bundle) {
 	}
 }
 
-// orphanHint is how an immutable StatefulSet field is changed in practice.
-const orphanHint = "delete the StatefulSet but not its pods (kubectl delete statefulset %s --cascade=orphan) and apply again; the pods and claims survive"
-
-// verifyImmutable: the new StatefulSet changes no field Kubernetes forbids
-// changing, and no Service switches between headless and not.
+// verifyImmutable: the new objects change nothing Kubernetes refuses to
+// update in the previous ones, unless the app acknowledges that the
+// StatefulSet is re-created.
 func verifyImmutable(c *checker, b *Bundle) {
-	if c.prev == nil {
+	r := recreation(c.s, b, c.prev)
+	if r == nil || c.recreate {
 		return
 	}
-	sts := b.StatefulSet
-	if old := c.prev.StatefulSets[objectKey(sts.Namespace, sts.Name)]; old != nil {
-		hint := fmt.Sprintf(orphanHint, sts.Name)
-		if old.Spec.ServiceName != sts.Spec.ServiceName {
-			c.report(at("services", "headless", "name"), "the StatefulSet's serviceName was %q and cannot change; keep it, or %s", old.Spec.ServiceName, hint)
-		}
-		if old.Spec.Selector == nil || !maps.Equal(old.Spec.Selector.MatchLabels, sts.Spec.Selector.MatchLabels) || len(old.Spec.Selector.MatchExpressions) > 0 {
-			c.report(nil, "the StatefulSet's selector was %s and cannot change to %s; %s", metav1.FormatLabelSelector(old.Spec.Selector), metav1.FormatLabelSelector(sts.Spec.Selector), hint)
-		}
-		oldPolicy := old.Spec.PodManagementPolicy
-		if oldPolicy == "" {
-			oldPolicy = appsv1.OrderedReadyPodManagement
-		}
-		if oldPolicy != sts.Spec.PodManagementPolicy {
-			c.report(at("podManagementPolicy"), "podManagementPolicy was %q and cannot change; keep it, or %s", oldPolicy, hint)
-		}
-		compareClaims(c, old.Spec.VolumeClaimTemplates, sts.Spec.VolumeClaimTemplates, hint)
-	}
-	for kind, svc := range map[string]*corev1.Service{svcHeadless: b.Headless, svcRead: b.Read, svcPrimary: b.Primary} {
-		if svc == nil {
-			continue
-		}
-		old := c.prev.Services[objectKey(svc.Namespace, svc.Name)]
-		if old == nil {
-			continue
-		}
-		wasHeadless, isHeadless := old.Spec.ClusterIP == corev1.ClusterIPNone, svc.Spec.ClusterIP == corev1.ClusterIPNone
-		if wasHeadless != isHeadless {
-			c.report(at("services", kind, "name"), "Service %s was %s and a Service's clusterIP cannot change; give this Service another name, or delete the old one before applying", svc.Name, map[bool]string{true: "headless", false: "not headless"}[wasHeadless])
-		}
+	for _, ch := range r.Changes {
+		c.report(ch.Path, "%s: Kubernetes refuses this change to an existing object, so kubectl apply fails; to make it, %s. Set recreate: true in the app (or pass --recreate %s) to build the change: the output then carries RECREATE.md with every step",
+			ch.What, r.remedy(ch), c.s.Name)
 	}
 }
 
-// compareClaims reports claim templates that differ in what stsgen sets.
-func compareClaims(c *checker, old, cur []corev1.PersistentVolumeClaim, hint string) {
-	byName := map[string]corev1.PersistentVolumeClaim{}
-	for _, o := range old {
-		byName[o.Name] = o
-	}
-	var oldNames, curNames []string
-	for _, o := range old {
-		oldNames = append(oldNames, o.Name)
-	}
-	for _, n := range cur {
-		curNames = append(curNames, n.Name)
-	}
-	if !slices.Equal(oldNames, curNames) {
-		c.report(at("storage"), "the claim templates were %v and cannot change to %v; %s", oldNames, curNames, hint)
+// verifyRecreate: recreate acknowledges a change there is.
+func verifyRecreate(c *checker, b *Bundle) {
+	if !c.recreate {
 		return
 	}
-	for _, n := range cur {
-		o := byName[n.Name]
-		var changes []string
-		how := hint
-		if oq, nq := o.Spec.Resources.Requests[corev1.ResourceStorage], n.Spec.Resources.Requests[corev1.ResourceStorage]; oq.Cmp(nq) != 0 {
-			changes = append(changes, fmt.Sprintf("size %s → %s", oq.String(), nq.String()))
-			how = fmt.Sprintf("to grow the volumes, expand each PersistentVolumeClaim %s-%s-<ordinal> where the storage class allows it, then %s", n.Name, c.s.Name, hint)
-		}
-		if !ptrEqual(o.Spec.StorageClassName, n.Spec.StorageClassName) {
-			changes = append(changes, "storage class")
-		}
-		if !slices.Equal(o.Spec.AccessModes, n.Spec.AccessModes) {
-			changes = append(changes, fmt.Sprintf("access modes %v → %v", o.Spec.AccessModes, n.Spec.AccessModes))
-		}
-		if len(changes) > 0 {
-			c.report(at("storage", n.Name), "claim template %s cannot change (%s); %s", n.Name, strings.Join(changes, ", "), how)
-		}
+	sts := b.StatefulSet
+	switch {
+	case c.prev == nil:
+		// checkRecreate reports it.
+	case c.prev.StatefulSets[objectKey(sts.Namespace, sts.Name)] == nil:
+		c.report(at("recreate"), "StatefulSet %s/%s is new: there is nothing to re-create; remove recreate", sts.Namespace, sts.Name)
+	case recreation(c.s, b, c.prev) == nil:
+		c.report(at("recreate"), "nothing changes that Kubernetes refuses to update, so the StatefulSet need not be re-created; remove recreate")
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -16,15 +18,21 @@ import (
 var buildCmd = &command{
 	name:  "build",
 	short: "compile apps into Kubernetes manifests",
-	usage: "build [-o DIR] [--strict] [--severity RULE=LEVEL] [--format text|json] [--previous PATH] [PATH ...]",
+	usage: "build [-o DIR] [--check] [--against REV] [--app NAME] [--format yaml|json] [--kustomize] [--recreate APP] [rule flags] [-q] [PATH ...]",
 	long: `Build loads the CUE package in each PATH (a directory, a ./...-style pattern
 or .cue files; "." when none is given), checks every app under its top-level
 apps struct, and writes the generated objects.
 
-Without -o, the objects of every app go to standard output as one YAML stream.
-With -o DIR, each object is written to DIR/<app>/<object>.yaml. Nothing is
-written when any app has an error; warnings are printed and do not stop the
-build unless --strict makes them errors.
+Without -o, or with -o -, the objects of every app go to standard output as
+one YAML stream (a JSON List with --format json). With -o DIR, each object is
+written to DIR/<app>/<object>.yaml (or .json). Nothing is written when any
+app has an error; warnings are printed and do not stop the build unless
+--strict makes them errors. A one-line summary goes to standard error; -q
+drops it.
+
+--check writes nothing: it compares what build -o DIR would write with what
+DIR holds, prints a unified diff for each file that would change, and exits
+1 if any would. Files in DIR that stsgen did not write are never looked at.
 
 Rule severities: an app's checks field sets them for that app
 (checks: STS102: "off"); --severity sets them for the run, and an app's own
@@ -32,22 +40,25 @@ setting wins; --strict then turns every remaining warning into an error.
 "stsgen explain" lists the rules.
 
 Updates: Kubernetes refuses changes to some fields of a StatefulSet that
-exists (serviceName, selector, podManagementPolicy, claim templates).
-build -o DIR compares with the output already in DIR, and --previous PATH
-with the objects in a YAML file or directory (such as the output of
-kubectl get statefulset,service -o yaml); such a change is an error
-(STS015), and resizing a quorum ensemble a warning (STS212).
+exists (serviceName, selector, podManagementPolicy, claim templates). build
+compares with the previous output: by default what DIR holds; with
+--against REV, DIR as it is at that git revision; with --previous PATH, the
+objects in a YAML file or directory (such as kubectl get statefulset,service
+-o yaml). Such a change is an error (STS015) that gives the steps to make it;
+recreate: true in the app, or --recreate APP, builds it and writes the steps
+to DIR/<app>/RECREATE.md.
 
-Exit status: 0 on success, 1 when the input has errors, 2 on a usage error.`,
+Exit status: 0 on success, 1 when the input has errors, output could not be
+written or --check found changes, 2 on a usage error.`,
 }
 
 var vetCmd = &command{
 	name:  "vet",
 	short: "check apps without writing anything",
-	usage: "vet [--strict] [--severity RULE=LEVEL] [--format text|json] [--previous PATH] [PATH ...]",
+	usage: "vet [--strict] [--severity RULE=LEVEL] [--diagnostics text|json] [--previous PATH] [--app NAME] [PATH ...]",
 	long: `Vet loads and checks apps like build, prints every problem it finds, and
-writes nothing. It takes build's rule flags; --format json prints the
-findings as one JSON object for machines.
+writes nothing. It takes build's rule flags; --diagnostics json prints the
+findings as one JSON object for machines, on standard output.
 
 Exit status: 0 when there are no errors (warnings allowed), 1 when there are,
 2 on a usage error.`,
@@ -59,23 +70,31 @@ func init() {
 }
 
 type buildOptions struct {
-	output string
-	check  checkOptions
+	output    string
+	check     bool
+	against   string
+	format    string
+	kustomize bool
+	recreate  []string
+	quiet     bool
+	rules     checkOptions
 }
 
 // checkOptions are the flags build and vet share.
 type checkOptions struct {
-	strict   bool
-	severity []string
-	format   string
-	previous string
+	strict      bool
+	severity    []string
+	diagnostics string
+	previous    string
+	apps        []string
 }
 
 func (o *checkOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
 	fs.StringArrayVar(&o.severity, "severity", nil, "set a rule's severity, e.g. STS102=off or STS105=error (`RULE=LEVEL`, repeatable; LEVEL is error, warning or off)")
-	fs.StringVar(&o.format, "format", "text", "how to print findings: text, or json for machines (`FORMAT`)")
-	fs.StringVar(&o.previous, "previous", "", "compare with the objects in `PATH` (a YAML file or directory, e.g. kubectl get sts,svc -o yaml) for changes Kubernetes refuses; build -o compares with the directory's earlier output by default")
+	fs.StringVar(&o.diagnostics, "diagnostics", "text", "how to print findings: text, or json for machines (`FORMAT`)")
+	fs.StringVar(&o.previous, "previous", "", "compare with the objects in `PATH` (a YAML file or directory, e.g. kubectl get sts,svc -o yaml) for changes Kubernetes refuses")
+	fs.StringArrayVar(&o.apps, "app", nil, "check and build only the app `NAME` (repeatable); other apps and their output are left alone")
 }
 
 // policy turns the flags into a Policy, or prints the usage error.
@@ -87,53 +106,148 @@ func (o *checkOptions) policy(e *env, cmd string) (generator.Policy, bool) {
 			return pol, false
 		}
 	}
-	if o.format != "text" && o.format != "json" {
-		fmt.Fprintf(e.stderr, "stsgen %s: --format %q: use text or json\n", cmd, o.format)
+	if o.diagnostics != "text" && o.diagnostics != "json" {
+		fmt.Fprintf(e.stderr, "stsgen %s: --diagnostics %q: use text or json\n", cmd, o.diagnostics)
 		return pol, false
 	}
 	return pol, true
 }
 
 func runBuild(e *env, args []string) int {
+	start := time.Now()
 	var opts buildOptions
 	fs := buildCmd.flags(e)
-	fs.StringVarP(&opts.output, "output", "o", "", "write one file per object under `DIR` instead of standard output")
-	opts.check.register(fs)
+	fs.StringVarP(&opts.output, "output", "o", "", "write one file per object under `DIR` (- for standard output, the default)")
+	fs.BoolVar(&opts.check, "check", false, "write nothing; print how the files in -o DIR differ from what build would write, and exit 1 if any does")
+	fs.StringVar(&opts.against, "against", "", "compare with the output in -o DIR as it is at git revision `REV` (e.g. HEAD) for changes Kubernetes refuses")
+	fs.StringVar(&opts.format, "format", "yaml", "write the objects as yaml, or json (`FORMAT`)")
+	fs.BoolVar(&opts.kustomize, "kustomize", false, "write a kustomization.yaml listing each app's objects beside them")
+	fs.StringArrayVar(&opts.recreate, "recreate", nil, "build changes that need `APP`'s StatefulSet re-created, and write the steps to DIR/APP/RECREATE.md (repeatable)")
+	fs.BoolVarP(&opts.quiet, "quiet", "q", false, "print no summary")
+	opts.rules.register(fs)
 	if st := parse(fs, e, args); st >= 0 {
 		return st
 	}
-	pol, ok := opts.check.policy(e, "build")
+	pol, ok := opts.rules.policy(e, "build")
 	if !ok {
 		return exitUsage
+	}
+	usage := func(format string, args ...any) int {
+		fmt.Fprintf(e.stderr, "stsgen build: "+format+"\n", args...)
+		return exitUsage
+	}
+	if opts.format != "yaml" && opts.format != "json" {
+		return usage("--format %q: use yaml or json", opts.format)
 	}
 	outDir := ""
 	if opts.output != "" && opts.output != "-" {
 		outDir = e.abs(opts.output)
 	}
-	prev, err := opts.check.previousFor(e, outDir)
-	if err != nil {
-		return report(e, opts.check.format, e.stderr, nil, "build", err)
+	switch {
+	case opts.check && outDir == "":
+		return usage("--check compares with an output directory; add -o DIR")
+	case opts.against != "" && outDir == "":
+		return usage("--against compares with an output directory at a git revision; add -o DIR")
+	case opts.against != "" && opts.rules.previous != "":
+		return usage("--against and --previous both name the previous output; use one")
+	case opts.kustomize && outDir == "":
+		return usage("--kustomize writes files; add -o DIR")
+	}
+	diag := opts.rules.diagnostics
+	fail := func(err error) int { return report(e, diag, e.stderr, nil, "build", err) }
+
+	var prev *generator.Previous
+	var err error
+	if opts.against != "" {
+		prev, err = previousAt(outDir, opts.against)
+		if err != nil {
+			return fail(fmt.Errorf("--against %s: %w", opts.against, err))
+		}
+	} else if prev, err = opts.rules.previousFor(e, outDir); err != nil {
+		return fail(err)
 	}
 	pol.Previous = prev
-	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: fs.Args()}, pol)
-	if ds.HasErrors() {
-		return report(e, opts.check.format, e.stderr, ds, "build", nil)
+	pol.Recreate = map[string]bool{}
+	for _, app := range opts.recreate {
+		pol.Recreate[app] = true
 	}
+	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.rules.apps}
+	bundles, ds := generator.Compile(cuecontext.New(), cfg, pol)
+	if ds.HasErrors() {
+		return report(e, diag, e.stderr, ds, "build", nil)
+	}
+	objects := 0
+	for _, b := range bundles {
+		objects += len(b.Objects())
+	}
+	summary := func(what string) {
+		if !opts.quiet {
+			fmt.Fprintf(e.stderr, "stsgen: %d %s, %d objects%s in %s\n", len(bundles), plural(len(bundles), "app", "apps"), objects, what, time.Since(start).Round(time.Millisecond))
+		}
+	}
+
 	if outDir == "" {
-		out, err := generator.Render(bundles)
+		var out []byte
+		if opts.format == "json" {
+			out, err = generator.RenderJSON(bundles)
+		} else {
+			out, err = generator.Render(bundles)
+		}
 		if err == nil {
 			_, err = e.stdout.Write(out)
 		}
-		return report(e, opts.check.format, e.stderr, ds, "build", err)
+		if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
+			return st
+		}
+		for _, b := range bundles {
+			if b.Recreation != nil && !opts.quiet {
+				fmt.Fprintf(e.stderr, "stsgen: applying app %s needs its StatefulSet re-created:\n\n%s\n", b.App, b.Recreation.Runbook())
+			}
+		}
+		summary("")
+		return exitOK
 	}
-	files, err := generator.Files(bundles)
-	if err == nil {
-		if err = newTreeWriter().writeTree(e.ctx, outDir, files); err != nil {
-			// Name the directory as the user did.
-			err = errors.New(strings.ReplaceAll(err.Error(), outDir, opts.output))
+
+	files, err := generator.Files(bundles, generator.FileOptions{JSON: opts.format == "json", Kustomize: opts.kustomize})
+	if err != nil {
+		return report(e, diag, e.stderr, ds, "build", err)
+	}
+	scope := opts.rules.apps
+	if opts.check {
+		changed, err := checkTree(e.stdout, outDir, opts.output, files, scope)
+		if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
+			return st
+		}
+		if len(changed) > 0 {
+			summary(fmt.Sprintf("; %d %s out of date (%s)", len(changed), plural(len(changed), "file", "files"), strings.Join(changed, ", ")))
+			fmt.Fprintf(e.stderr, "stsgen: run stsgen build -o %s to update them\n", opts.output)
+			return exitInvalid
+		}
+		summary("; " + opts.output + " is up to date")
+		return exitOK
+	}
+	stats, err := newTreeWriter().writeTree(e.ctx, outDir, files, scope)
+	if err != nil {
+		// Name the directory as the user did.
+		err = errors.New(strings.ReplaceAll(err.Error(), outDir, opts.output))
+	}
+	if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
+		return st
+	}
+	for _, b := range bundles {
+		if b.Recreation != nil {
+			fmt.Fprintf(e.stderr, "stsgen: applying app %s needs its StatefulSet re-created; follow %s\n", b.App, filepath.Join(opts.output, b.App, generator.RunbookFile))
 		}
 	}
-	return report(e, opts.check.format, e.stderr, ds, "build", err)
+	summary(fmt.Sprintf("; %d %s written, %d unchanged, %d removed", stats.written, plural(stats.written, "file", "files"), stats.unchanged, stats.removed))
+	return exitOK
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func runVet(e *env, args []string) int {
@@ -149,11 +263,11 @@ func runVet(e *env, args []string) int {
 	}
 	prev, err := opts.previousFor(e, "")
 	if err != nil {
-		return report(e, opts.format, e.stdout, nil, "vet", err)
+		return report(e, opts.diagnostics, e.stdout, nil, "vet", err)
 	}
 	pol.Previous = prev
-	_, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: fs.Args()}, pol)
-	return report(e, opts.format, e.stdout, ds, "vet", nil)
+	_, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.apps}, pol)
+	return report(e, opts.diagnostics, e.stdout, ds, "vet", nil)
 }
 
 // report prints the findings and a failure to read or write, if any, and

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,21 +12,25 @@ import (
 
 // readPrevious reads the objects a build replaces from path: a YAML file
 // or a directory of them. With ownOnly, only files stsgen wrote count
-// (those starting with its header), as when build -o looks at its own
-// earlier output.
+// (those starting with its header or listed in its manifest), as when
+// build -o looks at its own earlier output.
 func readPrevious(path string, ownOnly bool) (*generator.Previous, error) {
 	prev := &generator.Previous{}
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
+	listed := readManifest(filepath.Join(path, manifestName))
 	add := func(file string) error {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return err
 		}
-		if ownOnly && !bytes.HasPrefix(data, []byte(generator.Header)) {
-			return nil
+		if ownOnly && !generator.IsGenerated(data) {
+			rel, _ := filepath.Rel(path, file)
+			if _, ok := listed[filepath.ToSlash(rel)]; !ok {
+				return nil
+			}
 		}
 		return prev.AddPrevious(file, data)
 	}
@@ -38,7 +41,7 @@ func readPrevious(path string, ownOnly bool) (*generator.Previous, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if ext := filepath.Ext(file); ext != ".yaml" && ext != ".yml" {
+		if ext := filepath.Ext(file); ext != ".yaml" && ext != ".yml" && ext != ".json" {
 			return nil
 		}
 		return add(file)

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/stsgen/stsgen/generator"
 )
 
 func (e *env) abs(path string) string {
@@ -66,7 +68,21 @@ type staged struct {
 // alone. Inside the app directories, files stsgen did not write are
 // carried over; files it wrote before and no longer produces are dropped
 // only when the manifest proves they are stsgen's and unedited.
-func (w *treeWriter) writeTree(ctx context.Context, dir string, files map[string][]byte) error {
+//
+// With scope, only those apps' directories are looked at; the others, and
+// their manifest entries, stay as they are.
+func (w *treeWriter) writeTree(ctx context.Context, dir string, files map[string][]byte, scope []string) (treeStats, error) {
+	var stats treeStats
+	err := w.write(ctx, dir, files, scope, &stats)
+	return stats, err
+}
+
+// treeStats counts what a write did to the files stsgen produces.
+type treeStats struct {
+	written, unchanged, removed int
+}
+
+func (w *treeWriter) write(ctx context.Context, dir string, files map[string][]byte, scope []string, stats *treeStats) error {
 	info, err := os.Stat(dir)
 	switch {
 	case err == nil && !info.IsDir():
@@ -99,8 +115,15 @@ func (w *treeWriter) writeTree(ctx context.Context, dir string, files map[string
 	// Apps stsgen wrote before and no longer produces are staged too: what
 	// is left of them is only what stsgen cannot prove it wrote.
 	apps := slices.Collect(maps.Keys(byApp))
+	inScope := func(app string) bool { return len(scope) == 0 || slices.Contains(scope, app) }
+	written := map[string]string{}
+	for rel, sum := range prev {
+		if app, _, ok := strings.Cut(rel, "/"); ok && !inScope(app) {
+			written[rel] = sum // another app's, left alone
+		}
+	}
 	for rel := range prev {
-		if app, _, ok := strings.Cut(rel, "/"); ok && byApp[app] == nil && !slices.Contains(apps, app) {
+		if app, _, ok := strings.Cut(rel, "/"); ok && inScope(app) && byApp[app] == nil && !slices.Contains(apps, app) {
 			if fi, err := os.Stat(filepath.Join(dir, app)); err == nil && fi.IsDir() {
 				apps = append(apps, app)
 			}
@@ -114,9 +137,8 @@ func (w *treeWriter) writeTree(ctx context.Context, dir string, files map[string
 			os.RemoveAll(st.staging)
 		}
 	}()
-	written := map[string]string{}
 	for _, app := range apps {
-		st, err := w.stage(ctx, dir, app, byApp[app], prev, written)
+		st, err := w.stage(ctx, dir, app, byApp[app], prev, written, stats)
 		if st.staging != "" {
 			stages = append(stages, st)
 		}
@@ -141,7 +163,7 @@ func (w *treeWriter) writeTree(ctx context.Context, dir string, files map[string
 
 // stage builds the new directory of one app beside its current one.
 // written collects the files stsgen writes, with their hashes.
-func (w *treeWriter) stage(ctx context.Context, dir, app string, files map[string][]byte, prev, written map[string]string) (staged, error) {
+func (w *treeWriter) stage(ctx context.Context, dir, app string, files map[string][]byte, prev, written map[string]string, stats *treeStats) (staged, error) {
 	st := staged{app: app}
 	staging, err := os.MkdirTemp(dir, fmt.Sprintf(stagingPattern, app))
 	if err != nil {
@@ -154,7 +176,7 @@ func (w *treeWriter) stage(ctx context.Context, dir, app string, files map[strin
 	old := filepath.Join(dir, app)
 	kept := 0
 	if fi, err := os.Lstat(old); err == nil && fi.IsDir() {
-		if kept, err = w.carryOver(old, app, staging, files, prev, written); err != nil {
+		if kept, err = w.carryOver(old, app, staging, files, prev, written, stats); err != nil {
 			return st, err
 		}
 	} else if err == nil {
@@ -175,6 +197,7 @@ func (w *treeWriter) stage(ctx context.Context, dir, app string, files map[strin
 			return st, fmt.Errorf("writing %s: %w", rel, unwrapPath(err))
 		}
 		written[rel] = hash(files[file])
+		stats.written++
 	}
 	st.remove = len(files) == 0 && kept == 0
 	return st, nil
@@ -184,7 +207,10 @@ func (w *treeWriter) stage(ctx context.Context, dir, app string, files map[strin
 // the new tree keeps: files with the same bytes as the new ones (so they
 // keep their modification time), and files stsgen cannot prove it wrote.
 // It returns how many files it kept that stsgen does not write now.
-func (w *treeWriter) carryOver(old, app, staging string, files map[string][]byte, prev, written map[string]string) (int, error) {
+//
+// A file stsgen would write over that it cannot prove it wrote (not in the
+// manifest, without its header) is an error: it is the user's.
+func (w *treeWriter) carryOver(old, app, staging string, files map[string][]byte, prev, written map[string]string, stats *treeStats) (int, error) {
 	kept := 0
 	err := filepath.WalkDir(old, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -218,10 +244,15 @@ func (w *treeWriter) carryOver(old, app, staging string, files map[string][]byte
 		full := app + "/" + slash
 		if want, ok := files[slash]; ok {
 			if string(want) != string(data) {
+				if _, listed := prev[full]; !listed && !generator.IsGenerated(data) {
+					return fmt.Errorf("%s was not written by stsgen (it is not in %s and lacks stsgen's header), and stsgen would replace it; move it away", full, manifestName)
+				}
 				return nil // replaced by the new content
 			}
 			written[full] = hash(data)
+			stats.unchanged++
 		} else if sum, ok := prev[full]; ok && sum == hash(data) {
+			stats.removed++
 			return nil // stsgen's, unedited, no longer produced: dropped
 		} else {
 			kept++
@@ -331,6 +362,11 @@ func readManifest(p string) map[string]string {
 	if err != nil {
 		return nil
 	}
+	return parseManifest(data)
+}
+
+// parseManifest reads a manifest's entries: path to hash.
+func parseManifest(data []byte) map[string]string {
 	m := map[string]string{}
 	for _, line := range strings.Split(string(data), "\n") {
 		if sum, rel, ok := strings.Cut(line, "  "); ok && !strings.HasPrefix(line, "#") && path.IsAbs("/"+rel) && !strings.Contains(rel, "..") {

@@ -53,7 +53,7 @@ var first = map[string][]byte{
 func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	w := newTreeWriter()
-	if err := w.writeTree(context.Background(), dir, first); err != nil {
+	if _, err := w.writeTree(context.Background(), dir, first, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The user adds a file and edits one of stsgen's; a file stays as is.
@@ -67,7 +67,7 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 		"zk/configmap.yaml":   []byte("cm v1\n"),
 		"zk/statefulset.yaml": []byte("sts v2\n"),
 	}
-	if err := w.writeTree(context.Background(), dir, second); err != nil {
+	if _, err := w.writeTree(context.Background(), dir, second, nil); err != nil {
 		t.Fatal(err)
 	}
 	got := snapshot(t, dir)
@@ -88,7 +88,7 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 
 	// A file stsgen wrote, unedited and no longer produced, is dropped.
 	third := map[string][]byte{"zk/configmap.yaml": []byte("cm v1\n")}
-	if err := w.writeTree(context.Background(), dir, third); err != nil {
+	if _, err := w.writeTree(context.Background(), dir, third, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "zk/statefulset.yaml")); !os.IsNotExist(err) {
@@ -99,13 +99,13 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 func TestWriteTreeRemovesAppsItWrote(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	w := newTreeWriter()
-	if err := w.writeTree(context.Background(), dir, first); err != nil {
+	if _, err := w.writeTree(context.Background(), dir, first, nil); err != nil {
 		t.Fatal(err)
 	}
 	// redis goes: its directory held only stsgen's files and disappears.
 	// zk goes too, but holds a file of the user's, which stays.
 	os.WriteFile(filepath.Join(dir, "zk/notes.txt"), []byte("mine\n"), 0o644)
-	if err := w.writeTree(context.Background(), dir, map[string][]byte{"web/statefulset.yaml": []byte("web\n")}); err != nil {
+	if _, err := w.writeTree(context.Background(), dir, map[string][]byte{"web/statefulset.yaml": []byte("web\n")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	got := snapshot(t, dir)
@@ -133,7 +133,7 @@ func TestWriteTreeKeepsTheDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.Stat(target)
-	if err := newTreeWriter().writeTree(context.Background(), link, first); err != nil {
+	if _, err := newTreeWriter().writeTree(context.Background(), link, first, nil); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -206,7 +206,7 @@ func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
-			if err := newTreeWriter().writeTree(context.Background(), dir, first); err != nil {
+			if _, err := newTreeWriter().writeTree(context.Background(), dir, first, nil); err != nil {
 				t.Fatal(err)
 			}
 			before := snapshot(t, dir)
@@ -214,7 +214,7 @@ func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 			defer cancel()
 			w := newTreeWriter()
 			tt.prepare(w, cancel)
-			err := w.writeTree(ctx, dir, second)
+			_, err := w.writeTree(ctx, dir, second, nil)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "is unchanged") {
 				t.Fatalf("writeTree() error = %v, want one containing %q and saying the output is unchanged", err, tt.wantErr)
 			}
@@ -230,17 +230,17 @@ func TestWriteTreeRefusals(t *testing.T) {
 	tmp := t.TempDir()
 	file := filepath.Join(tmp, "file")
 	os.WriteFile(file, []byte("x"), 0o644)
-	if err := newTreeWriter().writeTree(context.Background(), file, first); err == nil || !strings.Contains(err.Error(), "is a file") {
+	if _, err := newTreeWriter().writeTree(context.Background(), file, first, nil); err == nil || !strings.Contains(err.Error(), "is a file") {
 		t.Errorf("writeTree(file) error = %v, want one saying it is a file", err)
 	}
 	ro := filepath.Join(tmp, "ro")
-	if err := newTreeWriter().writeTree(context.Background(), ro, first); err != nil {
+	if _, err := newTreeWriter().writeTree(context.Background(), ro, first, nil); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, ro)
 	os.Chmod(ro, 0o555)
 	defer os.Chmod(ro, 0o755)
-	if err := newTreeWriter().writeTree(context.Background(), ro, map[string][]byte{"a.yaml": []byte("a")}); err == nil || !strings.Contains(err.Error(), "read-only") {
+	if _, err := newTreeWriter().writeTree(context.Background(), ro, map[string][]byte{"a.yaml": []byte("a")}, nil); err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Errorf("writeTree(read-only dir) error = %v, want one saying it is read-only", err)
 	}
 	if diff := cmp.Diff(before, snapshot(t, ro)); diff != "" {
@@ -252,7 +252,7 @@ func TestWriteTreeRemovesStagingOfKilledRuns(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	stale := filepath.Join(dir, ".zk.stsgen-tmp-123")
 	os.MkdirAll(filepath.Join(stale, "zk"), 0o755)
-	if err := newTreeWriter().writeTree(context.Background(), dir, first); err != nil {
+	if _, err := newTreeWriter().writeTree(context.Background(), dir, first, nil); err != nil {
 		t.Fatal(err)
 	}
 	noStaging(t, dir)

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/stsgen/stsgen/generator"
+)
+
+// previousAt reads the output stsgen wrote into outDir as it is at the git
+// revision rev: the objects a build replaces when the working tree's
+// output has already been rebuilt, as in a pre-commit hook.
+func previousAt(outDir, rev string) (*generator.Previous, error) {
+	// The directory need not exist in the working tree; git runs in the
+	// nearest one that does.
+	existing, rest := outDir, ""
+	for {
+		if info, err := os.Stat(existing); err == nil && info.IsDir() {
+			break
+		}
+		parent := filepath.Dir(existing)
+		if parent == existing {
+			break
+		}
+		rest = filepath.Join(filepath.Base(existing), rest)
+		existing = parent
+	}
+	if real, err := filepath.EvalSymlinks(existing); err == nil {
+		existing = real
+	}
+	out, err := git(existing, nil, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, fmt.Errorf("the output directory is not in a git repository: %w", err)
+	}
+	top := strings.TrimSpace(string(out))
+	rel, err := filepath.Rel(top, filepath.Join(existing, rest))
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return nil, fmt.Errorf("the output directory is outside the git repository at %s", top)
+	}
+	rel = filepath.ToSlash(rel)
+	if _, err := git(top, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+		return nil, fmt.Errorf("no such commit in the repository at %s", top)
+	}
+	list, err := git(top, nil, "ls-tree", "-r", "-z", "--name-only", rev, "--", rel)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, n := range strings.Split(string(list), "\x00") {
+		switch path.Ext(n) {
+		case ".yaml", ".yml", ".json":
+			names = append(names, n)
+		}
+	}
+	manifestPath := path.Join(rel, manifestName)
+	blobs, err := catFiles(top, rev, append([]string{manifestPath}, names...))
+	if err != nil {
+		return nil, err
+	}
+	listed := parseManifest(blobs[manifestPath])
+	prev := &generator.Previous{}
+	for _, n := range names {
+		data := blobs[n]
+		own := strings.TrimPrefix(n, rel+"/")
+		if _, ok := listed[own]; !ok && !generator.IsGenerated(data) {
+			continue // not stsgen's
+		}
+		if err := prev.AddPrevious(rev+":"+n, data); err != nil {
+			return nil, err
+		}
+	}
+	return prev, nil
+}
+
+// git runs git in dir and returns its standard output.
+func git(dir string, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Stdin = stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("git %s: %s", args[0], msg)
+		}
+		return nil, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	return out, nil
+}
+
+// catFiles reads the named files at rev with one git cat-file; files the
+// revision lacks are left out.
+func catFiles(top, rev string, names []string) (map[string][]byte, error) {
+	var in bytes.Buffer
+	for _, n := range names {
+		fmt.Fprintf(&in, "%s:%s\n", rev, n)
+	}
+	out, err := git(top, &in, "cat-file", "--batch")
+	if err != nil {
+		return nil, err
+	}
+	blobs := map[string][]byte{}
+	r := bufio.NewReader(bytes.NewReader(out))
+	for _, n := range names {
+		header, err := r.ReadString('\n')
+		if err != nil {
+			return nil, errors.New("git cat-file: short output")
+		}
+		fields := strings.Fields(header)
+		if len(fields) != 3 {
+			continue // "<name> missing"
+		}
+		size, err := strconv.Atoi(fields[2])
+		if err != nil {
+			return nil, fmt.Errorf("git cat-file: %q", header)
+		}
+		data := make([]byte, size+1) // the content and a newline
+		if _, err := io.ReadFull(r, data); err != nil {
+			return nil, errors.New("git cat-file: short output")
+		}
+		if fields[1] == "blob" {
+			blobs[n] = data[:size]
+		}
+	}
+	return blobs, nil
+}

@@ -78,14 +78,22 @@ func compileDir(dir string, edits []edit, prev *generator.Previous) (map[string]
 	if ds.HasErrors() {
 		return nil, ds, nil
 	}
-	pkgs, _ := generator.Load(ctx, cfg)
-	specs, _ := generator.Decode(pkgs)
+	// Compile keeps its specs to itself; decode them again for the tests'
+	// expectations.
+	pkgs, lds := generator.Load(ctx, cfg)
+	specs, dds := generator.Decode(pkgs)
+	if err := slices.Concat(lds, dds); err.HasErrors() {
+		return nil, nil, fmt.Errorf("decoding what compiled: %v", err)
+	}
 	apps := map[string]*app{}
 	for _, s := range specs {
 		apps[s.Name] = &app{dir: dir, edits: edits, spec: s}
 	}
 	for _, b := range bundles {
 		a := apps[b.App]
+		if a == nil {
+			return nil, nil, fmt.Errorf("app %s was built but not decoded", b.App)
+		}
 		a.bundle = b
 		for _, o := range b.Objects() {
 			y, err := generator.RenderObject(o.Obj)
@@ -116,10 +124,6 @@ func editedCopy(dir string, edits []edit) (string, error) {
 	raw := pkgs[0].Raw
 
 	// Rewrite the values the package sets, from the end of each file.
-	type change struct {
-		offset, length int
-		value          string
-	}
 	changes := map[string][]change{}
 	var added []string
 	for _, e := range edits {
@@ -133,13 +137,13 @@ func editedCopy(dir string, edits []edit) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("edit %s: %v", e.Path, err)
 		}
-		// The position is the value's, or the label's where the field is
-		// written whole in one place.
+		// The position is the value's, or its label's: then the value
+		// follows the colon on the same line.
 		offset := pos.Offset()
-		if i := bytes.IndexByte(data[offset:], ':'); i >= 0 && literalLength(data[offset:]) > 0 && string(data[offset:offset+literalLength(data[offset:])]) != fmt.Sprint(v) {
-			offset += i + 1
-			for offset < len(data) && (data[offset] == ' ' || data[offset] == '\t') {
-				offset++
+		if n := literalLength(data[offset:]); string(data[offset:offset+n]) != fmt.Sprint(v) {
+			line, _, _ := bytes.Cut(data[offset:], []byte("\n"))
+			if i := bytes.IndexByte(line, ':'); i >= 0 {
+				offset += i + 1 + len(line[i+1:]) - len(bytes.TrimLeft(line[i+1:], " \t"))
 			}
 		}
 		n := literalLength(data[offset:])
@@ -153,11 +157,21 @@ func editedCopy(dir string, edits []edit) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := writeEdited(tmp, names, changes, added); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// writeEdited writes the package's files, changed, and the added fields
+// into tmp.
+func writeEdited(tmp string, names []string, changes map[string][]change, added []string) error {
 	pkg := ""
 	for _, name := range names {
 		data, err := os.ReadFile(name)
 		if err != nil {
-			return "", err
+			return err
 		}
 		if m := packageClause.FindSubmatch(data); m != nil {
 			pkg = string(m[1])
@@ -168,11 +182,17 @@ func editedCopy(dir string, edits []edit) (string, error) {
 			data = slices.Concat(data[:c.offset], []byte(c.value), data[c.offset+c.length:])
 		}
 		if err := os.WriteFile(filepath.Join(tmp, filepath.Base(name)), data, 0o644); err != nil {
-			return "", err
+			return err
 		}
 	}
 	src := fmt.Sprintf("package %s\n\n%s\n", pkg, strings.Join(added, "\n"))
-	return tmp, os.WriteFile(filepath.Join(tmp, "zz_edits.cue"), []byte(src), 0o644)
+	return os.WriteFile(filepath.Join(tmp, "zz_edits.cue"), []byte(src), 0o644)
+}
+
+// A change replaces length bytes at offset of a file with value.
+type change struct {
+	offset, length int
+	value          string
 }
 
 // fieldSyntax writes a CUE path as nested fields: a.b.c as a: b: c.
@@ -256,7 +276,8 @@ func (a *app) events(n int) []podEvent {
 }
 
 // applyFiles applies the app's files with server-side apply and strict field
-// validation, as `kubectl apply --server-side` does.
+// validation, as `kubectl apply --server-side --force-conflicts
+// --validate=strict` does.
 func applyFiles(ctx context.Context, files []file, dryRun bool) error {
 	for _, f := range files {
 		if err := applyYAML(ctx, f.data, dryRun); err != nil {
@@ -297,20 +318,30 @@ func applyYAML(ctx context.Context, data []byte, dryRun bool) error {
 	return err
 }
 
-// namespaces records the namespaces the suite created, so that parallel
-// tests create each once.
+// namespaces holds a sync.Once per namespace the suite creates, so that
+// parallel tests create each once and all wait for it.
 var namespaces sync.Map
+
+type namespaceOnce struct {
+	once sync.Once
+	err  error
+}
 
 // prepare creates what the app's objects expect to exist: its namespace and
 // the Secrets its pods refer to, with made-up keys.
 func prepare(ctx context.Context, t *testing.T, a *app) {
 	t.Helper()
 	ns := a.spec.Namespace
-	if _, loaded := namespaces.LoadOrStore(ns, true); !loaded && ns != "default" {
+	v, _ := namespaces.LoadOrStore(ns, &namespaceOnce{})
+	once := v.(*namespaceOnce)
+	once.once.Do(func() {
 		_, err := cluster.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
-			t.Fatalf("creating namespace %s: %v", ns, err)
+			once.err = err
 		}
+	})
+	if once.err != nil {
+		t.Fatalf("creating namespace %s: %v", ns, once.err)
 	}
 	for name, keys := range secretRefs(a.sts()) {
 		data := map[string][]byte{}
@@ -392,6 +423,9 @@ func describe(ctx context.Context, a *app) string {
 	var b bytes.Buffer
 	ns, name := a.spec.Namespace, a.spec.Name
 	c := cluster.client
+	// Events about the StatefulSet, its pods (name-N) and claims
+	// (claim-name-N), and its Services and budget.
+	own := regexp.MustCompile("^" + regexp.QuoteMeta(name) + `-[0-9]+$`)
 	fmt.Fprintf(&b, "=== what the cluster holds for %s/%s\n", ns, name)
 	if sts, err := c.AppsV1().StatefulSets(ns).Get(ctx, name, metav1.GetOptions{}); err == nil {
 		st, _ := yaml.Marshal(sts.Status)
@@ -420,9 +454,9 @@ func describe(ctx context.Context, a *app) string {
 			fmt.Fprintf(&b, "--- PodDisruptionBudget %s status:\n%s", pdb.Name, st)
 		}
 	}
-	if slices, err := c.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{}); err == nil {
+	if list, err := c.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{}); err == nil {
 		fmt.Fprintf(&b, "--- EndpointSlices in %s\n", ns)
-		for _, s := range slices.Items {
+		for _, s := range list.Items {
 			var eps []string
 			for _, e := range s.Endpoints {
 				host := ""
@@ -437,7 +471,7 @@ func describe(ctx context.Context, a *app) string {
 	if events, err := c.CoreV1().Events(ns).List(ctx, metav1.ListOptions{}); err == nil {
 		fmt.Fprintf(&b, "--- events in %s about %s\n", ns, name)
 		for _, e := range events.Items {
-			if strings.HasPrefix(e.InvolvedObject.Name, name) {
+			if n := e.InvolvedObject.Name; n == name || own.MatchString(n) || strings.HasSuffix(n, "-"+name) || strings.Contains(n, "-"+name+"-") {
 				fmt.Fprintf(&b, "%s %s %s/%s: %s\n", e.Type, e.Reason, e.InvolvedObject.Kind, e.InvolvedObject.Name, e.Message)
 			}
 		}

@@ -51,10 +51,9 @@ type component struct {
 
 // controllers are the kube-controller-manager controllers the suite needs:
 // the StatefulSet controller creates pods and claims, the disruption
-// controller computes the budgets' status, the EndpointSlice controller
-// publishes the pods behind each Service, and the garbage collector removes
-// what an orphaning delete leaves behind.
-var controllers = []string{"statefulset", "disruption", "endpointslice", "garbagecollector"}
+// controller computes the budgets' status, and the EndpointSlice controller
+// publishes the pods behind each Service.
+var controllers = []string{"statefulset", "disruption", "endpointslice"}
 
 // startControlPlane starts the three components from the binaries in bin
 // and waits until the API server is ready. On error, whatever started is

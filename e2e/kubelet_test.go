@@ -37,6 +37,9 @@ type fakeKubelet struct {
 
 	mu      sync.Mutex
 	release map[string]bool // namespace/name of pods allowed to be Ready
+	// ready holds the Ready pods of each namespace, as the event handlers
+	// have seen them so far: the informer's store may be ahead of them.
+	ready map[string]map[string]bool
 	ips     map[types.UID]string
 	nextIP  int
 	history map[string][]podEvent // by namespace
@@ -73,6 +76,7 @@ func startKubelet(ctx context.Context, client kubernetes.Interface) (*fakeKubele
 		pods:    informer.Lister(),
 		queue:   workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		release: map[string]bool{},
+		ready:   map[string]map[string]bool{},
 		ips:     map[types.UID]string{},
 		history: map[string][]podEvent{},
 	}
@@ -81,7 +85,10 @@ func startKubelet(ctx context.Context, client kubernetes.Interface) (*fakeKubele
 			k.record(obj.(*corev1.Pod), false)
 			k.enqueue(obj)
 		},
-		UpdateFunc: func(_, obj any) { k.enqueue(obj) },
+		UpdateFunc: func(_, obj any) {
+			k.observe(obj.(*corev1.Pod))
+			k.enqueue(obj)
+		},
 		DeleteFunc: func(obj any) {
 			if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
 				obj = tomb.Obj
@@ -167,10 +174,22 @@ func (k *fakeKubelet) StatefulSetPods(sts *appsv1.StatefulSet) []*corev1.Pod {
 	return owned
 }
 
+// record adds a pod's creation or deletion to the history. A deleted pod
+// is no longer allowed to be Ready: the pod that replaces it waits for the
+// test's Release like any other.
 func (k *fakeKubelet) record(pod *corev1.Pod, deleted bool) {
-	ready := k.readyPods(pod.Namespace)
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if deleted {
+		delete(k.ips, pod.UID)
+		delete(k.release, pod.Namespace+"/"+pod.Name)
+	}
+	k.observeLocked(pod, deleted)
+	var ready []string
+	for name := range k.ready[pod.Namespace] {
+		ready = append(ready, name)
+	}
+	slices.Sort(ready)
 	k.history[pod.Namespace] = append(k.history[pod.Namespace], podEvent{
 		Deleted:  deleted,
 		Pod:      pod.Name,
@@ -178,22 +197,26 @@ func (k *fakeKubelet) record(pod *corev1.Pod, deleted bool) {
 		Revision: pod.Labels[appsv1.ControllerRevisionHashLabelKey],
 		Ready:    ready,
 	})
-	if deleted {
-		delete(k.ips, pod.UID)
-	}
 }
 
-// readyPods lists the Ready pods of a namespace, by name.
-func (k *fakeKubelet) readyPods(namespace string) []string {
-	pods, _ := k.pods.Pods(namespace).List(labels.Everything())
-	var ready []string
-	for _, p := range pods {
-		if podReady(p) && p.DeletionTimestamp == nil {
-			ready = append(ready, p.Name)
-		}
+// observe notes whether a pod is Ready, in event order.
+func (k *fakeKubelet) observe(pod *corev1.Pod) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.observeLocked(pod, false)
+}
+
+func (k *fakeKubelet) observeLocked(pod *corev1.Pod, deleted bool) {
+	ns := k.ready[pod.Namespace]
+	if ns == nil {
+		ns = map[string]bool{}
+		k.ready[pod.Namespace] = ns
 	}
-	slices.Sort(ready)
-	return ready
+	if !deleted && podReady(pod) && pod.DeletionTimestamp == nil {
+		ns[pod.Name] = true
+	} else {
+		delete(ns, pod.Name)
+	}
 }
 
 func (k *fakeKubelet) enqueue(obj any) {

@@ -44,30 +44,30 @@ func run(m *testing.M) int {
 		bin = strings.TrimSpace(string(out))
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
+	// An interrupt, even during start-up, cancels ctx, and the control
+	// plane stops.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	cp, err := startControlPlane(ctx, bin)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: starting the control plane: %v\n", err)
 		return 1
 	}
-	defer cp.stop()
-
-	// An interrupted run still stops the control plane.
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-signals
-		cancel()
+		<-ctx.Done()
 		cp.stop()
-		os.Exit(1)
 	}()
-
 	k, err := startKubelet(ctx, cp.client)
 	if err != nil {
+		cancel()
+		cp.stop()
 		fmt.Fprintf(os.Stderr, "e2e: starting the fake kubelet: %v\n%s", err, cp.logTails(30))
 		return 1
 	}
 	cluster, kubelet = cp, k
-	return m.Run()
+	code := m.Run()
+	// The kubelet goes first, then the components.
+	cancel()
+	cp.stop()
+	return code
 }

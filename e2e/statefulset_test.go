@@ -87,7 +87,9 @@ func exercise(t *testing.T, a *app) {
 	defer cancel()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Log(describe(context.Background(), a))
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			t.Log(describe(ctx, a))
 		}
 	})
 	prepare(ctx, t, a)
@@ -260,8 +262,8 @@ func checkBudget(ctx context.Context, t *testing.T, a *app) {
 
 // promisedDisruptions is how many pods of a healthy app may be evicted at
 // once: one by default, which leaves an ensemble the rest of its tolerance
-// for an unplanned failure during a drain; what the app's disruption
-// field says otherwise, up to the members beyond the quorum.
+// for an unplanned failure during a drain, or what the app's disruption
+// field says (stsgen keeps that within the quorum).
 func promisedDisruptions(s *generator.Spec) int32 {
 	n := s.Replicas
 	allowed := int32(1)
@@ -299,7 +301,10 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 
 	headless := a.bundle.Headless.Name
 	waitFor(ctx, t, "the headless Service to publish every pod's hostname", func() (bool, string) {
-		hosts := hostnames(ctx, ns, headless)
+		hosts, err := hostnames(ctx, ns, headless)
+		if err != nil {
+			return false, err.Error()
+		}
 		for _, p := range all {
 			if hosts[p] == "" || hosts[p] != pods[p] {
 				return false, fmt.Sprintf("hostnames %v; pod IPs %v", hosts, pods)
@@ -312,7 +317,9 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 		if n.domain != a.spec.ClusterDomain {
 			t.Errorf("config name %s: cluster domain %s; the app's is %s", n.name, n.domain, a.spec.ClusterDomain)
 		}
-		if hostnames(ctx, n.namespace, n.service)[n.pod] == "" {
+		if hosts, err := hostnames(ctx, n.namespace, n.service); err != nil {
+			t.Errorf("config name %s: %v", n.name, err)
+		} else if hosts[n.pod] == "" {
 			t.Errorf("config name %s does not resolve: Service %s/%s publishes no hostname %s", n.name, n.namespace, n.service, n.pod)
 		}
 	}
@@ -326,7 +333,10 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 	}
 	for svc, want := range services {
 		waitFor(ctx, t, fmt.Sprintf("Service %s to select %v", svc, want), func() (bool, string) {
-			got := targets(ctx, ns, svc)
+			got, err := targets(ctx, ns, svc)
+			if err != nil {
+				return false, err.Error()
+			}
 			return slices.Equal(got, want), fmt.Sprintf("it selects %v", got)
 		})
 	}
@@ -334,11 +344,11 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 
 // hostnames returns the hostnames the Service's EndpointSlices publish,
 // with their addresses.
-func hostnames(ctx context.Context, ns, svc string) map[string]string {
+func hostnames(ctx context.Context, ns, svc string) (map[string]string, error) {
 	hosts := map[string]string{}
 	list, err := cluster.client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: "kubernetes.io/service-name=" + svc})
 	if err != nil {
-		return hosts
+		return nil, err
 	}
 	for _, s := range list.Items {
 		for _, e := range s.Endpoints {
@@ -347,15 +357,15 @@ func hostnames(ctx context.Context, ns, svc string) map[string]string {
 			}
 		}
 	}
-	return hosts
+	return hosts, nil
 }
 
 // targets returns the pods the Service's EndpointSlices point at, sorted.
-func targets(ctx context.Context, ns, svc string) []string {
+func targets(ctx context.Context, ns, svc string) ([]string, error) {
 	var pods []string
 	list, err := cluster.client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: "kubernetes.io/service-name=" + svc})
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	for _, s := range list.Items {
 		for _, e := range s.Endpoints {
@@ -365,7 +375,7 @@ func targets(ctx context.Context, ns, svc string) []string {
 		}
 	}
 	slices.SortFunc(pods, func(x, y string) int { return ordinalOf(x) - ordinalOf(y) })
-	return pods
+	return pods, nil
 }
 
 // ordinalOf returns the ordinal a pod's name ends with.
@@ -394,6 +404,7 @@ func rollOut(ctx context.Context, t *testing.T, a *app) {
 	if err := applyFiles(ctx, next.files, false); err != nil {
 		t.Fatalf("applying a config-only change: %v", err)
 	}
+	releaseUpdated(ctx, t, a, a.ordinals())
 	sts := waitReady(ctx, t, next, int(a.spec.Replicas))
 	if sts.Status.CurrentRevision == oldRevision {
 		t.Fatalf("a config-only change did not create a new revision")
@@ -416,6 +427,7 @@ func rollOut(ctx context.Context, t *testing.T, a *app) {
 		t.Fatalf("applying a partitioned change: %v", err)
 	}
 	n := int32(len(a.ordinals()))
+	releaseUpdated(ctx, t, a, a.ordinals()[partition:])
 	waitFor(ctx, t, fmt.Sprintf("the pods from ordinal %d up to be updated", held), func() (bool, string) {
 		sts := liveStatefulSet(ctx, t, a)
 		st := sts.Status
@@ -426,15 +438,50 @@ func rollOut(ctx context.Context, t *testing.T, a *app) {
 	// the partition kept the old revision.
 	time.Sleep(500 * time.Millisecond)
 	live := liveStatefulSet(ctx, t, a)
+	pods := map[string]*corev1.Pod{}
 	for _, p := range kubelet.StatefulSetPods(a.sts()) {
+		pods[p.Name] = p
+	}
+	for _, ord := range a.ordinals() {
+		p := pods[a.podName(ord)]
+		if p == nil || p.DeletionTimestamp != nil {
+			t.Errorf("pod %s is gone or going after a partitioned update", a.podName(ord))
+			continue
+		}
 		rev := p.Labels[appsv1.ControllerRevisionHashLabelKey]
-		if ord := int32(ordinalOf(p.Name)); ord < held && rev != live.Status.CurrentRevision {
+		if ord < held && rev != live.Status.CurrentRevision {
 			t.Errorf("pod %s, held back by partition %d, has revision %s; want the current %s", p.Name, partition, rev, live.Status.CurrentRevision)
 		} else if ord >= held && rev != live.Status.UpdateRevision {
 			t.Errorf("pod %s, not held back by partition %d, has revision %s; want the update %s", p.Name, partition, rev, live.Status.UpdateRevision)
 		}
 	}
 	checkRollingOrder(t, partitioned, before, a.ordinals()[partition:])
+}
+
+// releaseUpdated lets the pods of ords become Ready as the rolling update
+// re-creates them, highest first, each after a pause in which the
+// controller must wait for it.
+func releaseUpdated(ctx context.Context, t *testing.T, a *app, ords []int32) {
+	t.Helper()
+	var revision string
+	waitFor(ctx, t, "the controller to see the update", func() (bool, string) {
+		sts := liveStatefulSet(ctx, t, a)
+		revision = sts.Status.UpdateRevision
+		return sts.Status.ObservedGeneration == sts.Generation, fmt.Sprintf("status %+v", sts.Status)
+	})
+	for _, o := range slices.Backward(ords) {
+		pod := a.podName(o)
+		waitFor(ctx, t, fmt.Sprintf("pod %s to be re-created at revision %s", pod, revision), func() (bool, string) {
+			for _, p := range kubelet.StatefulSetPods(a.sts()) {
+				if p.Name == pod && p.DeletionTimestamp == nil && p.Labels[appsv1.ControllerRevisionHashLabelKey] == revision {
+					return true, ""
+				}
+			}
+			return false, podNames(a)
+		})
+		time.Sleep(300 * time.Millisecond)
+		kubelet.Release(a.spec.Namespace, pod)
+	}
 }
 
 // checkRollingOrder checks the pod events after the first n of the
@@ -493,24 +540,25 @@ func checkForbiddenChanges(ctx context.Context, t *testing.T, a *app) {
 		what      string
 		edits     []edit
 		forbidden bool
+		field     string // where stsgen reports a forbidden change, below the app
 	}
 	other := map[string]string{"OrderedReady": "Parallel", "Parallel": "OrderedReady"}[a.spec.PodManagementPolicy]
 	changes := []change{
-		{"serviceName", []edit{set(name, "services.headless.name", fmt.Sprintf("%q", name+"-other"))}, true},
-		{"podManagementPolicy", []edit{set(name, "podManagementPolicy", fmt.Sprintf("%q", other))}, true},
-		{"replicas", scale(a, a.spec.Replicas+2), false},
-		{"ordinals", []edit{set(name, "ordinals.start", fmt.Sprint(a.spec.OrdinalsStart+1))}, false},
-		{"minReadySeconds", []edit{set(name, "minReadySeconds", "5")}, false},
-		{"retention", []edit{set(name, "retention.whenScaled", `"Delete"`)}, false},
-		{"image", []edit{set(name, "image", fmt.Sprintf("%q", a.spec.Image+"-e2e"))}, false},
+		{"serviceName", []edit{set(name, "services.headless.name", fmt.Sprintf("%q", name+"-other"))}, true, ".services.headless.name"},
+		{"podManagementPolicy", []edit{set(name, "podManagementPolicy", fmt.Sprintf("%q", other))}, true, ".podManagementPolicy"},
+		{"replicas", scale(a, a.spec.Replicas+2), false, ""},
+		{"ordinals", []edit{set(name, "ordinals.start", fmt.Sprint(a.spec.OrdinalsStart+1))}, false, ""},
+		{"minReadySeconds", []edit{set(name, "minReadySeconds", "5")}, false, ""},
+		{"retention", []edit{set(name, "retention.whenScaled", `"Delete"`)}, false, ""},
+		{"image", []edit{set(name, "image", fmt.Sprintf("%q", a.spec.Image+"-e2e"))}, false, ""},
 	}
 	if len(a.spec.Storage) > 0 {
 		claim := cue.MakePath(cue.Str(a.spec.Storage[0].Name)).String()
 		changes = append(changes,
-			change{"claim size", []edit{set(name, "storage."+claim+".size", `"999Gi"`)}, true},
-			change{"claim class", []edit{set(name, "storage."+claim+".class", `"e2e-other"`)}, true},
-			change{"claim access modes", []edit{set(name, "storage."+claim+".accessModes", `["ReadWriteOncePod"]`)}, true},
-			change{"claim templates", []edit{set(name, `storage."e2e-extra"`, `{size: "1Gi", mountPath: "/e2e-extra"}`)}, true},
+			change{"claim size", []edit{set(name, "storage."+claim+".size", `"999Gi"`)}, true, ".storage." + claim},
+			change{"claim class", []edit{set(name, "storage."+claim+".class", `"e2e-other"`)}, true, ".storage." + claim},
+			change{"claim access modes", []edit{set(name, "storage."+claim+".accessModes", `["ReadWriteOncePod"]`)}, true, ".storage." + claim},
+			change{"claim templates", []edit{set(name, `storage."e2e-extra"`, `{size: "1Gi", mountPath: "/e2e-extra"}`)}, true, ".storage"},
 		)
 	}
 	for _, c := range changes {
@@ -533,15 +581,27 @@ func checkForbiddenChanges(ctx context.Context, t *testing.T, a *app) {
 			}
 			// ...and with them, stsgen reports what the server would.
 			_, ds = a.variant(t, prev, c.edits...)
-			reported := slices.ContainsFunc(ds, func(d generator.Diagnostic) bool {
-				return d.Rule == generator.RuleImmutable && d.Severity == generator.Error
-			})
-			if reported != c.forbidden {
-				t.Errorf("stsgen reported %s: %v; the API server forbids the change: %v\n%v", generator.RuleImmutable, reported, c.forbidden, ds)
+			var reported []string
+			for _, d := range ds {
+				if d.Rule == generator.RuleImmutable && d.Severity == generator.Error {
+					reported = append(reported, d.Path)
+				}
+			}
+			var want []string
+			if c.forbidden {
+				want = []string{appPath(name) + c.field}
+			}
+			if !slices.Equal(reported, want) {
+				t.Errorf("stsgen reported %s at %v; want %v\n%v", generator.RuleImmutable, reported, want, ds)
 			}
 		})
 	}
 	t.Run("selector", func(t *testing.T) { checkSelectorChange(ctx, t, a) })
+}
+
+// appPath is the path of an app's diagnostics.
+func appPath(name string) string {
+	return cue.MakePath(cue.Str("apps"), cue.Str(name)).String()
 }
 
 // scale returns the edits that give the app n replicas, and a quorum
@@ -582,8 +642,11 @@ func checkSelectorChange(ctx context.Context, t *testing.T, a *app) {
 		t.Errorf("changing the selector: the API server answered %v; want the forbidden-update error", err)
 	}
 	_, ds = moved.variant(t, livePrevious(ctx, t, moved))
-	if !slices.ContainsFunc(ds, func(d generator.Diagnostic) bool { return d.Rule == generator.RuleImmutable }) {
-		t.Errorf("stsgen did not report the selector change:\n%v", ds)
+	if !slices.ContainsFunc(ds, func(d generator.Diagnostic) bool {
+		return d.Rule == generator.RuleImmutable && d.Severity == generator.Error && d.Path == appPath(a.spec.Name) &&
+			strings.Contains(d.Message, "selector")
+	}) {
+		t.Errorf("stsgen did not report the selector change as %s at %s:\n%v", generator.RuleImmutable, appPath(a.spec.Name), ds)
 	}
 }
 
@@ -633,7 +696,10 @@ func waitFor(ctx context.Context, t *testing.T, what string, cond func() (bool, 
 		if err := cluster.exited(); err != nil {
 			t.Fatal(err)
 		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		if ctx.Err() != nil {
+			t.Fatalf("the test ran out of time waiting for %s; last saw %s", what, saw)
+		}
+		if time.Now().After(deadline) {
 			t.Fatalf("waited %v for %s; last saw %s", timeout, what, saw)
 		}
 		time.Sleep(50 * time.Millisecond)

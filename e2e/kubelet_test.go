@@ -39,7 +39,7 @@ type fakeKubelet struct {
 	release map[string]bool // namespace/name of pods allowed to be Ready
 	// ready holds the Ready pods of each namespace, as the event handlers
 	// have seen them so far: the informer's store may be ahead of them.
-	ready map[string]map[string]bool
+	ready   map[string]map[string]bool
 	ips     map[types.UID]string
 	nextIP  int
 	history map[string][]podEvent // by namespace

@@ -493,6 +493,30 @@ replicas differ from the previous output (see STS015 for where that comes
 from); silence it for the build that carries out a planned change.`,
 		},
 		{
+			ID: RulePeerRestart, Title: "a change of the peer list restarts every member",
+			Severity: Warning, Source: "StatefulSet controller",
+			verify: verifyPeerRestart,
+			Explain: `Config files that list the peers (zoo.cfg's server.N lines, a replica's
+primary) change when replicas, ordinals.start or the headless Service
+change. The config hash in the pod template changes with them, so the
+StatefulSet controller restarts every member, one at a time from the
+highest ordinal, even those whose identity did not change. The build is
+valid; the warning says what applying it will do, so that it is applied
+when a rolling restart of the whole app is acceptable.`,
+		},
+		{
+			ID: RuleRetentionLoss, Title: "a retention change deletes claims and their data",
+			Severity: Warning, Source: "StatefulSet controller",
+			verify: verifyRetentionLoss,
+			Explain: `With retention whenScaled: "Delete", the StatefulSet controller deletes the
+claims of the pods a scale-down removes; with whenDeleted: "Delete", it
+deletes every claim when the StatefulSet is deleted, which includes the
+delete that re-creates it. The data on those volumes goes with them,
+unless the PersistentVolumes' reclaim policy keeps them. stsgen warns
+when a build turns either to Delete, and names the claims a build that
+scales down with whenScaled: "Delete" removes.`,
+		},
+		{
 			ID: RuleReserved, Title: "names starting with stsgen- and stsgen's annotations are reserved",
 			Severity: Error, Fixed: true, Source: "stsgen",
 			check: checkReserved,

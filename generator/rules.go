@@ -80,6 +80,8 @@ const (
 	RuleParallelQuorum  = "STS210"
 	RulePeerLists       = "STS211"
 	RuleScaling         = "STS212"
+	RulePeerRestart     = "STS213"
+	RuleRetentionLoss   = "STS214"
 
 	RuleReserved       = "STS301"
 	RuleRoles          = "STS302"

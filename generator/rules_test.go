@@ -483,6 +483,10 @@ apps: zk: {
 `
 }
 
+// zkAppliedHashed is zkApplied whose pod template carries a config hash
+// that no build gives.
+var zkAppliedHashed = strings.Replace(zkApplied, "spec:\n  replicas: 3\n", "spec:\n  replicas: 3\n  template: {metadata: {annotations: {stsgen.dev/config-hash: old}}}\n", 1)
+
 // zkApplied is what the cluster holds of zkApp("") as applied earlier.
 const zkApplied = `apiVersion: apps/v1
 kind: StatefulSet
@@ -545,6 +549,13 @@ var ruleCases = []ruleCase{
 	{rule: RuleRecreate, name: "recreate of a new StatefulSet", fires: true, src: strings.ReplaceAll(zkApp("\trecreate: true\n"), "apps: zk:", "apps: kafka:"), previous: zkApplied},
 	{rule: RuleRecreate, name: "recreate for a claim that grows", src: strings.Replace(zkApp("\trecreate: true\n"), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
 	{rule: RuleRecreate, name: "no recreate", src: zkApp(""), previous: zkApplied},
+	{rule: RulePeerRestart, name: "peer list grows", fires: true, src: zkApp("\treplicas: 5\n\tconfig: files: \"peers.conf\": \"last=\\(apps.zk.peers[len(apps.zk.peers)-1].host)\"\n"), previous: zkAppliedHashed},
+	{rule: RulePeerRestart, name: "config changes, peers do not", src: zkApp("\tconfig: files: \"peers.conf\": \"last=\\(apps.zk.peers[len(apps.zk.peers)-1].host)\"\n"), previous: zkAppliedHashed},
+	{rule: RulePeerRestart, name: "replicas change, config names no peer", src: zkApp("\treplicas: 5\n\tconfig: files: \"a.conf\": \"a=1\"\n"), previous: zkAppliedHashed},
+	{rule: RuleRetentionLoss, name: "whenDeleted becomes Delete", fires: true, src: zkApp("\tretention: whenDeleted: \"Delete\"\n"), previous: zkApplied},
+	{rule: RuleRetentionLoss, name: "scale down with whenScaled Delete", fires: true, src: zkApp("\tretention: whenScaled: \"Delete\"\n"), previous: strings.Replace(zkApplied, "replicas: 3", "replicas: 5", 1)},
+	{rule: RuleRetentionLoss, name: "whenScaled stays Delete, same size", src: zkApp("\tretention: whenScaled: \"Delete\"\n"), previous: strings.Replace(zkApplied, "replicas: 3", "replicas: 3\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Delete}", 1)},
+	{rule: RuleRetentionLoss, name: "retention stays Retain", src: zkApp(""), previous: zkApplied},
 	{rule: RuleScaling, name: "ensemble grows from 3 to 5", fires: true, src: zkApp("\treplicas: 5\n"), previous: zkApplied},
 	{rule: RuleScaling, name: "ensemble grows by one", fires: true, src: zkApp("\treplicas: 4\n"), previous: zkApplied},
 	{rule: RuleScaling, name: "ensemble keeps its size", src: strings.Replace(zkApp(""), "3.9.2", "3.9.3", 1), previous: zkApplied},

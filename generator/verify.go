@@ -3,6 +3,10 @@ package generator
 import (
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -173,4 +177,98 @@ func verifyScaling(c *checker, b *Bundle) {
 		verb = "shrinks"
 	}
 	c.report(at("replicas"), "the ensemble %s from %d to %d members: its quorum becomes %d, and every member's peer list changes%s; add or remove members one at a time with the application's reconfiguration (ZooKeeper reconfig, etcd member add/remove) before or as the StatefulSet scales", verb, from, to, to/2+1, step)
+}
+
+// verifyPeerRestart: a change that alters the peer list in the config
+// files restarts every member.
+func verifyPeerRestart(c *checker, b *Bundle) {
+	if c.prev == nil {
+		return
+	}
+	sts := b.StatefulSet
+	old := c.prev.StatefulSets[objectKey(sts.Namespace, sts.Name)]
+	if old == nil {
+		return
+	}
+	oldHash, ok := old.Spec.Template.Annotations[AnnotationConfigHash]
+	if !ok || oldHash == sts.Spec.Template.Annotations[AnnotationConfigHash] {
+		return
+	}
+	oldReplicas, oldStart := int32(1), int32(0)
+	if old.Spec.Replicas != nil {
+		oldReplicas = *old.Spec.Replicas
+	}
+	if old.Spec.Ordinals != nil {
+		oldStart = old.Spec.Ordinals.Start
+	}
+	var what []string
+	var path []string
+	if oldReplicas != c.s.Replicas {
+		what, path = append(what, fmt.Sprintf("replicas %d → %d", oldReplicas, c.s.Replicas)), at("replicas")
+	}
+	if oldStart != c.s.OrdinalsStart {
+		what = append(what, fmt.Sprintf("ordinals.start %d → %d", oldStart, c.s.OrdinalsStart))
+		if path == nil {
+			path = at("ordinals", "start")
+		}
+	}
+	if old.Spec.ServiceName != sts.Spec.ServiceName {
+		what = append(what, fmt.Sprintf("serviceName %s → %s", old.Spec.ServiceName, sts.Spec.ServiceName))
+		if path == nil {
+			path = at("services", "headless", "name")
+		}
+	}
+	if len(what) == 0 {
+		return
+	}
+	var files []string
+	for _, name := range sortedKeys(b.ConfigMap.Data) {
+		if slices.ContainsFunc(c.s.Peers, func(p Peer) bool { return strings.Contains(b.ConfigMap.Data[name], p.Host) }) {
+			files = append(files, name)
+		}
+	}
+	if len(files) == 0 {
+		return
+	}
+	c.report(path, "%s changes the peer list in %s, so the config hash changes and the StatefulSet controller restarts every running member, one at a time from the highest ordinal; apply it when a rolling restart of the whole app is acceptable",
+		strings.Join(what, " and "), strings.Join(files, ", "))
+}
+
+// verifyRetentionLoss: a build that turns retention to Delete, or scales
+// down with whenScaled Delete, deletes claims.
+func verifyRetentionLoss(c *checker, b *Bundle) {
+	if c.prev == nil {
+		return
+	}
+	sts := b.StatefulSet
+	old := c.prev.StatefulSets[objectKey(sts.Namespace, sts.Name)]
+	if old == nil || len(sts.Spec.VolumeClaimTemplates) == 0 {
+		return
+	}
+	was := appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType, WhenScaled: appsv1.RetainPersistentVolumeClaimRetentionPolicyType}
+	if p := old.Spec.PersistentVolumeClaimRetentionPolicy; p != nil {
+		was = *p
+	}
+	del := appsv1.DeletePersistentVolumeClaimRetentionPolicyType
+	if c.s.Retention.WhenDeleted == string(del) && was.WhenDeleted != del {
+		c.report(at("retention", "whenDeleted"), "retention.whenDeleted becomes Delete: deleting the StatefulSet, even to re-create it, now deletes every claim and its data")
+	}
+	oldReplicas := int32(1)
+	if old.Spec.Replicas != nil {
+		oldReplicas = *old.Spec.Replicas
+	}
+	if c.s.Retention.WhenScaled != string(del) {
+		return
+	}
+	if c.s.Replicas < oldReplicas {
+		var claims []string
+		for _, t := range sts.Spec.VolumeClaimTemplates {
+			for i := c.s.Replicas; i < oldReplicas; i++ {
+				claims = append(claims, fmt.Sprintf("%s-%s-%d", t.Name, sts.Name, c.s.OrdinalsStart+i))
+			}
+		}
+		c.report(at("replicas"), "scaling from %d to %d with retention.whenScaled: Delete deletes the claims %s and their data", oldReplicas, c.s.Replicas, strings.Join(claims, ", "))
+	} else if was.WhenScaled != del {
+		c.report(at("retention", "whenScaled"), "retention.whenScaled becomes Delete: scaling down now deletes the claims of the pods it removes, and their data")
+	}
 }

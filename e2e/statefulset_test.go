@@ -26,9 +26,15 @@ import (
 
 // TestExamples runs every app of every example as written.
 func TestExamples(t *testing.T) {
-	dirs, err := filepath.Glob("../examples/*")
-	if err != nil || len(dirs) == 0 {
+	files, err := filepath.Glob("../examples/*/*.cue")
+	if err != nil || len(files) == 0 {
 		t.Fatalf("no examples found (%v)", err)
+	}
+	var dirs []string
+	for _, f := range files {
+		if d := filepath.Dir(f); !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
 	}
 	for _, dir := range dirs {
 		apps, ds, err := compileDir(dir, nil, nil)

@@ -266,7 +266,7 @@ func TestExampleScripts(t *testing.T) {
 	}
 	dirs, _ := filepath.Glob("../examples/*")
 	for _, d := range dirs {
-		if !covered[filepath.Base(d)] {
+		if info, err := os.Stat(d); err == nil && info.IsDir() && !covered[filepath.Base(d)] {
 			t.Errorf("example %s has no case in exampleCases", filepath.Base(d))
 		}
 	}

@@ -33,7 +33,11 @@ func goldenDirs(t *testing.T) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dirs = append(dirs, m...)
+		for _, d := range m {
+			if info, err := os.Stat(d); err == nil && info.IsDir() {
+				dirs = append(dirs, d)
+			}
+		}
 	}
 	if len(dirs) == 0 {
 		t.Fatal("no golden directories found")

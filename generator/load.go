@@ -67,7 +67,10 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 	if len(ds) > 0 {
 		return nil, ds
 	}
-	insts := load.Instances(localArgs(cfg.Dir, args), &load.Config{Dir: cfg.Dir})
+	var insts []*build.Instance
+	for _, g := range byModule(cfg.Dir, args) {
+		insts = append(insts, load.Instances(localArgs(g.dir, g.args), &load.Config{Dir: g.dir})...)
+	}
 	for _, inst := range insts {
 		if bad := tooLarge(cfg.Dir, inst); len(bad) > 0 {
 			ds = append(ds, bad...)
@@ -191,6 +194,49 @@ func locate(v cue.Value, ds Diagnostics) Diagnostics {
 // localArgs makes a path to an existing file or directory explicit, so that
 // "examples/zk" means the directory, as it does to kubectl and helm, and not
 // a CUE import path.
+// A loadGroup is arguments loaded together, from dir.
+type loadGroup struct {
+	dir  string
+	args []string
+}
+
+// byModule groups args by the directory CUE loads them from: the root of
+// the CUE module (the directory holding cue.mod) a path lies in, when
+// that is below dir, so that a package that imports from its own module,
+// such as the vendored schema, builds from anywhere; dir otherwise.
+func byModule(dir string, args []string) []loadGroup {
+	var groups []loadGroup
+	for _, a := range args {
+		root := dir
+		p, _, _ := strings.Cut(a, "/...")
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			p = filepath.Dir(p)
+		}
+		for d := p; strings.HasPrefix(d, dir+string(filepath.Separator)); d = filepath.Dir(d) {
+			if info, err := os.Stat(filepath.Join(d, "cue.mod")); err == nil && info.IsDir() {
+				root = d
+				break
+			}
+		}
+		arg := a
+		if root != dir {
+			arg = filepath.Join(dir, a)
+			if filepath.IsAbs(a) {
+				arg = a
+			}
+		}
+		if n := len(groups); n > 0 && groups[n-1].dir == root {
+			groups[n-1].args = append(groups[n-1].args, arg)
+		} else {
+			groups = append(groups, loadGroup{root, []string{arg}})
+		}
+	}
+	return groups
+}
+
 func localArgs(dir string, args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {

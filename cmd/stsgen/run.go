@@ -39,7 +39,7 @@ type env struct {
 var commands []*command
 
 func init() {
-	commands = []*command{buildCmd, vetCmd, explainCmd, schemaCmd, versionCmd}
+	commands = []*command{buildCmd, vetCmd, initCmd, explainCmd, schemaCmd, versionCmd}
 }
 
 const mainUsage = `stsgen compiles stateful apps described in CUE into Kubernetes manifests.

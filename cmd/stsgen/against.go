@@ -48,6 +48,11 @@ func previousAt(outDir, rev string) (*generator.Previous, error) {
 	}
 	rel = filepath.ToSlash(rel)
 	if _, err := git(top, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+		// Before the first commit there is no previous output: the hook
+		// of a new repository passes.
+		if all, err := git(top, nil, "rev-list", "-n", "1", "--all"); err == nil && len(bytes.TrimSpace(all)) == 0 && rev == "HEAD" {
+			return &generator.Previous{}, nil
+		}
 		return nil, fmt.Errorf("no such commit in the repository at %s", top)
 	}
 	list, err := git(top, nil, "ls-tree", "-r", "-z", "--name-only", rev, "--", rel)

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/load"
 	"github.com/rogpeppe/go-internal/testscript"
+	"sigs.k8s.io/yaml"
 )
 
 func TestMain(m *testing.M) {
@@ -27,11 +30,109 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("STSGEN_UPDATE_SCRIPTS") != "",
+		Setup: func(env *testscript.Env) error {
+			hooks, err := filepath.Abs("../../.pre-commit-hooks.yaml")
+			env.Setenv("STSGEN_HOOKS", hooks)
+			return err
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"cue-vet": cueVet,
-			"bigcue":  bigCUE,
+			"cue-vet":   cueVet,
+			"bigcue":    bigCUE,
+			"precommit": preCommit,
 		},
 	})
+}
+
+// TestGoGenerate runs the go generate line the README documents in a
+// throwaway module that requires this one.
+func TestGoGenerate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds stsgen with the go command")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/gogenerate",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("STSGEN_ROOT", root)
+			env.Setenv("PATH", filepath.Dir(goBin)+string(os.PathListSeparator)+os.Getenv("PATH"))
+			// The module cache and build cache of this run: nothing is
+			// downloaded.
+			for _, v := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
+				out, err := exec.Command(goBin, "env", v).Output()
+				if err != nil {
+					return err
+				}
+				env.Setenv(v, strings.TrimSpace(string(out)))
+			}
+			env.Setenv("GOPROXY", "off")
+			env.Setenv("GOFLAGS", "-mod=mod")
+			env.Setenv("GOTOOLCHAIN", "local")
+			return nil
+		},
+	})
+}
+
+// preCommit runs a hook of the repository's .pre-commit-hooks.yaml as the
+// pre-commit framework does, with the args the work directory's
+// .pre-commit-config.yaml gives it: precommit HOOK-ID.
+func preCommit(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: precommit HOOK-ID")
+	}
+	var hooks []struct {
+		ID            string `json:"id"`
+		Entry         string `json:"entry"`
+		Language      string `json:"language"`
+		PassFilenames *bool  `json:"pass_filenames"`
+	}
+	if err := yaml.Unmarshal([]byte(ts.ReadFile(ts.Getenv("STSGEN_HOOKS"))), &hooks); err != nil {
+		ts.Fatalf("reading the hooks: %v", err)
+	}
+	var config struct {
+		Repos []struct {
+			Repo  string `json:"repo"`
+			Hooks []struct {
+				ID   string   `json:"id"`
+				Args []string `json:"args"`
+			} `json:"hooks"`
+		} `json:"repos"`
+	}
+	if err := yaml.Unmarshal([]byte(ts.ReadFile(".pre-commit-config.yaml")), &config); err != nil {
+		ts.Fatalf("reading .pre-commit-config.yaml: %v", err)
+	}
+	for _, h := range hooks {
+		if h.ID != args[0] {
+			continue
+		}
+		if h.Language != "golang" || h.PassFilenames == nil || *h.PassFilenames {
+			ts.Fatalf("hook %s: want language golang and pass_filenames false", h.ID)
+		}
+		for _, r := range config.Repos {
+			for _, c := range r.Hooks {
+				if c.ID == h.ID {
+					cmd := append(strings.Fields(h.Entry), c.Args...)
+					err := ts.Exec(cmd[0], cmd[1:]...)
+					if err != nil && !neg {
+						ts.Fatalf("hook %s failed: %v", h.ID, err)
+					}
+					if err == nil && neg {
+						ts.Fatalf("hook %s passed unexpectedly", h.ID)
+					}
+					return
+				}
+			}
+		}
+		ts.Fatalf(".pre-commit-config.yaml does not use hook %s", h.ID)
+	}
+	ts.Fatalf("no hook %s in .pre-commit-hooks.yaml", args[0])
 }
 
 // bigCUE writes a valid CUE file of at least the given number of MiB:

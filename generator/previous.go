@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"regexp"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -17,6 +18,19 @@ import (
 type Previous struct {
 	StatefulSets map[string]*appsv1.StatefulSet // by namespace/name
 	Services     map[string]*corev1.Service     // by namespace/name
+}
+
+// Merge adds the objects of other, which may be nil, to p; other's win.
+func (p *Previous) Merge(other *Previous) {
+	if other == nil {
+		return
+	}
+	if p.StatefulSets == nil {
+		p.StatefulSets = map[string]*appsv1.StatefulSet{}
+		p.Services = map[string]*corev1.Service{}
+	}
+	maps.Copy(p.StatefulSets, other.StatefulSets)
+	maps.Copy(p.Services, other.Services)
 }
 
 // docSeparator splits a YAML stream into documents.

@@ -5,7 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/stsgen/stsgen/generator"
 )
@@ -13,40 +16,78 @@ import (
 // readPrevious reads the objects a build replaces from path: a YAML file
 // or a directory of them. With ownOnly, only files stsgen wrote count
 // (those starting with its header or listed in its manifest), as when
-// build -o looks at its own earlier output.
+// build -o looks at its own earlier output; of those, only the files
+// that hold what the update rules compare (StatefulSets and Services) are
+// parsed. Files are parsed in parallel.
 func readPrevious(path string, ownOnly bool) (*generator.Previous, error) {
-	prev := &generator.Previous{}
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	listed := readManifest(filepath.Join(path, manifestName))
-	add := func(file string) error {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		if ownOnly && !generator.IsGenerated(data) {
-			rel, _ := filepath.Rel(path, file)
-			if _, ok := listed[filepath.ToSlash(rel)]; !ok {
-				return nil
-			}
-		}
-		return prev.AddPrevious(file, data)
-	}
 	if !info.IsDir() {
-		return prev, add(path)
+		prev := &generator.Previous{}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return prev, prev.AddPrevious(path, data)
 	}
+	listed := readManifest(filepath.Join(path, manifestName))
+	var files []string
 	err = filepath.WalkDir(path, func(file string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if ext := filepath.Ext(file); ext != ".yaml" && ext != ".yml" && ext != ".json" {
+		ext := filepath.Ext(file)
+		if ext != ".yaml" && ext != ".yml" && ext != ".json" {
 			return nil
 		}
-		return add(file)
+		if base := strings.TrimSuffix(filepath.Base(file), ext); ownOnly && base != "statefulset" && !strings.HasPrefix(base, "service-") {
+			return nil
+		}
+		files = append(files, file)
+		return nil
 	})
-	return prev, err
+	if err != nil {
+		return nil, err
+	}
+	parsed := make([]*generator.Previous, len(files))
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				parsed[i], errs[i] = readPreviousFile(path, files[i], ownOnly, listed)
+			}
+		})
+	}
+	wg.Wait()
+	prev := &generator.Previous{}
+	for i := range files {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		prev.Merge(parsed[i])
+	}
+	return prev, nil
+}
+
+// readPreviousFile reads one file of a previous output directory; nil when
+// ownOnly and stsgen did not write it.
+func readPreviousFile(dir, file string, ownOnly bool, listed map[string]string) (*generator.Previous, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if ownOnly && !generator.IsGenerated(data) {
+		rel, _ := filepath.Rel(dir, file)
+		if _, ok := listed[filepath.ToSlash(rel)]; !ok {
+			return nil, nil
+		}
+	}
+	prev := &generator.Previous{}
+	return prev, prev.AddPrevious(file, data)
 }
 
 // previousFor returns what the build is compared with: --previous when

@@ -11,6 +11,7 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -67,6 +68,24 @@ type checker struct {
 	// recreate says the app acknowledges that its StatefulSet is
 	// re-created.
 	recreate bool
+	// rec holds what recreation found, once recDone is set: the
+	// update rules share it.
+	rec     *Recreation
+	recDone bool
+}
+
+// previous returns the previous version of the bundle's StatefulSet, or
+// nil.
+func (c *checker) previous(b *Bundle) *appsv1.StatefulSet {
+	return c.prev.statefulSet(b.StatefulSet)
+}
+
+// recreation returns the refused changes of the bundle, computed once.
+func (c *checker) recreation(b *Bundle) *Recreation {
+	if !c.recDone {
+		c.rec, c.recDone = recreation(c.s, b, c.prev), true
+	}
+	return c.rec
 }
 
 // report adds a finding of the current rule at the field named by sels,

@@ -20,6 +20,14 @@ type Previous struct {
 	Services     map[string]*corev1.Service     // by namespace/name
 }
 
+// statefulSet returns the previous version of sts, or nil.
+func (p *Previous) statefulSet(sts *appsv1.StatefulSet) *appsv1.StatefulSet {
+	if p == nil {
+		return nil
+	}
+	return p.StatefulSets[objectKey(sts.Namespace, sts.Name)]
+}
+
 // Merge adds the objects of other, which may be nil, to p; other's win.
 func (p *Previous) Merge(other *Previous) {
 	if other == nil {

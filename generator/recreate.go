@@ -64,6 +64,25 @@ type ClaimGrowth struct {
 	Claim, From, To string
 }
 
+// size returns a StatefulSet's replicas and first ordinal, as the API
+// server defaults them.
+func size(sts *appsv1.StatefulSet) (replicas, start int32) {
+	replicas = 1
+	if sts.Spec.Replicas != nil {
+		replicas = *sts.Spec.Replicas
+	}
+	if sts.Spec.Ordinals != nil {
+		start = sts.Spec.Ordinals.Start
+	}
+	return replicas, start
+}
+
+// claimName is the name the StatefulSet controller gives the claim of a
+// claim template for the pod with the ordinal.
+func claimName(claim, sts string, ordinal int32) string {
+	return fmt.Sprintf("%s-%s-%d", claim, sts, ordinal)
+}
+
 // recreation compares the bundle with the previous objects and returns
 // the refused changes, or nil when there are none.
 func recreation(s *Spec, b *Bundle, prev *Previous) *Recreation {
@@ -73,7 +92,7 @@ func recreation(s *Spec, b *Bundle, prev *Previous) *Recreation {
 	sts := b.StatefulSet
 	r := &Recreation{App: s.Name, Namespace: sts.Namespace, StatefulSet: sts.Name, Orphan: true,
 		Selector: metav1.FormatLabelSelector(sts.Spec.Selector)}
-	if old := prev.StatefulSets[objectKey(sts.Namespace, sts.Name)]; old != nil {
+	if old := prev.statefulSet(sts); old != nil {
 		if old.Spec.ServiceName != sts.Spec.ServiceName {
 			r.Changes = append(r.Changes, Change{Path: []string{"services", "headless", "name"}, What: fmt.Sprintf("serviceName %q → %q", old.Spec.ServiceName, sts.Spec.ServiceName)})
 			r.OldHeadless, r.Headless = old.Spec.ServiceName, sts.Spec.ServiceName
@@ -91,13 +110,7 @@ func recreation(s *Spec, b *Bundle, prev *Previous) *Recreation {
 			r.Changes = append(r.Changes, Change{Path: []string{"podManagementPolicy"}, What: fmt.Sprintf("podManagementPolicy %s → %s", oldPolicy, sts.Spec.PodManagementPolicy)})
 		}
 		r.compareClaims(old.Spec.VolumeClaimTemplates, sts.Spec.VolumeClaimTemplates)
-		replicas, start := int32(1), int32(0)
-		if old.Spec.Replicas != nil {
-			replicas = *old.Spec.Replicas
-		}
-		if old.Spec.Ordinals != nil {
-			start = old.Spec.Ordinals.Start
-		}
+		replicas, start := size(old)
 		for i := range replicas {
 			r.Ordinals = append(r.Ordinals, start+i)
 		}
@@ -185,7 +198,7 @@ func (r *Recreation) kubectl(args string) string {
 func (r *Recreation) claimNames(claim string) []string {
 	var names []string
 	for _, o := range r.Ordinals {
-		names = append(names, fmt.Sprintf("%s-%s-%d", claim, r.StatefulSet, o))
+		names = append(names, claimName(claim, r.StatefulSet, o))
 	}
 	return names
 }

@@ -130,7 +130,7 @@ func verifyEvictionPolicy(c *checker, b *Bundle) {
 // update in the previous ones, unless the app acknowledges that the
 // StatefulSet is re-created.
 func verifyImmutable(c *checker, b *Bundle) {
-	r := recreation(c.s, b, c.prev)
+	r := c.recreation(b)
 	if r == nil || c.recreate {
 		return
 	}
@@ -149,9 +149,9 @@ func verifyRecreate(c *checker, b *Bundle) {
 	switch {
 	case c.prev == nil:
 		// checkRecreate reports it.
-	case c.prev.StatefulSets[objectKey(sts.Namespace, sts.Name)] == nil:
+	case c.previous(b) == nil:
 		c.report(at("recreate"), "StatefulSet %s/%s is new: there is nothing to re-create; remove recreate", sts.Namespace, sts.Name)
-	case recreation(c.s, b, c.prev) == nil:
+	case c.recreation(b) == nil:
 		c.report(at("recreate"), "nothing changes that Kubernetes refuses to update, so the StatefulSet need not be re-created; remove recreate")
 	}
 }
@@ -159,11 +159,10 @@ func verifyRecreate(c *checker, b *Bundle) {
 // verifyScaling: a quorum ensemble that changes size is reconfigured
 // deliberately.
 func verifyScaling(c *checker, b *Bundle) {
-	if c.prev == nil || c.s.Topology != "quorum" {
+	if c.s.Topology != "quorum" {
 		return
 	}
-	sts := b.StatefulSet
-	old := c.prev.StatefulSets[objectKey(sts.Namespace, sts.Name)]
+	old := c.previous(b)
 	if old == nil || old.Spec.Replicas == nil || *old.Spec.Replicas == c.s.Replicas {
 		return
 	}
@@ -182,11 +181,7 @@ func verifyScaling(c *checker, b *Bundle) {
 // verifyPeerRestart: a change that alters the peer list in the config
 // files restarts every member.
 func verifyPeerRestart(c *checker, b *Bundle) {
-	if c.prev == nil {
-		return
-	}
-	sts := b.StatefulSet
-	old := c.prev.StatefulSets[objectKey(sts.Namespace, sts.Name)]
+	sts, old := b.StatefulSet, c.previous(b)
 	if old == nil {
 		return
 	}
@@ -194,13 +189,7 @@ func verifyPeerRestart(c *checker, b *Bundle) {
 	if !ok || oldHash == sts.Spec.Template.Annotations[AnnotationConfigHash] {
 		return
 	}
-	oldReplicas, oldStart := int32(1), int32(0)
-	if old.Spec.Replicas != nil {
-		oldReplicas = *old.Spec.Replicas
-	}
-	if old.Spec.Ordinals != nil {
-		oldStart = old.Spec.Ordinals.Start
-	}
+	oldReplicas, oldStart := size(old)
 	var what []string
 	var path []string
 	if oldReplicas != c.s.Replicas {
@@ -237,11 +226,7 @@ func verifyPeerRestart(c *checker, b *Bundle) {
 // verifyRetentionLoss: a build that turns retention to Delete, or scales
 // down with whenScaled Delete, deletes claims.
 func verifyRetentionLoss(c *checker, b *Bundle) {
-	if c.prev == nil {
-		return
-	}
-	sts := b.StatefulSet
-	old := c.prev.StatefulSets[objectKey(sts.Namespace, sts.Name)]
+	sts, old := b.StatefulSet, c.previous(b)
 	if old == nil || len(sts.Spec.VolumeClaimTemplates) == 0 {
 		return
 	}
@@ -253,10 +238,7 @@ func verifyRetentionLoss(c *checker, b *Bundle) {
 	if c.s.Retention.WhenDeleted == string(del) && was.WhenDeleted != del {
 		c.report(at("retention", "whenDeleted"), "retention.whenDeleted becomes Delete: deleting the StatefulSet, even to re-create it, now deletes every claim and its data")
 	}
-	oldReplicas := int32(1)
-	if old.Spec.Replicas != nil {
-		oldReplicas = *old.Spec.Replicas
-	}
+	oldReplicas, oldStart := size(old)
 	if c.s.Retention.WhenScaled != string(del) {
 		return
 	}
@@ -264,7 +246,7 @@ func verifyRetentionLoss(c *checker, b *Bundle) {
 		var claims []string
 		for _, t := range sts.Spec.VolumeClaimTemplates {
 			for i := c.s.Replicas; i < oldReplicas; i++ {
-				claims = append(claims, fmt.Sprintf("%s-%s-%d", t.Name, sts.Name, c.s.OrdinalsStart+i))
+				claims = append(claims, claimName(t.Name, sts.Name, oldStart+i))
 			}
 		}
 		c.report(at("replicas"), "scaling from %d to %d with retention.whenScaled: Delete deletes the claims %s and their data", oldReplicas, c.s.Replicas, strings.Join(claims, ", "))

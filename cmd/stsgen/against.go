@@ -75,8 +75,7 @@ func previousAt(outDir, rev string) (*generator.Previous, error) {
 	prev := &generator.Previous{}
 	for _, n := range names {
 		data := blobs[n]
-		own := strings.TrimPrefix(n, rel+"/")
-		if _, ok := listed[own]; !ok && !generator.IsGenerated(data) {
+		if !ownFile(listed, strings.TrimPrefix(n, rel+"/"), data) {
 			continue // not stsgen's
 		}
 		if err := prev.AddPrevious(rev+":"+n, data); err != nil {

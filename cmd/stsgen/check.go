@@ -13,8 +13,6 @@ import (
 	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
-
-	"github.com/stsgen/stsgen/generator"
 )
 
 // checkTree compares files (paths <app>/<file>) with what dir holds and
@@ -40,7 +38,7 @@ func checkTree(w io.Writer, dir, shown string, files map[string][]byte, scope []
 		case bytes.Equal(old, files[rel]):
 			continue
 		default:
-			if _, listed := prev[rel]; !listed && !generator.IsGenerated(old) {
+			if !ownFile(prev, rel, old) {
 				return nil, fmt.Errorf("%s was not written by stsgen (it is not in %s and lacks stsgen's header), and stsgen would replace it; move it away", name(rel), manifestName)
 			}
 			w.Write(diff.Diff(name(rel), old, name(rel), files[rel]))

@@ -80,11 +80,8 @@ func readPreviousFile(dir, file string, ownOnly bool, listed map[string]string) 
 	if err != nil {
 		return nil, err
 	}
-	if ownOnly && !generator.IsGenerated(data) {
-		rel, _ := filepath.Rel(dir, file)
-		if _, ok := listed[filepath.ToSlash(rel)]; !ok {
-			return nil, nil
-		}
+	if rel, _ := filepath.Rel(dir, file); ownOnly && !ownFile(listed, filepath.ToSlash(rel), data) {
+		return nil, nil
 	}
 	prev := &generator.Previous{}
 	return prev, prev.AddPrevious(file, data)

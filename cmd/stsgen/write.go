@@ -244,7 +244,7 @@ func (w *treeWriter) carryOver(old, app, staging string, files map[string][]byte
 		full := app + "/" + slash
 		if want, ok := files[slash]; ok {
 			if string(want) != string(data) {
-				if _, listed := prev[full]; !listed && !generator.IsGenerated(data) {
+				if !ownFile(prev, full, data) {
 					return fmt.Errorf("%s was not written by stsgen (it is not in %s and lacks stsgen's header), and stsgen would replace it; move it away", full, manifestName)
 				}
 				return nil // replaced by the new content
@@ -363,6 +363,13 @@ func readManifest(p string) map[string]string {
 		return nil
 	}
 	return parseManifest(data)
+}
+
+// ownFile reports whether stsgen wrote a file: the manifest lists it (rel,
+// relative to the output directory), or it starts with stsgen's header.
+func ownFile(listed map[string]string, rel string, data []byte) bool {
+	_, ok := listed[rel]
+	return ok || generator.IsGenerated(data)
 }
 
 // parseManifest reads a manifest's entries: path to hash.

@@ -94,6 +94,7 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 				// An error inside apps is an app's, whatever its cause.
 				if within(d.Path, appsField) {
 					d.Rule = RuleSchema
+					d.Message = suggestField(d, appSchema)
 				}
 				ds = append(ds, d)
 			}
@@ -109,6 +110,24 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 		pkgs = append(pkgs, Package{Dir: inst.Dir, Root: v.Unify(binding), Raw: v, App: appSchema})
 	}
 	return pkgs, ds
+}
+
+// suggestField words an unknown field that CUE itself refused, as a
+// package that binds apps to the imported schema makes it do, as Decode
+// words the ones it finds: with the field meant.
+func suggestField(d Diagnostic, app cue.Value) string {
+	if d.Message != msgUnknownField {
+		return d.Message
+	}
+	sels := cue.ParsePath(d.Path).Selectors()
+	if len(sels) < 3 {
+		return d.Message
+	}
+	parent := app.LookupPath(cue.MakePath(sels[2 : len(sels)-1]...))
+	if !parent.Exists() {
+		return d.Message
+	}
+	return unknownMessage(sels[len(sels)-1].Unquoted(), parent)
 }
 
 // MaxFileSize is the largest CUE file stsgen reads. Every object it writes
@@ -201,9 +220,10 @@ type loadGroup struct {
 }
 
 // byModule groups args by the directory CUE loads them from: the root of
-// the CUE module (the directory holding cue.mod) a path lies in, when
-// that is below dir, so that a package that imports from its own module,
-// such as the vendored schema, builds from anywhere; dir otherwise.
+// the CUE module (the directory holding cue.mod) a path lies in, unless
+// that module holds dir too, so that a package that imports from its own
+// module, such as the vendored schema, builds from anywhere; dir
+// otherwise.
 func byModule(dir string, args []string) []loadGroup {
 	var groups []loadGroup
 	for _, a := range args {
@@ -215,9 +235,15 @@ func byModule(dir string, args []string) []loadGroup {
 		if info, err := os.Stat(p); err == nil && !info.IsDir() {
 			p = filepath.Dir(p)
 		}
-		for d := p; strings.HasPrefix(d, dir+string(filepath.Separator)); d = filepath.Dir(d) {
+		for d := p; ; d = filepath.Dir(d) {
 			if info, err := os.Stat(filepath.Join(d, "cue.mod")); err == nil && info.IsDir() {
-				root = d
+				// A module that holds dir is found from dir as well.
+				if dir != d && !strings.HasPrefix(dir, d+string(filepath.Separator)) {
+					root = d
+				}
+				break
+			}
+			if filepath.Dir(d) == d {
 				break
 			}
 		}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -16,6 +17,7 @@ func Compile(ctx *cue.Context, cfg LoadConfig, pol Policy) ([]*Bundle, Diagnosti
 	pkgs, ds := Load(ctx, cfg)
 	specs, decodeDs := Decode(pkgs)
 	ds = append(ds, decodeDs...)
+	ds = append(ds, unknownApps("--recreate", slices.Sorted(maps.Keys(pol.Recreate)), specs)...)
 	if len(cfg.Apps) > 0 {
 		specs, ds = only(cfg.Apps, specs, ds)
 	}
@@ -68,14 +70,30 @@ func only(names []string, specs []*Spec, ds Diagnostics) ([]*Spec, Diagnostics) 
 	for _, s := range specs {
 		all = append(all, s.Name)
 	}
-	for _, n := range names {
-		if !slices.Contains(all, n) {
-			ds = append(ds, Diagnostic{Severity: Error, Message: fmt.Sprintf("no app is named %q; the apps are %s", n, strings.Join(all, ", "))})
-		}
-	}
+	ds = append(ds, unknownApps("", names, specs)...)
 	kept := slices.DeleteFunc(slices.Clone(specs), func(s *Spec) bool { return !slices.Contains(names, s.Name) })
 	ds = slices.DeleteFunc(ds, func(d Diagnostic) bool {
 		return slices.ContainsFunc(all, func(a string) bool { return !slices.Contains(names, a) && within(d.Path, appPath(a)) })
 	})
 	return kept, ds
+}
+
+// unknownApps reports the names that are no app's; what, when set, says
+// where the names come from.
+func unknownApps(what string, names []string, specs []*Spec) Diagnostics {
+	var all []string
+	for _, s := range specs {
+		all = append(all, s.Name)
+	}
+	var ds Diagnostics
+	for _, n := range names {
+		if !slices.Contains(all, n) {
+			msg := fmt.Sprintf("no app is named %q; the apps are %s", n, strings.Join(all, ", "))
+			if what != "" {
+				msg = what + ": " + msg
+			}
+			ds = append(ds, Diagnostic{Severity: Error, Message: msg})
+		}
+	}
+	return ds
 }

@@ -74,7 +74,7 @@ func compileDir(dir string, edits []edit, prev *generator.Previous) (map[string]
 	}
 	ctx := cuecontext.New()
 	cfg := generator.LoadConfig{Dir: src}
-	bundles, ds := generator.Compile(ctx, cfg, generator.Policy{Previous: prev})
+	bundles, ds := generator.Compile(cfg, generator.Policy{Previous: prev})
 	if ds.HasErrors() {
 		return nil, ds, nil
 	}

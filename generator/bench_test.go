@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"cuelang.org/go/cue/cuecontext"
-
 	"github.com/stsgen/stsgen/generator"
 )
 
@@ -54,7 +52,7 @@ apps: "zk%[1]d": {
 func benchCompile(b *testing.B, dir string, apps int) {
 	b.ReportAllocs()
 	for b.Loop() {
-		bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: dir}, generator.Policy{})
+		bundles, ds := generator.Compile(generator.LoadConfig{Dir: dir}, generator.Policy{})
 		if ds.HasErrors() || len(bundles) != apps {
 			b.Fatalf("compile: %d bundles, %v", len(bundles), ds)
 		}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"cuelang.org/go/cue/cuecontext"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
@@ -59,7 +58,7 @@ func TestCheck(t *testing.T) {
 			if want == nil {
 				t.Fatal("no want file")
 			}
-			bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: dir}, pol)
+			bundles, ds := generator.Compile(generator.LoadConfig{Dir: dir}, pol)
 			var buf bytes.Buffer
 			ds.Print(&buf, dir)
 			if *update {

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"cuelang.org/go/cue/cuecontext"
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 
@@ -293,7 +292,7 @@ func compileExample(t *testing.T, dir, app string, start int) *generator.Bundle 
 		}
 		src = tmp
 	}
-	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: src}, generator.Policy{})
+	bundles, ds := generator.Compile(generator.LoadConfig{Dir: src}, generator.Policy{})
 	if ds.HasErrors() {
 		t.Fatalf("compile %s: %v", dir, ds)
 	}

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"cuelang.org/go/cue/cuecontext"
-
 	"github.com/stsgen/stsgen/generator"
 )
 
@@ -24,7 +22,7 @@ func FuzzCompile(f *testing.F) {
 			t.Fatal(err)
 		}
 		compile := func() ([]byte, generator.Diagnostics) {
-			bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: dir}, generator.Policy{})
+			bundles, ds := generator.Compile(generator.LoadConfig{Dir: dir}, generator.Policy{})
 			for _, d := range ds {
 				if strings.TrimSpace(d.Message) == "" {
 					t.Fatalf("diagnostic without a message: %+v", d)

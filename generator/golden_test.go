@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"cuelang.org/go/cue/cuecontext"
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -51,7 +50,7 @@ func compile(t testing.TB, dir string) ([]byte, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs}, generator.Policy{})
+	bundles, ds := generator.Compile(generator.LoadConfig{Dir: abs}, generator.Policy{})
 	var diag bytes.Buffer
 	ds.Print(&diag, abs)
 	if ds.HasErrors() {

@@ -5,11 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/token"
 
@@ -37,23 +39,61 @@ type Package struct {
 	Raw cue.Value
 	// App is the schema's #App, against which unknown fields are found.
 	App cue.Value
+	// Apps, when not nil, names the apps of Root to decode, in order; the
+	// others are there only because these refer to them.
+	Apps []string
 }
 
 // Load loads the CUE packages named by cfg.Args and unifies each package's
-// apps with the embedded #App schema. It reports load and syntax errors as
-// diagnostics; the schema itself is not yet checked.
+// apps with the embedded #App schema, each package whole, in ctx. It
+// reports load and syntax errors as diagnostics; the schema itself is not
+// yet checked. Compile evaluates packages in pieces instead.
 func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
+	units, ds := index(cfg)
+	if len(units) == 0 {
+		return nil, ds
+	}
+	binding, appSchema, err := compileBinding(ctx)
+	if err != nil {
+		return nil, append(ds, schemaBroken(err))
+	}
+	var pkgs []Package
+	for _, u := range units {
+		v := ctx.BuildInstance(u.inst)
+		pkgs = append(pkgs, Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: appSchema})
+	}
+	return pkgs, ds
+}
+
+// schemaBroken reports that the embedded schema does not compile: the
+// binary is broken, not the input.
+func schemaBroken(err error) Diagnostic {
+	return Diagnostic{Message: fmt.Sprintf("internal error: embedded schema: %v", err)}
+}
+
+// A unit is one loaded package: how it was loaded, its apps in order, and
+// how to evaluate it in pieces.
+type unit struct {
+	group loadGroup
+	inst  *build.Instance
+	names []string
+	// pos holds the first position of each app, for duplicates.
+	pos map[string][]token.Pos
+	// split is nil when the package is evaluated whole.
+	split *splitter
+	// mu guards building inst, which the pieces of a package that could
+	// not be split share.
+	mu sync.Mutex
+}
+
+// index loads the CUE packages named by cfg.Args, reports load and syntax
+// errors, and lists each package's apps. It evaluates each package once
+// without the schema, in a context dropped on return.
+func index(cfg LoadConfig) ([]*unit, Diagnostics) {
 	args := cfg.Args
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	binding, appSchema, err := compileBinding(ctx)
-	if err != nil {
-		// The embedded schema is part of the binary; if it does not compile,
-		// the binary is broken, not the input.
-		return nil, Diagnostics{{Message: fmt.Sprintf("internal error: embedded schema: %v", err)}}
-	}
-	var pkgs []Package
 	var ds Diagnostics
 	for _, a := range args {
 		if missingPath(cfg.Dir, a) {
@@ -67,49 +107,79 @@ func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
 	if len(ds) > 0 {
 		return nil, ds
 	}
-	var insts []*build.Instance
+	ctx := cuecontext.New()
+	var binding, appSchema cue.Value
+	schemaIn := func() error {
+		var err error
+		if !binding.Exists() {
+			binding, appSchema, err = compileBinding(ctx)
+		}
+		return err
+	}
+	var units []*unit
 	for _, g := range byModule(cfg.Dir, args) {
-		insts = append(insts, load.Instances(localArgs(g.dir, g.args), &load.Config{Dir: g.dir})...)
-	}
-	for _, inst := range insts {
-		if bad := tooLarge(cfg.Dir, inst); len(bad) > 0 {
-			ds = append(ds, bad...)
-			continue
-		}
-		if bad := notUTF8(inst); len(bad) > 0 {
-			ds = append(ds, bad...)
-			continue
-		}
-		if inst.Err != nil {
-			for _, d := range fromCUE(inst.Err) {
-				// Name files as the user does: relative to the directory.
-				d.Message = strings.ReplaceAll(d.Message, cfg.Dir+string(filepath.Separator), "./")
-				ds = append(ds, d)
+		for _, inst := range load.Instances(localArgs(g.dir, g.args), &load.Config{Dir: g.dir}) {
+			if bad := tooLarge(cfg.Dir, inst); len(bad) > 0 {
+				ds = append(ds, bad...)
+				continue
 			}
-			continue
-		}
-		v := ctx.BuildInstance(inst)
-		if err := v.Err(); err != nil {
-			for _, d := range locate(v, fromCUE(err)) {
-				// An error inside apps is an app's, whatever its cause.
-				if within(d.Path, appsField) {
-					d.Rule = RuleSchema
-					d.Message = suggestField(d, appSchema)
+			if bad := notUTF8(inst); len(bad) > 0 {
+				ds = append(ds, bad...)
+				continue
+			}
+			if inst.Err != nil {
+				for _, d := range fromCUE(inst.Err) {
+					// Name files as the user does: relative to the directory.
+					d.Message = strings.ReplaceAll(d.Message, cfg.Dir+string(filepath.Separator), "./")
+					ds = append(ds, d)
 				}
-				ds = append(ds, d)
+				continue
 			}
-			continue
+			v := ctx.BuildInstance(inst)
+			if err := v.Err(); err != nil {
+				if err := schemaIn(); err != nil {
+					return nil, append(ds, schemaBroken(err))
+				}
+				for _, d := range locate(v, fromCUE(err)) {
+					// An error inside apps is an app's, whatever its cause.
+					if within(d.Path, appsField) {
+						d.Rule = RuleSchema
+						d.Message = suggestField(d, appSchema)
+					}
+					ds = append(ds, d)
+				}
+				continue
+			}
+			apps := v.LookupPath(cue.MakePath(cue.Str(appsField)))
+			u := &unit{group: g, inst: inst, pos: map[string][]token.Pos{}}
+			if iter, err := apps.Fields(); err == nil {
+				for iter.Next() {
+					name := iter.Selector().Unquoted()
+					u.names = append(u.names, name)
+					u.pos[name] = valuePositions(iter.Value())
+				}
+			} else if apps.Exists() {
+				// Not a struct: say so against the schema, as an app's
+				// error.
+				if err := schemaIn(); err != nil {
+					return nil, append(ds, schemaBroken(err))
+				}
+				_, err := v.Unify(binding).LookupPath(apps.Path()).Fields()
+				ds = append(ds, schemaErrors(err)...)
+				continue
+			}
+			if !apps.Exists() || len(u.names) == 0 {
+				ds = append(ds, Diagnostic{
+					Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.PkgName),
+					Pos:     instancePos(inst.Files),
+				})
+				continue
+			}
+			u.split = newSplitter(inst, u.names)
+			units = append(units, u)
 		}
-		if apps := v.LookupPath(cue.MakePath(cue.Str(appsField))); !apps.Exists() || isEmptyStruct(apps) {
-			ds = append(ds, Diagnostic{
-				Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.PkgName),
-				Pos:     instancePos(inst.Files),
-			})
-			continue
-		}
-		pkgs = append(pkgs, Package{Dir: inst.Dir, Root: v.Unify(binding), Raw: v, App: appSchema})
 	}
-	return pkgs, ds
+	return units, ds
 }
 
 // suggestField words an unknown field that CUE itself refused, as a
@@ -185,11 +255,6 @@ func notUTF8(inst *build.Instance) Diagnostics {
 		})
 	}
 	return ds
-}
-
-func isEmptyStruct(v cue.Value) bool {
-	iter, err := v.Fields()
-	return err == nil && !iter.Next()
 }
 
 // locate gives a position to each diagnostic CUE left without one, such as
@@ -328,16 +393,25 @@ func missingPath(dir, arg string) bool {
 // compileBinding compiles the embedded schema and returns {apps: #Apps}
 // and #App.
 func compileBinding(ctx *cue.Context) (binding, app cue.Value, err error) {
+	s, app, err := compileSchema(ctx)
+	if err != nil {
+		return cue.Value{}, cue.Value{}, err
+	}
+	b := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
+	return b, app, b.Err()
+}
+
+// compileSchema compiles the embedded schema and returns it and its #App.
+func compileSchema(ctx *cue.Context) (s, app cue.Value, err error) {
 	src, err := schema.FS.ReadFile("app.cue")
 	if err != nil {
 		return cue.Value{}, cue.Value{}, err
 	}
-	s := ctx.CompileBytes(src, cue.Filename(schemaFile))
+	s = ctx.CompileBytes(src, cue.Filename(schemaFile))
 	if err := s.Err(); err != nil {
 		return cue.Value{}, cue.Value{}, err
 	}
-	b := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
-	return b, s.LookupPath(cue.MakePath(cue.Def(appDef))), b.Err()
+	return s, s.LookupPath(cue.MakePath(cue.Def(appDef))), nil
 }
 
 func instancePos(files []*ast.File) []token.Pos {

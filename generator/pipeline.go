@@ -3,29 +3,157 @@ package generator
 import (
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
 )
 
-// Compile runs the whole pipeline on the packages cfg names: Load, Decode,
-// Check, Build and Verify, with rule severities set by pol. It returns the
-// bundles only when no diagnostic is an error; the diagnostics, sorted, are
-// returned either way.
-func Compile(ctx *cue.Context, cfg LoadConfig, pol Policy) ([]*Bundle, Diagnostics) {
-	pkgs, ds := Load(ctx, cfg)
-	specs, decodeDs := Decode(pkgs)
-	ds = append(ds, decodeDs...)
-	ds = append(ds, unknownApps("--recreate", slices.Sorted(maps.Keys(pol.Recreate)), specs)...)
-	if len(cfg.Apps) > 0 {
-		specs, ds = only(cfg.Apps, specs, ds)
+// Compile runs the whole pipeline on the packages cfg names, as
+// CompileEach does, and returns the bundles in order, only when no
+// diagnostic is an error; the diagnostics, sorted, are returned either way.
+func Compile(cfg LoadConfig, pol Policy) ([]*Bundle, Diagnostics) {
+	var mu sync.Mutex
+	built := map[int]*Bundle{}
+	ds, _ := CompileEach(cfg, pol, func(i int, b *Bundle) error {
+		mu.Lock()
+		defer mu.Unlock()
+		built[i] = b
+		return nil
+	})
+	if ds.HasErrors() {
+		return nil, ds
 	}
+	var bundles []*Bundle
+	for _, i := range slices.Sorted(maps.Keys(built)) {
+		bundles = append(bundles, built[i])
+	}
+	return bundles, ds
+}
+
+// CompileEach runs the whole pipeline on the packages cfg names: it loads
+// them, then loads, decodes, checks, builds and verifies their apps in
+// pieces, on every CPU, each piece in a CUE context of its own, with rule
+// severities set by pol. It hands each bundle to emit, from any goroutine,
+// as soon as it is verified, with its place in the output order, so that
+// the caller can render it and let it go. The diagnostics are returned
+// sorted; when one is an error, what emit received is to be discarded.
+// The error is the first emit returned.
+func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) (Diagnostics, error) {
+	units, ds := index(cfg)
+	var all []string
+	where := map[string]*unit{}
+	for _, u := range units {
+		kept := u.names[:0:0]
+		for _, n := range u.names {
+			if first, dup := where[n]; dup {
+				ds = append(ds, Diagnostic{
+					Path:    appPath(n),
+					Message: "app defined in two packages; app names must be unique across the packages built together",
+					Pos:     append(u.pos[n][:1], first.pos[n][:1]...),
+				})
+				continue
+			}
+			where[n] = u
+			all = append(all, n)
+			kept = append(kept, n)
+		}
+		u.names = kept
+	}
+	ds = append(ds, unknownApps("--recreate", slices.Sorted(maps.Keys(pol.Recreate)), all)...)
+	selected := func(string) bool { return true }
+	if len(cfg.Apps) > 0 {
+		ds = append(ds, unknownApps("", cfg.Apps, all)...)
+		selected = func(n string) bool { return slices.Contains(cfg.Apps, n) }
+		// What the loader found about the other apps is not wanted.
+		ds = slices.DeleteFunc(ds, func(d Diagnostic) bool {
+			return slices.ContainsFunc(all, func(a string) bool { return !selected(a) && within(d.Path, appPath(a)) })
+		})
+	}
+	order := map[string]int{}
+	for i, n := range all {
+		order[n] = i
+	}
+	workers := runtime.GOMAXPROCS(0)
+	var pieces []piece
+	for _, u := range units {
+		names := slices.DeleteFunc(slices.Clone(u.names), func(n string) bool { return !selected(n) })
+		size := len(names)
+		if u.split != nil && pieceApps >= 0 {
+			size = pieceSize(len(all), workers)
+		}
+		for chunk := range slices.Chunk(names, max(size, 1)) {
+			pieces = append(pieces, piece{u, chunk})
+		}
+	}
+	results := make([]pieceResult, len(pieces))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(pieces)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(pieces) {
+					return
+				}
+				p := pieces[i]
+				results[i] = p.compile(pol, func(b *Bundle) error { return emit(order[b.App], b) })
+			}
+		})
+	}
+	wg.Wait()
+	var err error
+	for _, r := range results {
+		ds = append(ds, r.ds...)
+		if err == nil {
+			err = r.err
+		}
+	}
+	return ds.Sort(), err
+}
+
+// pieceSize returns how many apps a piece holds when n apps are built on
+// workers CPUs: enough pieces that the CPUs share the work evenly, few
+// enough that loading each piece costs little next to its apps.
+func pieceSize(n, workers int) int {
+	if pieceApps > 0 {
+		return pieceApps
+	}
+	return min(max((n+4*workers-1)/(4*workers), 8), 64)
+}
+
+// pieceApps, when above zero, is how many apps a piece holds, and when
+// below, keeps every package whole; tests set it to compare the two.
+var pieceApps int
+
+// A piece is apps of one package evaluated together.
+type piece struct {
+	u     *unit
+	names []string
+}
+
+type pieceResult struct {
+	ds  Diagnostics
+	err error
+}
+
+// compile runs the pipeline on the piece's apps: evaluate them against the
+// schema, decode, check, build, verify, and emit each bundle.
+func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
+	pkg, err := p.u.load(p.names)
+	if err != nil {
+		return pieceResult{ds: Diagnostics{schemaBroken(err)}}
+	}
+	specs, ds := Decode([]Package{pkg})
 	ds = append(ds, Check(specs, pol)...)
 	// Build and verify even when the checks found errors, so that the
 	// update rules (which compare the objects) report at once too; only
 	// apps whose fields all decoded can be built.
-	var bundles []*Bundle
 	for _, s := range specs {
 		if s.repaired || len(s.bad) > 0 {
 			continue
@@ -46,13 +174,51 @@ func Compile(ctx *cue.Context, cfg LoadConfig, pol Policy) ([]*Bundle, Diagnosti
 		if s.Recreate || pol.Recreate[s.Name] {
 			b.Recreation = recreation(s, b, pol.Previous)
 		}
-		bundles = append(bundles, b)
+		if err := emit(b); err != nil {
+			return pieceResult{ds, err}
+		}
 	}
-	ds = ds.Sort()
-	if ds.HasErrors() {
-		return nil, ds
+	return pieceResult{ds: ds}
+}
+
+// load evaluates the apps names of the package against the schema, in a
+// CUE context of their own. When the package was split, only the source
+// of these apps, and of the apps they refer to, is evaluated.
+func (u *unit) load(names []string) (Package, error) {
+	ctx := cuecontext.New()
+	s, app, err := compileSchema(ctx)
+	if err != nil {
+		return Package{}, err
 	}
-	return bundles, ds
+	if u.split == nil || pieceApps < 0 || len(names) == len(u.names) {
+		// The package whole, each app bound as #Apps binds it.
+		binding := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
+		u.mu.Lock()
+		v := ctx.BuildInstance(u.inst)
+		u.mu.Unlock()
+		return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
+	}
+	keep := u.split.keep(names)
+	var bind strings.Builder
+	bind.WriteString(appsField + ": {\n")
+	for _, n := range u.names {
+		if keep[n] {
+			q := strconv.Quote(n)
+			fmt.Fprintf(&bind, "\t%s: %s & {name: %s}\n", q, appDef, q)
+		}
+	}
+	bind.WriteString("}\n")
+	binding := ctx.CompileString(bind.String(), cue.Scope(s), cue.Filename(schemaFile))
+	var v cue.Value
+	if inst, err := reload(u.group, u.inst, u.split.overlay(keep)); err == nil {
+		v = ctx.BuildInstance(inst)
+	} else {
+		// The whole package then: the apps left unbound are not looked at.
+		u.mu.Lock()
+		v = ctx.BuildInstance(u.inst)
+		u.mu.Unlock()
+	}
+	return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
 }
 
 // hasErrors reports whether any error is about the app of s.
@@ -63,28 +229,9 @@ func hasErrors(ds Diagnostics, s *Spec) bool {
 	})
 }
 
-// only keeps the named apps and the diagnostics that are not about other
-// apps; a name that is no app's is an error.
-func only(names []string, specs []*Spec, ds Diagnostics) ([]*Spec, Diagnostics) {
-	var all []string
-	for _, s := range specs {
-		all = append(all, s.Name)
-	}
-	ds = append(ds, unknownApps("", names, specs)...)
-	kept := slices.DeleteFunc(slices.Clone(specs), func(s *Spec) bool { return !slices.Contains(names, s.Name) })
-	ds = slices.DeleteFunc(ds, func(d Diagnostic) bool {
-		return slices.ContainsFunc(all, func(a string) bool { return !slices.Contains(names, a) && within(d.Path, appPath(a)) })
-	})
-	return kept, ds
-}
-
 // unknownApps reports the names that are no app's; what, when set, says
 // where the names come from.
-func unknownApps(what string, names []string, specs []*Spec) Diagnostics {
-	var all []string
-	for _, s := range specs {
-		all = append(all, s.Name)
-	}
+func unknownApps(what string, names, all []string) Diagnostics {
 	var ds Diagnostics
 	for _, n := range names {
 		if !slices.Contains(all, n) {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,55 +81,70 @@ func objectMap(obj any) (map[string]any, error) {
 
 // Render returns the bundles as one multi-document YAML stream.
 func Render(bundles []*Bundle) ([]byte, error) {
-	docs, err := eachBundle(bundles, func(b *Bundle) ([][]byte, error) {
-		var out [][]byte
-		for _, o := range b.Objects() {
-			y, err := RenderObject(o.Obj)
-			if err != nil {
-				return nil, fmt.Errorf("app %s: %s: %w", b.App, o.File, err)
-			}
-			out = append(out, y)
-		}
-		return out, nil
-	})
+	docs, err := eachBundle(bundles, RenderDocs)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	buf.WriteString(Header)
-	first := true
-	for _, ys := range docs {
-		for _, y := range ys {
-			if !first {
-				buf.WriteString("---\n")
-			}
-			first = false
-			buf.Write(y)
+	return Stream(slices.Concat(docs...)), nil
+}
+
+// RenderDocs returns the bundle's objects as YAML documents, in order.
+func RenderDocs(b *Bundle) ([][]byte, error) {
+	var out [][]byte
+	for _, o := range b.Objects() {
+		y, err := RenderObject(o.Obj)
+		if err != nil {
+			return nil, fmt.Errorf("app %s: %s: %w", b.App, o.File, err)
 		}
+		out = append(out, y)
 	}
-	return buf.Bytes(), nil
+	return out, nil
+}
+
+// Stream joins YAML documents into one stream, under the header.
+func Stream(docs [][]byte) []byte {
+	n := len(Header)
+	for _, d := range docs {
+		n += len(d) + len("---\n")
+	}
+	buf := make([]byte, 0, n)
+	buf = append(buf, Header...)
+	for i, d := range docs {
+		if i > 0 {
+			buf = append(buf, "---\n"...)
+		}
+		buf = append(buf, d...)
+	}
+	return buf
 }
 
 // RenderJSON returns the bundles as one JSON document: a List of every
 // object, as kubectl get -o json prints several.
 func RenderJSON(bundles []*Bundle) ([]byte, error) {
-	maps, err := eachBundle(bundles, func(b *Bundle) ([]any, error) {
-		var out []any
-		for _, o := range b.Objects() {
-			m, err := objectMap(o.Obj)
-			if err != nil {
-				return nil, fmt.Errorf("app %s: %s: %w", b.App, o.File, err)
-			}
-			out = append(out, m)
-		}
-		return out, nil
-	})
+	items, err := eachBundle(bundles, Items)
 	if err != nil {
 		return nil, err
 	}
-	items := []any{}
-	for _, ms := range maps {
-		items = append(items, ms...)
+	return List(slices.Concat(items...))
+}
+
+// Items returns the bundle's objects, in order, as generic values for List.
+func Items(b *Bundle) ([]any, error) {
+	var out []any
+	for _, o := range b.Objects() {
+		m, err := objectMap(o.Obj)
+		if err != nil {
+			return nil, fmt.Errorf("app %s: %s: %w", b.App, o.File, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// List returns items as the JSON of one List object.
+func List(items []any) ([]byte, error) {
+	if items == nil {
+		items = []any{}
 	}
 	return marshalJSON(map[string]any{"apiVersion": "v1", "kind": "List", "items": items})
 }
@@ -185,55 +202,53 @@ type FileOptions struct {
 }
 
 // Files returns the bundles as files, each path relative to the output
-// directory: <app>/<file>. An app whose StatefulSet is re-created also
-// gets RECREATE.md.
+// directory: <app>/<file>.
 func Files(bundles []*Bundle, opts FileOptions) (map[string][]byte, error) {
-	type file struct {
-		name string
-		data []byte
-	}
-	per, err := eachBundle(bundles, func(b *Bundle) ([]file, error) {
-		var files []file
-		var names []string
-		for _, o := range b.Objects() {
-			name, data := o.File, []byte(nil)
-			var err error
-			if opts.JSON {
-				name = strings.TrimSuffix(name, ".yaml") + ".json"
-				data, err = RenderObjectJSON(o.Obj)
-			} else {
-				var y []byte
-				y, err = RenderObject(o.Obj)
-				data = append([]byte(Header), y...)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("app %s: %s: %w", b.App, o.File, err)
-			}
-			files = append(files, file{b.App + "/" + name, data})
-			names = append(names, name)
-		}
-		if opts.Kustomize {
-			var k strings.Builder
-			k.WriteString(Header)
-			k.WriteString("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n")
-			for _, n := range names {
-				fmt.Fprintf(&k, "- %s\n", n)
-			}
-			files = append(files, file{b.App + "/" + KustomizationFile, []byte(k.String())})
-		}
-		if b.Recreation != nil {
-			files = append(files, file{b.App + "/" + RunbookFile, b.Recreation.Runbook()})
-		}
-		return files, nil
-	})
+	per, err := eachBundle(bundles, func(b *Bundle) (map[string][]byte, error) { return AppFiles(b, opts) })
 	if err != nil {
 		return nil, err
 	}
 	files := map[string][]byte{}
 	for _, fs := range per {
-		for _, f := range fs {
-			files[f.name] = f.data
+		maps.Copy(files, fs)
+	}
+	return files, nil
+}
+
+// AppFiles returns one bundle's files, each path relative to the output
+// directory: <app>/<file>. An app whose StatefulSet is re-created also
+// gets RECREATE.md.
+func AppFiles(b *Bundle, opts FileOptions) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	var names []string
+	for _, o := range b.Objects() {
+		name, data := o.File, []byte(nil)
+		var err error
+		if opts.JSON {
+			name = strings.TrimSuffix(name, ".yaml") + ".json"
+			data, err = RenderObjectJSON(o.Obj)
+		} else {
+			var y []byte
+			y, err = RenderObject(o.Obj)
+			data = append([]byte(Header), y...)
 		}
+		if err != nil {
+			return nil, fmt.Errorf("app %s: %s: %w", b.App, o.File, err)
+		}
+		files[b.App+"/"+name] = data
+		names = append(names, name)
+	}
+	if opts.Kustomize {
+		var k strings.Builder
+		k.WriteString(Header)
+		k.WriteString("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n")
+		for _, n := range names {
+			fmt.Fprintf(&k, "- %s\n", n)
+		}
+		files[b.App+"/"+KustomizationFile] = []byte(k.String())
+	}
+	if b.Recreation != nil {
+		files[b.App+"/"+RunbookFile] = b.Recreation.Runbook()
 	}
 	return files, nil
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"cuelang.org/go/cue/cuecontext"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
@@ -48,7 +47,7 @@ func TestRunbooks(t *testing.T) {
 			if want == nil {
 				t.Fatal("no RECREATE.md in the case")
 			}
-			bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: dir}, pol)
+			bundles, ds := generator.Compile(generator.LoadConfig{Dir: dir}, pol)
 			if ds.HasErrors() || len(bundles) != 1 {
 				t.Fatalf("the build failed: %v", ds)
 			}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"cuelang.org/go/cue/cuecontext"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stsgen/stsgen/generator"
@@ -58,7 +57,7 @@ func TestInitScript(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		abs, _ := filepath.Abs(tt.dir)
-		bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs}, generator.Policy{})
+		bundles, ds := generator.Compile(generator.LoadConfig{Dir: abs}, generator.Policy{})
 		if ds.HasErrors() || len(bundles) == 0 {
 			t.Fatalf("%s: compile: %v", tt.dir, ds)
 		}
@@ -142,7 +141,7 @@ func TestInitScript(t *testing.T) {
 // an ordinal and an ordinal below ordinals.start.
 func TestInitScriptRejects(t *testing.T) {
 	abs, _ := filepath.Abs("../testdata/golden/primary-replica")
-	bundles, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: abs}, generator.Policy{})
+	bundles, ds := generator.Compile(generator.LoadConfig{Dir: abs}, generator.Policy{})
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}

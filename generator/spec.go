@@ -294,15 +294,13 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 	seen := map[string]cue.Value{}
 	for _, pkg := range pkgs {
 		schemas := &topologySchemas{app: pkg.App}
-		apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(appsField)))
-		iter, err := apps.Fields()
+		apps, err := pkg.apps()
 		if err != nil {
 			ds = append(ds, schemaErrors(err)...)
 			continue
 		}
-		for iter.Next() {
-			name := iter.Selector().Unquoted()
-			av := iter.Value()
+		for _, av := range apps {
+			name := av.Path().Selectors()[1].Unquoted()
 			if prev, ok := seen[name]; ok {
 				ds = append(ds, Diagnostic{
 					Path:    appPath(name),
@@ -359,6 +357,26 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 		}
 	}
 	return specs, ds
+}
+
+// apps returns the values of the package's apps to decode.
+func (pkg Package) apps() ([]cue.Value, error) {
+	apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(appsField)))
+	var out []cue.Value
+	if pkg.Apps != nil {
+		for _, n := range pkg.Apps {
+			out = append(out, apps.LookupPath(cue.MakePath(cue.Str(n))))
+		}
+		return out, nil
+	}
+	iter, err := apps.Fields()
+	if err != nil {
+		return nil, err
+	}
+	for iter.Next() {
+		out = append(out, iter.Value())
+	}
+	return out, nil
 }
 
 // repairedSpec decodes an app that has schema errors from its fields that

@@ -4,13 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
-
-	"cuelang.org/go/cue/cuecontext"
 
 	"github.com/stsgen/stsgen/generator"
 )
@@ -172,26 +173,56 @@ func runBuild(e *env, args []string) int {
 		pol.Recreate[app] = true
 	}
 	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.rules.apps}
-	bundles, ds := generator.Compile(cuecontext.New(), cfg, pol)
-	if ds.HasErrors() {
-		return report(e, diag, e.stderr, ds, "build", nil)
+	// Each app is rendered as soon as it is built, and only its bytes are
+	// kept.
+	fileOpts := generator.FileOptions{JSON: opts.format == "json", Kustomize: opts.kustomize}
+	var mu sync.Mutex
+	apps := map[int]*appOutput{}
+	ds, err := generator.CompileEach(cfg, pol, func(i int, b *generator.Bundle) error {
+		out := &appOutput{name: b.App, objects: len(b.Objects()), recreation: b.Recreation}
+		var err error
+		switch {
+		case outDir != "":
+			out.files, err = generator.AppFiles(b, fileOpts)
+		case opts.format == "json":
+			out.items, err = generator.Items(b)
+		default:
+			out.docs, err = generator.RenderDocs(b)
+		}
+		mu.Lock()
+		apps[i] = out
+		mu.Unlock()
+		return err
+	})
+	if ds.HasErrors() || err != nil {
+		return report(e, diag, e.stderr, ds, "build", err)
 	}
+	var outputs []*appOutput
 	objects := 0
-	for _, b := range bundles {
-		objects += len(b.Objects())
+	for _, i := range slices.Sorted(maps.Keys(apps)) {
+		outputs = append(outputs, apps[i])
+		objects += apps[i].objects
 	}
 	summary := func(what string) {
 		if !opts.quiet {
-			fmt.Fprintf(e.stderr, "stsgen: %d %s, %d objects%s in %s\n", len(bundles), plural(len(bundles), "app", "apps"), objects, what, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(e.stderr, "stsgen: %d %s, %d objects%s in %s\n", len(outputs), plural(len(outputs), "app", "apps"), objects, what, time.Since(start).Round(time.Millisecond))
 		}
 	}
 
 	if outDir == "" {
 		var out []byte
 		if opts.format == "json" {
-			out, err = generator.RenderJSON(bundles)
+			var items []any
+			for _, a := range outputs {
+				items = append(items, a.items...)
+			}
+			out, err = generator.List(items)
 		} else {
-			out, err = generator.Render(bundles)
+			var docs [][]byte
+			for _, a := range outputs {
+				docs = append(docs, a.docs...)
+			}
+			out = generator.Stream(docs)
 		}
 		if err == nil {
 			_, err = e.stdout.Write(out)
@@ -199,18 +230,18 @@ func runBuild(e *env, args []string) int {
 		if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
 			return st
 		}
-		for _, b := range bundles {
-			if b.Recreation != nil && !opts.quiet {
-				fmt.Fprintf(e.stderr, "stsgen: applying app %s needs its StatefulSet re-created:\n\n%s\n", b.App, b.Recreation.Runbook())
+		for _, a := range outputs {
+			if a.recreation != nil && !opts.quiet {
+				fmt.Fprintf(e.stderr, "stsgen: applying app %s needs its StatefulSet re-created:\n\n%s\n", a.name, a.recreation.Runbook())
 			}
 		}
 		summary("")
 		return exitOK
 	}
 
-	files, err := generator.Files(bundles, generator.FileOptions{JSON: opts.format == "json", Kustomize: opts.kustomize})
-	if err != nil {
-		return report(e, diag, e.stderr, ds, "build", err)
+	files := map[string][]byte{}
+	for _, a := range outputs {
+		maps.Copy(files, a.files)
 	}
 	scope := opts.rules.apps
 	if opts.check {
@@ -234,13 +265,24 @@ func runBuild(e *env, args []string) int {
 	if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
 		return st
 	}
-	for _, b := range bundles {
-		if b.Recreation != nil {
-			fmt.Fprintf(e.stderr, "stsgen: applying app %s needs its StatefulSet re-created; follow %s\n", b.App, filepath.Join(opts.output, b.App, generator.RunbookFile))
+	for _, a := range outputs {
+		if a.recreation != nil {
+			fmt.Fprintf(e.stderr, "stsgen: applying app %s needs its StatefulSet re-created; follow %s\n", a.name, filepath.Join(opts.output, a.name, generator.RunbookFile))
 		}
 	}
 	summary(fmt.Sprintf("; %d %s written, %d unchanged, %d removed", stats.written, plural(stats.written, "file", "files"), stats.unchanged, stats.removed))
 	return exitOK
+}
+
+// appOutput is one app's rendered output: its files under the output
+// directory, or its documents (or JSON items) for standard output.
+type appOutput struct {
+	name       string
+	objects    int
+	recreation *generator.Recreation
+	files      map[string][]byte
+	docs       [][]byte
+	items      []any
 }
 
 func plural(n int, one, many string) string {
@@ -266,7 +308,7 @@ func runVet(e *env, args []string) int {
 		return report(e, opts.diagnostics, e.stdout, nil, "vet", err)
 	}
 	pol.Previous = prev
-	_, ds := generator.Compile(cuecontext.New(), generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.apps}, pol)
+	ds, _ := generator.CompileEach(generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.apps}, pol, func(int, *generator.Bundle) error { return nil })
 	return report(e, opts.diagnostics, e.stdout, ds, "vet", nil)
 }
 

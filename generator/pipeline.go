@@ -199,6 +199,14 @@ func (u *unit) load(names []string) (Package, error) {
 		return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
 	}
 	keep := u.split.keep(names)
+	if inst, err := reload(u.group, u.inst, u.split.overlay(keep)); err == nil {
+		// The piece holds only the apps kept: bind them as #Apps does.
+		binding := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
+		v := ctx.BuildInstance(inst)
+		return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
+	}
+	// The whole package then, with only the apps kept bound: the others
+	// are not looked at.
 	var bind strings.Builder
 	bind.WriteString(appsField + ": {\n")
 	for _, n := range u.names {
@@ -209,15 +217,9 @@ func (u *unit) load(names []string) (Package, error) {
 	}
 	bind.WriteString("}\n")
 	binding := ctx.CompileString(bind.String(), cue.Scope(s), cue.Filename(schemaFile))
-	var v cue.Value
-	if inst, err := reload(u.group, u.inst, u.split.overlay(keep)); err == nil {
-		v = ctx.BuildInstance(inst)
-	} else {
-		// The whole package then: the apps left unbound are not looked at.
-		u.mu.Lock()
-		v = ctx.BuildInstance(u.inst)
-		u.mu.Unlock()
-	}
+	u.mu.Lock()
+	v := ctx.BuildInstance(u.inst)
+	u.mu.Unlock()
 	return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
 }
 

@@ -185,6 +185,29 @@ func TestSplitMatchesWhole(t *testing.T) {
 					t.Errorf("pieces of %d differ from the whole package (-whole +pieces):\n%s", n, diff)
 				}
 			}
+			if u.split != nil && tc.apps == nil {
+				// When a piece cannot be reloaded, it is evaluated from
+				// the whole package, with only its apps bound.
+				u.group.dir = filepath.Join(dir, "missing")
+				var got Diagnostics
+				var bundles []*Bundle
+				for _, n := range u.names {
+					got = append(got, piece{u, []string{n}}.compile(Policy{}, func(b *Bundle) error {
+						bundles = append(bundles, b)
+						return nil
+					}).ds...)
+				}
+				if got = got.Sort(); got.HasErrors() {
+					bundles = nil // as Compile returns them
+				}
+				out, err := Render(bundles)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(whole, printDiagnostics(got, dir)+string(out)); diff != "" {
+					t.Errorf("pieces from the whole package differ from it (-whole +pieces):\n%s", diff)
+				}
+			}
 		})
 	}
 }

@@ -150,11 +150,17 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 		return pieceResult{ds: Diagnostics{schemaBroken(err)}}
 	}
 	specs, ds := Decode([]Package{pkg})
-	ds = append(ds, Check(specs, pol)...)
-	// Build and verify even when the checks found errors, so that the
-	// update rules (which compare the objects) report at once too; only
-	// apps whose fields all decoded can be built.
 	for _, s := range specs {
+		pol := pol
+		prev, err := pol.Previous.forApp(s.Name)
+		if err != nil {
+			return pieceResult{ds, err}
+		}
+		pol.Previous = prev
+		ds = append(ds, Check([]*Spec{s}, pol)...)
+		// Build and verify even when the checks found errors, so that the
+		// update rules (which compare the objects) report at once too;
+		// only apps whose fields all decoded can be built.
 		if s.repaired || len(s.bad) > 0 {
 			continue
 		}

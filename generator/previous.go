@@ -18,6 +18,19 @@ import (
 type Previous struct {
 	StatefulSets map[string]*appsv1.StatefulSet // by namespace/name
 	Services     map[string]*corev1.Service     // by namespace/name
+	// ForApp, when set, reads an app's previous objects as the app is
+	// built, so that a large earlier output is never held whole; the maps
+	// above are then not used.
+	ForApp func(app string) (*Previous, error)
+}
+
+// forApp returns what p holds of the app: p itself, unless it reads apps
+// one at a time.
+func (p *Previous) forApp(app string) (*Previous, error) {
+	if p == nil || p.ForApp == nil {
+		return p, nil
+	}
+	return p.ForApp(app)
 }
 
 // statefulSet returns the previous version of sts, or nil.

@@ -1,9 +1,11 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"runtime"
 	"slices"
@@ -85,7 +87,9 @@ func Render(bundles []*Bundle) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Stream(slices.Concat(docs...)), nil
+	var buf bytes.Buffer
+	err = WriteStream(&buf, slices.Concat(docs...))
+	return buf.Bytes(), err
 }
 
 // RenderDocs returns the bundle's objects as YAML documents, in order.
@@ -101,52 +105,66 @@ func RenderDocs(b *Bundle) ([][]byte, error) {
 	return out, nil
 }
 
-// Stream joins YAML documents into one stream, under the header.
-func Stream(docs [][]byte) []byte {
-	n := len(Header)
-	for _, d := range docs {
-		n += len(d) + len("---\n")
-	}
-	buf := make([]byte, 0, n)
-	buf = append(buf, Header...)
+// WriteStream writes YAML documents to w as one stream, under the header.
+func WriteStream(w io.Writer, docs [][]byte) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(Header)
 	for i, d := range docs {
 		if i > 0 {
-			buf = append(buf, "---\n"...)
+			bw.WriteString("---\n")
 		}
-		buf = append(buf, d...)
+		bw.Write(d)
 	}
-	return buf
+	return bw.Flush()
 }
 
 // RenderJSON returns the bundles as one JSON document: a List of every
 // object, as kubectl get -o json prints several.
 func RenderJSON(bundles []*Bundle) ([]byte, error) {
-	items, err := eachBundle(bundles, Items)
+	items, err := eachBundle(bundles, ListItems)
 	if err != nil {
 		return nil, err
 	}
-	return List(slices.Concat(items...))
+	var buf bytes.Buffer
+	err = WriteList(&buf, slices.Concat(items...))
+	return buf.Bytes(), err
 }
 
-// Items returns the bundle's objects, in order, as generic values for List.
-func Items(b *Bundle) ([]any, error) {
-	var out []any
+// ListItems returns the bundle's objects, in order, as JSON indented to
+// be items of the List WriteList writes.
+func ListItems(b *Bundle) ([][]byte, error) {
+	var out [][]byte
 	for _, o := range b.Objects() {
 		m, err := objectMap(o.Obj)
-		if err != nil {
-			return nil, fmt.Errorf("app %s: %s: %w", b.App, o.File, err)
+		if err == nil {
+			var item []byte
+			if item, err = json.MarshalIndent(m, "    ", "  "); err == nil {
+				out = append(out, item)
+				continue
+			}
 		}
-		out = append(out, m)
+		return nil, fmt.Errorf("app %s: %s: %w", b.App, o.File, err)
 	}
 	return out, nil
 }
 
-// List returns items as the JSON of one List object.
-func List(items []any) ([]byte, error) {
-	if items == nil {
-		items = []any{}
+// WriteList writes items, from ListItems, to w as the JSON of one List
+// object, as json.MarshalIndent writes it.
+func WriteList(w io.Writer, items [][]byte) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("{\n  \"apiVersion\": \"v1\",\n  \"items\": [")
+	for i, item := range items {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		bw.Write(item)
 	}
-	return marshalJSON(map[string]any{"apiVersion": "v1", "kind": "List", "items": items})
+	if len(items) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"kind\": \"List\"\n}\n")
+	return bw.Flush()
 }
 
 // eachBundle runs f on every bundle, on every CPU, and returns the

@@ -185,7 +185,7 @@ func runBuild(e *env, args []string) int {
 		case outDir != "":
 			out.files, err = generator.AppFiles(b, fileOpts)
 		case opts.format == "json":
-			out.items, err = generator.Items(b)
+			out.docs, err = generator.ListItems(b)
 		default:
 			out.docs, err = generator.RenderDocs(b)
 		}
@@ -210,22 +210,14 @@ func runBuild(e *env, args []string) int {
 	}
 
 	if outDir == "" {
-		var out []byte
-		if opts.format == "json" {
-			var items []any
-			for _, a := range outputs {
-				items = append(items, a.items...)
-			}
-			out, err = generator.List(items)
-		} else {
-			var docs [][]byte
-			for _, a := range outputs {
-				docs = append(docs, a.docs...)
-			}
-			out = generator.Stream(docs)
+		var docs [][]byte
+		for _, a := range outputs {
+			docs = append(docs, a.docs...)
 		}
-		if err == nil {
-			_, err = e.stdout.Write(out)
+		if opts.format == "json" {
+			err = generator.WriteList(e.stdout, docs)
+		} else {
+			err = generator.WriteStream(e.stdout, docs)
 		}
 		if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
 			return st
@@ -275,14 +267,14 @@ func runBuild(e *env, args []string) int {
 }
 
 // appOutput is one app's rendered output: its files under the output
-// directory, or its documents (or JSON items) for standard output.
+// directory, or its YAML documents (or JSON List items) for standard
+// output.
 type appOutput struct {
 	name       string
 	objects    int
 	recreation *generator.Recreation
 	files      map[string][]byte
 	docs       [][]byte
-	items      []any
 }
 
 func plural(n int, one, many string) string {

@@ -14,12 +14,8 @@ import (
 )
 
 // readPrevious reads the objects a build replaces from path: a YAML file
-// or a directory of them. With ownOnly, only files stsgen wrote count
-// (those starting with its header or listed in its manifest), as when
-// build -o looks at its own earlier output; of those, only the files
-// that hold what the update rules compare (StatefulSets and Services) are
-// parsed. Files are parsed in parallel.
-func readPrevious(path string, ownOnly bool) (*generator.Previous, error) {
+// or a directory of them, parsed in parallel.
+func readPrevious(path string) (*generator.Previous, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -32,7 +28,6 @@ func readPrevious(path string, ownOnly bool) (*generator.Previous, error) {
 		}
 		return prev, prev.AddPrevious(path, data)
 	}
-	listed := readManifest(filepath.Join(path, manifestName))
 	var files []string
 	err = filepath.WalkDir(path, func(file string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -40,9 +35,6 @@ func readPrevious(path string, ownOnly bool) (*generator.Previous, error) {
 		}
 		ext := filepath.Ext(file)
 		if ext != ".yaml" && ext != ".yml" && ext != ".json" {
-			return nil
-		}
-		if base := strings.TrimSuffix(filepath.Base(file), ext); ownOnly && base != "statefulset" && !strings.HasPrefix(base, "service-") {
 			return nil
 		}
 		files = append(files, file)
@@ -58,7 +50,7 @@ func readPrevious(path string, ownOnly bool) (*generator.Previous, error) {
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				parsed[i], errs[i] = readPreviousFile(path, files[i], ownOnly, listed)
+				parsed[i], errs[i] = readPreviousFile(path, files[i], false, nil)
 			}
 		})
 	}
@@ -91,7 +83,7 @@ func readPreviousFile(dir, file string, ownOnly bool, listed map[string]string) 
 // given, else the output directory's own earlier output, else nothing.
 func (o *checkOptions) previousFor(e *env, outDir string) (*generator.Previous, error) {
 	if o.previous != "" {
-		prev, err := readPrevious(e.abs(o.previous), false)
+		prev, err := readPrevious(e.abs(o.previous))
 		if err != nil {
 			return nil, fmt.Errorf("--previous: %s", strings.ReplaceAll(err.Error(), e.abs(o.previous), o.previous))
 		}
@@ -103,5 +95,33 @@ func (o *checkOptions) previousFor(e *env, outDir string) (*generator.Previous, 
 	if info, err := os.Stat(outDir); err != nil || !info.IsDir() {
 		return nil, nil
 	}
-	return readPrevious(outDir, true)
+	// Each app's earlier output is read as the app is built: DIR/<app>
+	// holds its objects.
+	listed := readManifest(filepath.Join(outDir, manifestName))
+	return &generator.Previous{ForApp: func(app string) (*generator.Previous, error) {
+		return readOwn(outDir, app, listed)
+	}}, nil
+}
+
+// readOwn reads the StatefulSet and Services stsgen wrote for app under
+// dir, the output directory whose manifest lists listed.
+func readOwn(dir, app string, listed map[string]string) (*generator.Previous, error) {
+	prev := &generator.Previous{}
+	entries, err := os.ReadDir(filepath.Join(dir, app))
+	if err != nil {
+		return prev, nil
+	}
+	for _, e := range entries {
+		ext := filepath.Ext(e.Name())
+		base := strings.TrimSuffix(e.Name(), ext)
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml" && ext != ".json") || (base != "statefulset" && !strings.HasPrefix(base, "service-")) {
+			continue
+		}
+		p, err := readPreviousFile(dir, filepath.Join(dir, app, e.Name()), true, listed)
+		if err != nil {
+			return nil, err
+		}
+		prev.Merge(p)
+	}
+	return prev, nil
 }

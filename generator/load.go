@@ -79,7 +79,7 @@ type unit struct {
 	names []string
 	// pos holds the first position of each app, for duplicates.
 	pos map[string][]token.Pos
-	// split is nil when the package is evaluated whole.
+	// split is set when the package is evaluated in pieces.
 	split *splitter
 	// mu guards building inst, which the pieces of a package that could
 	// not be split share.
@@ -175,7 +175,6 @@ func index(cfg LoadConfig) ([]*unit, Diagnostics) {
 				})
 				continue
 			}
-			u.split = newSplitter(inst, u.names)
 			units = append(units, u)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
@@ -79,34 +78,26 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 	for i, n := range all {
 		order[n] = i
 	}
-	workers := runtime.GOMAXPROCS(0)
 	var pieces []piece
+	size := pieceSize(len(all), runtime.GOMAXPROCS(0))
 	for _, u := range units {
 		names := slices.DeleteFunc(slices.Clone(u.names), func(n string) bool { return !selected(n) })
-		size := len(names)
-		if u.split != nil && pieceApps >= 0 {
-			size = pieceSize(len(all), workers)
+		if pieceApps >= 0 && len(names) > size {
+			// Only a package of more apps than a piece is looked at.
+			u.split = newSplitter(u.inst, u.names)
 		}
-		for chunk := range slices.Chunk(names, max(size, 1)) {
+		if u.split == nil {
+			pieces = append(pieces, piece{u, names})
+			continue
+		}
+		for chunk := range slices.Chunk(names, size) {
 			pieces = append(pieces, piece{u, chunk})
 		}
 	}
 	results := make([]pieceResult, len(pieces))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, len(pieces)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(pieces) {
-					return
-				}
-				p := pieces[i]
-				results[i] = p.compile(pol, func(b *Bundle) error { return emit(order[b.App], b) })
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(pieces), func(i int) {
+		results[i] = pieces[i].compile(pol, func(b *Bundle) error { return emit(order[b.App], b) })
+	})
 	var err error
 	for _, r := range results {
 		ds = append(ds, r.ds...)
@@ -196,36 +187,35 @@ func (u *unit) load(names []string) (Package, error) {
 	if err != nil {
 		return Package{}, err
 	}
-	if u.split == nil || pieceApps < 0 || len(names) == len(u.names) {
-		// The package whole, each app bound as #Apps binds it.
-		binding := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
-		u.mu.Lock()
-		v := ctx.BuildInstance(u.inst)
-		u.mu.Unlock()
-		return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
-	}
-	keep := u.split.keep(names)
-	if inst, err := reload(u.group, u.inst, u.split.overlay(keep)); err == nil {
-		// The piece holds only the apps kept: bind them as #Apps does.
-		binding := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
-		v := ctx.BuildInstance(inst)
-		return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
-	}
-	// The whole package then, with only the apps kept bound: the others
-	// are not looked at.
-	var bind strings.Builder
-	bind.WriteString(appsField + ": {\n")
-	for _, n := range u.names {
-		if keep[n] {
-			q := strconv.Quote(n)
-			fmt.Fprintf(&bind, "\t%s: %s & {name: %s}\n", q, appDef, q)
+	// The package whole, or a piece that holds only the apps kept: bind
+	// every app it holds as #Apps does.
+	inst, bind, shared := u.inst, appsField+": "+appsDef, true
+	if u.split != nil && pieceApps >= 0 && len(names) < len(u.names) {
+		keep := u.split.keep(names)
+		if inst, err = reload(u.group, u.inst, u.split.overlay(keep)); err == nil {
+			shared = false
+		} else {
+			// The whole package then, with only the apps kept bound: the
+			// others are not looked at.
+			inst = u.inst
+			var b strings.Builder
+			b.WriteString(appsField + ": {\n")
+			for _, n := range u.names {
+				if keep[n] {
+					q := strconv.Quote(n)
+					fmt.Fprintf(&b, "\t%s: %s & {name: %s}\n", q, appDef, q)
+				}
+			}
+			b.WriteString("}\n")
+			bind = b.String()
 		}
 	}
-	bind.WriteString("}\n")
-	binding := ctx.CompileString(bind.String(), cue.Scope(s), cue.Filename(schemaFile))
-	u.mu.Lock()
-	v := ctx.BuildInstance(u.inst)
-	u.mu.Unlock()
+	binding := ctx.CompileString(bind, cue.Scope(s), cue.Filename(schemaFile))
+	if shared {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+	}
+	v := ctx.BuildInstance(inst)
 	return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
 }
 

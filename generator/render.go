@@ -172,35 +172,27 @@ func WriteList(w io.Writer, items [][]byte) error {
 func eachBundle[T any](bundles []*Bundle, f func(*Bundle) (T, error)) ([]T, error) {
 	out := make([]T, len(bundles))
 	errs := make([]error, len(bundles))
-	workers := min(runtime.GOMAXPROCS(0), len(bundles))
-	if workers <= 1 {
-		for i, b := range bundles {
-			if out[i], errs[i] = f(b); errs[i] != nil {
-				return nil, errs[i]
-			}
-		}
-		return out, nil
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(bundles) {
-					return
-				}
-				out[i], errs[i] = f(bundles[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(bundles), func(i int) { out[i], errs[i] = f(bundles[i]) })
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// parallel runs f(0) to f(n-1) on every CPU and returns when all are done.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // RunbookFile is the file that carries a Recreation's steps, and

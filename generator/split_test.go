@@ -166,6 +166,7 @@ func TestSplitMatchesWhole(t *testing.T) {
 				t.Fatalf("index: %d packages\n%s", len(units), printDiagnostics(ds, dir))
 			}
 			u := units[0]
+			u.split = newSplitter(u.inst, u.names)
 			if got := u.split != nil; got != tc.split {
 				t.Errorf("split = %v, want %v", got, tc.split)
 			}

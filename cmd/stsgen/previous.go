@@ -33,11 +33,9 @@ func readPrevious(path string) (*generator.Previous, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		ext := filepath.Ext(file)
-		if ext != ".yaml" && ext != ".yml" && ext != ".json" {
-			return nil
+		if objectFile(file) {
+			files = append(files, file)
 		}
-		files = append(files, file)
 		return nil
 	})
 	if err != nil {
@@ -112,9 +110,8 @@ func readOwn(dir, app string, listed map[string]string) (*generator.Previous, er
 		return prev, nil
 	}
 	for _, e := range entries {
-		ext := filepath.Ext(e.Name())
-		base := strings.TrimSuffix(e.Name(), ext)
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml" && ext != ".json") || (base != "statefulset" && !strings.HasPrefix(base, "service-")) {
+		base := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))
+		if e.IsDir() || !objectFile(e.Name()) || (base != "statefulset" && !strings.HasPrefix(base, "service-")) {
 			continue
 		}
 		p, err := readPreviousFile(dir, filepath.Join(dir, app, e.Name()), true, listed)
@@ -124,4 +121,11 @@ func readOwn(dir, app string, listed map[string]string) (*generator.Previous, er
 		prev.Merge(p)
 	}
 	return prev, nil
+}
+
+// objectFile reports whether a file's name says it holds objects: YAML or
+// JSON.
+func objectFile(name string) bool {
+	ext := filepath.Ext(name)
+	return ext == ".yaml" || ext == ".yml" || ext == ".json"
 }

@@ -12,14 +12,17 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stsgen/stsgen/generator"
 )
 
 // previousAt reads the output stsgen wrote into outDir as it is at the git
 // revision rev: the objects a build replaces when the working tree's
-// output has already been rebuilt, as in a pre-commit hook.
-func previousAt(outDir, rev string) (*generator.Previous, error) {
+// output has already been rebuilt, as in a pre-commit hook. It returns
+// their digest too (see objectsDigest); they are parsed only when a build
+// first needs them.
+func previousAt(outDir, rev string) (*generator.Previous, string, error) {
 	// The directory need not exist in the working tree; git runs in the
 	// nearest one that does.
 	existing, rest := outDir, ""
@@ -39,25 +42,25 @@ func previousAt(outDir, rev string) (*generator.Previous, error) {
 	}
 	out, err := git(existing, nil, "rev-parse", "--show-toplevel")
 	if err != nil {
-		return nil, fmt.Errorf("the output directory is not in a git repository: %w", err)
+		return nil, "", fmt.Errorf("the output directory is not in a git repository: %w", err)
 	}
 	top := strings.TrimSpace(string(out))
 	rel, err := filepath.Rel(top, filepath.Join(existing, rest))
 	if err != nil || strings.HasPrefix(rel, "..") {
-		return nil, fmt.Errorf("the output directory is outside the git repository at %s", top)
+		return nil, "", fmt.Errorf("the output directory is outside the git repository at %s", top)
 	}
 	rel = filepath.ToSlash(rel)
 	if _, err := git(top, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
 		// Before the first commit there is no previous output: the hook
 		// of a new repository passes.
 		if all, err := git(top, nil, "rev-list", "-n", "1", "--all"); err == nil && len(bytes.TrimSpace(all)) == 0 && rev == "HEAD" {
-			return &generator.Previous{}, nil
+			return &generator.Previous{}, objectsDigest(nil), nil
 		}
-		return nil, fmt.Errorf("no such commit in the repository at %s", top)
+		return nil, "", fmt.Errorf("no such commit in the repository at %s", top)
 	}
 	list, err := git(top, nil, "ls-tree", "-r", "-z", "--name-only", rev, "--", rel)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var names []string
 	for _, n := range strings.Split(string(list), "\x00") {
@@ -69,20 +72,28 @@ func previousAt(outDir, rev string) (*generator.Previous, error) {
 	manifestPath := path.Join(rel, manifestName)
 	blobs, err := catFiles(top, rev, append([]string{manifestPath}, names...))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	listed := parseManifest(blobs[manifestPath])
-	prev := &generator.Previous{}
+	var own []string
+	sums := map[string]string{}
 	for _, n := range names {
 		data := blobs[n]
-		if !ownFile(listed, strings.TrimPrefix(n, rel+"/"), data) {
-			continue // not stsgen's
-		}
-		if err := prev.AddPrevious(rev+":"+n, data); err != nil {
-			return nil, err
+		if r := strings.TrimPrefix(n, rel+"/"); ownFile(listed, r, data) {
+			own = append(own, n)
+			sums[r] = hash(data)
 		}
 	}
-	return prev, nil
+	all := sync.OnceValues(func() (*generator.Previous, error) {
+		prev := &generator.Previous{}
+		for _, n := range own {
+			if err := prev.AddPrevious(rev+":"+n, blobs[n]); err != nil {
+				return nil, fmt.Errorf("--against %s: %w", rev, err)
+			}
+		}
+		return prev, nil
+	})
+	return &generator.Previous{ForApp: func(string) (*generator.Previous, error) { return all() }}, objectsDigest(sums), nil
 }
 
 // git runs git in dir and returns its standard output.

@@ -34,6 +34,9 @@ drops it.
 --check writes nothing: it compares what build -o DIR would write with what
 DIR holds, prints a unified diff for each file that would change, and exits
 1 if any would. Files in DIR that stsgen did not write are never looked at.
+A build of every app that reports nothing writes DIR/.stsgen-stamp, a digest
+of its inputs, options and stsgen binary; while they and the files are
+unchanged, --check answers from it without compiling.
 
 Rule severities: an app's checks field sets them for that app
 (checks: STS102: "off"); --severity sets them for the run, and an app's own
@@ -157,14 +160,17 @@ func runBuild(e *env, args []string) int {
 	diag := opts.rules.diagnostics
 	fail := func(err error) int { return report(e, diag, e.stderr, nil, "build", err) }
 
+	// prevSum digests the previous output when it comes from elsewhere
+	// than the output directory.
 	var prev *generator.Previous
+	var prevSum string
 	var err error
 	if opts.against != "" {
-		prev, err = previousAt(outDir, opts.against)
+		prev, prevSum, err = previousAt(outDir, opts.against)
 		if err != nil {
 			return fail(fmt.Errorf("--against %s: %w", opts.against, err))
 		}
-	} else if prev, err = opts.rules.previousFor(e, outDir); err != nil {
+	} else if prev, prevSum, err = opts.rules.previousFor(e, outDir); err != nil {
 		return fail(err)
 	}
 	pol.Previous = prev
@@ -173,6 +179,28 @@ func runBuild(e *env, args []string) int {
 		pol.Recreate[app] = true
 	}
 	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.rules.apps}
+	napps, objects := 0, 0
+	summary := func(what string) {
+		if !opts.quiet {
+			fmt.Fprintf(e.stderr, "stsgen: %d %s, %d objects%s in %s\n", napps, plural(napps, "app", "apps"), objects, what, time.Since(start).Round(time.Millisecond))
+		}
+	}
+	// An output directory stamped with these very inputs, and untouched
+	// since, is up to date without compiling anything.
+	inputs := ""
+	if outDir != "" {
+		inputs = inputsDigest(cfg, opts)
+	}
+	if opts.check && inputs != "" {
+		if st, ok := upToDate(outDir, inputs, prevSum); ok {
+			napps, objects = st.apps, st.objects
+			if st := report(e, diag, e.stderr, nil, "build", nil); st != exitOK {
+				return st
+			}
+			summary("; " + opts.output + " is up to date (inputs unchanged since it was built)")
+			return exitOK
+		}
+	}
 	// Each app is rendered as soon as it is built, and only its bytes are
 	// kept.
 	fileOpts := generator.FileOptions{JSON: opts.format == "json", Kustomize: opts.kustomize}
@@ -198,16 +226,13 @@ func runBuild(e *env, args []string) int {
 		return report(e, diag, e.stderr, ds, "build", err)
 	}
 	var outputs []*appOutput
-	objects := 0
+	recreated := false
 	for _, i := range slices.Sorted(maps.Keys(apps)) {
 		outputs = append(outputs, apps[i])
 		objects += apps[i].objects
+		recreated = recreated || apps[i].recreation != nil
 	}
-	summary := func(what string) {
-		if !opts.quiet {
-			fmt.Fprintf(e.stderr, "stsgen: %d %s, %d objects%s in %s\n", len(outputs), plural(len(outputs), "app", "apps"), objects, what, time.Since(start).Round(time.Millisecond))
-		}
-	}
+	napps = len(outputs)
 
 	if outDir == "" {
 		var docs [][]byte
@@ -249,7 +274,22 @@ func runBuild(e *env, args []string) int {
 		summary("; " + opts.output + " is up to date")
 		return exitOK
 	}
-	stats, err := newTreeWriter().writeTree(e.ctx, outDir, files, scope)
+	w := newTreeWriter()
+	// Stamp the output when a build of it over itself would write the same
+	// files and report nothing, and the inputs did not change while they
+	// were read.
+	if inputs != "" && len(ds) == 0 && !recreated && inputsDigest(cfg, opts) == inputs {
+		// Compared with the directory's own output, the stamp records
+		// that output's digest, as --against REV would find it committed.
+		compared, err := prevSum, error(nil)
+		if compared == "" {
+			compared, err = treeDigest(outDir)
+		}
+		if err == nil {
+			w.stamp = &stamp{inputs: inputs, previous: compared, apps: napps, objects: objects}
+		}
+	}
+	stats, err := w.writeTree(e.ctx, outDir, files, scope)
 	if err != nil {
 		// Name the directory as the user did.
 		err = errors.New(strings.ReplaceAll(err.Error(), outDir, opts.output))
@@ -295,7 +335,7 @@ func runVet(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	prev, err := opts.previousFor(e, "")
+	prev, _, err := opts.previousFor(e, "")
 	if err != nil {
 		return report(e, opts.diagnostics, e.stdout, nil, "vet", err)
 	}

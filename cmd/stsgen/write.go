@@ -43,6 +43,8 @@ type treeWriter struct {
 	create     func(name string) (io.WriteCloser, error)
 	beforeFile func(rel string)
 	beforeSwap func(app string) error
+	// stamp, when set, is written beside the manifest; see stamp.
+	stamp *stamp
 }
 
 func newTreeWriter() *treeWriter {
@@ -154,8 +156,20 @@ func (w *treeWriter) write(ctx context.Context, dir string, files map[string][]b
 	if err := w.swapAll(dir, stages); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, manifestName), manifest(written)); err != nil {
+	man := manifest(written)
+	if err := writeFileAtomic(filepath.Join(dir, manifestName), man); err != nil {
 		return fmt.Errorf("writing %s: %w", manifestName, unwrapPath(err))
+	}
+	// The stamp names the manifest by its hash: written after it, it can
+	// only vouch for the files listed now.
+	// It only spares a check the compile, so failing to write it fails
+	// nothing; one left behind vouches for nothing but its own manifest.
+	if w.stamp != nil {
+		st := *w.stamp
+		st.manifest = hash(man)
+		writeFileAtomic(filepath.Join(dir, stampName), st.bytes())
+	} else {
+		os.Remove(filepath.Join(dir, stampName))
 	}
 	syncDir(dir)
 	return nil

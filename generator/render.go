@@ -107,15 +107,56 @@ func RenderDocs(b *Bundle) ([][]byte, error) {
 
 // WriteStream writes YAML documents to w as one stream, under the header.
 func WriteStream(w io.Writer, docs [][]byte) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString(Header)
-	for i, d := range docs {
-		if i > 0 {
-			bw.WriteString("---\n")
-		}
-		bw.Write(d)
+	s := NewStreamWriter(w, false)
+	for _, d := range docs {
+		s.Write(d)
 	}
-	return bw.Flush()
+	return s.Close()
+}
+
+// A StreamWriter writes documents one at a time as one YAML stream, under
+// the header, or as the JSON of one List of items from ListItems, as
+// json.MarshalIndent writes it.
+type StreamWriter struct {
+	w    *bufio.Writer
+	json bool
+	n    int
+}
+
+// NewStreamWriter returns a StreamWriter to w; json chooses the List.
+func NewStreamWriter(w io.Writer, json bool) *StreamWriter {
+	s := &StreamWriter{w: bufio.NewWriter(w), json: json}
+	if json {
+		s.w.WriteString("{\n  \"apiVersion\": \"v1\",\n  \"items\": [")
+	} else {
+		s.w.WriteString(Header)
+	}
+	return s
+}
+
+// Write writes one YAML document, or one List item.
+func (s *StreamWriter) Write(doc []byte) {
+	switch {
+	case s.json && s.n > 0:
+		s.w.WriteString(",\n    ")
+	case s.json:
+		s.w.WriteString("\n    ")
+	case s.n > 0:
+		s.w.WriteString("---\n")
+	}
+	s.w.Write(doc)
+	s.n++
+}
+
+// Close ends the List and flushes; it returns the first write error.
+func (s *StreamWriter) Close() error {
+	if s.json {
+		if s.n > 0 {
+			s.w.WriteString("\n  ")
+		}
+		s.w.WriteString("],\n  \"kind\": \"List\"\n}\n")
+	}
+	return s.w.Flush()
 }
 
 // RenderJSON returns the bundles as one JSON document: a List of every
@@ -151,20 +192,11 @@ func ListItems(b *Bundle) ([][]byte, error) {
 // WriteList writes items, from ListItems, to w as the JSON of one List
 // object, as json.MarshalIndent writes it.
 func WriteList(w io.Writer, items [][]byte) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("{\n  \"apiVersion\": \"v1\",\n  \"items\": [")
-	for i, item := range items {
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n    ")
-		bw.Write(item)
+	s := NewStreamWriter(w, true)
+	for _, item := range items {
+		s.Write(item)
 	}
-	if len(items) > 0 {
-		bw.WriteString("\n  ")
-	}
-	bw.WriteString("],\n  \"kind\": \"List\"\n}\n")
-	return bw.Flush()
+	return s.Close()
 }
 
 // eachBundle runs f on every bundle, on every CPU, and returns the

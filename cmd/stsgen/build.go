@@ -206,16 +206,23 @@ func runBuild(e *env, args []string) int {
 	fileOpts := generator.FileOptions{JSON: opts.format == "json", Kustomize: opts.kustomize}
 	var mu sync.Mutex
 	apps := map[int]*appOutput{}
+	// Standard output is held in a spool, in a temporary file once large.
+	docs := newSpool()
+	defer docs.close()
 	ds, err := generator.CompileEach(cfg, pol, func(i int, b *generator.Bundle) error {
 		out := &appOutput{name: b.App, objects: len(b.Objects()), recreation: b.Recreation}
 		var err error
+		var rendered [][]byte
 		switch {
 		case outDir != "":
 			out.files, err = generator.AppFiles(b, fileOpts)
 		case opts.format == "json":
-			out.docs, err = generator.ListItems(b)
+			rendered, err = generator.ListItems(b)
 		default:
-			out.docs, err = generator.RenderDocs(b)
+			rendered, err = generator.RenderDocs(b)
+		}
+		if err == nil && outDir == "" {
+			docs.put(i, rendered)
 		}
 		mu.Lock()
 		apps[i] = out
@@ -227,7 +234,8 @@ func runBuild(e *env, args []string) int {
 	}
 	var outputs []*appOutput
 	recreated := false
-	for _, i := range slices.Sorted(maps.Keys(apps)) {
+	order := slices.Sorted(maps.Keys(apps))
+	for _, i := range order {
 		outputs = append(outputs, apps[i])
 		objects += apps[i].objects
 		recreated = recreated || apps[i].recreation != nil
@@ -235,14 +243,14 @@ func runBuild(e *env, args []string) int {
 	napps = len(outputs)
 
 	if outDir == "" {
-		var docs [][]byte
-		for _, a := range outputs {
-			docs = append(docs, a.docs...)
-		}
-		if opts.format == "json" {
-			err = generator.WriteList(e.stdout, docs)
-		} else {
-			err = generator.WriteStream(e.stdout, docs)
+		w := generator.NewStreamWriter(e.stdout, opts.format == "json")
+		err = docs.each(order, func(docs [][]byte) {
+			for _, d := range docs {
+				w.Write(d)
+			}
+		})
+		if err == nil {
+			err = w.Close()
 		}
 		if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
 			return st
@@ -307,14 +315,12 @@ func runBuild(e *env, args []string) int {
 }
 
 // appOutput is one app's rendered output: its files under the output
-// directory, or its YAML documents (or JSON List items) for standard
-// output.
+// directory; its documents for standard output are in the spool.
 type appOutput struct {
 	name       string
 	objects    int
 	recreation *generator.Recreation
 	files      map[string][]byte
-	docs       [][]byte
 }
 
 func plural(n int, one, many string) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -73,8 +74,16 @@ func (p *Previous) AddPrevious(name string, data []byte) error {
 			Kind  string
 			Items []any
 		}
-		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
-			return fmt.Errorf("%s: document %d: %w", name, i+1, err)
+		kind, ok := topLevelKind(doc)
+		switch {
+		case ok && kind != "StatefulSet" && kind != "Service" && !strings.HasSuffix(kind, "List"):
+			continue // a kind no rule compares: not even parsed
+		case ok && kind != "List" && kind != "StatefulSetList" && kind != "ServiceList":
+			meta.Kind = kind
+		default:
+			if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+				return fmt.Errorf("%s: document %d: %w", name, i+1, err)
+			}
 		}
 		docs := []string{doc}
 		if meta.Kind == "List" || meta.Kind == "StatefulSetList" || meta.Kind == "ServiceList" {
@@ -88,7 +97,7 @@ func (p *Previous) AddPrevious(name string, data []byte) error {
 			}
 		}
 		for _, d := range docs {
-			if err := p.add(name, d); err != nil {
+			if err := p.add(name, meta.Kind, d); err != nil {
 				return fmt.Errorf("%s: document %d: %w", name, i+1, err)
 			}
 		}
@@ -96,12 +105,19 @@ func (p *Previous) AddPrevious(name string, data []byte) error {
 	return nil
 }
 
-func (p *Previous) add(name, doc string) error {
-	var meta struct{ Kind string }
-	if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
-		return err
+// add reads one document of the given kind ("" when the document is an
+// item of a List, which names its own).
+func (p *Previous) add(name, kind, doc string) error {
+	if k, ok := topLevelKind(doc); ok {
+		kind = k
+	} else if kind == "" || strings.HasSuffix(kind, "List") {
+		var meta struct{ Kind string }
+		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+			return err
+		}
+		kind = meta.Kind
 	}
-	switch meta.Kind {
+	switch kind {
 	case "StatefulSet":
 		var sts appsv1.StatefulSet
 		if err := yaml.Unmarshal([]byte(doc), &sts); err != nil {
@@ -116,6 +132,29 @@ func (p *Previous) add(name, doc string) error {
 		p.Services[objectKey(svc.Namespace, svc.Name)] = &svc
 	}
 	return nil
+}
+
+// topLevelKind returns the kind a YAML document states on a line of its
+// own at the top level ("kind: StatefulSet"), as stsgen and kubectl write
+// it, without parsing the document; ok is false unless exactly one such
+// line exists and its value is a plain word, and the document must then
+// be parsed to know.
+func topLevelKind(doc string) (kind string, ok bool) {
+	for line := range strings.Lines(doc) {
+		rest, found := strings.CutPrefix(line, "kind:")
+		if !found || (rest != "" && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\n' && rest[0] != '\r') {
+			continue // "kind:x" is a string, not a key
+		}
+		if ok {
+			return "", false // twice: let the parser decide
+		}
+		kind = strings.TrimSpace(rest)
+		if kind == "" || strings.ContainsAny(kind, "\"'#{}[],&*!|>%@`") {
+			return "", false
+		}
+		ok = true
+	}
+	return kind, ok
 }
 
 func objectKey(namespace, name string) string {

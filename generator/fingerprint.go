@@ -17,12 +17,14 @@ import (
 // Fingerprint returns the SHA-256 of every CUE file a build of cfg reads:
 // the files of the packages cfg names, of the packages they import, and
 // the cue.mod/module.cue of each module involved, each with its path
-// relative to cfg.Dir. It parses the files but evaluates nothing. Two
+// relative to base (so that the fingerprint does not depend on the
+// directory stsgen runs in when base is, say, the output directory). It
+// parses the files but evaluates nothing. Two
 // builds by the same stsgen binary, with the same options, of inputs with
 // the same fingerprint write the same files.
 //
 // It fails when the packages do not load; a build reports why.
-func Fingerprint(cfg LoadConfig) (string, error) {
+func Fingerprint(cfg LoadConfig, base string) (string, error) {
 	args := cfg.Args
 	if len(args) == 0 {
 		args = []string{"."}
@@ -74,7 +76,7 @@ func Fingerprint(cfg LoadConfig) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		rel, err := filepath.Rel(cfg.Dir, name)
+		rel, err := filepath.Rel(base, name)
 		if err != nil {
 			rel = name
 		}

@@ -30,7 +30,7 @@ func TestFingerprint(t *testing.T) {
 	cfg := LoadConfig{Dir: dir, Args: []string{"./deploy"}}
 	fingerprint := func() string {
 		t.Helper()
-		fp, err := Fingerprint(cfg)
+		fp, err := Fingerprint(cfg, dir)
 		if err != nil {
 			t.Fatalf("Fingerprint: %v", err)
 		}
@@ -74,7 +74,7 @@ func TestFingerprint(t *testing.T) {
 		{[]string{"./broken"}, "expected"},
 	} {
 		write("broken/a.cue", "package broken\n\napps: zk: {\n")
-		_, err := Fingerprint(LoadConfig{Dir: dir, Args: bad.args})
+		_, err := Fingerprint(LoadConfig{Dir: dir, Args: bad.args}, dir)
 		if err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("Fingerprint(%v) error = %v, want one containing %q", bad.args, err, bad.want)
 		}

@@ -189,7 +189,7 @@ func runBuild(e *env, args []string) int {
 	// since, is up to date without compiling anything.
 	inputs := ""
 	if outDir != "" {
-		inputs = inputsDigest(cfg, opts)
+		inputs = inputsDigest(cfg, opts, outDir)
 	}
 	if opts.check && inputs != "" {
 		if st, ok := upToDate(outDir, inputs, prevSum); ok {
@@ -286,7 +286,7 @@ func runBuild(e *env, args []string) int {
 	// Stamp the output when a build of it over itself would write the same
 	// files and report nothing, and the inputs did not change while they
 	// were read.
-	if inputs != "" && len(ds) == 0 && !recreated && inputsDigest(cfg, opts) == inputs {
+	if inputs != "" && len(ds) == 0 && !recreated && inputsDigest(cfg, opts, outDir) == inputs {
 		// Compared with the directory's own output, the stamp records
 		// that output's digest, as --against REV would find it committed.
 		compared, err := prevSum, error(nil)

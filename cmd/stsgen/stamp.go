@@ -94,7 +94,7 @@ func parseStamp(data []byte) (stamp, bool) {
 // opts by this binary, or "" when the build cannot be stamped: it builds
 // some apps only, or the inputs do not load, or this binary does not know
 // its own build ID.
-func inputsDigest(cfg generator.LoadConfig, opts buildOptions) string {
+func inputsDigest(cfg generator.LoadConfig, opts buildOptions, outDir string) string {
 	if len(opts.rules.apps) > 0 {
 		return ""
 	}
@@ -102,7 +102,7 @@ func inputsDigest(cfg generator.LoadConfig, opts buildOptions) string {
 	if id == "" {
 		return ""
 	}
-	fp, err := generator.Fingerprint(cfg)
+	fp, err := generator.Fingerprint(cfg, outDir)
 	if err != nil {
 		return ""
 	}

@@ -58,6 +58,9 @@ func (ds Diagnostics) HasErrors() bool {
 // Sort orders the diagnostics by first position, then path and message,
 // and drops exact repeats.
 func (ds Diagnostics) Sort() Diagnostics {
+	for i := range ds {
+		ds[i].Pos = uniquePositions(ds[i].Pos)
+	}
 	slices.SortStableFunc(ds, compareDiagnostics)
 	return slices.CompactFunc(ds, func(a, b Diagnostic) bool { return compareDiagnostics(a, b) == 0 })
 }
@@ -72,6 +75,18 @@ func compareDiagnostics(a, b Diagnostic) int {
 		cmp.Compare(a.Rule, b.Rule),
 		cmp.Compare(a.Message, b.Message),
 	)
+}
+
+// uniquePositions drops positions that repeat an earlier one's file, line
+// and column, as when several values of one field come from one place.
+func uniquePositions(ps []token.Pos) []token.Pos {
+	var out []token.Pos
+	for _, p := range ps {
+		if !slices.ContainsFunc(out, func(q token.Pos) bool { return comparePos(p, q) == 0 }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func firstPos(d Diagnostic) token.Pos {

@@ -11,7 +11,6 @@ import (
 	"slices"
 
 	"cuelang.org/go/cue/build"
-	"cuelang.org/go/cue/load"
 )
 
 // Fingerprint returns the SHA-256 of every CUE file a build of cfg reads:
@@ -19,16 +18,13 @@ import (
 // the cue.mod/module.cue of each module involved, each with its path
 // relative to base (so that the fingerprint does not depend on the
 // directory stsgen runs in when base is, say, the output directory). It
-// parses the files but evaluates nothing. Two
-// builds by the same stsgen binary, with the same options, of inputs with
-// the same fingerprint write the same files.
+// parses the files but evaluates nothing. Two builds by the same stsgen
+// binary, with the same options, of inputs with the same fingerprint
+// write the same files.
 //
 // It fails when the packages do not load; a build reports why.
 func Fingerprint(cfg LoadConfig, base string) (string, error) {
-	args := cfg.Args
-	if len(args) == 0 {
-		args = []string{"."}
-	}
+	args := cfg.args()
 	for _, a := range args {
 		if missingPath(cfg.Dir, a) {
 			return "", fmt.Errorf("%s: no such file or directory", a)
@@ -60,11 +56,9 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 		}
 		return nil
 	}
-	for _, g := range byModule(cfg.Dir, args) {
-		for _, inst := range load.Instances(localArgs(g.dir, g.args), &load.Config{Dir: g.dir}) {
-			if err := walk(inst); err != nil {
-				return "", err
-			}
+	for _, inst := range instances(cfg.Dir, args) {
+		if err := walk(inst); err != nil {
+			return "", err
 		}
 	}
 	if len(files) == 0 {

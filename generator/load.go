@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,10 +91,7 @@ type unit struct {
 // errors, and lists each package's apps. It evaluates each package once
 // without the schema, in a context dropped on return.
 func index(cfg LoadConfig) ([]*unit, Diagnostics) {
-	args := cfg.Args
-	if len(args) == 0 {
-		args = []string{"."}
-	}
+	args := cfg.args()
 	var ds Diagnostics
 	for _, a := range args {
 		if missingPath(cfg.Dir, a) {
@@ -117,66 +115,64 @@ func index(cfg LoadConfig) ([]*unit, Diagnostics) {
 		return err
 	}
 	var units []*unit
-	for _, g := range byModule(cfg.Dir, args) {
-		for _, inst := range load.Instances(localArgs(g.dir, g.args), &load.Config{Dir: g.dir}) {
-			if bad := tooLarge(cfg.Dir, inst); len(bad) > 0 {
-				ds = append(ds, bad...)
-				continue
-			}
-			if bad := notUTF8(inst); len(bad) > 0 {
-				ds = append(ds, bad...)
-				continue
-			}
-			if inst.Err != nil {
-				for _, d := range fromCUE(inst.Err) {
-					// Name files as the user does: relative to the directory.
-					d.Message = strings.ReplaceAll(d.Message, cfg.Dir+string(filepath.Separator), "./")
-					ds = append(ds, d)
-				}
-				continue
-			}
-			v := ctx.BuildInstance(inst)
-			if err := v.Err(); err != nil {
-				if err := schemaIn(); err != nil {
-					return nil, append(ds, schemaBroken(err))
-				}
-				for _, d := range locate(v, fromCUE(err)) {
-					// An error inside apps is an app's, whatever its cause.
-					if within(d.Path, appsField) {
-						d.Rule = RuleSchema
-						d.Message = suggestField(d, appSchema)
-					}
-					ds = append(ds, d)
-				}
-				continue
-			}
-			apps := v.LookupPath(cue.MakePath(cue.Str(appsField)))
-			u := &unit{group: g, inst: inst, pos: map[string][]token.Pos{}}
-			if iter, err := apps.Fields(); err == nil {
-				for iter.Next() {
-					name := iter.Selector().Unquoted()
-					u.names = append(u.names, name)
-					u.pos[name] = valuePositions(iter.Value())
-				}
-			} else if apps.Exists() {
-				// Not a struct: say so against the schema, as an app's
-				// error.
-				if err := schemaIn(); err != nil {
-					return nil, append(ds, schemaBroken(err))
-				}
-				_, err := v.Unify(binding).LookupPath(apps.Path()).Fields()
-				ds = append(ds, schemaErrors(err)...)
-				continue
-			}
-			if !apps.Exists() || len(u.names) == 0 {
-				ds = append(ds, Diagnostic{
-					Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.PkgName),
-					Pos:     instancePos(inst.Files),
-				})
-				continue
-			}
-			units = append(units, u)
+	for g, inst := range instances(cfg.Dir, args) {
+		if bad := tooLarge(cfg.Dir, inst); len(bad) > 0 {
+			ds = append(ds, bad...)
+			continue
 		}
+		if bad := notUTF8(inst); len(bad) > 0 {
+			ds = append(ds, bad...)
+			continue
+		}
+		if inst.Err != nil {
+			for _, d := range fromCUE(inst.Err) {
+				// Name files as the user does: relative to the directory.
+				d.Message = strings.ReplaceAll(d.Message, cfg.Dir+string(filepath.Separator), "./")
+				ds = append(ds, d)
+			}
+			continue
+		}
+		v := ctx.BuildInstance(inst)
+		if err := v.Err(); err != nil {
+			if err := schemaIn(); err != nil {
+				return nil, append(ds, schemaBroken(err))
+			}
+			for _, d := range locate(v, fromCUE(err)) {
+				// An error inside apps is an app's, whatever its cause.
+				if within(d.Path, appsField) {
+					d.Rule = RuleSchema
+					d.Message = suggestField(d, appSchema)
+				}
+				ds = append(ds, d)
+			}
+			continue
+		}
+		apps := v.LookupPath(cue.MakePath(cue.Str(appsField)))
+		u := &unit{group: g, inst: inst, pos: map[string][]token.Pos{}}
+		if iter, err := apps.Fields(); err == nil {
+			for iter.Next() {
+				name := iter.Selector().Unquoted()
+				u.names = append(u.names, name)
+				u.pos[name] = valuePositions(iter.Value())
+			}
+		} else if apps.Exists() {
+			// Not a struct: say so against the schema, as an app's
+			// error.
+			if err := schemaIn(); err != nil {
+				return nil, append(ds, schemaBroken(err))
+			}
+			_, err := v.Unify(binding).LookupPath(apps.Path()).Fields()
+			ds = append(ds, schemaErrors(err)...)
+			continue
+		}
+		if !apps.Exists() || len(u.names) == 0 {
+			ds = append(ds, Diagnostic{
+				Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.PkgName),
+				Pos:     instancePos(inst.Files),
+			})
+			continue
+		}
+		units = append(units, u)
 	}
 	return units, ds
 }
@@ -272,6 +268,28 @@ func locate(v cue.Value, ds Diagnostics) Diagnostics {
 		}
 	}
 	return ds
+}
+
+// args returns the arguments to load: "." when none are given.
+func (cfg LoadConfig) args() []string {
+	if len(cfg.Args) == 0 {
+		return []string{"."}
+	}
+	return cfg.Args
+}
+
+// instances loads the packages args name, relative to dir, module by
+// module, without evaluating them.
+func instances(dir string, args []string) iter.Seq2[loadGroup, *build.Instance] {
+	return func(yield func(loadGroup, *build.Instance) bool) {
+		for _, g := range byModule(dir, args) {
+			for _, inst := range load.Instances(localArgs(g.dir, g.args), &load.Config{Dir: g.dir}) {
+				if !yield(g, inst) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // localArgs makes a path to an existing file or directory explicit, so that

@@ -85,9 +85,9 @@ func (p *Previous) AddPrevious(name string, data []byte) error {
 				return fmt.Errorf("%s: document %d: %w", name, i+1, err)
 			}
 		}
-		docs := []string{doc}
+		docs, kind := []string{doc}, meta.Kind
 		if meta.Kind == "List" || meta.Kind == "StatefulSetList" || meta.Kind == "ServiceList" {
-			docs = docs[:0]
+			docs, kind = docs[:0], "" // the items name their own kinds
 			for _, item := range meta.Items {
 				y, err := yaml.Marshal(item)
 				if err != nil {
@@ -97,7 +97,7 @@ func (p *Previous) AddPrevious(name string, data []byte) error {
 			}
 		}
 		for _, d := range docs {
-			if err := p.add(name, meta.Kind, d); err != nil {
+			if err := p.add(name, kind, d); err != nil {
 				return fmt.Errorf("%s: document %d: %w", name, i+1, err)
 			}
 		}
@@ -105,17 +105,18 @@ func (p *Previous) AddPrevious(name string, data []byte) error {
 	return nil
 }
 
-// add reads one document of the given kind ("" when the document is an
-// item of a List, which names its own).
+// add reads one document of the given kind; "" when it is not known yet,
+// as for the items of a List.
 func (p *Previous) add(name, kind, doc string) error {
-	if k, ok := topLevelKind(doc); ok {
-		kind = k
-	} else if kind == "" || strings.HasSuffix(kind, "List") {
-		var meta struct{ Kind string }
-		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
-			return err
+	if kind == "" {
+		var ok bool
+		if kind, ok = topLevelKind(doc); !ok {
+			var meta struct{ Kind string }
+			if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+				return err
+			}
+			kind = meta.Kind
 		}
-		kind = meta.Kind
 	}
 	switch kind {
 	case "StatefulSet":

@@ -160,10 +160,9 @@ func (w *treeWriter) write(ctx context.Context, dir string, files map[string][]b
 	if err := writeFileAtomic(filepath.Join(dir, manifestName), man); err != nil {
 		return fmt.Errorf("writing %s: %w", manifestName, unwrapPath(err))
 	}
-	// The stamp names the manifest by its hash: written after it, it can
-	// only vouch for the files listed now.
-	// It only spares a check the compile, so failing to write it fails
-	// nothing; one left behind vouches for nothing but its own manifest.
+	// The stamp names the manifest by its hash, so it vouches only for the
+	// files listed now. It only spares a check the compile: failing to
+	// write or remove it fails nothing.
 	if w.stamp != nil {
 		st := *w.stamp
 		st.manifest = hash(man)

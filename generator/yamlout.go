@@ -25,8 +25,9 @@ import (
 // values.
 //
 // A key longer than 128 bytes or holding a line break, which yaml.v2
-// writes as a complex "? " key, makes it report false; RenderObject then
-// falls back to yaml.v2.
+// writes as a complex "? " key, a repeated key, or JSON other than
+// encoding/json writes makes it report false; RenderObject then falls
+// back to yaml.v2.
 
 const (
 	yamlIndent = 2  // yaml.v2's best_indent

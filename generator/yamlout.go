@@ -178,7 +178,7 @@ func (w *yamlWriter) node(v *jsonValue, mapping, simpleKey bool) bool {
 		w.pushIndent(false, false)
 		for _, i := range order {
 			w.writeIndent()
-			w.mapping, w.simpleKey = true, true
+			w.simpleKey = true
 			w.scalar(v.keys[i], stringStyle(v.keys[i]))
 			w.indicator(":", false, false, false)
 			if !w.node(&v.elems[i], true, false) {
@@ -863,8 +863,8 @@ type jsonValue struct {
 }
 
 // dropStatus removes the status of an object and of its claim
-// templates, which are whole objects too: generated objects describe
-// what is wanted, not what is observed.
+// templates, which are whole objects too, as objectMap does: generated
+// objects describe what is wanted, not what is observed.
 func dropStatus(obj *jsonValue) {
 	obj.remove("status")
 	spec := obj.field("spec")

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
-	"path"
 	"slices"
 	"strings"
 
@@ -352,67 +351,6 @@ func podSecurityContext(s *Spec) *corev1.PodSecurityContext {
 	return sc
 }
 
-// setsIDs reports whether the user chose the user or group any container
-// runs as; stsgen then leaves the ids to them.
-func (s *Spec) setsIDs() bool {
-	if p := s.PodSecurityContext; p != nil && (p.RunAsUser != nil || p.RunAsGroup != nil || p.FSGroup != nil) {
-		return true
-	}
-	return slices.ContainsFunc(s.containerContexts(), func(sc *corev1.SecurityContext) bool {
-		return sc != nil && (sc.RunAsUser != nil || sc.RunAsGroup != nil)
-	})
-}
-
-// containerContexts are the security contexts the user wrote for the main
-// container, the init containers and the sidecars.
-func (s *Spec) containerContexts() []*corev1.SecurityContext {
-	out := []*corev1.SecurityContext{s.SecurityContext}
-	for _, c := range s.InitContainers {
-		out = append(out, c.SecurityContext)
-	}
-	for _, c := range s.Sidecars {
-		out = append(out, c.SecurityContext)
-	}
-	return out
-}
-
-// readOnlyRoot reports whether the main container's root filesystem is read
-// only, as it is unless the user says otherwise.
-func (s *Spec) readOnlyRoot() bool {
-	sc := s.SecurityContext
-	return sc == nil || sc.ReadOnlyRootFilesystem == nil || *sc.ReadOnlyRootFilesystem
-}
-
-// needsTmp reports whether stsgen mounts a writable /tmp into the main
-// container: its root is read only and nothing else is mounted there.
-func (s *Spec) needsTmp() bool {
-	if !s.readOnlyRoot() {
-		return false
-	}
-	for _, m := range s.mountPaths() {
-		if path.Clean(m) == tmpDir {
-			return false
-		}
-	}
-	return true
-}
-
-// mountPaths are the main container's mount paths the user chose or
-// configured.
-func (s *Spec) mountPaths() []string {
-	out := []string{s.Identity.MountPath}
-	if s.hasConfigFiles() {
-		out = append(out, s.Config.MountPath)
-	}
-	for _, cl := range s.Storage {
-		out = append(out, cl.MountPath)
-	}
-	for _, v := range s.Volumes {
-		out = append(out, v.MountPath)
-	}
-	return out
-}
-
 // containerSecurityContext forbids privilege escalation, drops every
 // capability and makes the root filesystem read only, each unless the user
 // chose otherwise.
@@ -477,7 +415,7 @@ func kubeScoreIgnores(s *Spec) map[string]string {
 	add(writable, "container-security-context-readonlyrootfilesystem")
 	add(privileged, "container-security-context-privileged")
 	add(!s.NetworkPolicy.Enabled, "pod-networkpolicy")
-	off := func(rule string) bool { return s.Checks[rule] == Off }
+	off := func(rule RuleID) bool { return s.Checks[rule] == Off }
 	add(off(RuleResources), "container-resources", "container-ephemeral-storage-request-and-limit")
 	add(off(RuleImageTag), "container-image-tag")
 	add(off(RuleAntiAffinity) || s.Spread.Mode == "none", "statefulset-has-host-podantiaffinity")

@@ -42,11 +42,11 @@ func Check(specs []*Spec, pol Policy) Diagnostics {
 // Verify runs the rules' output checks on a bundle built from s. They guard
 // the generator: on a correct build they find nothing.
 func Verify(s *Spec, b *Bundle, pol Policy) Diagnostics {
-	return verify(s, b, pol, func(*Rule) bool { return true })
+	return VerifyOnly(s, b, pol, func(*Rule) bool { return true })
 }
 
-// verify runs the output checks of the rules that keep selects.
-func verify(s *Spec, b *Bundle, pol Policy, keep func(*Rule) bool) Diagnostics {
+// VerifyOnly runs the output checks of the rules that keep selects.
+func VerifyOnly(s *Spec, b *Bundle, pol Policy, keep func(*Rule) bool) Diagnostics {
 	c := &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name]}
 	for _, r := range catalogue {
 		if r.verify != nil && keep(r) {
@@ -83,7 +83,7 @@ func (c *checker) previous(b *Bundle) *appsv1.StatefulSet {
 // recreation returns the refused changes of the bundle, computed once.
 func (c *checker) recreation(b *Bundle) *Recreation {
 	if !c.recDone {
-		c.rec, c.recDone = recreation(c.s, b, c.prev), true
+		c.rec, c.recDone = Refused(c.s, b, c.prev), true
 	}
 	return c.rec
 }
@@ -362,49 +362,10 @@ func portNameProblem(name string) string {
 	return "use lower-case letters, digits and '-' only"
 }
 
-// containerList is the user's init containers or sidecars, with the field
-// that holds them.
-type containerList struct {
-	field string
-	cs    []corev1.Container
-}
-
-// containerLists are the user's init containers and sidecars.
-func (s *Spec) containerLists() []containerList {
-	return []containerList{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}}
-}
-
-func (s *Spec) portNames() []string {
-	names := make([]string, len(s.Ports))
-	for i, p := range s.Ports {
-		names[i] = p.Name
-	}
-	return names
-}
-
-func (s *Spec) hasPort(name string) bool {
-	return slices.Contains(s.portNames(), name)
-}
-
-type namedProbe struct {
-	name string
-	p    *Probe
-}
-
-func (s *Spec) probes() []namedProbe {
-	var out []namedProbe
-	for _, np := range []namedProbe{{"readiness", s.Probes.Readiness}, {"liveness", s.Probes.Liveness}, {"startup", s.Probes.Startup}} {
-		if np.p != nil {
-			out = append(out, np)
-		}
-	}
-	return out
-}
-
 // checkProbes: every probe has exactly one handler, and liveness and
 // startup probes succeed after one success.
 func checkProbes(c *checker) {
-	for _, np := range c.s.probes() {
+	for _, np := range c.s.namedProbes() {
 		p := np.p
 		handlers := 0
 		for _, set := range []bool{p.Exec != nil, p.HTTP != nil, p.TCP != "", p.GRPC != nil} {
@@ -457,7 +418,7 @@ func checkProbePorts(c *checker) {
 			}
 		}
 	}
-	for _, np := range c.s.probes() {
+	for _, np := range c.s.namedProbes() {
 		p := np.p
 		for _, ref := range []struct {
 			set  bool
@@ -527,26 +488,11 @@ func sameCheck(a, b *Probe) bool {
 	return false
 }
 
-func ptrEqual[T comparable](a, b *T) bool {
-	return a == nil && b == nil || a != nil && b != nil && *a == *b
-}
-
 func firstPort(s *Spec) string {
 	if len(s.Ports) == 0 {
 		return "<port>"
 	}
 	return s.Ports[0].Name
-}
-
-// svcRef is one of the app's Services, by kind and name.
-type svcRef struct{ kind, name string }
-
-func (s *Spec) services() []svcRef {
-	svcs := []svcRef{{svcHeadless, s.Services.Headless.Name}, {svcRead, s.Services.Read.Name}}
-	if s.Services.Primary != nil {
-		svcs = append(svcs, svcRef{svcPrimary, s.Services.Primary.Name})
-	}
-	return svcs
 }
 
 // checkServiceNames: Service names are DNS-1035 labels and distinct, and
@@ -560,7 +506,7 @@ func checkServiceNames(c *checker) {
 	// STS001, do not report its consequences.
 	nameBad := len(validation.IsDNS1035Label(s.Name)) > 0
 	seen := map[string]string{}
-	for _, v := range s.services() {
+	for _, v := range s.serviceRefs() {
 		sels := at("services", v.kind, "name")
 		if nameBad && strings.HasPrefix(v.name, s.Name) {
 			continue
@@ -592,7 +538,7 @@ func checkServicePorts(c *checker) {
 			c.report(at("ports", p.Name, "expose"), "only primary-replica apps have a primary Service; expose on \"headless\" or \"read\"")
 		}
 	}
-	for _, v := range s.services()[1:] {
+	for _, v := range s.serviceRefs()[1:] {
 		if v.kind == svcPrimary && len(s.Peers) == 0 {
 			continue
 		}
@@ -766,19 +712,6 @@ func checkQuantities(c *checker) {
 	for i, ct := range c.s.Sidecars {
 		check(at("sidecars", strconv.Itoa(i), "resources"), ct.Resources)
 	}
-}
-
-func (s *Spec) hasConfigFiles() bool {
-	if len(s.Config.Files) > 0 {
-		return true
-	}
-	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Files) > 0 })
-}
-
-// roleEnvOrArgs reports whether any role adds args or env, which stsgen can
-// only do by starting the main container through sh.
-func (s *Spec) roleEnvOrArgs() bool {
-	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Args) > 0 || len(r.Env) > 0 })
 }
 
 // maxConfigMapData is the most data a ConfigMap may hold.
@@ -1075,11 +1008,6 @@ func checkUpdateStrategy(c *checker) {
 	}
 }
 
-func percent(s string) (int, bool) {
-	n, err := strconv.Atoi(strings.TrimSuffix(s, "%"))
-	return n, err == nil && strings.HasSuffix(s, "%")
-}
-
 // checkBudgetValues: the budget states minAvailable or maxUnavailable, not
 // both, and percentages are at most 100%.
 func checkBudgetValues(c *checker) {
@@ -1174,21 +1102,6 @@ func checkIgnoredBudget(c *checker) {
 			c.report(at("disruption", f.name), "has no effect: an app of %d replicas gets no PodDisruptionBudget; remove it", s.Replicas)
 		}
 	}
-}
-
-// emitsBudget reports whether stsgen emits a PodDisruptionBudget: for two
-// or more replicas that tolerate at least one failure.
-func emitsBudget(s *Spec) bool {
-	return s.Replicas >= 2 && derivedMaxUnavailable(s) >= 1
-}
-
-// derivedMaxUnavailable is the most pods the topology lets a voluntary
-// disruption take down: n − quorum for an ensemble, 1 otherwise.
-func derivedMaxUnavailable(s *Spec) int32 {
-	if s.Topology == "quorum" {
-		return s.Replicas - s.Quorum
-	}
-	return 1
 }
 
 // checkPeerDiscovery: replicated members can resolve each other before they
@@ -1440,12 +1353,6 @@ func checkSecurity(c *checker) {
 	}
 }
 
-// capabilityName is a capability as the runtime reads it: upper case,
-// without the CAP_ prefix.
-func capabilityName(c corev1.Capability) string {
-	return strings.TrimPrefix(strings.ToUpper(string(c)), "CAP_")
-}
-
 // checkEnvDuplicates: no container sets a variable twice, roles do not
 // repeat the app's variables, and references into the app's ConfigMap name
 // keys stsgen writes.
@@ -1523,12 +1430,12 @@ func checkRecreate(c *checker) {
 // may change.
 func checkChecksOverride(c *checker) {
 	for _, id := range sortedKeys(c.s.Checks) {
-		r, ok := LookupRule(id)
+		r, ok := LookupRule(string(id))
 		switch {
 		case !ok:
-			c.report(at("checks", id), "no rule %s; stsgen explain lists the rules", id)
+			c.report(at("checks", string(id)), "no rule %s; stsgen explain lists the rules", id)
 		case r.Fixed && c.s.Checks[id] != r.Severity:
-			c.report(at("checks", id), "%s cannot be changed: %s", r.ID, fixedWhy)
+			c.report(at("checks", string(id)), "%s cannot be changed: %s", r.ID, fixedWhy)
 		}
 	}
 }

@@ -32,7 +32,7 @@ func TestCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pol := generator.Policy{Severity: map[string]generator.Severity{
+			pol := generator.Policy{Severity: map[generator.RuleID]generator.Severity{
 				generator.RuleReadiness: generator.Off,
 				generator.RuleResources: generator.Off,
 			}}

@@ -11,6 +11,7 @@ import (
 
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
+	"github.com/stsgen/stsgen/schema"
 )
 
 // Severity says whether a diagnostic stops a build.
@@ -39,7 +40,7 @@ type Diagnostic struct {
 	Severity Severity
 	// Rule is the id of the rule that found the problem; problems loading
 	// the input have none.
-	Rule string
+	Rule RuleID
 	// Path is the CUE field path, e.g. apps.zk.replicas.
 	Path string
 	// Pos holds the source positions, the user's first.
@@ -124,7 +125,7 @@ func (ds Diagnostics) Print(w io.Writer, dir string) {
 			prefix = "warning: "
 		}
 		if d.Rule != "" {
-			suffix = " [" + d.Rule + "]"
+			suffix = " [" + string(d.Rule) + "]"
 		}
 		if d.Path != "" {
 			fmt.Fprintf(w, "%s%s: %s%s\n", prefix, d.Path, d.Message, suffix)
@@ -155,17 +156,17 @@ type jsonPosition struct {
 
 // PrintJSON writes the diagnostics as one JSON object:
 // {"diagnostics": [...], "errors": N, "warnings": N}. File names are
-// relative to dir as in Print.
-func (ds Diagnostics) PrintJSON(w io.Writer, dir string) error {
+// relative to dir as in Print; title, when set, gives each rule's title.
+func (ds Diagnostics) PrintJSON(w io.Writer, dir string, title func(RuleID) string) error {
 	out := struct {
 		Diagnostics []jsonDiagnostic `json:"diagnostics"`
 		Errors      int              `json:"errors"`
 		Warnings    int              `json:"warnings"`
 	}{Diagnostics: []jsonDiagnostic{}}
 	for _, d := range ds {
-		jd := jsonDiagnostic{Severity: d.Severity.String(), Rule: d.Rule, Path: d.Path, Message: d.Message, Positions: []jsonPosition{}}
-		if r, ok := LookupRule(d.Rule); ok {
-			jd.Title = r.Title
+		jd := jsonDiagnostic{Severity: d.Severity.String(), Rule: string(d.Rule), Path: d.Path, Message: d.Message, Positions: []jsonPosition{}}
+		if title != nil && d.Rule != "" {
+			jd.Title = title(d.Rule)
 		}
 		for _, p := range d.Pos {
 			jd.Positions = append(jd.Positions, jsonPosition{File: relFile(p, dir), Line: p.Line(), Column: p.Column()})
@@ -503,4 +504,25 @@ func translate(msg string) string {
 		return msgUnknownField
 	}
 	return msg
+}
+
+// ParseSeverity reads "error", "warning" or "off".
+func ParseSeverity(s string) (Severity, error) {
+	switch s {
+	case "error":
+		return Error, nil
+	case "warning":
+		return Warning, nil
+	case "off":
+		return Off, nil
+	}
+	return 0, fmt.Errorf("severity %q is not one of error, warning, off", s)
+}
+
+// schemaFile names the embedded schema in positions, so that an error that
+// points into the schema says which file and line.
+const schemaFile = schema.ImportPath + "/app.cue"
+
+func isSchemaFile(name string) bool {
+	return strings.Contains(name, schema.ImportPath+"/")
 }

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -28,21 +29,10 @@ type LoadConfig struct {
 	// Apps, when not empty, names the apps to check and build; the others
 	// are loaded, for their names, and left alone.
 	Apps []string
-}
-
-// A Package is one loaded CUE package whose apps are unified with the schema.
-type Package struct {
-	// Dir is the package's directory.
-	Dir string
-	// Root is the package's value, apps bound to #App.
-	Root cue.Value
-	// Raw is the package's value as the user wrote it, without the schema.
-	Raw cue.Value
-	// App is the schema's #App, against which unknown fields are found.
-	App cue.Value
-	// Apps, when not nil, names the apps of Root to decode, in order; the
-	// others are there only because these refer to them.
-	Apps []string
+	// PieceApps, when above zero, is how many apps a piece holds, and when
+	// below zero keeps every package whole; zero lets the pipeline choose.
+	// Tests set it to compare the two ways of evaluating.
+	PieceApps int
 }
 
 // Load loads the CUE packages named by cfg.Args and unifies each package's
@@ -436,4 +426,55 @@ func instancePos(files []*ast.File) []token.Pos {
 		return nil
 	}
 	return []token.Pos{files[0].Pos()}
+}
+
+// load evaluates the apps names of the package against the schema, in a
+// CUE context of their own. When the package was split, only the source
+// of these apps, and of the apps they refer to, is evaluated.
+func (u *unit) load(names []string) (Package, error) {
+	ctx := cuecontext.New()
+	s, app, err := compileSchema(ctx)
+	if err != nil {
+		return Package{}, err
+	}
+	// The package whole, or a piece that holds only the apps kept: bind
+	// every app it holds as #Apps does.
+	inst, bind, shared := u.inst, appsField+": "+appsDef, true
+	if u.split != nil && len(names) < len(u.names) {
+		keep := u.split.keep(names)
+		if inst, err = reload(u.group, u.inst, u.split.overlay(keep)); err == nil {
+			shared = false
+		} else {
+			// The whole package then, with only the apps kept bound: the
+			// others are not looked at.
+			inst = u.inst
+			var b strings.Builder
+			b.WriteString(appsField + ": {\n")
+			for _, n := range u.names {
+				if keep[n] {
+					q := strconv.Quote(n)
+					fmt.Fprintf(&b, "\t%s: %s & {name: %s}\n", q, appDef, q)
+				}
+			}
+			b.WriteString("}\n")
+			bind = b.String()
+		}
+	}
+	binding := ctx.CompileString(bind, cue.Scope(s), cue.Filename(schemaFile))
+	if shared {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+	}
+	v := ctx.BuildInstance(inst)
+	return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
+}
+
+// pieceSize returns how many apps a piece holds when n apps are built on
+// workers CPUs: enough pieces that the CPUs share the work evenly, few
+// enough that loading each piece costs little next to its apps.
+func pieceSize(n, workers, fixed int) int {
+	if fixed > 0 {
+		return fixed
+	}
+	return min(max((n+4*workers-1)/(4*workers), 8), 64)
 }

@@ -1,11 +1,5 @@
 package generator
 
-import (
-	"strings"
-
-	"github.com/stsgen/stsgen/schema"
-)
-
 // Label keys stsgen writes or reads. The selector uses LabelName alone, so
 // it never changes when the image, version or config does.
 const (
@@ -62,14 +56,6 @@ const (
 	svcRead     = "read"
 	svcPrimary  = "primary"
 )
-
-// schemaFile names the embedded schema in positions, so that an error that
-// points into the schema says which file and line.
-const schemaFile = schema.ImportPath + "/app.cue"
-
-func isSchemaFile(name string) bool {
-	return strings.Contains(name, schema.ImportPath+"/")
-}
 
 // roleFileKey is the ConfigMap key of a role's file: role--name.
 func roleFileKey(role, name string) string { return role + "--" + name }

@@ -5,12 +5,8 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-
-	"cuelang.org/go/cue"
-	"cuelang.org/go/cue/cuecontext"
 )
 
 // Compile runs the whole pipeline on the packages cfg names, as
@@ -79,10 +75,10 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 		order[n] = i
 	}
 	var pieces []piece
-	size := pieceSize(len(all), runtime.GOMAXPROCS(0))
+	size := pieceSize(len(all), runtime.GOMAXPROCS(0), cfg.PieceApps)
 	for _, u := range units {
 		names := slices.DeleteFunc(slices.Clone(u.names), func(n string) bool { return !selected(n) })
-		if pieceApps >= 0 && len(names) > size {
+		if cfg.PieceApps >= 0 && len(names) > size {
 			// Only a package of more apps than a piece is looked at.
 			u.split = newSplitter(u.inst, u.names)
 		}
@@ -108,20 +104,6 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 	return ds.Sort(), err
 }
 
-// pieceSize returns how many apps a piece holds when n apps are built on
-// workers CPUs: enough pieces that the CPUs share the work evenly, few
-// enough that loading each piece costs little next to its apps.
-func pieceSize(n, workers int) int {
-	if pieceApps > 0 {
-		return pieceApps
-	}
-	return min(max((n+4*workers-1)/(4*workers), 8), 64)
-}
-
-// pieceApps, when above zero, is how many apps a piece holds, and when
-// below, keeps every package whole; tests set it to compare the two.
-var pieceApps int
-
 // A piece is apps of one package evaluated together.
 type piece struct {
 	u     *unit
@@ -143,7 +125,7 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 	specs, ds := Decode([]Package{pkg})
 	for _, s := range specs {
 		pol := pol
-		prev, err := pol.Previous.forApp(s.Name)
+		prev, err := pol.Previous.Scoped(s.Name)
 		if err != nil {
 			return pieceResult{ds, err}
 		}
@@ -164,59 +146,18 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 			// Objects built from a spec in error can disagree with each
 			// other in ways that only repeat its errors; compare them with
 			// the previous objects only.
-			ds = append(ds, verify(s, b, pol, func(r *Rule) bool { return r.ID == RuleImmutable || r.ID == RuleScaling })...)
+			ds = append(ds, VerifyOnly(s, b, pol, func(r *Rule) bool { return r.ID == RuleImmutable || r.ID == RuleScaling })...)
 		} else {
 			ds = append(ds, Verify(s, b, pol)...)
 		}
 		if s.Recreate || pol.Recreate[s.Name] {
-			b.Recreation = recreation(s, b, pol.Previous)
+			b.Recreation = Refused(s, b, pol.Previous)
 		}
 		if err := emit(b); err != nil {
 			return pieceResult{ds, err}
 		}
 	}
 	return pieceResult{ds: ds}
-}
-
-// load evaluates the apps names of the package against the schema, in a
-// CUE context of their own. When the package was split, only the source
-// of these apps, and of the apps they refer to, is evaluated.
-func (u *unit) load(names []string) (Package, error) {
-	ctx := cuecontext.New()
-	s, app, err := compileSchema(ctx)
-	if err != nil {
-		return Package{}, err
-	}
-	// The package whole, or a piece that holds only the apps kept: bind
-	// every app it holds as #Apps does.
-	inst, bind, shared := u.inst, appsField+": "+appsDef, true
-	if u.split != nil && pieceApps >= 0 && len(names) < len(u.names) {
-		keep := u.split.keep(names)
-		if inst, err = reload(u.group, u.inst, u.split.overlay(keep)); err == nil {
-			shared = false
-		} else {
-			// The whole package then, with only the apps kept bound: the
-			// others are not looked at.
-			inst = u.inst
-			var b strings.Builder
-			b.WriteString(appsField + ": {\n")
-			for _, n := range u.names {
-				if keep[n] {
-					q := strconv.Quote(n)
-					fmt.Fprintf(&b, "\t%s: %s & {name: %s}\n", q, appDef, q)
-				}
-			}
-			b.WriteString("}\n")
-			bind = b.String()
-		}
-	}
-	binding := ctx.CompileString(bind, cue.Scope(s), cue.Filename(schemaFile))
-	if shared {
-		u.mu.Lock()
-		defer u.mu.Unlock()
-	}
-	v := ctx.BuildInstance(inst)
-	return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
 }
 
 // hasErrors reports whether any error is about the app of s.

@@ -25,9 +25,9 @@ type Previous struct {
 	ForApp func(app string) (*Previous, error)
 }
 
-// forApp returns what p holds of the app: p itself, unless it reads apps
+// Scoped returns what p holds of the app: p itself, unless it reads apps
 // one at a time.
-func (p *Previous) forApp(app string) (*Previous, error) {
+func (p *Previous) Scoped(app string) (*Previous, error) {
 	if p == nil || p.ForApp == nil {
 		return p, nil
 	}

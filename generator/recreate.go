@@ -83,9 +83,9 @@ func claimName(claim, sts string, ordinal int32) string {
 	return fmt.Sprintf("%s-%s-%d", claim, sts, ordinal)
 }
 
-// recreation compares the bundle with the previous objects and returns
+// Refused compares the bundle with the previous objects and returns
 // the refused changes, or nil when there are none.
-func recreation(s *Spec, b *Bundle, prev *Previous) *Recreation {
+func Refused(s *Spec, b *Bundle, prev *Previous) *Recreation {
 	if prev == nil {
 		return nil
 	}

@@ -12,7 +12,7 @@ import (
 // Its check runs on the decoded spec, its verify on the generated objects;
 // a rule may have either or both.
 type Rule struct {
-	ID       string
+	ID       RuleID
 	Title    string
 	Severity Severity
 	// Fixed rules guard output that the API server, the StatefulSet
@@ -28,74 +28,12 @@ type Rule struct {
 	verify func(*checker, *Bundle)
 }
 
-// Rule ids. The number's first digit is the family: 0 for what the API
-// server or the StatefulSet controller would reject, 1 for the lint rules of
-// kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
-// for stsgen's own conventions.
-const (
-	RuleStatefulSetName = "STS001"
-	RuleSelector        = "STS002"
-	RuleServiceNames    = "STS003"
-	RuleContainerNames  = "STS004"
-	RuleContainerPorts  = "STS005"
-	RuleVolumeMounts    = "STS006"
-	RuleClaimTemplates  = "STS007"
-	RuleRestartPolicy   = "STS008"
-	RuleInitContainers  = "STS009"
-	RuleUpdateStrategy  = "STS010"
-	RuleServicePorts    = "STS011"
-	RuleBudgetValues    = "STS012"
-	RuleConfigMap       = "STS013"
-	RuleLabels          = "STS014"
-	RuleImmutable       = "STS015"
-	RuleSchema          = "STS016"
-	RuleProbes          = "STS017"
-	RuleDNSNames        = "STS018"
-	RuleQuantities      = "STS019"
-	RuleEnvNames        = "STS020"
-
-	RuleHeadlessService = "STS101"
-	RuleAntiAffinity    = "STS102"
-	RuleBudgetPresent   = "STS103"
-	RuleProbePorts      = "STS104"
-	RuleReadiness       = "STS105"
-	RuleServiceTargets  = "STS106"
-	RuleResources       = "STS107"
-	RuleImageTag        = "STS108"
-	RuleSecurity        = "STS109"
-	RuleEvictionPolicy  = "STS110"
-	RuleEnvDuplicates   = "STS111"
-	RuleRevisionHistory = "STS112"
-	RulePartitionStart  = "STS113"
-
-	RuleEnsembleMinimum = "STS201"
-	RuleEnsembleEven    = "STS202"
-	RuleEnsembleLarge   = "STS203"
-	RuleQuorumMajority  = "STS204"
-	RuleBudgetQuorum    = "STS205"
-	RuleBudgetBlocks    = "STS206"
-	RuleBudgetReplicas  = "STS207"
-	RulePeerDiscovery   = "STS208"
-	RuleBootstrap       = "STS209"
-	RuleParallelQuorum  = "STS210"
-	RulePeerLists       = "STS211"
-	RuleScaling         = "STS212"
-	RulePeerRestart     = "STS213"
-	RuleRetentionLoss   = "STS214"
-
-	RuleReserved       = "STS301"
-	RuleRoles          = "STS302"
-	RuleIgnoredBudget  = "STS303"
-	RuleChecksOverride = "STS304"
-	RuleRecreate       = "STS305"
-)
-
 // Rules returns the catalogue in id order.
 func Rules() []*Rule { return slices.Clone(catalogue) }
 
 // LookupRule returns the rule with the id, matched without regard to case.
 func LookupRule(id string) (*Rule, bool) {
-	i := slices.IndexFunc(catalogue, func(r *Rule) bool { return strings.EqualFold(r.ID, id) })
+	i := slices.IndexFunc(catalogue, func(r *Rule) bool { return strings.EqualFold(string(r.ID), id) })
 	if i < 0 {
 		return nil, false
 	}
@@ -108,26 +46,13 @@ type Policy struct {
 	// Strict turns every warning into an error, as CI wants.
 	Strict bool
 	// Severity sets a rule's severity by id.
-	Severity map[string]Severity
+	Severity map[RuleID]Severity
 	// Previous holds the objects the build replaces, which the update
 	// rules (STS015, STS212) compare with; nil skips them.
 	Previous *Previous
 	// Recreate names the apps whose StatefulSet may be re-created: their
 	// refused changes are built, with a runbook (--recreate).
 	Recreate map[string]bool
-}
-
-// ParseSeverity reads "error", "warning" or "off".
-func ParseSeverity(s string) (Severity, error) {
-	switch s {
-	case "error":
-		return Error, nil
-	case "warning":
-		return Warning, nil
-	case "off":
-		return Off, nil
-	}
-	return 0, fmt.Errorf("severity %q is not one of error, warning, off", s)
 }
 
 // ParseSetting reads a --severity flag value, ID=level, checking that the
@@ -149,7 +74,7 @@ func (p *Policy) ParseSetting(s string) error {
 		return fmt.Errorf("%q: %s cannot be changed: %s", s, r.ID, fixedWhy)
 	}
 	if p.Severity == nil {
-		p.Severity = map[string]Severity{}
+		p.Severity = map[RuleID]Severity{}
 	}
 	p.Severity[r.ID] = sev
 	return nil
@@ -159,7 +84,7 @@ const fixedWhy = "output that breaks it would be rejected by the API server or w
 
 // severity is the rule's severity for one app: the app's own setting, else
 // the policy's, else the default; Strict makes warnings errors.
-func (p Policy) severity(r *Rule, app map[string]Severity) Severity {
+func (p Policy) severity(r *Rule, app map[RuleID]Severity) Severity {
 	sev := r.Severity
 	if s, ok := p.Severity[r.ID]; ok {
 		sev = s
@@ -175,10 +100,10 @@ func (p Policy) severity(r *Rule, app map[string]Severity) Severity {
 
 // apply sets each diagnostic's severity from its rule and the policy, and
 // drops the ones turned off. Diagnostics without a rule stay errors.
-func (p Policy) apply(ds Diagnostics, app map[string]Severity) Diagnostics {
+func (p Policy) apply(ds Diagnostics, app map[RuleID]Severity) Diagnostics {
 	out := ds[:0]
 	for _, d := range ds {
-		if r, ok := LookupRule(d.Rule); ok {
+		if r, ok := LookupRule(string(d.Rule)); ok {
 			d.Severity = p.severity(r, app)
 		}
 		if d.Severity != Off {
@@ -211,7 +136,7 @@ severity; any other can be raised, lowered or turned off per app
 		if r.Fixed {
 			sev += ", fixed"
 		}
-		fmt.Fprintf(w, "| [%s](#%s) | %s | %s |\n", r.ID, strings.ToLower(r.ID), sev, r.Title)
+		fmt.Fprintf(w, "| [%s](#%s) | %s | %s |\n", r.ID, strings.ToLower(string(r.ID)), sev, r.Title)
 	}
 	for _, r := range catalogue {
 		fmt.Fprintf(w, "\n## %s\n\n**%s.** Severity: %s", r.ID, r.Title, r.Severity)
@@ -222,4 +147,13 @@ severity; any other can be raised, lowered or turned off per app
 		text := strings.NewReplacer("<", `\<`, "*", `\*`, "_", `\_`).Replace(r.Explain)
 		fmt.Fprintf(w, ". From: %s.\n\n%s\n", r.Source, text)
 	}
+}
+
+// RuleTitle returns the title of the rule with the id, or "" when there is
+// no such rule; diagnostics printed as JSON carry it.
+func RuleTitle(id RuleID) string {
+	if r, ok := LookupRule(string(id)); ok {
+		return r.Title
+	}
+	return ""
 }

@@ -20,7 +20,7 @@ import (
 // (fires) or must not (the same app with the problem fixed, so that each
 // pair shows where the rule's boundary lies).
 type ruleCase struct {
-	rule  string
+	rule  RuleID
 	name  string
 	src   string // a whole CUE package, written to app.cue
 	fires bool
@@ -92,9 +92,9 @@ func TestRules(t *testing.T) {
 		if c.fires {
 			verb = "fires"
 		}
-		t.Run(c.rule+"/"+verb+"/"+c.name, func(t *testing.T) {
+		t.Run(string(c.rule)+"/"+verb+"/"+c.name, func(t *testing.T) {
 			t.Parallel()
-			r, ok := LookupRule(c.rule)
+			r, ok := LookupRule(string(c.rule))
 			if !ok {
 				t.Fatalf("no rule %s in the catalogue", c.rule)
 			}
@@ -148,15 +148,15 @@ func TestRules(t *testing.T) {
 // rules that exist.
 func TestRuleCoverage(t *testing.T) {
 	type count struct{ fires, silent, mutateFires int }
-	counts := map[string]*count{}
+	counts := map[RuleID]*count{}
 	seen := map[string]bool{}
 	for _, c := range ruleCases {
-		r, ok := LookupRule(c.rule)
+		r, ok := LookupRule(string(c.rule))
 		if !ok || r.ID != c.rule {
 			t.Errorf("case %q names %s, which is not a rule of the catalogue", c.name, c.rule)
 			continue
 		}
-		key := c.rule + "/" + c.name
+		key := string(c.rule) + "/" + c.name
 		if seen[key] {
 			t.Errorf("two %s cases are named %q", c.rule, c.name)
 		}
@@ -224,9 +224,9 @@ func TestCatalogueOrder(t *testing.T) {
 	if len(catalogue) == 0 {
 		t.Fatal("the catalogue is empty")
 	}
-	ids := map[string]bool{}
+	ids := map[RuleID]bool{}
 	for i, r := range catalogue {
-		if !ruleIDPattern.MatchString(r.ID) {
+		if !ruleIDPattern.MatchString(string(r.ID)) {
 			t.Errorf("rule %d: id %q does not match %s", i, r.ID, ruleIDPattern)
 		}
 		if ids[r.ID] {
@@ -266,8 +266,8 @@ func TestCatalogueOrder(t *testing.T) {
 		case r.check == nil && r.verify == nil:
 			t.Errorf("%s has neither a check nor a verify func", r.ID)
 		}
-		if got, ok := LookupRule(strings.ToLower(r.ID)); !ok || got != r {
-			t.Errorf("LookupRule(%q) = %v, %v; want the rule", strings.ToLower(r.ID), got, ok)
+		if got, ok := LookupRule(strings.ToLower(string(r.ID))); !ok || got != r {
+			t.Errorf("LookupRule(%q) = %v, %v; want the rule", strings.ToLower(string(r.ID)), got, ok)
 		}
 	}
 }
@@ -304,11 +304,11 @@ apps: zk: {
 		{name: "app warning", checks: "\tchecks: STS202: \"warning\"\n", want: Warning},
 		{name: "strict", pol: Policy{Strict: true}, want: Error},
 		{name: "strict and app off", checks: "\tchecks: STS202: \"off\"\n", pol: Policy{Strict: true}, want: none},
-		{name: "policy off", pol: Policy{Severity: map[string]Severity{RuleEnsembleEven: Off}}, want: none},
-		{name: "policy error", pol: Policy{Severity: map[string]Severity{RuleEnsembleEven: Error}}, want: Error},
-		{name: "app warning beats policy off", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Severity: map[string]Severity{RuleEnsembleEven: Off}}, want: Warning},
-		{name: "app off beats policy error", checks: "\tchecks: STS202: \"off\"\n", pol: Policy{Severity: map[string]Severity{RuleEnsembleEven: Error}}, want: none},
-		{name: "strict after app warning", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Strict: true, Severity: map[string]Severity{RuleEnsembleEven: Off}}, want: Error},
+		{name: "policy off", pol: Policy{Severity: map[RuleID]Severity{RuleEnsembleEven: Off}}, want: none},
+		{name: "policy error", pol: Policy{Severity: map[RuleID]Severity{RuleEnsembleEven: Error}}, want: Error},
+		{name: "app warning beats policy off", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Severity: map[RuleID]Severity{RuleEnsembleEven: Off}}, want: Warning},
+		{name: "app off beats policy error", checks: "\tchecks: STS202: \"off\"\n", pol: Policy{Severity: map[RuleID]Severity{RuleEnsembleEven: Error}}, want: none},
+		{name: "strict after app warning", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Strict: true, Severity: map[RuleID]Severity{RuleEnsembleEven: Off}}, want: Error},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, ds, dir := runRuleCase(t, src(c.checks), c.pol, false, nil)
@@ -352,7 +352,7 @@ apps: zk: {
 		for _, c := range []struct {
 			setting string
 			ok      bool
-			id      string
+			id      RuleID
 			want    Severity
 		}{
 			{"STS102=off", true, "STS102", Off},

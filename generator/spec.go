@@ -77,7 +77,7 @@ type Spec struct {
 	Peers []Peer
 
 	// Checks holds the app's own rule severities, by rule id.
-	Checks map[string]Severity
+	Checks map[RuleID]Severity
 
 	// v is the app's CUE value, kept to find positions for diagnostics;
 	// raw is the app as the user wrote it, without the schema.
@@ -482,7 +482,7 @@ func selPath(sels ...string) cue.Path {
 	return cue.MakePath(ss...)
 }
 
-func (d *decoder) errorf(rule string, v cue.Value, format string, args ...any) {
+func (d *decoder) errorf(rule RuleID, v cue.Value, format string, args ...any) {
 	path := v.Path().String()
 	d.bad[path] = true
 	d.ds = append(d.ds, Diagnostic{Rule: rule, Path: path, Pos: userPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
@@ -955,11 +955,11 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	s.InitContainers = d.containers(d.lookup("initContainers"))
 	s.Sidecars = d.containers(d.lookup("sidecars"))
 
-	s.Checks = map[string]Severity{}
+	s.Checks = map[RuleID]Severity{}
 	for _, f := range fields(d.lookup("checks")) {
 		level, _ := f.String()
 		if sev, err := ParseSeverity(level); err == nil {
-			s.Checks[strings.ToUpper(label(f))] = sev
+			s.Checks[RuleID(strings.ToUpper(label(f)))] = sev
 		}
 	}
 
@@ -1010,4 +1010,19 @@ func valuePositions(v cue.Value) []token.Pos {
 		}
 	}
 	return userFirst(ps)
+}
+
+// A Package is one loaded CUE package whose apps are unified with the schema.
+type Package struct {
+	// Dir is the package's directory.
+	Dir string
+	// Root is the package's value, apps bound to #App.
+	Root cue.Value
+	// Raw is the package's value as the user wrote it, without the schema.
+	Raw cue.Value
+	// App is the schema's #App, against which unknown fields are found.
+	App cue.Value
+	// Apps, when not nil, names the apps of Root to decode, in order; the
+	// others are there only because these refer to them.
+	Apps []string
 }

@@ -163,7 +163,7 @@ func TestSplitMatchesWhole(t *testing.T) {
 			}
 			units, ds := index(LoadConfig{Dir: dir})
 			if len(units) != 1 {
-				t.Fatalf("index: %d packages\n%s", len(units), printDiagnostics(ds, dir))
+				t.Fatalf("index: %d packages\n%s", len(units), printed(ds, dir))
 			}
 			u := units[0]
 			u.split = newSplitter(u.inst, u.names)
@@ -205,7 +205,7 @@ func TestSplitMatchesWhole(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff(whole, printDiagnostics(got, dir)+string(out)); diff != "" {
+				if diff := cmp.Diff(whole, printed(got, dir)+string(out)); diff != "" {
 					t.Errorf("pieces from the whole package differ from it (-whole +pieces):\n%s", diff)
 				}
 			}
@@ -263,12 +263,18 @@ func TestSplitExamples(t *testing.T) {
 // is negative) and returns the output and the diagnostics, printed.
 func compileWithPieces(t *testing.T, n int, cfg LoadConfig) string {
 	t.Helper()
-	defer func(old int) { pieceApps = old }(pieceApps)
-	pieceApps = n
+	cfg.PieceApps = n
 	bundles, ds := Compile(cfg, Policy{})
 	out, err := Render(bundles)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return printDiagnostics(ds, cfg.Dir) + string(out)
+	return printed(ds, cfg.Dir) + string(out)
+}
+
+// printed is the diagnostics as stsgen prints them, for comparison.
+func printed(ds Diagnostics, dir string) string {
+	var b strings.Builder
+	ds.Print(&b, dir)
+	return b.String()
 }

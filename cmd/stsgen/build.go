@@ -359,7 +359,7 @@ func report(e *env, format string, jsonOut io.Writer, ds generator.Diagnostics, 
 		if failure != nil {
 			ds = append(ds, generator.Diagnostic{Severity: generator.Error, Message: failure.Error()})
 		}
-		if err := ds.PrintJSON(jsonOut, e.dir); err != nil {
+		if err := ds.PrintJSON(jsonOut, e.dir, generator.RuleTitle); err != nil {
 			fmt.Fprintf(e.stderr, "stsgen %s: %v\n", cmd, err)
 			return exitInvalid
 		}

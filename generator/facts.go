@@ -1,0 +1,164 @@
+package generator
+
+import (
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// setsIDs reports whether the user chose the user or group any container
+// runs as; stsgen then leaves the ids to them.
+func (s *Spec) setsIDs() bool {
+	if p := s.PodSecurityContext; p != nil && (p.RunAsUser != nil || p.RunAsGroup != nil || p.FSGroup != nil) {
+		return true
+	}
+	return slices.ContainsFunc(s.containerContexts(), func(sc *corev1.SecurityContext) bool {
+		return sc != nil && (sc.RunAsUser != nil || sc.RunAsGroup != nil)
+	})
+}
+
+// containerContexts are the security contexts the user wrote for the main
+// container, the init containers and the sidecars.
+func (s *Spec) containerContexts() []*corev1.SecurityContext {
+	out := []*corev1.SecurityContext{s.SecurityContext}
+	for _, c := range s.InitContainers {
+		out = append(out, c.SecurityContext)
+	}
+	for _, c := range s.Sidecars {
+		out = append(out, c.SecurityContext)
+	}
+	return out
+}
+
+// readOnlyRoot reports whether the main container's root filesystem is read
+// only, as it is unless the user says otherwise.
+func (s *Spec) readOnlyRoot() bool {
+	sc := s.SecurityContext
+	return sc == nil || sc.ReadOnlyRootFilesystem == nil || *sc.ReadOnlyRootFilesystem
+}
+
+// needsTmp reports whether stsgen mounts a writable /tmp into the main
+// container: its root is read only and nothing else is mounted there.
+func (s *Spec) needsTmp() bool {
+	if !s.readOnlyRoot() {
+		return false
+	}
+	for _, m := range s.mountPaths() {
+		if path.Clean(m) == tmpDir {
+			return false
+		}
+	}
+	return true
+}
+
+// mountPaths are the main container's mount paths the user chose or
+// configured.
+func (s *Spec) mountPaths() []string {
+	out := []string{s.Identity.MountPath}
+	if s.hasConfigFiles() {
+		out = append(out, s.Config.MountPath)
+	}
+	for _, cl := range s.Storage {
+		out = append(out, cl.MountPath)
+	}
+	for _, v := range s.Volumes {
+		out = append(out, v.MountPath)
+	}
+	return out
+}
+
+// containerList is the user's init containers or sidecars, with the field
+// that holds them.
+type containerList struct {
+	field string
+	cs    []corev1.Container
+}
+
+// containerLists are the user's init containers and sidecars.
+func (s *Spec) containerLists() []containerList {
+	return []containerList{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}}
+}
+
+func (s *Spec) portNames() []string {
+	names := make([]string, len(s.Ports))
+	for i, p := range s.Ports {
+		names[i] = p.Name
+	}
+	return names
+}
+
+func (s *Spec) hasPort(name string) bool {
+	return slices.Contains(s.portNames(), name)
+}
+
+type namedProbe struct {
+	name string
+	p    *Probe
+}
+
+func (s *Spec) namedProbes() []namedProbe {
+	var out []namedProbe
+	for _, np := range []namedProbe{{"readiness", s.Probes.Readiness}, {"liveness", s.Probes.Liveness}, {"startup", s.Probes.Startup}} {
+		if np.p != nil {
+			out = append(out, np)
+		}
+	}
+	return out
+}
+
+// svcRef is one of the app's Services, by kind and name.
+type svcRef struct{ kind, name string }
+
+func (s *Spec) serviceRefs() []svcRef {
+	svcs := []svcRef{{svcHeadless, s.Services.Headless.Name}, {svcRead, s.Services.Read.Name}}
+	if s.Services.Primary != nil {
+		svcs = append(svcs, svcRef{svcPrimary, s.Services.Primary.Name})
+	}
+	return svcs
+}
+
+func (s *Spec) hasConfigFiles() bool {
+	if len(s.Config.Files) > 0 {
+		return true
+	}
+	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Files) > 0 })
+}
+
+// roleEnvOrArgs reports whether any role adds args or env, which stsgen can
+// only do by starting the main container through sh.
+func (s *Spec) roleEnvOrArgs() bool {
+	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Args) > 0 || len(r.Env) > 0 })
+}
+
+// emitsBudget reports whether stsgen emits a PodDisruptionBudget: for two
+// or more replicas that tolerate at least one failure.
+func emitsBudget(s *Spec) bool {
+	return s.Replicas >= 2 && derivedMaxUnavailable(s) >= 1
+}
+
+// derivedMaxUnavailable is the most pods the topology lets a voluntary
+// disruption take down: n − quorum for an ensemble, 1 otherwise.
+func derivedMaxUnavailable(s *Spec) int32 {
+	if s.Topology == "quorum" {
+		return s.Replicas - s.Quorum
+	}
+	return 1
+}
+
+// capabilityName is a capability as the runtime reads it: upper case,
+// without the CAP_ prefix.
+func capabilityName(c corev1.Capability) string {
+	return strings.TrimPrefix(strings.ToUpper(string(c)), "CAP_")
+}
+
+func ptrEqual[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
+
+func percent(s string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSuffix(s, "%"))
+	return n, err == nil && strings.HasSuffix(s, "%")
+}

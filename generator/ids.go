@@ -1,0 +1,67 @@
+package generator
+
+// A RuleID names a rule of the check catalogue: stable, so that users can
+// set its severity and look it up with stsgen explain.
+type RuleID string
+
+// Rule ids. The number's first digit is the family: 0 for what the API
+// server or the StatefulSet controller would reject, 1 for the lint rules of
+// kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
+// for stsgen's own conventions.
+const (
+	RuleStatefulSetName RuleID = "STS001"
+	RuleSelector        RuleID = "STS002"
+	RuleServiceNames    RuleID = "STS003"
+	RuleContainerNames  RuleID = "STS004"
+	RuleContainerPorts  RuleID = "STS005"
+	RuleVolumeMounts    RuleID = "STS006"
+	RuleClaimTemplates  RuleID = "STS007"
+	RuleRestartPolicy   RuleID = "STS008"
+	RuleInitContainers  RuleID = "STS009"
+	RuleUpdateStrategy  RuleID = "STS010"
+	RuleServicePorts    RuleID = "STS011"
+	RuleBudgetValues    RuleID = "STS012"
+	RuleConfigMap       RuleID = "STS013"
+	RuleLabels          RuleID = "STS014"
+	RuleImmutable       RuleID = "STS015"
+	RuleSchema          RuleID = "STS016"
+	RuleProbes          RuleID = "STS017"
+	RuleDNSNames        RuleID = "STS018"
+	RuleQuantities      RuleID = "STS019"
+	RuleEnvNames        RuleID = "STS020"
+
+	RuleHeadlessService RuleID = "STS101"
+	RuleAntiAffinity    RuleID = "STS102"
+	RuleBudgetPresent   RuleID = "STS103"
+	RuleProbePorts      RuleID = "STS104"
+	RuleReadiness       RuleID = "STS105"
+	RuleServiceTargets  RuleID = "STS106"
+	RuleResources       RuleID = "STS107"
+	RuleImageTag        RuleID = "STS108"
+	RuleSecurity        RuleID = "STS109"
+	RuleEvictionPolicy  RuleID = "STS110"
+	RuleEnvDuplicates   RuleID = "STS111"
+	RuleRevisionHistory RuleID = "STS112"
+	RulePartitionStart  RuleID = "STS113"
+
+	RuleEnsembleMinimum RuleID = "STS201"
+	RuleEnsembleEven    RuleID = "STS202"
+	RuleEnsembleLarge   RuleID = "STS203"
+	RuleQuorumMajority  RuleID = "STS204"
+	RuleBudgetQuorum    RuleID = "STS205"
+	RuleBudgetBlocks    RuleID = "STS206"
+	RuleBudgetReplicas  RuleID = "STS207"
+	RulePeerDiscovery   RuleID = "STS208"
+	RuleBootstrap       RuleID = "STS209"
+	RuleParallelQuorum  RuleID = "STS210"
+	RulePeerLists       RuleID = "STS211"
+	RuleScaling         RuleID = "STS212"
+	RulePeerRestart     RuleID = "STS213"
+	RuleRetentionLoss   RuleID = "STS214"
+
+	RuleReserved       RuleID = "STS301"
+	RuleRoles          RuleID = "STS302"
+	RuleIgnoredBudget  RuleID = "STS303"
+	RuleChecksOverride RuleID = "STS304"
+	RuleRecreate       RuleID = "STS305"
+)

@@ -17,6 +17,7 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/load"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -72,29 +73,14 @@ func compileDir(dir string, edits []edit, prev *generator.Previous) (map[string]
 		defer os.RemoveAll(tmp)
 		src = tmp
 	}
-	ctx := cuecontext.New()
-	cfg := generator.LoadConfig{Dir: src}
-	bundles, ds := generator.Compile(cfg, generator.Policy{Previous: prev})
+	bundles, ds := generator.Compile(generator.LoadConfig{Dir: src}, generator.Policy{Previous: prev})
 	if ds.HasErrors() {
 		return nil, ds, nil
 	}
-	// Compile keeps its specs to itself; decode them again for the tests'
-	// expectations.
-	pkgs, lds := generator.Load(ctx, cfg)
-	specs, dds := generator.Decode(pkgs)
-	if err := slices.Concat(lds, dds); err.HasErrors() {
-		return nil, nil, fmt.Errorf("decoding what compiled: %v", err)
-	}
 	apps := map[string]*app{}
-	for _, s := range specs {
-		apps[s.Name] = &app{dir: dir, edits: edits, spec: s}
-	}
 	for _, b := range bundles {
-		a := apps[b.App]
-		if a == nil {
-			return nil, nil, fmt.Errorf("app %s was built but not decoded", b.App)
-		}
-		a.bundle = b
+		a := &app{dir: dir, edits: edits, spec: b.Spec, bundle: b}
+		apps[b.App] = a
 		for _, o := range b.Objects() {
 			y, err := generator.RenderObject(o.Obj)
 			if err != nil {
@@ -117,11 +103,19 @@ func editedCopy(dir string, edits []edit) (string, error) {
 	if err != nil || len(names) == 0 {
 		return "", fmt.Errorf("%s: no CUE files (%v)", dir, err)
 	}
-	pkgs, ds := generator.Load(cuecontext.New(), generator.LoadConfig{Dir: dir})
-	if len(ds) > 0 || len(pkgs) != 1 {
-		return "", fmt.Errorf("%s: %v", dir, ds)
+	// The package as written, without stsgen's schema: where each value
+	// is set.
+	insts := load.Instances([]string{"."}, &load.Config{Dir: dir})
+	if len(insts) != 1 {
+		return "", fmt.Errorf("%s: %d packages, want 1", dir, len(insts))
 	}
-	raw := pkgs[0].Raw
+	if err := insts[0].Err; err != nil {
+		return "", fmt.Errorf("%s: %v", dir, err)
+	}
+	raw := cuecontext.New().BuildInstance(insts[0])
+	if err := raw.Err(); err != nil {
+		return "", fmt.Errorf("%s: %v", dir, err)
+	}
 
 	// Rewrite the values the package sets, from the end of each file.
 	changes := map[string][]change{}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stsgen/stsgen/generator/internal/load"
 	"github.com/stsgen/stsgen/schema"
 )
 
@@ -27,10 +28,10 @@ func TestFingerprint(t *testing.T) {
 	vendor(t, dir)
 	write("deploy/apps.cue", "package deploy\n\nimport \"github.com/stsgen/stsgen/schema\"\n\napps: schema.#Apps\napps: zk: {image: \"zookeeper:3.9.2\", topology: \"quorum\", ports: client: 2181}\n")
 	write("deploy/replicas.cue", "package deploy\n\napps: zk: replicas: 3\n")
-	cfg := LoadConfig{Dir: dir, Args: []string{"./deploy"}}
+	cfg := load.LoadConfig{Dir: dir, Args: []string{"./deploy"}}
 	fingerprint := func() string {
 		t.Helper()
-		fp, err := Fingerprint(cfg, dir)
+		fp, err := load.Fingerprint(cfg, dir)
 		if err != nil {
 			t.Fatalf("Fingerprint: %v", err)
 		}
@@ -74,7 +75,7 @@ func TestFingerprint(t *testing.T) {
 		{[]string{"./broken"}, "expected"},
 	} {
 		write("broken/a.cue", "package broken\n\napps: zk: {\n")
-		_, err := Fingerprint(LoadConfig{Dir: dir, Args: bad.args}, dir)
+		_, err := load.Fingerprint(load.LoadConfig{Dir: dir, Args: bad.args}, dir)
 		if err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("Fingerprint(%v) error = %v, want one containing %q", bad.args, err, bad.want)
 		}

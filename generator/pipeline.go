@@ -7,6 +7,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/load"
+	"github.com/stsgen/stsgen/generator/internal/rules"
+	"github.com/stsgen/stsgen/generator/internal/spec"
+	"github.com/stsgen/stsgen/generator/internal/update"
 )
 
 // Compile runs the whole pipeline on the packages cfg names, as
@@ -40,17 +47,17 @@ func Compile(cfg LoadConfig, pol Policy) ([]*Bundle, Diagnostics) {
 // sorted; when one is an error, what emit received is to be discarded.
 // The error is the first emit returned.
 func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) (Diagnostics, error) {
-	units, ds := index(cfg)
+	units, ds := load.Index(cfg)
 	var all []string
-	where := map[string]*unit{}
+	where := map[string]*load.Unit{}
 	for _, u := range units {
-		kept := u.names[:0:0]
-		for _, n := range u.names {
+		kept := u.Names[:0:0]
+		for _, n := range u.Names {
 			if first, dup := where[n]; dup {
-				ds = append(ds, Diagnostic{
-					Path:    appPath(n),
+				ds = append(ds, diag.Diagnostic{
+					Path:    spec.AppPath(n),
 					Message: "app defined in two packages; app names must be unique across the packages built together",
-					Pos:     append(u.pos[n][:1], first.pos[n][:1]...),
+					Pos:     append(u.Pos[n][:1], first.Pos[n][:1]...),
 				})
 				continue
 			}
@@ -58,7 +65,7 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 			all = append(all, n)
 			kept = append(kept, n)
 		}
-		u.names = kept
+		u.Names = kept
 	}
 	ds = append(ds, unknownApps("--recreate", slices.Sorted(maps.Keys(pol.Recreate)), all)...)
 	selected := func(string) bool { return true }
@@ -66,8 +73,8 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 		ds = append(ds, unknownApps("", cfg.Apps, all)...)
 		selected = func(n string) bool { return slices.Contains(cfg.Apps, n) }
 		// What the loader found about the other apps is not wanted.
-		ds = slices.DeleteFunc(ds, func(d Diagnostic) bool {
-			return slices.ContainsFunc(all, func(a string) bool { return !selected(a) && within(d.Path, appPath(a)) })
+		ds = slices.DeleteFunc(ds, func(d diag.Diagnostic) bool {
+			return slices.ContainsFunc(all, func(a string) bool { return !selected(a) && diag.Within(d.Path, spec.AppPath(a)) })
 		})
 	}
 	order := map[string]int{}
@@ -75,14 +82,14 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 		order[n] = i
 	}
 	var pieces []piece
-	size := pieceSize(len(all), runtime.GOMAXPROCS(0), cfg.PieceApps)
+	size := load.PieceSize(len(all), runtime.GOMAXPROCS(0), cfg.PieceApps)
 	for _, u := range units {
-		names := slices.DeleteFunc(slices.Clone(u.names), func(n string) bool { return !selected(n) })
+		names := slices.DeleteFunc(slices.Clone(u.Names), func(n string) bool { return !selected(n) })
 		if cfg.PieceApps >= 0 && len(names) > size {
 			// Only a package of more apps than a piece is looked at.
-			u.split = newSplitter(u.inst, u.names)
+			u.Split = load.NewSplitter(u.Inst, u.Names)
 		}
-		if u.split == nil {
+		if u.Split == nil {
 			pieces = append(pieces, piece{u, names})
 			continue
 		}
@@ -106,23 +113,23 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 
 // A piece is apps of one package evaluated together.
 type piece struct {
-	u     *unit
+	u     *load.Unit
 	names []string
 }
 
 type pieceResult struct {
-	ds  Diagnostics
+	ds  diag.Diagnostics
 	err error
 }
 
 // compile runs the pipeline on the piece's apps: evaluate them against the
 // schema, decode, check, build, verify, and emit each bundle.
 func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
-	pkg, err := p.u.load(p.names)
+	pkg, err := p.u.Load(p.names)
 	if err != nil {
-		return pieceResult{ds: Diagnostics{schemaBroken(err)}}
+		return pieceResult{ds: diag.Diagnostics{load.SchemaBroken(err)}}
 	}
-	specs, ds := Decode([]Package{pkg})
+	specs, ds := spec.Decode([]spec.Package{pkg})
 	for _, s := range specs {
 		pol := pol
 		prev, err := pol.Previous.Scoped(s.Name)
@@ -130,28 +137,29 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 			return pieceResult{ds, err}
 		}
 		pol.Previous = prev
-		ds = append(ds, Check([]*Spec{s}, pol)...)
+		ds = append(ds, rules.Check([]*spec.Spec{s}, pol)...)
 		// Build and verify even when the checks found errors, so that the
 		// update rules (which compare the objects) report at once too;
 		// only apps whose fields all decoded can be built.
-		if s.repaired || len(s.bad) > 0 {
+		if s.Repaired || len(s.Bad) > 0 {
 			continue
 		}
-		b, err := Build(s)
+		objs, err := build.Build(s)
 		if err != nil {
-			ds = append(ds, Diagnostic{Path: appPath(s.Name), Message: fmt.Sprintf("internal error: %v", err)})
+			ds = append(ds, diag.Diagnostic{Path: spec.AppPath(s.Name), Message: fmt.Sprintf("internal error: %v", err)})
 			continue
 		}
 		if hasErrors(ds, s) {
 			// Objects built from a spec in error can disagree with each
 			// other in ways that only repeat its errors; compare them with
 			// the previous objects only.
-			ds = append(ds, VerifyOnly(s, b, pol, func(r *Rule) bool { return r.ID == RuleImmutable || r.ID == RuleScaling })...)
+			ds = append(ds, rules.VerifyOnly(s, objs, pol, func(r *rules.Rule) bool { return r.ID == diag.RuleImmutable || r.ID == diag.RuleScaling })...)
 		} else {
-			ds = append(ds, Verify(s, b, pol)...)
+			ds = append(ds, rules.Verify(s, objs, pol)...)
 		}
+		b := &Bundle{Bundle: objs, Spec: s}
 		if s.Recreate || pol.Recreate[s.Name] {
-			b.Recreation = Refused(s, b, pol.Previous)
+			b.Recreation = update.Refused(s, objs, pol.Previous)
 		}
 		if err := emit(b); err != nil {
 			return pieceResult{ds, err}
@@ -161,24 +169,24 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 }
 
 // hasErrors reports whether any error is about the app of s.
-func hasErrors(ds Diagnostics, s *Spec) bool {
-	prefix := appPath(s.Name)
-	return slices.ContainsFunc(ds, func(d Diagnostic) bool {
-		return d.Severity == Error && within(d.Path, prefix)
+func hasErrors(ds diag.Diagnostics, s *spec.Spec) bool {
+	prefix := spec.AppPath(s.Name)
+	return slices.ContainsFunc(ds, func(d diag.Diagnostic) bool {
+		return d.Severity == diag.Error && diag.Within(d.Path, prefix)
 	})
 }
 
 // unknownApps reports the names that are no app's; what, when set, says
 // where the names come from.
-func unknownApps(what string, names, all []string) Diagnostics {
-	var ds Diagnostics
+func unknownApps(what string, names, all []string) diag.Diagnostics {
+	var ds diag.Diagnostics
 	for _, n := range names {
 		if !slices.Contains(all, n) {
 			msg := fmt.Sprintf("no app is named %q; the apps are %s", n, strings.Join(all, ", "))
 			if what != "" {
 				msg = what + ": " + msg
 			}
-			ds = append(ds, Diagnostic{Severity: Error, Message: msg})
+			ds = append(ds, diag.Diagnostic{Severity: diag.Error, Message: msg})
 		}
 	}
 	return ds

@@ -51,7 +51,7 @@ func TestRunbooks(t *testing.T) {
 			if ds.HasErrors() || len(bundles) != 1 {
 				t.Fatalf("the build failed: %v", ds)
 			}
-			out, err := generator.Files(bundles, generator.FileOptions{})
+			out, err := generator.AppFiles(bundles[0], generator.FileOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/load"
+	"github.com/stsgen/stsgen/generator/internal/rules"
 	"github.com/stsgen/stsgen/schema"
 )
 
@@ -161,22 +163,22 @@ func TestSplitMatchesWhole(t *testing.T) {
 			if tc.schema {
 				vendor(t, dir)
 			}
-			units, ds := index(LoadConfig{Dir: dir})
+			units, ds := load.Index(load.LoadConfig{Dir: dir})
 			if len(units) != 1 {
 				t.Fatalf("index: %d packages\n%s", len(units), printed(ds, dir))
 			}
 			u := units[0]
-			u.split = newSplitter(u.inst, u.names)
-			if got := u.split != nil; got != tc.split {
+			u.Split = load.NewSplitter(u.Inst, u.Names)
+			if got := u.Split != nil; got != tc.split {
 				t.Errorf("split = %v, want %v", got, tc.split)
 			}
-			if u.split != nil {
+			if u.Split != nil {
 				// A piece is the package reloaded with other apps blanked.
-				if _, err := reload(u.group, u.inst, u.split.overlay(u.split.keep(u.names[:1]))); err != nil {
+				if _, err := load.Reload(u.Group, u.Inst, u.Split.Overlay(u.Split.Keep(u.Names[:1]))); err != nil {
 					t.Errorf("reload: %v", err)
 				}
 			}
-			cfg := LoadConfig{Dir: dir, Apps: tc.apps}
+			cfg := load.LoadConfig{Dir: dir, Apps: tc.apps}
 			whole := compileWithPieces(t, -1, cfg)
 			if !strings.Contains(whole, "kind: StatefulSet") && !strings.Contains(whole, "[STS") {
 				t.Fatalf("the whole package gave neither objects nor errors:\n%s", whole)
@@ -186,14 +188,14 @@ func TestSplitMatchesWhole(t *testing.T) {
 					t.Errorf("pieces of %d differ from the whole package (-whole +pieces):\n%s", n, diff)
 				}
 			}
-			if u.split != nil && tc.apps == nil {
+			if u.Split != nil && tc.apps == nil {
 				// When a piece cannot be reloaded, it is evaluated from
 				// the whole package, with only its apps bound.
-				u.group.dir = filepath.Join(dir, "missing")
-				var got Diagnostics
+				u.Group.Dir = filepath.Join(dir, "missing")
+				var got diag.Diagnostics
 				var bundles []*Bundle
-				for _, n := range u.names {
-					got = append(got, piece{u, []string{n}}.compile(Policy{}, func(b *Bundle) error {
+				for _, n := range u.Names {
+					got = append(got, piece{u, []string{n}}.compile(rules.Policy{}, func(b *Bundle) error {
 						bundles = append(bundles, b)
 						return nil
 					}).ds...)
@@ -251,7 +253,7 @@ func TestSplitExamples(t *testing.T) {
 	}
 	for _, d := range dirs {
 		t.Run(d, func(t *testing.T) {
-			cfg := LoadConfig{Dir: d}
+			cfg := load.LoadConfig{Dir: d}
 			if diff := cmp.Diff(compileWithPieces(t, -1, cfg), compileWithPieces(t, 1, cfg)); diff != "" {
 				t.Errorf("pieces differ from the whole package (-whole +pieces):\n%s", diff)
 			}
@@ -261,10 +263,10 @@ func TestSplitExamples(t *testing.T) {
 
 // compileWithPieces compiles with pieces of n apps (whole packages when n
 // is negative) and returns the output and the diagnostics, printed.
-func compileWithPieces(t *testing.T, n int, cfg LoadConfig) string {
+func compileWithPieces(t *testing.T, n int, cfg load.LoadConfig) string {
 	t.Helper()
 	cfg.PieceApps = n
-	bundles, ds := Compile(cfg, Policy{})
+	bundles, ds := Compile(cfg, rules.Policy{})
 	out, err := Render(bundles)
 	if err != nil {
 		t.Fatal(err)
@@ -273,7 +275,7 @@ func compileWithPieces(t *testing.T, n int, cfg LoadConfig) string {
 }
 
 // printed is the diagnostics as stsgen prints them, for comparison.
-func printed(ds Diagnostics, dir string) string {
+func printed(ds diag.Diagnostics, dir string) string {
 	var b strings.Builder
 	ds.Print(&b, dir)
 	return b.String()

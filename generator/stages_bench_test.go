@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"cuelang.org/go/cue/cuecontext"
-
 	"github.com/stsgen/stsgen/generator"
+	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/load"
+	"github.com/stsgen/stsgen/generator/internal/rules"
+	"github.com/stsgen/stsgen/generator/internal/spec"
 )
 
 // benchApps writes a package of n ZooKeeper ensembles, each the 5-object
@@ -57,25 +59,25 @@ apps: {
 func BenchmarkStages(b *testing.B) {
 	for _, n := range []int{1, 100} {
 		dir := benchApps(b, n)
-		cfg := generator.LoadConfig{Dir: dir}
-		load := func() []generator.Package {
-			pkgs, ds := generator.Load(cuecontext.New(), cfg)
+		cfg := load.LoadConfig{Dir: dir}
+		loadAll := func() []spec.Package {
+			pkgs, ds := load.Packages(cfg)
 			if ds.HasErrors() {
 				b.Fatal(ds)
 			}
 			return pkgs
 		}
-		decode := func(pkgs []generator.Package) []*generator.Spec {
-			specs, ds := generator.Decode(pkgs)
+		decode := func(pkgs []spec.Package) []*spec.Spec {
+			specs, ds := spec.Decode(pkgs)
 			if ds.HasErrors() || len(specs) != n {
 				b.Fatalf("decode: %d specs, %v", len(specs), ds)
 			}
 			return specs
 		}
-		build := func(specs []*generator.Spec) []*generator.Bundle {
-			var bundles []*generator.Bundle
+		buildAll := func(specs []*spec.Spec) []*build.Bundle {
+			var bundles []*build.Bundle
 			for _, s := range specs {
-				bd, err := generator.Build(s)
+				bd, err := build.Build(s)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -86,23 +88,23 @@ func BenchmarkStages(b *testing.B) {
 		b.Run(fmt.Sprintf("load/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				load()
+				loadAll()
 			}
 		})
 		b.Run(fmt.Sprintf("decode/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
-				pkgs := load()
+				pkgs := loadAll()
 				b.StartTimer()
 				decode(pkgs)
 			}
 		})
-		specs := decode(load())
+		specs := decode(loadAll())
 		b.Run(fmt.Sprintf("check/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if ds := generator.Check(specs, generator.Policy{}); ds.HasErrors() {
+				if ds := rules.Check(specs, rules.Policy{}); ds.HasErrors() {
 					b.Fatal(ds)
 				}
 			}
@@ -110,24 +112,28 @@ func BenchmarkStages(b *testing.B) {
 		b.Run(fmt.Sprintf("build/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				build(specs)
+				buildAll(specs)
 			}
 		})
-		bundles := build(specs)
+		bundles := buildAll(specs)
 		b.Run(fmt.Sprintf("verify/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for i, s := range specs {
-					if ds := generator.Verify(s, bundles[i], generator.Policy{}); ds.HasErrors() {
+					if ds := rules.Verify(s, bundles[i], rules.Policy{}); ds.HasErrors() {
 						b.Fatal(ds)
 					}
 				}
 			}
 		})
+		var out []*generator.Bundle
+		for i, objs := range bundles {
+			out = append(out, &generator.Bundle{Bundle: objs, Spec: specs[i]})
+		}
 		b.Run(fmt.Sprintf("render/%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := generator.Render(bundles); err != nil {
+				if _, err := generator.Render(out); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -10,3 +10,11 @@ const ImportPath = "github.com/stsgen/stsgen/schema"
 //
 //go:embed *.cue
 var FS embed.FS
+
+// The names stsgen reads from a package: the top-level field that holds
+// the apps, and the schema's definitions of the apps and of one app.
+const (
+	AppsField = "apps"
+	AppsDef   = "#Apps"
+	AppDef    = "#App"
+)

@@ -1,4 +1,4 @@
-package generator
+package build
 
 import (
 	"crypto/sha256"
@@ -7,10 +7,17 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/spec"
+
 	appsv1 "k8s.io/api/apps/v1"
+
 	corev1 "k8s.io/api/core/v1"
+
 	networkingv1 "k8s.io/api/networking/v1"
+
 	policyv1 "k8s.io/api/policy/v1"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -25,9 +32,6 @@ type Bundle struct {
 	PDB           *policyv1.PodDisruptionBudget // nil when no budget can help
 	NetworkPolicy *networkingv1.NetworkPolicy   // nil when disabled
 	StatefulSet   *appsv1.StatefulSet
-	// Recreation is set when the app acknowledges that applying it needs
-	// the StatefulSet re-created; it is written as RECREATE.md.
-	Recreation *Recreation
 }
 
 // An Object is one generated object and the file it is written to.
@@ -59,7 +63,7 @@ func (b *Bundle) Objects() []Object {
 }
 
 // Build turns a checked spec into its bundle. It does no I/O.
-func Build(s *Spec) (*Bundle, error) {
+func Build(s *spec.Spec) (*Bundle, error) {
 	cm, err := configMap(s)
 	if err != nil {
 		return nil, err
@@ -68,40 +72,40 @@ func Build(s *Spec) (*Bundle, error) {
 		App:           s.Name,
 		ConfigMap:     cm,
 		Headless:      headlessService(s),
-		Read:          clientService(s, svcRead, s.Services.Read, nil),
+		Read:          clientService(s, spec.SvcRead, s.Services.Read, nil),
 		PDB:           podDisruptionBudget(s),
 		NetworkPolicy: networkPolicy(s),
 		StatefulSet:   statefulSet(s, configHash(cm.Data)),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
-		b.Primary = clientService(s, svcPrimary, *p, map[string]string{LabelPodName: s.Peers[0].Pod})
+		b.Primary = clientService(s, spec.SvcPrimary, *p, map[string]string{spec.LabelPodName: s.Peers[0].Pod})
 		// kube-score matches Service selectors against pod templates, which
 		// cannot carry the pod-name label the controller adds to each pod.
-		b.Primary.Annotations = merge(b.Primary.Annotations, map[string]string{AnnotationKubeScoreIgnore: "service-targets-pod"})
+		b.Primary.Annotations = merge(b.Primary.Annotations, map[string]string{spec.AnnotationKubeScoreIgnore: "service-targets-pod"})
 	}
 	return b, nil
 }
 
-func configMapName(s *Spec) string { return s.Name + "-config" }
+func ConfigMapName(s *spec.Spec) string { return s.Name + "-config" }
 
 // selectorLabels select the app's pods. They never include anything that
 // changes with the image, version or config: selectors are immutable.
-func selectorLabels(s *Spec) map[string]string {
-	return map[string]string{LabelName: s.Name}
+func selectorLabels(s *spec.Spec) map[string]string {
+	return map[string]string{spec.LabelName: s.Name}
 }
 
 // objectLabels label every object and the pod template.
-func objectLabels(s *Spec) map[string]string {
+func objectLabels(s *spec.Spec) map[string]string {
 	l := merge(s.Labels)
-	l[LabelName] = s.Name
-	l[LabelManagedBy] = managedBy
+	l[spec.LabelName] = s.Name
+	l[spec.LabelManagedBy] = spec.ManagedBy
 	if s.Version != "" {
-		l[LabelVersion] = s.Version
+		l[spec.LabelVersion] = s.Version
 	}
 	return l
 }
 
-func objectMeta(s *Spec, name string, annotations map[string]string) metav1.ObjectMeta {
+func objectMeta(s *spec.Spec, name string, annotations map[string]string) metav1.ObjectMeta {
 	a := merge(s.Annotations, annotations)
 	if len(a) == 0 {
 		a = nil
@@ -109,23 +113,23 @@ func objectMeta(s *Spec, name string, annotations map[string]string) metav1.Obje
 	return metav1.ObjectMeta{Name: name, Namespace: s.Namespace, Labels: objectLabels(s), Annotations: a}
 }
 
-func configMap(s *Spec) (*corev1.ConfigMap, error) {
+func configMap(s *spec.Spec) (*corev1.ConfigMap, error) {
 	script, err := initScript(s)
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]string{initScriptKey: script}
+	data := map[string]string{spec.InitScriptKey: script}
 	for _, f := range s.Config.Files {
 		data[f.Name] = f.Content
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			data[roleFileKey(r.Name, f.Name)] = f.Content
+			data[spec.RoleFileKey(r.Name, f.Name)] = f.Content
 		}
 	}
 	return &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: objectMeta(s, configMapName(s), nil),
+		ObjectMeta: objectMeta(s, ConfigMapName(s), nil),
 		Data:       data,
 	}, nil
 }
@@ -142,10 +146,10 @@ func configHash(data map[string]string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func servicePorts(s *Spec, kind string) []corev1.ServicePort {
+func servicePorts(s *spec.Spec, kind string) []corev1.ServicePort {
 	var ports []corev1.ServicePort
 	for _, p := range s.Ports {
-		if p.exposedOn(kind) {
+		if p.ExposedOn(kind) {
 			ports = append(ports, corev1.ServicePort{
 				Name:       p.Name,
 				Port:       p.Port,
@@ -158,7 +162,7 @@ func servicePorts(s *Spec, kind string) []corev1.ServicePort {
 }
 
 // headlessService gives each pod its DNS name <pod>.<serviceName>.
-func headlessService(s *Spec) *corev1.Service {
+func headlessService(s *spec.Spec) *corev1.Service {
 	h := s.Services.Headless
 	return &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
@@ -167,14 +171,14 @@ func headlessService(s *Spec) *corev1.Service {
 			Type:                     corev1.ServiceTypeClusterIP,
 			ClusterIP:                corev1.ClusterIPNone,
 			Selector:                 selectorLabels(s),
-			Ports:                    servicePorts(s, svcHeadless),
+			Ports:                    servicePorts(s, spec.SvcHeadless),
 			PublishNotReadyAddresses: h.PublishNotReadyAddresses,
 		},
 	}
 }
 
 // clientService is the read or primary Service; extra narrows its selector.
-func clientService(s *Spec, kind string, c ClientService, extra map[string]string) *corev1.Service {
+func clientService(s *spec.Spec, kind string, c spec.ClientService, extra map[string]string) *corev1.Service {
 	sel := selectorLabels(s)
 	maps.Copy(sel, extra)
 	return &corev1.Service{
@@ -191,8 +195,8 @@ func clientService(s *Spec, kind string, c ClientService, extra map[string]strin
 // podDisruptionBudget lets voluntary disruptions take down at most what the
 // topology tolerates. A single replica, or an ensemble whose quorum is all
 // of it, gets none: any budget would block every drain.
-func podDisruptionBudget(s *Spec) *policyv1.PodDisruptionBudget {
-	if !emitsBudget(s) {
+func podDisruptionBudget(s *spec.Spec) *policyv1.PodDisruptionBudget {
+	if !spec.EmitsBudget(s) {
 		return nil
 	}
 	// One member at a time, as the Kubernetes docs advise for consensus
@@ -202,9 +206,9 @@ func podDisruptionBudget(s *Spec) *policyv1.PodDisruptionBudget {
 	max, min := &derived, (*intstr.IntOrString)(nil)
 	switch {
 	case s.Disruption.MaxUnavailable != nil:
-		max = s.Disruption.MaxUnavailable.intOrString()
+		max = s.Disruption.MaxUnavailable.IntOrString()
 	case s.Disruption.MinAvailable != nil:
-		max, min = nil, s.Disruption.MinAvailable.intOrString()
+		max, min = nil, s.Disruption.MinAvailable.IntOrString()
 	}
 	policy := s.Disruption.UnhealthyPodEvictionPolicy
 	if policy == "" {
@@ -228,7 +232,7 @@ func podDisruptionBudget(s *Spec) *policyv1.PodDisruptionBudget {
 	}
 }
 
-func statefulSet(s *Spec, hash string) *appsv1.StatefulSet {
+func statefulSet(s *spec.Spec, hash string) *appsv1.StatefulSet {
 	history := int32(10)
 	if s.RevisionHistoryLimit != nil {
 		history = *s.RevisionHistoryLimit
@@ -258,7 +262,7 @@ func statefulSet(s *Spec, hash string) *appsv1.StatefulSet {
 	return sts
 }
 
-func updateStrategy(s *Spec) appsv1.StatefulSetUpdateStrategy {
+func updateStrategy(s *spec.Spec) appsv1.StatefulSetUpdateStrategy {
 	u := s.UpdateStrategy
 	if u.Type == string(appsv1.OnDeleteStatefulSetStrategyType) {
 		return appsv1.StatefulSetUpdateStrategy{Type: appsv1.OnDeleteStatefulSetStrategyType}
@@ -278,7 +282,7 @@ func updateStrategy(s *Spec) appsv1.StatefulSetUpdateStrategy {
 
 // claimTemplates carry only the selector labels: claim templates are
 // immutable, so nothing that changes with a release may label them.
-func claimTemplates(s *Spec) []corev1.PersistentVolumeClaim {
+func claimTemplates(s *spec.Spec) []corev1.PersistentVolumeClaim {
 	var out []corev1.PersistentVolumeClaim
 	for _, c := range s.Storage {
 		out = append(out, corev1.PersistentVolumeClaim{
@@ -296,11 +300,11 @@ func claimTemplates(s *Spec) []corev1.PersistentVolumeClaim {
 	return out
 }
 
-func podTemplate(s *Spec, hash string) corev1.PodTemplateSpec {
+func podTemplate(s *spec.Spec, hash string) corev1.PodTemplateSpec {
 	annotations := merge(s.Annotations)
-	annotations[AnnotationConfigHash] = hash
+	annotations[spec.AnnotationConfigHash] = hash
 	automount := s.AutomountServiceAccountToken
-	spec := corev1.PodSpec{
+	pod := corev1.PodSpec{
 		ServiceAccountName:            s.ServiceAccountName,
 		AutomountServiceAccountToken:  &automount,
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
@@ -311,17 +315,17 @@ func podTemplate(s *Spec, hash string) corev1.PodTemplateSpec {
 		Volumes:                       volumes(s),
 	}
 	// The writable /tmp exists when some container mounts it.
-	for _, c := range append(slices.Clone(spec.InitContainers), spec.Containers...) {
-		if slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == tmpVolume }) {
+	for _, c := range append(slices.Clone(pod.InitContainers), pod.Containers...) {
+		if slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == spec.TmpVolume }) {
 			// After stsgen's own volumes, before the user's.
-			at := slices.IndexFunc(spec.Volumes, func(v corev1.Volume) bool { return v.Name == identityVolume }) + 1
-			spec.Volumes = slices.Insert(spec.Volumes, at, corev1.Volume{Name: tmpVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+			at := slices.IndexFunc(pod.Volumes, func(v corev1.Volume) bool { return v.Name == spec.IdentityVolume }) + 1
+			pod.Volumes = slices.Insert(pod.Volumes, at, corev1.Volume{Name: spec.TmpVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 			break
 		}
 	}
 	return corev1.PodTemplateSpec{
 		ObjectMeta: metav1.ObjectMeta{Labels: objectLabels(s), Annotations: annotations},
-		Spec:       spec,
+		Spec:       pod,
 	}
 }
 
@@ -332,7 +336,7 @@ const defaultID = 10001
 
 // podSecurityContext applies the RuntimeDefault seccomp profile and runs
 // the pods as a non-root user and group unless the user chose otherwise.
-func podSecurityContext(s *Spec) *corev1.PodSecurityContext {
+func podSecurityContext(s *spec.Spec) *corev1.PodSecurityContext {
 	sc := &corev1.PodSecurityContext{}
 	if s.PodSecurityContext != nil {
 		sc = s.PodSecurityContext.DeepCopy()
@@ -340,7 +344,7 @@ func podSecurityContext(s *Spec) *corev1.PodSecurityContext {
 	if sc.SeccompProfile == nil {
 		sc.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
 	}
-	if !s.setsIDs() {
+	if !s.SetsIDs() {
 		id := int64(defaultID)
 		sc.RunAsUser, sc.RunAsGroup, sc.FSGroup = &id, &id, &id
 	}
@@ -360,7 +364,7 @@ func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityCont
 		sc = user.DeepCopy()
 	}
 	privileged := sc.Privileged != nil && *sc.Privileged
-	sysAdmin := sc.Capabilities != nil && slices.ContainsFunc(sc.Capabilities.Add, func(c corev1.Capability) bool { return capabilityName(c) == "SYS_ADMIN" })
+	sysAdmin := sc.Capabilities != nil && slices.ContainsFunc(sc.Capabilities.Add, func(c corev1.Capability) bool { return spec.CapabilityName(c) == "SYS_ADMIN" })
 	// The API server rejects allowPrivilegeEscalation: false next to
 	// privileged or CAP_SYS_ADMIN, so the default yields to them.
 	if sc.AllowPrivilegeEscalation == nil && !privileged && !sysAdmin {
@@ -384,7 +388,7 @@ func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityCont
 // kubeScoreIgnores records, for kube-score, the checks the user chose to
 // fail: settings they wrote that differ from stsgen's defaults, and rules
 // they turned off for the app. It returns nil when there are none.
-func kubeScoreIgnores(s *Spec) map[string]string {
+func kubeScoreIgnores(s *spec.Spec) map[string]string {
 	var ignore []string
 	add := func(cond bool, checks ...string) {
 		if cond {
@@ -403,7 +407,7 @@ func kubeScoreIgnores(s *Spec) map[string]string {
 		low = lowID(p.RunAsUser) || lowID(p.RunAsGroup)
 	}
 	writable, privileged := false, false
-	for _, sc := range s.containerContexts() {
+	for _, sc := range s.ContainerContexts() {
 		if sc == nil {
 			continue
 		}
@@ -415,13 +419,13 @@ func kubeScoreIgnores(s *Spec) map[string]string {
 	add(writable, "container-security-context-readonlyrootfilesystem")
 	add(privileged, "container-security-context-privileged")
 	add(!s.NetworkPolicy.Enabled, "pod-networkpolicy")
-	off := func(rule RuleID) bool { return s.Checks[rule] == Off }
-	add(off(RuleResources), "container-resources", "container-ephemeral-storage-request-and-limit")
-	add(off(RuleImageTag), "container-image-tag")
-	add(off(RuleAntiAffinity) || s.Spread.Mode == "none", "statefulset-has-host-podantiaffinity")
-	add(off(RuleBudgetPresent), "statefulset-has-poddisruptionbudget")
-	add(off(RuleReadiness), "pod-probes")
-	if user, ok := s.Annotations[AnnotationKubeScoreIgnore]; ok {
+	off := func(rule diag.RuleID) bool { return s.Checks[rule] == diag.Off }
+	add(off(diag.RuleResources), "container-resources", "container-ephemeral-storage-request-and-limit")
+	add(off(diag.RuleImageTag), "container-image-tag")
+	add(off(diag.RuleAntiAffinity) || s.Spread.Mode == "none", "statefulset-has-host-podantiaffinity")
+	add(off(diag.RuleBudgetPresent), "statefulset-has-poddisruptionbudget")
+	add(off(diag.RuleReadiness), "pod-probes")
+	if user, ok := s.Annotations[spec.AnnotationKubeScoreIgnore]; ok {
 		for _, check := range strings.Split(user, ",") {
 			add(strings.TrimSpace(check) != "", strings.TrimSpace(check))
 		}
@@ -430,7 +434,7 @@ func kubeScoreIgnores(s *Spec) map[string]string {
 		return nil
 	}
 	slices.Sort(ignore)
-	return map[string]string{AnnotationKubeScoreIgnore: strings.Join(slices.Compact(ignore), ",")}
+	return map[string]string{spec.AnnotationKubeScoreIgnore: strings.Join(slices.Compact(ignore), ",")}
 }
 
 // networkPolicy lets anyone reach the ports the read and primary Services
@@ -438,7 +442,7 @@ func kubeScoreIgnores(s *Spec) map[string]string {
 // probe ports, sidecar ports); the user's rules are added. Egress is open:
 // stateful servers talk to their peers, DNS and what their sidecars back up
 // to, which stsgen cannot know.
-func networkPolicy(s *Spec) *networkingv1.NetworkPolicy {
+func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 	if !s.NetworkPolicy.Enabled {
 		return nil
 	}
@@ -451,7 +455,7 @@ func networkPolicy(s *Spec) *networkingv1.NetworkPolicy {
 		return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
 	}
 	for _, p := range s.Ports {
-		if p.exposedOn(svcRead) || p.exposedOn(svcPrimary) {
+		if p.ExposedOn(spec.SvcRead) || p.ExposedOn(spec.SvcPrimary) {
 			public = append(public, port(p.Protocol, p.Port))
 		} else {
 			peers = append(peers, port(p.Protocol, p.Port))
@@ -487,7 +491,7 @@ func networkPolicy(s *Spec) *networkingv1.NetworkPolicy {
 
 // affinity spreads members over the topology key with anti-affinity that
 // selects the pods' own labels.
-func affinity(s *Spec) *corev1.Affinity {
+func affinity(s *spec.Spec) *corev1.Affinity {
 	if s.Spread.Mode == "none" || s.Replicas < 2 {
 		return nil
 	}
@@ -504,17 +508,17 @@ func affinity(s *Spec) *corev1.Affinity {
 	return &corev1.Affinity{PodAntiAffinity: anti}
 }
 
-func volumes(s *Spec) []corev1.Volume {
+func volumes(s *spec.Spec) []corev1.Volume {
 	vols := []corev1.Volume{{
-		Name: sourceVolume,
+		Name: spec.SourceVolume,
 		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
-			LocalObjectReference: corev1.LocalObjectReference{Name: configMapName(s)},
+			LocalObjectReference: corev1.LocalObjectReference{Name: ConfigMapName(s)},
 		}},
 	}}
-	if s.hasConfigFiles() {
-		vols = append(vols, corev1.Volume{Name: configVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	if s.HasConfigFiles() {
+		vols = append(vols, corev1.Volume{Name: spec.ConfigVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	}
-	vols = append(vols, corev1.Volume{Name: identityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	vols = append(vols, corev1.Volume{Name: spec.IdentityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	for _, v := range s.Volumes {
 		vols = append(vols, corev1.Volume{Name: v.Name, VolumeSource: v.Source})
 	}
@@ -522,12 +526,12 @@ func volumes(s *Spec) []corev1.Volume {
 }
 
 // initContainer runs the identity script from the ConfigMap.
-func initContainer(s *Spec) corev1.Container {
-	mounts := []corev1.VolumeMount{{Name: sourceVolume, MountPath: sourceDir, ReadOnly: true}}
-	if s.hasConfigFiles() {
-		mounts = append(mounts, corev1.VolumeMount{Name: configVolume, MountPath: configDir})
+func initContainer(s *spec.Spec) corev1.Container {
+	mounts := []corev1.VolumeMount{{Name: spec.SourceVolume, MountPath: spec.SourceDir, ReadOnly: true}}
+	if s.HasConfigFiles() {
+		mounts = append(mounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: spec.ConfigDir})
 	}
-	mounts = append(mounts, corev1.VolumeMount{Name: identityVolume, MountPath: identityDir})
+	mounts = append(mounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: spec.IdentityDir})
 	// The app's security context is written for the app's image; another
 	// identity image gets only the secure defaults.
 	userSC := s.SecurityContext
@@ -535,12 +539,12 @@ func initContainer(s *Spec) corev1.Container {
 		userSC = nil
 	}
 	return corev1.Container{
-		Name:            initContainerName,
+		Name:            spec.InitContainerName,
 		Image:           s.Identity.Image,
 		ImagePullPolicy: s.ImagePullPolicy,
-		Command:         []string{"/bin/sh", sourceDir + "/" + initScriptKey},
+		Command:         []string{"/bin/sh", spec.SourceDir + "/" + spec.InitScriptKey},
 		Env: []corev1.EnvVar{{
-			Name:      envPodName,
+			Name:      spec.EnvPodName,
 			ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}},
 		}},
 		Resources:       s.Resources,
@@ -552,7 +556,7 @@ func initContainer(s *Spec) corev1.Container {
 // mainContainer runs the app's image. When a role adds args or env, the
 // command is wrapped in sh so that it can source them from the identity
 // directory.
-func mainContainer(s *Spec) corev1.Container {
+func mainContainer(s *spec.Spec) corev1.Container {
 	c := corev1.Container{
 		Name:            s.Name,
 		Image:           s.Image,
@@ -567,7 +571,7 @@ func mainContainer(s *Spec) corev1.Container {
 		StartupProbe:    probe(s, s.Probes.Startup),
 		Lifecycle:       s.Lifecycle,
 	}
-	if s.roleEnvOrArgs() {
+	if s.RoleEnvOrArgs() {
 		c.Command = []string{"/bin/sh", "-c", `. "` + s.Identity.MountPath + `/env" && exec "$@"`, "sh"}
 		c.Args = append(slices.Clone(s.Command), s.Args...)
 	}
@@ -584,19 +588,19 @@ func mainContainer(s *Spec) corev1.Container {
 			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: v.Name, MountPath: v.MountPath, ReadOnly: v.ReadOnly, SubPath: v.SubPath})
 		}
 	}
-	if s.hasConfigFiles() {
-		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: configVolume, MountPath: s.Config.MountPath})
+	if s.HasConfigFiles() {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: s.Config.MountPath})
 	}
-	c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: identityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
-	if s.needsTmp() {
-		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: tmpVolume, MountPath: tmpDir})
+	c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
+	if s.NeedsTmp() {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.TmpVolume, MountPath: spec.TmpDir})
 	}
 	return c
 }
 
 // userContainers fills in the app's image and the secure defaults for the
 // user's init containers and sidecars.
-func userContainers(s *Spec, cs []corev1.Container) []corev1.Container {
+func userContainers(s *spec.Spec, cs []corev1.Container) []corev1.Container {
 	var out []corev1.Container
 	for _, c := range cs {
 		c := *c.DeepCopy()
@@ -613,22 +617,22 @@ func userContainers(s *Spec, cs []corev1.Container) []corev1.Container {
 		mounted := func(name, path string) bool {
 			return slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == name || m.MountPath == path })
 		}
-		if !mounted(identityVolume, s.Identity.MountPath) {
-			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: identityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
+		if !mounted(spec.IdentityVolume, s.Identity.MountPath) {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
 		}
-		if s.hasConfigFiles() && !mounted(configVolume, s.Config.MountPath) {
-			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: configVolume, MountPath: s.Config.MountPath, ReadOnly: true})
+		if s.HasConfigFiles() && !mounted(spec.ConfigVolume, s.Config.MountPath) {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: s.Config.MountPath, ReadOnly: true})
 		}
 		// A read-only root gets a writable /tmp, as the main container does.
-		if ro := c.SecurityContext.ReadOnlyRootFilesystem; ro != nil && *ro && !mounted(tmpVolume, tmpDir) {
-			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: tmpVolume, MountPath: tmpDir})
+		if ro := c.SecurityContext.ReadOnlyRootFilesystem; ro != nil && *ro && !mounted(spec.TmpVolume, spec.TmpDir) {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.TmpVolume, MountPath: spec.TmpDir})
 		}
 		out = append(out, c)
 	}
 	return out
 }
 
-func probe(s *Spec, p *Probe) *corev1.Probe {
+func probe(s *spec.Spec, p *spec.Probe) *corev1.Probe {
 	if p == nil {
 		return nil
 	}
@@ -667,6 +671,6 @@ func merge(ms ...map[string]string) map[string]string {
 	return out
 }
 
-func sortedKeys[K ~string, V any](m map[K]V) []K {
+func SortedKeys[K ~string, V any](m map[K]V) []K {
 	return slices.Sorted(maps.Keys(m))
 }

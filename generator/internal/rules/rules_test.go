@@ -1,4 +1,4 @@
-package generator
+package rules
 
 import (
 	"bytes"
@@ -10,8 +10,14 @@ import (
 	"testing"
 	"unicode"
 
-	"cuelang.org/go/cue/cuecontext"
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/load"
+	"github.com/stsgen/stsgen/generator/internal/spec"
+	"github.com/stsgen/stsgen/generator/internal/update"
+
 	corev1 "k8s.io/api/core/v1"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -20,13 +26,13 @@ import (
 // (fires) or must not (the same app with the problem fixed, so that each
 // pair shows where the rule's boundary lies).
 type ruleCase struct {
-	rule  RuleID
+	rule  diag.RuleID
 	name  string
 	src   string // a whole CUE package, written to app.cue
 	fires bool
 	// mutate changes the built bundle before Verify, for the rules that
 	// guard the generator's output; only rules with a verify func take it.
-	mutate func(*Bundle)
+	mutate func(*build.Bundle)
 	// previous is a YAML stream of the objects the build replaces, for the
 	// update rules.
 	previous string
@@ -41,24 +47,24 @@ type ruleCase struct {
 // but without stopping at errors: Load, Decode and Check, and, when the
 // rule has a verify func, Build and Verify of every spec with the case's
 // mutation applied first.
-func runRuleCase(t *testing.T, src string, pol Policy, verify bool, mutate func(*Bundle)) (specs []*Spec, ds Diagnostics, dir string) {
+func runRuleCase(t *testing.T, src string, pol Policy, verify bool, mutate func(*build.Bundle)) (specs []*spec.Spec, ds diag.Diagnostics, dir string) {
 	t.Helper()
 	dir = t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "app.cue"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pkgs, ds := Load(cuecontext.New(), LoadConfig{Dir: dir})
+	pkgs, ds := load.Packages(load.LoadConfig{Dir: dir})
 	if len(ds) > 0 {
 		t.Fatalf("Load:\n%s", printDiagnostics(ds, dir))
 	}
-	specs, decodeDs := Decode(pkgs)
+	specs, decodeDs := spec.Decode(pkgs)
 	ds = append(ds, decodeDs...)
 	ds = append(ds, Check(specs, pol)...)
 	if !verify {
 		return specs, ds.Sort(), dir
 	}
 	for _, s := range specs {
-		b, err := Build(s)
+		b, err := build.Build(s)
 		if err != nil {
 			t.Fatalf("Build(%s): %v\n%s", s.Name, err, printDiagnostics(ds, dir))
 		}
@@ -77,7 +83,7 @@ func runRuleCase(t *testing.T, src string, pol Policy, verify bool, mutate func(
 	return specs, ds.Sort(), dir
 }
 
-func printDiagnostics(ds Diagnostics, dir string) string {
+func printDiagnostics(ds diag.Diagnostics, dir string) string {
 	if len(ds) == 0 {
 		return "    (no diagnostics)\n"
 	}
@@ -103,7 +109,7 @@ func TestRules(t *testing.T) {
 			}
 			pol := Policy{}
 			if c.previous != "" {
-				pol.Previous = &Previous{}
+				pol.Previous = &update.Previous{}
 				if err := pol.Previous.AddPrevious("previous.yaml", []byte(c.previous)); err != nil {
 					t.Fatal(err)
 				}
@@ -112,10 +118,10 @@ func TestRules(t *testing.T) {
 			// An app that fails the schema is left out by Decode; only a
 			// firing schema case may lose its app. Anything else would make
 			// a silent case pass for the wrong reason.
-			if len(specs) != 1 && !(c.rule == RuleSchema && c.fires) {
+			if len(specs) != 1 && !(c.rule == diag.RuleSchema && c.fires) {
 				t.Fatalf("Decode returned %d specs, want 1:\n%s", len(specs), printDiagnostics(ds, dir))
 			}
-			var own Diagnostics
+			var own diag.Diagnostics
 			for _, d := range ds {
 				if d.Rule == c.rule {
 					own = append(own, d)
@@ -148,7 +154,7 @@ func TestRules(t *testing.T) {
 // rules that exist.
 func TestRuleCoverage(t *testing.T) {
 	type count struct{ fires, silent, mutateFires int }
-	counts := map[RuleID]*count{}
+	counts := map[diag.RuleID]*count{}
 	seen := map[string]bool{}
 	for _, c := range ruleCases {
 		r, ok := LookupRule(string(c.rule))
@@ -224,7 +230,7 @@ func TestCatalogueOrder(t *testing.T) {
 	if len(catalogue) == 0 {
 		t.Fatal("the catalogue is empty")
 	}
-	ids := map[RuleID]bool{}
+	ids := map[diag.RuleID]bool{}
 	for i, r := range catalogue {
 		if !ruleIDPattern.MatchString(string(r.ID)) {
 			t.Errorf("rule %d: id %q does not match %s", i, r.ID, ruleIDPattern)
@@ -251,14 +257,14 @@ func TestCatalogueOrder(t *testing.T) {
 		if strings.TrimSpace(r.Source) == "" {
 			t.Errorf("%s has no source", r.ID)
 		}
-		if r.Severity != Error && r.Severity != Warning {
+		if r.Severity != diag.Error && r.Severity != diag.Warning {
 			t.Errorf("%s: default severity %v, want error or warning", r.ID, r.Severity)
 		}
-		if r.Fixed && r.Severity != Error {
+		if r.Fixed && r.Severity != diag.Error {
 			t.Errorf("%s is fixed but only a %v", r.ID, r.Severity)
 		}
 		switch {
-		case r.ID == RuleSchema:
+		case r.ID == diag.RuleSchema:
 			// Decode reports schema errors; the rule has no func of its own.
 			if r.check != nil || r.verify != nil {
 				t.Errorf("%s is reported by Decode and should have neither check nor verify", r.ID)
@@ -291,30 +297,30 @@ apps: zk: {
 ` + checks + `}
 `
 	}
-	const none = Severity(-1)
+	const none = diag.Severity(-1)
 	for _, c := range []struct {
 		name   string
 		checks string
 		pol    Policy
-		want   Severity // none: STS202 is not reported
+		want   diag.Severity // none: STS202 is not reported
 	}{
-		{name: "default", want: Warning},
+		{name: "default", want: diag.Warning},
 		{name: "app off", checks: "\tchecks: STS202: \"off\"\n", want: none},
-		{name: "app error", checks: "\tchecks: STS202: \"error\"\n", want: Error},
-		{name: "app warning", checks: "\tchecks: STS202: \"warning\"\n", want: Warning},
-		{name: "strict", pol: Policy{Strict: true}, want: Error},
+		{name: "app error", checks: "\tchecks: STS202: \"error\"\n", want: diag.Error},
+		{name: "app warning", checks: "\tchecks: STS202: \"warning\"\n", want: diag.Warning},
+		{name: "strict", pol: Policy{Strict: true}, want: diag.Error},
 		{name: "strict and app off", checks: "\tchecks: STS202: \"off\"\n", pol: Policy{Strict: true}, want: none},
-		{name: "policy off", pol: Policy{Severity: map[RuleID]Severity{RuleEnsembleEven: Off}}, want: none},
-		{name: "policy error", pol: Policy{Severity: map[RuleID]Severity{RuleEnsembleEven: Error}}, want: Error},
-		{name: "app warning beats policy off", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Severity: map[RuleID]Severity{RuleEnsembleEven: Off}}, want: Warning},
-		{name: "app off beats policy error", checks: "\tchecks: STS202: \"off\"\n", pol: Policy{Severity: map[RuleID]Severity{RuleEnsembleEven: Error}}, want: none},
-		{name: "strict after app warning", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Strict: true, Severity: map[RuleID]Severity{RuleEnsembleEven: Off}}, want: Error},
+		{name: "policy off", pol: Policy{Severity: map[diag.RuleID]diag.Severity{diag.RuleEnsembleEven: diag.Off}}, want: none},
+		{name: "policy error", pol: Policy{Severity: map[diag.RuleID]diag.Severity{diag.RuleEnsembleEven: diag.Error}}, want: diag.Error},
+		{name: "app warning beats policy off", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Severity: map[diag.RuleID]diag.Severity{diag.RuleEnsembleEven: diag.Off}}, want: diag.Warning},
+		{name: "app off beats policy error", checks: "\tchecks: STS202: \"off\"\n", pol: Policy{Severity: map[diag.RuleID]diag.Severity{diag.RuleEnsembleEven: diag.Error}}, want: none},
+		{name: "strict after app warning", checks: "\tchecks: STS202: \"warning\"\n", pol: Policy{Strict: true, Severity: map[diag.RuleID]diag.Severity{diag.RuleEnsembleEven: diag.Off}}, want: diag.Error},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, ds, dir := runRuleCase(t, src(c.checks), c.pol, false, nil)
-			var got []Diagnostic
+			var got []diag.Diagnostic
 			for _, d := range ds {
-				if d.Rule == RuleEnsembleEven {
+				if d.Rule == diag.RuleEnsembleEven {
 					got = append(got, d)
 				}
 			}
@@ -327,12 +333,12 @@ apps: zk: {
 			case got[0].Severity != c.want:
 				t.Errorf("STS202 is %v, want %v:\n%s", got[0].Severity, c.want, printDiagnostics(ds, dir))
 			}
-			if slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleChecksOverride }) {
+			if slices.ContainsFunc(ds, func(d diag.Diagnostic) bool { return d.Rule == diag.RuleChecksOverride }) {
 				t.Errorf("the checks field was refused:\n%s", printDiagnostics(ds, dir))
 			}
 			// Nothing else in the app is wrong: it builds exactly when STS202
 			// is not an error.
-			if got, want := ds.HasErrors(), c.want == Error; got != want {
+			if got, want := ds.HasErrors(), c.want == diag.Error; got != want {
 				t.Errorf("HasErrors() = %v, want %v:\n%s", got, want, printDiagnostics(ds, dir))
 			}
 		})
@@ -340,10 +346,10 @@ apps: zk: {
 
 	t.Run("fixed rule in the app", func(t *testing.T) {
 		_, ds, dir := runRuleCase(t, src("\tchecks: STS204: \"off\"\n\tquorum: 2\n"), Policy{}, false, nil)
-		if !slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleChecksOverride && d.Severity == Error }) {
+		if !slices.ContainsFunc(ds, func(d diag.Diagnostic) bool { return d.Rule == diag.RuleChecksOverride && d.Severity == diag.Error }) {
 			t.Errorf("checks: STS204: \"off\" was accepted for a fixed rule:\n%s", printDiagnostics(ds, dir))
 		}
-		if !slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleQuorumMajority && d.Severity == Error }) {
+		if !slices.ContainsFunc(ds, func(d diag.Diagnostic) bool { return d.Rule == diag.RuleQuorumMajority && d.Severity == diag.Error }) {
 			t.Errorf("STS204 is fixed, but the app's checks turned it off:\n%s", printDiagnostics(ds, dir))
 		}
 	})
@@ -352,18 +358,18 @@ apps: zk: {
 		for _, c := range []struct {
 			setting string
 			ok      bool
-			id      RuleID
-			want    Severity
+			id      diag.RuleID
+			want    diag.Severity
 		}{
-			{"STS102=off", true, "STS102", Off},
-			{"sts202=error", true, "STS202", Error},
-			{"STS107=warning", true, "STS107", Warning},
-			{"STS001=error", true, "STS001", Error}, // a fixed rule at its own severity
-			{"STS001=warning", false, "", 0},        // fixed
-			{"STS304=off", false, "", 0},            // fixed
-			{"STS999=off", false, "", 0},            // unknown
-			{"STS102", false, "", 0},                // no =
-			{"STS102=loud", false, "", 0},           // no such level
+			{"STS102=off", true, "STS102", diag.Off},
+			{"sts202=error", true, "STS202", diag.Error},
+			{"STS107=warning", true, "STS107", diag.Warning},
+			{"STS001=error", true, "STS001", diag.Error}, // a fixed rule at its own severity
+			{"STS001=warning", false, "", 0},             // fixed
+			{"STS304=off", false, "", 0},                 // fixed
+			{"STS999=off", false, "", 0},                 // unknown
+			{"STS102", false, "", 0},                     // no =
+			{"STS102=loud", false, "", 0},                // no such level
 			{"STS102=", false, "", 0},
 			{"=off", false, "", 0},
 		} {
@@ -386,63 +392,63 @@ apps: zk: {
 // Mutations of a correct bundle, each breaking what one verify func
 // guards.
 
-func clearSelector(b *Bundle) { b.StatefulSet.Spec.Selector = &metav1.LabelSelector{} }
+func clearSelector(b *build.Bundle) { b.StatefulSet.Spec.Selector = &metav1.LabelSelector{} }
 
-func foreignSelector(b *Bundle) {
+func foreignSelector(b *build.Bundle) {
 	b.StatefulSet.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": b.App}}
 }
 
-func restartNever(b *Bundle) {
+func restartNever(b *build.Bundle) {
 	b.StatefulSet.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyNever
 }
 
-func restartAlways(b *Bundle) {
+func restartAlways(b *build.Bundle) {
 	b.StatefulSet.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyAlways
 }
 
-func activeDeadline(b *Bundle) {
+func activeDeadline(b *build.Bundle) {
 	d := int64(3600)
 	b.StatefulSet.Spec.Template.Spec.ActiveDeadlineSeconds = &d
 }
 
-func budgetBothPolicies(b *Bundle) {
+func budgetBothPolicies(b *build.Bundle) {
 	one := intstr.FromInt32(1)
 	b.PDB.Spec.MinAvailable = &one
 }
 
-func budgetNoPolicy(b *Bundle) {
+func budgetNoPolicy(b *build.Bundle) {
 	b.PDB.Spec.MinAvailable, b.PDB.Spec.MaxUnavailable = nil, nil
 }
 
-func budgetForeignSelector(b *Bundle) {
+func budgetForeignSelector(b *build.Bundle) {
 	b.PDB.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": b.App}}
 }
 
-func renameHeadless(b *Bundle) { b.Headless.Name += "-old" }
+func renameHeadless(b *build.Bundle) { b.Headless.Name += "-old" }
 
-func renameHeadlessAndServiceName(b *Bundle) {
+func renameHeadlessAndServiceName(b *build.Bundle) {
 	b.Headless.Name = b.App + "-peers"
 	b.StatefulSet.Spec.ServiceName = b.App + "-peers"
 }
 
-func headlessClusterIP(b *Bundle) { b.Headless.Spec.ClusterIP = "" }
+func headlessClusterIP(b *build.Bundle) { b.Headless.Spec.ClusterIP = "" }
 
-func headlessForeignSelector(b *Bundle) {
+func headlessForeignSelector(b *build.Bundle) {
 	b.Headless.Spec.Selector = map[string]string{"app": b.App}
 }
 
-func readPublishesNotReady(b *Bundle) { b.Read.Spec.PublishNotReadyAddresses = true }
+func readPublishesNotReady(b *build.Bundle) { b.Read.Spec.PublishNotReadyAddresses = true }
 
-func primaryPublishesNotReady(b *Bundle) { b.Primary.Spec.PublishNotReadyAddresses = true }
+func primaryPublishesNotReady(b *build.Bundle) { b.Primary.Spec.PublishNotReadyAddresses = true }
 
-func readForeignSelector(b *Bundle) { b.Read.Spec.Selector = map[string]string{"app": b.App} }
+func readForeignSelector(b *build.Bundle) { b.Read.Spec.Selector = map[string]string{"app": b.App} }
 
-func antiAffinityForeignSelector(b *Bundle) {
+func antiAffinityForeignSelector(b *build.Bundle) {
 	anti := b.StatefulSet.Spec.Template.Spec.Affinity.PodAntiAffinity
 	anti.PreferredDuringSchedulingIgnoredDuringExecution[0].PodAffinityTerm.LabelSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": b.App}}
 }
 
-func noEvictionPolicy(b *Bundle) { b.PDB.Spec.UnhealthyPodEvictionPolicy = nil }
+func noEvictionPolicy(b *build.Bundle) { b.PDB.Spec.UnhealthyPodEvictionPolicy = nil }
 
 // ruleCases is TestRules' table; TestRuleCoverage checks it against the
 // catalogue. Cases come in pairs: a firing case, then its near miss.
@@ -515,89 +521,89 @@ spec: {clusterIP: 10.0.0.12}
 `
 
 var ruleCases = []ruleCase{
-	{rule: RulePeerLists, name: "a version string that looks like a pod name", src: zkApp("\tconfig: files: \"notes.txt\": \"# tuned for zk-3.7.0\\n\"\n")},
-	{rule: RulePeerLists, name: "server list leaves out a member", fires: true, src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\n\"\n")},
-	{rule: RulePeerLists, name: "server list names a member with the wrong id", fires: true, src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.0=zk-0.zk-hs:2888:3888\\nserver.1=zk-1.zk-hs:2888:3888\\nserver.2=zk-2.zk-hs:2888:3888\\n\"\n")},
-	{rule: RulePeerLists, name: "server list of every member with its id", src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\nserver.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888\\n\"\n")},
-	{rule: RulePeerLists, name: "env peer list under another Service", fires: true, src: zkApp("\tenv: PEERS: \"zk-0.zk-hs,zk-1.other-hs\"\n")},
-	{rule: RulePeerLists, name: "args naming a pod beyond the ordinals", fires: true, src: zkApp("\targs: [\"--seed\", \"zk-7.zk-hs:2888\"]\n")},
-	{rule: RuleDNSNames, name: "service account name with upper case and '_'", fires: true, src: pgApp("\tserviceAccountName: \"Bad_Name\"\n")},
-	{rule: RuleDNSNames, name: "service account name that is a subdomain", src: pgApp("\tserviceAccountName: \"db.backup\"\n")},
-	{rule: RuleVolumeMounts, name: "claim subPath climbs out", fires: true, src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "../escape"}`, 1)},
-	{rule: RuleVolumeMounts, name: "claim subPath inside the volume", src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "pgdata"}`, 1)},
-	{rule: RuleVolumeMounts, name: "volume subPath is absolute", fires: true, src: pgApp("\tvolumes: s: {secret: secretName: \"x\", mountPath: \"/s\", subPath: \"/abs\"}\n")},
-	{rule: RuleVolumeMounts, name: "sidecar sets subPath and subPathExpr", fires: true, src: pgApp("\tsidecars: [{name: \"s\", volumeMounts: [{name: \"data\", mountPath: \"/data\", subPath: \"x\", subPathExpr: \"$(POD)\"}]}]\n")},
-	{rule: RuleVolumeMounts, name: "sidecar sets subPathExpr alone", src: pgApp("\tsidecars: [{name: \"s\", volumeMounts: [{name: \"data\", mountPath: \"/data\", subPathExpr: \"$(POD)\"}]}]\n")},
-	{rule: RuleClaimTemplates, name: "storage class with upper case and '_'", fires: true, src: strings.Replace(pgApp(""), `size: "10Gi"`, `size: "10Gi", class: "Fast_SSD"`, 1)},
-	{rule: RuleClaimTemplates, name: "storage class that is a DNS name", src: strings.Replace(pgApp(""), `size: "10Gi"`, `size: "10Gi", class: "fast-ssd"`, 1)},
-	{rule: RuleEnvNames, name: "env name with '='", fires: true, src: pgApp("\tenv: \"A=B\": \"x\"\n")},
-	{rule: RuleEnvNames, name: "env name with '.' and '-'", src: pgApp("\tenv: \"my.var-1\": \"x\"\n")},
-	{rule: RuleEnvNames, name: "sidecar env name empty", fires: true, src: pgApp("\tsidecars: [{name: \"s\", env: [{name: \"\", value: \"x\"}]}]\n")},
-	{rule: RuleProbePorts, name: "sidecar probe names a port it lacks", fires: true, src: pgApp("\tsidecars: [{name: \"exporter\", ports: [{name: \"metrics\", containerPort: 9187}], livenessProbe: httpGet: port: \"metrix\"}]\n")},
-	{rule: RuleProbePorts, name: "sidecar probe names its own port", src: pgApp("\tsidecars: [{name: \"exporter\", ports: [{name: \"metrics\", containerPort: 9187}], livenessProbe: httpGet: port: \"metrics\"}]\n")},
-	{rule: RuleImmutable, name: "claim size grows", fires: true, src: strings.Replace(zkApp(""), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
-	{rule: RuleImmutable, name: "claim unchanged, server defaults in the applied object", src: zkApp(""), previous: zkApplied},
-	{rule: RuleImmutable, name: "podManagementPolicy changes", fires: true, src: zkApp("\tpodManagementPolicy: \"Parallel\"\n\tchecks: STS210: \"off\"\n"), previous: zkApplied},
-	{rule: RuleImmutable, name: "headless Service renamed", fires: true, src: zkApp("\tservices: headless: name: \"zk-peers\"\n"), previous: zkApplied},
-	{rule: RuleImmutable, name: "read Service takes the headless one's name", fires: true, src: zkApp("\tservices: {headless: name: \"zk-peers\", read: name: \"zk-hs\"}\n"), previous: zkApplied},
-	{rule: RuleImmutable, name: "claim added", fires: true, src: zkApp("\tstorage: logs: {size: \"1Gi\", mountPath: \"/logs\"}\n"), previous: zkApplied},
-	{rule: RuleImmutable, name: "only replicas and the template change", src: strings.Replace(zkApp("\treplicas: 5\n"), "3.9.2", "3.9.3", 1), previous: zkApplied},
-	{rule: RuleImmutable, name: "a new app", src: strings.ReplaceAll(zkApp(""), "apps: zk:", "apps: kafka:"), previous: zkApplied},
-	{rule: RuleImmutable, name: "claim size grows, re-creation acknowledged", src: strings.Replace(zkApp("\trecreate: true\n"), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
-	{rule: RuleRecreate, name: "recreate with nothing to compare with", fires: true, src: zkApp("\trecreate: true\n")},
-	{rule: RuleRecreate, name: "recreate with nothing refused", fires: true, src: zkApp("\trecreate: true\n"), previous: zkApplied},
-	{rule: RuleRecreate, name: "recreate of a new StatefulSet", fires: true, src: strings.ReplaceAll(zkApp("\trecreate: true\n"), "apps: zk:", "apps: kafka:"), previous: zkApplied},
-	{rule: RuleRecreate, name: "recreate for a claim that grows", src: strings.Replace(zkApp("\trecreate: true\n"), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
-	{rule: RuleRecreate, name: "no recreate", src: zkApp(""), previous: zkApplied},
-	{rule: RulePeerRestart, name: "peer list grows", fires: true, src: zkApp("\treplicas: 5\n\tconfig: files: \"peers.conf\": \"last=\\(apps.zk.peers[len(apps.zk.peers)-1].host)\"\n"), previous: zkAppliedHashed},
-	{rule: RulePeerRestart, name: "config changes, peers do not", src: zkApp("\tconfig: files: \"peers.conf\": \"last=\\(apps.zk.peers[len(apps.zk.peers)-1].host)\"\n"), previous: zkAppliedHashed},
-	{rule: RulePeerRestart, name: "replicas change, config names no peer", src: zkApp("\treplicas: 5\n\tconfig: files: \"a.conf\": \"a=1\"\n"), previous: zkAppliedHashed},
-	{rule: RuleRetentionLoss, name: "whenDeleted becomes Delete", fires: true, src: zkApp("\tretention: whenDeleted: \"Delete\"\n"), previous: zkApplied},
-	{rule: RuleRetentionLoss, name: "scale down with whenScaled Delete", fires: true, src: zkApp("\tretention: whenScaled: \"Delete\"\n"), previous: strings.Replace(zkApplied, "replicas: 3", "replicas: 5", 1)},
-	{rule: RuleRetentionLoss, name: "whenScaled stays Delete, same size", src: zkApp("\tretention: whenScaled: \"Delete\"\n"), previous: strings.Replace(zkApplied, "replicas: 3", "replicas: 3\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Delete}", 1)},
-	{rule: RuleRetentionLoss, name: "retention stays Retain", src: zkApp(""), previous: zkApplied},
-	{rule: RuleScaling, name: "ensemble grows from 3 to 5", fires: true, src: zkApp("\treplicas: 5\n"), previous: zkApplied},
-	{rule: RuleScaling, name: "ensemble grows by one", fires: true, src: zkApp("\treplicas: 4\n"), previous: zkApplied},
-	{rule: RuleScaling, name: "ensemble keeps its size", src: strings.Replace(zkApp(""), "3.9.2", "3.9.3", 1), previous: zkApplied},
-	{rule: RuleScaling, name: "a standalone app scales", src: strings.ReplaceAll(zkApp("\treplicas: 2\n"), `topology: "quorum"`, `topology: "standalone"`), previous: zkApplied},
+	{rule: diag.RulePeerLists, name: "a version string that looks like a pod name", src: zkApp("\tconfig: files: \"notes.txt\": \"# tuned for zk-3.7.0\\n\"\n")},
+	{rule: diag.RulePeerLists, name: "server list leaves out a member", fires: true, src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\n\"\n")},
+	{rule: diag.RulePeerLists, name: "server list names a member with the wrong id", fires: true, src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.0=zk-0.zk-hs:2888:3888\\nserver.1=zk-1.zk-hs:2888:3888\\nserver.2=zk-2.zk-hs:2888:3888\\n\"\n")},
+	{rule: diag.RulePeerLists, name: "server list of every member with its id", src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\nserver.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888\\n\"\n")},
+	{rule: diag.RulePeerLists, name: "env peer list under another Service", fires: true, src: zkApp("\tenv: PEERS: \"zk-0.zk-hs,zk-1.other-hs\"\n")},
+	{rule: diag.RulePeerLists, name: "args naming a pod beyond the ordinals", fires: true, src: zkApp("\targs: [\"--seed\", \"zk-7.zk-hs:2888\"]\n")},
+	{rule: diag.RuleDNSNames, name: "service account name with upper case and '_'", fires: true, src: pgApp("\tserviceAccountName: \"Bad_Name\"\n")},
+	{rule: diag.RuleDNSNames, name: "service account name that is a subdomain", src: pgApp("\tserviceAccountName: \"db.backup\"\n")},
+	{rule: diag.RuleVolumeMounts, name: "claim subPath climbs out", fires: true, src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "../escape"}`, 1)},
+	{rule: diag.RuleVolumeMounts, name: "claim subPath inside the volume", src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "pgdata"}`, 1)},
+	{rule: diag.RuleVolumeMounts, name: "volume subPath is absolute", fires: true, src: pgApp("\tvolumes: s: {secret: secretName: \"x\", mountPath: \"/s\", subPath: \"/abs\"}\n")},
+	{rule: diag.RuleVolumeMounts, name: "sidecar sets subPath and subPathExpr", fires: true, src: pgApp("\tsidecars: [{name: \"s\", volumeMounts: [{name: \"data\", mountPath: \"/data\", subPath: \"x\", subPathExpr: \"$(POD)\"}]}]\n")},
+	{rule: diag.RuleVolumeMounts, name: "sidecar sets subPathExpr alone", src: pgApp("\tsidecars: [{name: \"s\", volumeMounts: [{name: \"data\", mountPath: \"/data\", subPathExpr: \"$(POD)\"}]}]\n")},
+	{rule: diag.RuleClaimTemplates, name: "storage class with upper case and '_'", fires: true, src: strings.Replace(pgApp(""), `size: "10Gi"`, `size: "10Gi", class: "Fast_SSD"`, 1)},
+	{rule: diag.RuleClaimTemplates, name: "storage class that is a DNS name", src: strings.Replace(pgApp(""), `size: "10Gi"`, `size: "10Gi", class: "fast-ssd"`, 1)},
+	{rule: diag.RuleEnvNames, name: "env name with '='", fires: true, src: pgApp("\tenv: \"A=B\": \"x\"\n")},
+	{rule: diag.RuleEnvNames, name: "env name with '.' and '-'", src: pgApp("\tenv: \"my.var-1\": \"x\"\n")},
+	{rule: diag.RuleEnvNames, name: "sidecar env name empty", fires: true, src: pgApp("\tsidecars: [{name: \"s\", env: [{name: \"\", value: \"x\"}]}]\n")},
+	{rule: diag.RuleProbePorts, name: "sidecar probe names a port it lacks", fires: true, src: pgApp("\tsidecars: [{name: \"exporter\", ports: [{name: \"metrics\", containerPort: 9187}], livenessProbe: httpGet: port: \"metrix\"}]\n")},
+	{rule: diag.RuleProbePorts, name: "sidecar probe names its own port", src: pgApp("\tsidecars: [{name: \"exporter\", ports: [{name: \"metrics\", containerPort: 9187}], livenessProbe: httpGet: port: \"metrics\"}]\n")},
+	{rule: diag.RuleImmutable, name: "claim size grows", fires: true, src: strings.Replace(zkApp(""), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
+	{rule: diag.RuleImmutable, name: "claim unchanged, server defaults in the applied object", src: zkApp(""), previous: zkApplied},
+	{rule: diag.RuleImmutable, name: "podManagementPolicy changes", fires: true, src: zkApp("\tpodManagementPolicy: \"Parallel\"\n\tchecks: STS210: \"off\"\n"), previous: zkApplied},
+	{rule: diag.RuleImmutable, name: "headless Service renamed", fires: true, src: zkApp("\tservices: headless: name: \"zk-peers\"\n"), previous: zkApplied},
+	{rule: diag.RuleImmutable, name: "read Service takes the headless one's name", fires: true, src: zkApp("\tservices: {headless: name: \"zk-peers\", read: name: \"zk-hs\"}\n"), previous: zkApplied},
+	{rule: diag.RuleImmutable, name: "claim added", fires: true, src: zkApp("\tstorage: logs: {size: \"1Gi\", mountPath: \"/logs\"}\n"), previous: zkApplied},
+	{rule: diag.RuleImmutable, name: "only replicas and the template change", src: strings.Replace(zkApp("\treplicas: 5\n"), "3.9.2", "3.9.3", 1), previous: zkApplied},
+	{rule: diag.RuleImmutable, name: "a new app", src: strings.ReplaceAll(zkApp(""), "apps: zk:", "apps: kafka:"), previous: zkApplied},
+	{rule: diag.RuleImmutable, name: "claim size grows, re-creation acknowledged", src: strings.Replace(zkApp("\trecreate: true\n"), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
+	{rule: diag.RuleRecreate, name: "recreate with nothing to compare with", fires: true, src: zkApp("\trecreate: true\n")},
+	{rule: diag.RuleRecreate, name: "recreate with nothing refused", fires: true, src: zkApp("\trecreate: true\n"), previous: zkApplied},
+	{rule: diag.RuleRecreate, name: "recreate of a new StatefulSet", fires: true, src: strings.ReplaceAll(zkApp("\trecreate: true\n"), "apps: zk:", "apps: kafka:"), previous: zkApplied},
+	{rule: diag.RuleRecreate, name: "recreate for a claim that grows", src: strings.Replace(zkApp("\trecreate: true\n"), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
+	{rule: diag.RuleRecreate, name: "no recreate", src: zkApp(""), previous: zkApplied},
+	{rule: diag.RulePeerRestart, name: "peer list grows", fires: true, src: zkApp("\treplicas: 5\n\tconfig: files: \"peers.conf\": \"last=\\(apps.zk.peers[len(apps.zk.peers)-1].host)\"\n"), previous: zkAppliedHashed},
+	{rule: diag.RulePeerRestart, name: "config changes, peers do not", src: zkApp("\tconfig: files: \"peers.conf\": \"last=\\(apps.zk.peers[len(apps.zk.peers)-1].host)\"\n"), previous: zkAppliedHashed},
+	{rule: diag.RulePeerRestart, name: "replicas change, config names no peer", src: zkApp("\treplicas: 5\n\tconfig: files: \"a.conf\": \"a=1\"\n"), previous: zkAppliedHashed},
+	{rule: diag.RuleRetentionLoss, name: "whenDeleted becomes Delete", fires: true, src: zkApp("\tretention: whenDeleted: \"Delete\"\n"), previous: zkApplied},
+	{rule: diag.RuleRetentionLoss, name: "scale down with whenScaled Delete", fires: true, src: zkApp("\tretention: whenScaled: \"Delete\"\n"), previous: strings.Replace(zkApplied, "replicas: 3", "replicas: 5", 1)},
+	{rule: diag.RuleRetentionLoss, name: "whenScaled stays Delete, same size", src: zkApp("\tretention: whenScaled: \"Delete\"\n"), previous: strings.Replace(zkApplied, "replicas: 3", "replicas: 3\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Delete}", 1)},
+	{rule: diag.RuleRetentionLoss, name: "retention stays Retain", src: zkApp(""), previous: zkApplied},
+	{rule: diag.RuleScaling, name: "ensemble grows from 3 to 5", fires: true, src: zkApp("\treplicas: 5\n"), previous: zkApplied},
+	{rule: diag.RuleScaling, name: "ensemble grows by one", fires: true, src: zkApp("\treplicas: 4\n"), previous: zkApplied},
+	{rule: diag.RuleScaling, name: "ensemble keeps its size", src: strings.Replace(zkApp(""), "3.9.2", "3.9.3", 1), previous: zkApplied},
+	{rule: diag.RuleScaling, name: "a standalone app scales", src: strings.ReplaceAll(zkApp("\treplicas: 2\n"), `topology: "quorum"`, `topology: "standalone"`), previous: zkApplied},
 
 	// STS001: the app name is a DNS label of at most 52 characters.
-	{rule: RuleStatefulSetName, name: "upper-case app name", fires: true, src: `package t
+	{rule: diag.RuleStatefulSetName, name: "upper-case app name", fires: true, src: `package t
 
 apps: OrdersDB: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleStatefulSetName, name: "lower-case app name", src: `package t
+	{rule: diag.RuleStatefulSetName, name: "lower-case app name", src: `package t
 
 apps: "orders-db": {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleStatefulSetName, name: "53 characters", fires: true, src: `package t
+	{rule: diag.RuleStatefulSetName, name: "53 characters", fires: true, src: `package t
 
 apps: "payments-ledger-postgres-primary-eu-west-1-zone-a-012": {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleStatefulSetName, name: "52 characters", src: `package t
+	{rule: diag.RuleStatefulSetName, name: "52 characters", src: `package t
 
 apps: "payments-ledger-postgres-primary-eu-west-1-zone-a-01": {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleStatefulSetName, name: "leading digit", fires: true, src: `package t
+	{rule: diag.RuleStatefulSetName, name: "leading digit", fires: true, src: `package t
 
 apps: "1db": {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleStatefulSetName, name: "trailing digit", src: `package t
+	{rule: diag.RuleStatefulSetName, name: "trailing digit", src: `package t
 
 apps: db1: {
 	image: "postgres:17.2"
@@ -606,21 +612,21 @@ apps: db1: {
 `},
 
 	// STS002: the selector is not empty and matches the template (output only).
-	{rule: RuleSelector, name: "empty selector", fires: true, mutate: clearSelector, src: `package t
+	{rule: diag.RuleSelector, name: "empty selector", fires: true, mutate: clearSelector, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleSelector, name: "selector of another label", fires: true, mutate: foreignSelector, src: `package t
+	{rule: diag.RuleSelector, name: "selector of another label", fires: true, mutate: foreignSelector, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleSelector, name: "generated selector", src: `package t
+	{rule: diag.RuleSelector, name: "generated selector", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -629,7 +635,7 @@ apps: db: {
 `},
 
 	// STS003: Service names.
-	{rule: RuleServiceNames, name: "read Service named like the headless one", fires: true, src: `package t
+	{rule: diag.RuleServiceNames, name: "read Service named like the headless one", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -637,7 +643,7 @@ apps: db: {
 	services: read: name: "db-hs"
 }
 `},
-	{rule: RuleServiceNames, name: "read Service with its own name", src: `package t
+	{rule: diag.RuleServiceNames, name: "read Service with its own name", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -645,7 +651,7 @@ apps: db: {
 	services: read: name: "db-client"
 }
 `},
-	{rule: RuleServiceNames, name: "headless Service name with a leading digit", fires: true, src: `package t
+	{rule: diag.RuleServiceNames, name: "headless Service name with a leading digit", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -653,7 +659,7 @@ apps: db: {
 	services: headless: name: "5432-peers"
 }
 `},
-	{rule: RuleServiceNames, name: "headless Service name with a leading letter", src: `package t
+	{rule: diag.RuleServiceNames, name: "headless Service name with a leading letter", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -661,7 +667,7 @@ apps: db: {
 	services: headless: name: "pg-peers"
 }
 `},
-	{rule: RuleServiceNames, name: "primary Service named like the read one", fires: true, src: `package t
+	{rule: diag.RuleServiceNames, name: "primary Service named like the read one", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -670,7 +676,7 @@ apps: db: {
 	services: primary: name: "db"
 }
 `},
-	{rule: RuleServiceNames, name: "primary Service with its own name", src: `package t
+	{rule: diag.RuleServiceNames, name: "primary Service with its own name", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -679,7 +685,7 @@ apps: db: {
 	services: primary: name: "db-rw"
 }
 `},
-	{rule: RuleServiceNames, name: "headless Service named like the read one", fires: true, src: `package t
+	{rule: diag.RuleServiceNames, name: "headless Service named like the read one", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -687,7 +693,7 @@ apps: db: {
 	services: headless: name: "db"
 }
 `},
-	{rule: RuleServiceNames, name: "serviceName set instead of the headless name", fires: true, src: `package t
+	{rule: diag.RuleServiceNames, name: "serviceName set instead of the headless name", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -695,7 +701,7 @@ apps: db: {
 	serviceName: "db-peers"
 }
 `},
-	{rule: RuleServiceNames, name: "headless name set for serviceName", src: `package t
+	{rule: diag.RuleServiceNames, name: "headless name set for serviceName", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -705,21 +711,21 @@ apps: db: {
 `},
 
 	// STS004: image and container names.
-	{rule: RuleContainerNames, name: "empty image", fires: true, src: `package t
+	{rule: diag.RuleContainerNames, name: "empty image", fires: true, src: `package t
 
 apps: db: {
 	image: ""
 	ports: pg: 5432
 }
 `},
-	{rule: RuleContainerNames, name: "image set", src: `package t
+	{rule: diag.RuleContainerNames, name: "image set", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleContainerNames, name: "sidecar named after the app", fires: true, src: `package t
+	{rule: diag.RuleContainerNames, name: "sidecar named after the app", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -727,7 +733,7 @@ apps: db: {
 	sidecars: [{name: "db", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
 }
 `},
-	{rule: RuleContainerNames, name: "sidecar with its own name", src: `package t
+	{rule: diag.RuleContainerNames, name: "sidecar with its own name", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -735,7 +741,7 @@ apps: db: {
 	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
 }
 `},
-	{rule: RuleContainerNames, name: "init container and sidecar share a name", fires: true, src: `package t
+	{rule: diag.RuleContainerNames, name: "init container and sidecar share a name", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -744,7 +750,7 @@ apps: db: {
 	sidecars: [{name: "setup", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
 }
 `},
-	{rule: RuleContainerNames, name: "init container and sidecar with distinct names", src: `package t
+	{rule: diag.RuleContainerNames, name: "init container and sidecar with distinct names", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -753,7 +759,7 @@ apps: db: {
 	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
 }
 `},
-	{rule: RuleContainerNames, name: "upper-case sidecar name", fires: true, src: `package t
+	{rule: diag.RuleContainerNames, name: "upper-case sidecar name", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -763,7 +769,7 @@ apps: db: {
 `},
 
 	// STS005: container ports.
-	{rule: RuleContainerPorts, name: "upper-case port name", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "upper-case port name", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -771,7 +777,7 @@ apps: zk: {
 	ports: {client: 2181, Peer: 2888}
 }
 `},
-	{rule: RuleContainerPorts, name: "lower-case port name", src: `package t
+	{rule: diag.RuleContainerPorts, name: "lower-case port name", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -779,7 +785,7 @@ apps: zk: {
 	ports: {client: 2181, peer: 2888}
 }
 `},
-	{rule: RuleContainerPorts, name: "port name of 16 characters", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "port name of 16 characters", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -787,7 +793,7 @@ apps: zk: {
 	ports: {client: 2181, "leader-election1": 3888}
 }
 `},
-	{rule: RuleContainerPorts, name: "port name of 15 characters", src: `package t
+	{rule: diag.RuleContainerPorts, name: "port name of 15 characters", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -795,63 +801,63 @@ apps: zk: {
 	ports: {client: 2181, "leader-election": 3888}
 }
 `},
-	{rule: RuleContainerPorts, name: "port name without a letter", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "port name without a letter", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: "5432": 5432
 }
 `},
-	{rule: RuleContainerPorts, name: "same number twice", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "same number twice", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: {pg: 5432, metrics: 5432}
 }
 `},
-	{rule: RuleContainerPorts, name: "distinct numbers", src: `package t
+	{rule: diag.RuleContainerPorts, name: "distinct numbers", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: {pg: 5432, metrics: 9187}
 }
 `},
-	{rule: RuleContainerPorts, name: "same number twice on one protocol", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "same number twice on one protocol", fires: true, src: `package t
 
 apps: dns: {
 	image: "coredns/coredns:1.11.3"
 	ports: {dns: {port: 53, protocol: "UDP"}, dnsalt: {port: 53, protocol: "UDP"}}
 }
 `},
-	{rule: RuleContainerPorts, name: "same number on two protocols", src: `package t
+	{rule: diag.RuleContainerPorts, name: "same number on two protocols", src: `package t
 
 apps: dns: {
 	image: "coredns/coredns:1.11.3"
 	ports: {dns: {port: 53, protocol: "UDP"}, "dns-tcp": 53}
 }
 `},
-	{rule: RuleContainerPorts, name: "port number above 65535", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "port number above 65535", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 65536
 }
 `},
-	{rule: RuleContainerPorts, name: "port number 65535", src: `package t
+	{rule: diag.RuleContainerPorts, name: "port number 65535", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 65535
 }
 `},
-	{rule: RuleContainerPorts, name: "port number 0", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "port number 0", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 0
 }
 `},
-	{rule: RuleContainerPorts, name: "sidecar port name with a double dash", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "sidecar port name with a double dash", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -863,7 +869,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleContainerPorts, name: "sidecar port name with a single dash", src: `package t
+	{rule: diag.RuleContainerPorts, name: "sidecar port name with a single dash", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -875,7 +881,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleContainerPorts, name: "sidecar lists one port number twice", fires: true, src: `package t
+	{rule: diag.RuleContainerPorts, name: "sidecar lists one port number twice", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -887,7 +893,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleContainerPorts, name: "sidecar lists two port numbers", src: `package t
+	{rule: diag.RuleContainerPorts, name: "sidecar lists two port numbers", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -901,7 +907,7 @@ apps: db: {
 `},
 
 	// STS006: volume mounts.
-	{rule: RuleVolumeMounts, name: "relative storage mount path", fires: true, src: `package t
+	{rule: diag.RuleVolumeMounts, name: "relative storage mount path", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -909,7 +915,7 @@ apps: db: {
 	storage: data: {size: "10Gi", mountPath: "var/lib/postgresql"}
 }
 `},
-	{rule: RuleVolumeMounts, name: "absolute storage mount path", src: `package t
+	{rule: diag.RuleVolumeMounts, name: "absolute storage mount path", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -917,7 +923,7 @@ apps: db: {
 	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleVolumeMounts, name: "storage mounted over the identity directory", fires: true, src: `package t
+	{rule: diag.RuleVolumeMounts, name: "storage mounted over the identity directory", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -925,7 +931,7 @@ apps: db: {
 	storage: data: {size: "10Gi", mountPath: "/etc/stsgen"}
 }
 `},
-	{rule: RuleVolumeMounts, name: "storage mounted beside the identity directory", src: `package t
+	{rule: diag.RuleVolumeMounts, name: "storage mounted beside the identity directory", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -933,7 +939,7 @@ apps: db: {
 	storage: data: {size: "10Gi", mountPath: "/etc/stsgen-data"}
 }
 `},
-	{rule: RuleVolumeMounts, name: "volume and claim at one path, spelt differently", fires: true, src: `package t
+	{rule: diag.RuleVolumeMounts, name: "volume and claim at one path, spelt differently", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -942,7 +948,7 @@ apps: db: {
 	volumes: scratch: {emptyDir: {}, mountPath: "/var/lib/postgresql/"}
 }
 `},
-	{rule: RuleVolumeMounts, name: "volume and claim at two paths", src: `package t
+	{rule: diag.RuleVolumeMounts, name: "volume and claim at two paths", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -951,7 +957,7 @@ apps: db: {
 	volumes: scratch: {emptyDir: {}, mountPath: "/var/lib/scratch"}
 }
 `},
-	{rule: RuleVolumeMounts, name: "config files mounted over storage", fires: true, src: `package t
+	{rule: diag.RuleVolumeMounts, name: "config files mounted over storage", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -963,7 +969,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleVolumeMounts, name: "config files beside storage", src: `package t
+	{rule: diag.RuleVolumeMounts, name: "config files beside storage", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -975,7 +981,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleVolumeMounts, name: "sidecar mounts a missing volume", fires: true, src: `package t
+	{rule: diag.RuleVolumeMounts, name: "sidecar mounts a missing volume", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -988,7 +994,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleVolumeMounts, name: "sidecar mounts the claim", src: `package t
+	{rule: diag.RuleVolumeMounts, name: "sidecar mounts the claim", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1001,7 +1007,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleVolumeMounts, name: "volume named like a claim", fires: true, src: `package t
+	{rule: diag.RuleVolumeMounts, name: "volume named like a claim", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1010,7 +1016,7 @@ apps: db: {
 	volumes: data: {emptyDir: {}, mountPath: "/tmp/data"}
 }
 `},
-	{rule: RuleVolumeMounts, name: "volume named apart from the claim", src: `package t
+	{rule: diag.RuleVolumeMounts, name: "volume named apart from the claim", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1019,7 +1025,7 @@ apps: db: {
 	volumes: tmp: {emptyDir: {}, mountPath: "/tmp/data"}
 }
 `},
-	{rule: RuleVolumeMounts, name: "sidecar mounts one path twice", fires: true, src: `package t
+	{rule: diag.RuleVolumeMounts, name: "sidecar mounts one path twice", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1033,7 +1039,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleVolumeMounts, name: "sidecar mounts two paths", src: `package t
+	{rule: diag.RuleVolumeMounts, name: "sidecar mounts two paths", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1049,7 +1055,7 @@ apps: db: {
 `},
 
 	// STS007: claim templates.
-	{rule: RuleClaimTemplates, name: "zero size", fires: true, src: `package t
+	{rule: diag.RuleClaimTemplates, name: "zero size", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1057,7 +1063,7 @@ apps: db: {
 	storage: data: {size: "0", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleClaimTemplates, name: "positive size", src: `package t
+	{rule: diag.RuleClaimTemplates, name: "positive size", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1065,7 +1071,7 @@ apps: db: {
 	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleClaimTemplates, name: "negative size", fires: true, src: `package t
+	{rule: diag.RuleClaimTemplates, name: "negative size", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1073,7 +1079,7 @@ apps: db: {
 	storage: data: {size: "-10Gi", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleClaimTemplates, name: "no access mode", fires: true, src: `package t
+	{rule: diag.RuleClaimTemplates, name: "no access mode", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1081,7 +1087,7 @@ apps: db: {
 	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql", accessModes: []}
 }
 `},
-	{rule: RuleClaimTemplates, name: "one access mode", src: `package t
+	{rule: diag.RuleClaimTemplates, name: "one access mode", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1089,7 +1095,7 @@ apps: db: {
 	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql", accessModes: ["ReadWriteOncePod"]}
 }
 `},
-	{rule: RuleClaimTemplates, name: "claim name with an underscore", fires: true, src: `package t
+	{rule: diag.RuleClaimTemplates, name: "claim name with an underscore", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1097,7 +1103,7 @@ apps: db: {
 	storage: pg_data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleClaimTemplates, name: "claim name with a dash", src: `package t
+	{rule: diag.RuleClaimTemplates, name: "claim name with a dash", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1107,7 +1113,7 @@ apps: db: {
 `},
 
 	// STS008: restartPolicy is the pod's.
-	{rule: RuleRestartPolicy, name: "sidecar with restartPolicy", fires: true, src: `package t
+	{rule: diag.RuleRestartPolicy, name: "sidecar with restartPolicy", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1115,7 +1121,7 @@ apps: db: {
 	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0", restartPolicy: "Always"}]
 }
 `},
-	{rule: RuleRestartPolicy, name: "native sidecar under initContainers", src: `package t
+	{rule: diag.RuleRestartPolicy, name: "native sidecar under initContainers", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1123,21 +1129,21 @@ apps: db: {
 	initContainers: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0", restartPolicy: "Always"}]
 }
 `},
-	{rule: RuleRestartPolicy, name: "pod restartPolicy Never", fires: true, mutate: restartNever, src: `package t
+	{rule: diag.RuleRestartPolicy, name: "pod restartPolicy Never", fires: true, mutate: restartNever, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleRestartPolicy, name: "pod restartPolicy Always", mutate: restartAlways, src: `package t
+	{rule: diag.RuleRestartPolicy, name: "pod restartPolicy Always", mutate: restartAlways, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleRestartPolicy, name: "pod activeDeadlineSeconds", fires: true, mutate: activeDeadline, src: `package t
+	{rule: diag.RuleRestartPolicy, name: "pod activeDeadlineSeconds", fires: true, mutate: activeDeadline, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1146,7 +1152,7 @@ apps: db: {
 `},
 
 	// STS009: init containers.
-	{rule: RuleInitContainers, name: "init container with a readiness probe", fires: true, src: `package t
+	{rule: diag.RuleInitContainers, name: "init container with a readiness probe", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1158,7 +1164,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleInitContainers, name: "native sidecar with a readiness probe", src: `package t
+	{rule: diag.RuleInitContainers, name: "native sidecar with a readiness probe", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1171,7 +1177,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleInitContainers, name: "init container with a lifecycle hook", fires: true, src: `package t
+	{rule: diag.RuleInitContainers, name: "init container with a lifecycle hook", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1183,7 +1189,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleInitContainers, name: "native sidecar with a lifecycle hook", src: `package t
+	{rule: diag.RuleInitContainers, name: "native sidecar with a lifecycle hook", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1198,7 +1204,7 @@ apps: db: {
 `},
 
 	// STS010: update strategy.
-	{rule: RuleUpdateStrategy, name: "partition with OnDelete", fires: true, src: `package t
+	{rule: diag.RuleUpdateStrategy, name: "partition with OnDelete", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1206,7 +1212,7 @@ apps: db: {
 	updateStrategy: {type: "OnDelete", partition: 0}
 }
 `},
-	{rule: RuleUpdateStrategy, name: "partition with RollingUpdate", src: `package t
+	{rule: diag.RuleUpdateStrategy, name: "partition with RollingUpdate", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1214,7 +1220,7 @@ apps: db: {
 	updateStrategy: {type: "RollingUpdate", partition: 0}
 }
 `},
-	{rule: RuleUpdateStrategy, name: "maxUnavailable with OnDelete", fires: true, src: `package t
+	{rule: diag.RuleUpdateStrategy, name: "maxUnavailable with OnDelete", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1222,7 +1228,7 @@ apps: db: {
 	updateStrategy: {type: "OnDelete", maxUnavailable: 2}
 }
 `},
-	{rule: RuleUpdateStrategy, name: "maxUnavailable with RollingUpdate", src: `package t
+	{rule: diag.RuleUpdateStrategy, name: "maxUnavailable with RollingUpdate", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1230,7 +1236,7 @@ apps: db: {
 	updateStrategy: {type: "RollingUpdate", maxUnavailable: 2}
 }
 `},
-	{rule: RuleUpdateStrategy, name: "maxUnavailable 0%", fires: true, src: `package t
+	{rule: diag.RuleUpdateStrategy, name: "maxUnavailable 0%", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1238,7 +1244,7 @@ apps: db: {
 	updateStrategy: maxUnavailable: "0%"
 }
 `},
-	{rule: RuleUpdateStrategy, name: "maxUnavailable 1%", src: `package t
+	{rule: diag.RuleUpdateStrategy, name: "maxUnavailable 1%", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1246,7 +1252,7 @@ apps: db: {
 	updateStrategy: maxUnavailable: "1%"
 }
 `},
-	{rule: RuleUpdateStrategy, name: "maxUnavailable 101%", fires: true, src: `package t
+	{rule: diag.RuleUpdateStrategy, name: "maxUnavailable 101%", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1254,7 +1260,7 @@ apps: db: {
 	updateStrategy: maxUnavailable: "101%"
 }
 `},
-	{rule: RuleUpdateStrategy, name: "maxUnavailable 100%", src: `package t
+	{rule: diag.RuleUpdateStrategy, name: "maxUnavailable 100%", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1264,34 +1270,34 @@ apps: db: {
 `},
 
 	// STS011: client Services carry a port.
-	{rule: RuleServicePorts, name: "only port exposed on the headless Service", fires: true, src: `package t
+	{rule: diag.RuleServicePorts, name: "only port exposed on the headless Service", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: {port: 5432, expose: ["headless"]}
 }
 `},
-	{rule: RuleServicePorts, name: "port exposed on the headless and read Services", src: `package t
+	{rule: diag.RuleServicePorts, name: "port exposed on the headless and read Services", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: {port: 5432, expose: ["headless", "read"]}
 }
 `},
-	{rule: RuleServicePorts, name: "app without ports", fires: true, src: `package t
+	{rule: diag.RuleServicePorts, name: "app without ports", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 }
 `},
-	{rule: RuleServicePorts, name: "expose on primary in a standalone app", fires: true, src: `package t
+	{rule: diag.RuleServicePorts, name: "expose on primary in a standalone app", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: {port: 5432, expose: ["read", "primary"]}
 }
 `},
-	{rule: RuleServicePorts, name: "expose on primary in a primary-replica app", src: `package t
+	{rule: diag.RuleServicePorts, name: "expose on primary in a primary-replica app", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1299,7 +1305,7 @@ apps: db: {
 	ports: pg: {port: 5432, expose: ["read", "primary"]}
 }
 `},
-	{rule: RuleServicePorts, name: "primary Service without a port", fires: true, src: `package t
+	{rule: diag.RuleServicePorts, name: "primary Service without a port", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1309,7 +1315,7 @@ apps: db: {
 `},
 
 	// STS012: budget values.
-	{rule: RuleBudgetValues, name: "minAvailable and maxUnavailable", fires: true, src: `package t
+	{rule: diag.RuleBudgetValues, name: "minAvailable and maxUnavailable", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1319,7 +1325,7 @@ apps: db: {
 	disruption: {maxUnavailable: 1, minAvailable: 2}
 }
 `},
-	{rule: RuleBudgetValues, name: "maxUnavailable alone", src: `package t
+	{rule: diag.RuleBudgetValues, name: "maxUnavailable alone", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1329,7 +1335,7 @@ apps: db: {
 	disruption: maxUnavailable: 1
 }
 `},
-	{rule: RuleBudgetValues, name: "maxUnavailable 150%", fires: true, src: `package t
+	{rule: diag.RuleBudgetValues, name: "maxUnavailable 150%", fires: true, src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -1338,7 +1344,7 @@ apps: cache: {
 	disruption: maxUnavailable: "150%"
 }
 `},
-	{rule: RuleBudgetValues, name: "maxUnavailable 50%", src: `package t
+	{rule: diag.RuleBudgetValues, name: "maxUnavailable 50%", src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -1347,7 +1353,7 @@ apps: cache: {
 	disruption: maxUnavailable: "50%"
 }
 `},
-	{rule: RuleBudgetValues, name: "budget with both policies", fires: true, mutate: budgetBothPolicies, src: `package t
+	{rule: diag.RuleBudgetValues, name: "budget with both policies", fires: true, mutate: budgetBothPolicies, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1356,7 +1362,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleBudgetValues, name: "budget with no policy", fires: true, mutate: budgetNoPolicy, src: `package t
+	{rule: diag.RuleBudgetValues, name: "budget with no policy", fires: true, mutate: budgetNoPolicy, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1365,7 +1371,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleBudgetValues, name: "budget selecting other pods", fires: true, mutate: budgetForeignSelector, src: `package t
+	{rule: diag.RuleBudgetValues, name: "budget selecting other pods", fires: true, mutate: budgetForeignSelector, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1374,7 +1380,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleBudgetValues, name: "generated budget", src: `package t
+	{rule: diag.RuleBudgetValues, name: "generated budget", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1385,7 +1391,7 @@ apps: db: {
 `},
 
 	// STS013: ConfigMap keys.
-	{rule: RuleConfigMap, name: "file name with a slash", fires: true, src: `package t
+	{rule: diag.RuleConfigMap, name: "file name with a slash", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1393,7 +1399,7 @@ apps: db: {
 	config: files: "conf.d/postgresql.conf": "max_connections = 100\n"
 }
 `},
-	{rule: RuleConfigMap, name: "flat file name", src: `package t
+	{rule: diag.RuleConfigMap, name: "flat file name", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1401,7 +1407,7 @@ apps: db: {
 	config: files: "postgresql.conf": "max_connections = 100\n"
 }
 `},
-	{rule: RuleConfigMap, name: "file name starting with ..", fires: true, src: `package t
+	{rule: diag.RuleConfigMap, name: "file name starting with ..", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1409,7 +1415,7 @@ apps: db: {
 	config: files: "..pgpass": "*:*:*:app:secret\n"
 }
 `},
-	{rule: RuleConfigMap, name: "file name starting with one dot", src: `package t
+	{rule: diag.RuleConfigMap, name: "file name starting with one dot", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1417,7 +1423,7 @@ apps: db: {
 	config: files: ".pgpass": "*:*:*:app:secret\n"
 }
 `},
-	{rule: RuleConfigMap, name: "shared file with a role file's key", fires: true, src: `package t
+	{rule: diag.RuleConfigMap, name: "shared file with a role file's key", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1429,7 +1435,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleConfigMap, name: "shared and role files with distinct keys", src: `package t
+	{rule: diag.RuleConfigMap, name: "shared and role files with distinct keys", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1441,7 +1447,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleConfigMap, name: "more than 1 MiB of config", fires: true, src: `package t
+	{rule: diag.RuleConfigMap, name: "more than 1 MiB of config", fires: true, src: `package t
 
 import "strings"
 
@@ -1451,7 +1457,7 @@ apps: db: {
 	config: files: "seed.sql": strings.Repeat("0123456789abcdef", 65537)
 }
 `},
-	{rule: RuleConfigMap, name: "512 KiB of config", src: `package t
+	{rule: diag.RuleConfigMap, name: "512 KiB of config", src: `package t
 
 import "strings"
 
@@ -1463,7 +1469,7 @@ apps: db: {
 `},
 
 	// STS014: labels and annotations.
-	{rule: RuleLabels, name: "managed-by label", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "managed-by label", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1471,7 +1477,7 @@ apps: db: {
 	labels: "app.kubernetes.io/managed-by": "helm"
 }
 `},
-	{rule: RuleLabels, name: "part-of label", src: `package t
+	{rule: diag.RuleLabels, name: "part-of label", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1479,7 +1485,7 @@ apps: db: {
 	labels: "app.kubernetes.io/part-of": "payments"
 }
 `},
-	{rule: RuleLabels, name: "name label", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "name label", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1487,7 +1493,7 @@ apps: db: {
 	labels: "app.kubernetes.io/name": "postgres"
 }
 `},
-	{rule: RuleLabels, name: "label key with a space", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "label key with a space", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1495,7 +1501,7 @@ apps: db: {
 	labels: "cost center": "payments"
 }
 `},
-	{rule: RuleLabels, name: "label key with a dash", src: `package t
+	{rule: diag.RuleLabels, name: "label key with a dash", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1503,7 +1509,7 @@ apps: db: {
 	labels: "cost-center": "payments"
 }
 `},
-	{rule: RuleLabels, name: "label value of 64 characters", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "label value of 64 characters", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1511,7 +1517,7 @@ apps: db: {
 	labels: owner: "payments-ledger-platform-team-database-reliability-eu-west-1-abc"
 }
 `},
-	{rule: RuleLabels, name: "label value of 63 characters", src: `package t
+	{rule: diag.RuleLabels, name: "label value of 63 characters", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1519,7 +1525,7 @@ apps: db: {
 	labels: owner: "payments-ledger-platform-team-database-reliability-eu-west-1-ab"
 }
 `},
-	{rule: RuleLabels, name: "annotation key with two slashes", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "annotation key with two slashes", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1527,7 +1533,7 @@ apps: db: {
 	annotations: "example.com/backup/schedule": "daily"
 }
 `},
-	{rule: RuleLabels, name: "annotation key with one slash", src: `package t
+	{rule: diag.RuleLabels, name: "annotation key with one slash", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1535,7 +1541,7 @@ apps: db: {
 	annotations: "backup.example.com/schedule": "daily"
 }
 `},
-	{rule: RuleLabels, name: "read Service annotation key with a space", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "read Service annotation key with a space", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1543,7 +1549,7 @@ apps: db: {
 	services: read: {type: "LoadBalancer", annotations: "load balancer/internal": "true"}
 }
 `},
-	{rule: RuleLabels, name: "read Service annotation key with a prefix", src: `package t
+	{rule: diag.RuleLabels, name: "read Service annotation key with a prefix", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1551,7 +1557,7 @@ apps: db: {
 	services: read: {type: "LoadBalancer", annotations: "networking.gke.io/load-balancer-type": "Internal"}
 }
 `},
-	{rule: RuleLabels, name: "annotations above 256 KiB", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "annotations above 256 KiB", fires: true, src: `package t
 
 import "strings"
 
@@ -1561,7 +1567,7 @@ apps: db: {
 	annotations: "example.com/notes": strings.Repeat("0123456789abcdef", 16384)
 }
 `},
-	{rule: RuleLabels, name: "annotations below 256 KiB", src: `package t
+	{rule: diag.RuleLabels, name: "annotations below 256 KiB", src: `package t
 
 import "strings"
 
@@ -1571,7 +1577,7 @@ apps: db: {
 	annotations: "example.com/notes": strings.Repeat("0123456789abcdef", 12500)
 }
 `},
-	{rule: RuleLabels, name: "annotations that fit only without the config hash", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "annotations that fit only without the config hash", fires: true, src: `package t
 
 import "strings"
 
@@ -1583,7 +1589,7 @@ apps: db: {
 	annotations: "example.com/notes": strings.Repeat("0123456789abcdef", 16380) + "abcdefg"
 }
 `},
-	{rule: RuleLabels, name: "version with a space", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "version with a space", fires: true, src: `package t
 
 apps: db: {
 	image:   "postgres:17.2"
@@ -1591,7 +1597,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleLabels, name: "version with a dash", src: `package t
+	{rule: diag.RuleLabels, name: "version with a dash", src: `package t
 
 apps: db: {
 	image:   "postgres:17.2"
@@ -1599,14 +1605,14 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleLabels, name: "image tag too long for a label", fires: true, src: `package t
+	{rule: diag.RuleLabels, name: "image tag too long for a label", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2-bookworm-with-postgis-3.5-and-pgvector-0.8-and-timescale-2.17"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleLabels, name: "long image tag with a short version", src: `package t
+	{rule: diag.RuleLabels, name: "long image tag with a short version", src: `package t
 
 apps: db: {
 	image:   "postgres:17.2-bookworm-with-postgis-3.5-and-pgvector-0.8-and-timescale-2.17"
@@ -1616,7 +1622,7 @@ apps: db: {
 `},
 
 	// STS016: the schema (reported by Decode).
-	{rule: RuleSchema, name: "misspelt field", fires: true, src: `package t
+	{rule: diag.RuleSchema, name: "misspelt field", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -1625,7 +1631,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleSchema, name: "correctly spelt field", src: `package t
+	{rule: diag.RuleSchema, name: "correctly spelt field", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -1634,7 +1640,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleSchema, name: "replicas as a string", fires: true, src: `package t
+	{rule: diag.RuleSchema, name: "replicas as a string", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -1643,7 +1649,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleSchema, name: "topology outside the enumeration", fires: true, src: `package t
+	{rule: diag.RuleSchema, name: "topology outside the enumeration", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -1651,14 +1657,14 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleSchema, name: "missing image", fires: true, src: `package t
+	{rule: diag.RuleSchema, name: "missing image", fires: true, src: `package t
 
 apps: zk: {
 	topology: "quorum"
 	ports: client: 2181
 }
 `},
-	{rule: RuleSchema, name: "misspelt securityContext field", fires: true, src: `package t
+	{rule: diag.RuleSchema, name: "misspelt securityContext field", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1666,7 +1672,7 @@ apps: db: {
 	securityContext: runAsUsr: 999
 }
 `},
-	{rule: RuleSchema, name: "securityContext field", src: `package t
+	{rule: diag.RuleSchema, name: "securityContext field", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1674,7 +1680,7 @@ apps: db: {
 	securityContext: runAsUser: 999
 }
 `},
-	{rule: RuleSchema, name: "volume without a source", fires: true, src: `package t
+	{rule: diag.RuleSchema, name: "volume without a source", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1682,7 +1688,7 @@ apps: db: {
 	volumes: scratch: mountPath: "/scratch"
 }
 `},
-	{rule: RuleSchema, name: "volume with a source", src: `package t
+	{rule: diag.RuleSchema, name: "volume with a source", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1690,7 +1696,7 @@ apps: db: {
 	volumes: scratch: {emptyDir: {}, mountPath: "/scratch"}
 }
 `},
-	{rule: RuleSchema, name: "checks key in lower case", fires: true, src: `package t
+	{rule: diag.RuleSchema, name: "checks key in lower case", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1700,7 +1706,7 @@ apps: db: {
 `},
 
 	// STS017: probes.
-	{rule: RuleProbes, name: "liveness successThreshold 2", fires: true, src: `package t
+	{rule: diag.RuleProbes, name: "liveness successThreshold 2", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1711,7 +1717,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleProbes, name: "readiness successThreshold 2", src: `package t
+	{rule: diag.RuleProbes, name: "readiness successThreshold 2", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1722,7 +1728,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleProbes, name: "startup successThreshold 3", fires: true, src: `package t
+	{rule: diag.RuleProbes, name: "startup successThreshold 3", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1733,7 +1739,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleProbes, name: "startup successThreshold 1", src: `package t
+	{rule: diag.RuleProbes, name: "startup successThreshold 1", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1744,7 +1750,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleProbes, name: "two handlers", fires: true, src: `package t
+	{rule: diag.RuleProbes, name: "two handlers", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1752,7 +1758,7 @@ apps: db: {
 	probes: readiness: {tcp: "pg", exec: ["pg_isready"]}
 }
 `},
-	{rule: RuleProbes, name: "one handler", src: `package t
+	{rule: diag.RuleProbes, name: "one handler", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1760,7 +1766,7 @@ apps: db: {
 	probes: readiness: exec: ["pg_isready"]
 }
 `},
-	{rule: RuleProbes, name: "no handler", fires: true, src: `package t
+	{rule: diag.RuleProbes, name: "no handler", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1768,7 +1774,7 @@ apps: db: {
 	probes: readiness: periodSeconds: 5
 }
 `},
-	{rule: RuleProbes, name: "exec without a command", fires: true, src: `package t
+	{rule: diag.RuleProbes, name: "exec without a command", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1776,7 +1782,7 @@ apps: db: {
 	probes: readiness: exec: []
 }
 `},
-	{rule: RuleProbes, name: "liveness needs quorum", fires: true, src: `package t
+	{rule: diag.RuleProbes, name: "liveness needs quorum", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -1789,7 +1795,7 @@ apps: zk: {
 	}
 }
 `},
-	{rule: RuleProbes, name: "readiness needs quorum", src: `package t
+	{rule: diag.RuleProbes, name: "readiness needs quorum", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -1804,7 +1810,7 @@ apps: zk: {
 `},
 
 	// STS018: namespace and cluster domain.
-	{rule: RuleDNSNames, name: "upper-case namespace", fires: true, src: `package t
+	{rule: diag.RuleDNSNames, name: "upper-case namespace", fires: true, src: `package t
 
 apps: db: {
 	image:     "postgres:17.2"
@@ -1812,7 +1818,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleDNSNames, name: "lower-case namespace", src: `package t
+	{rule: diag.RuleDNSNames, name: "lower-case namespace", src: `package t
 
 apps: db: {
 	image:     "postgres:17.2"
@@ -1820,7 +1826,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleDNSNames, name: "namespace with a dot", fires: true, src: `package t
+	{rule: diag.RuleDNSNames, name: "namespace with a dot", fires: true, src: `package t
 
 apps: db: {
 	image:     "postgres:17.2"
@@ -1828,7 +1834,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleDNSNames, name: "cluster domain with an underscore", fires: true, src: `package t
+	{rule: diag.RuleDNSNames, name: "cluster domain with an underscore", fires: true, src: `package t
 
 apps: db: {
 	image:         "postgres:17.2"
@@ -1836,7 +1842,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleDNSNames, name: "custom cluster domain", src: `package t
+	{rule: diag.RuleDNSNames, name: "custom cluster domain", src: `package t
 
 apps: db: {
 	image:         "postgres:17.2"
@@ -1846,7 +1852,7 @@ apps: db: {
 `},
 
 	// STS019: quantities.
-	{rule: RuleQuantities, name: "size with a space", fires: true, src: `package t
+	{rule: diag.RuleQuantities, name: "size with a space", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1854,7 +1860,7 @@ apps: db: {
 	storage: data: {size: "10 GB", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleQuantities, name: "size as a quantity", src: `package t
+	{rule: diag.RuleQuantities, name: "size as a quantity", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1862,7 +1868,7 @@ apps: db: {
 	storage: data: {size: "10G", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleQuantities, name: "memory in MB", fires: true, src: `package t
+	{rule: diag.RuleQuantities, name: "memory in MB", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1870,7 +1876,7 @@ apps: db: {
 	resources: requests: memory: "512MB"
 }
 `},
-	{rule: RuleQuantities, name: "memory in Mi and cpu as a number", src: `package t
+	{rule: diag.RuleQuantities, name: "memory in Mi and cpu as a number", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1878,7 +1884,7 @@ apps: db: {
 	resources: requests: {memory: "512Mi", cpu: 0.5}
 }
 `},
-	{rule: RuleQuantities, name: "request above limit", fires: true, src: `package t
+	{rule: diag.RuleQuantities, name: "request above limit", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1889,7 +1895,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleQuantities, name: "request at limit", src: `package t
+	{rule: diag.RuleQuantities, name: "request at limit", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1900,7 +1906,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleQuantities, name: "sidecar request above limit", fires: true, src: `package t
+	{rule: diag.RuleQuantities, name: "sidecar request above limit", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1912,7 +1918,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleQuantities, name: "sidecar request below limit", src: `package t
+	{rule: diag.RuleQuantities, name: "sidecar request below limit", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1926,7 +1932,7 @@ apps: db: {
 `},
 
 	// STS020: role env names.
-	{rule: RuleEnvNames, name: "role env name with a dash", fires: true, src: `package t
+	{rule: diag.RuleEnvNames, name: "role env name with a dash", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1936,7 +1942,7 @@ apps: db: {
 	config: roles: replica: env: "PG-MODE": "standby"
 }
 `},
-	{rule: RuleEnvNames, name: "role env name with an underscore", src: `package t
+	{rule: diag.RuleEnvNames, name: "role env name with an underscore", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1946,7 +1952,7 @@ apps: db: {
 	config: roles: replica: env: PG_MODE: "standby"
 }
 `},
-	{rule: RuleEnvNames, name: "role env name with a leading digit", fires: true, src: `package t
+	{rule: diag.RuleEnvNames, name: "role env name with a leading digit", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -1958,35 +1964,35 @@ apps: db: {
 `},
 
 	// STS101: the headless Service (output only).
-	{rule: RuleHeadlessService, name: "headless Service renamed", fires: true, mutate: renameHeadless, src: `package t
+	{rule: diag.RuleHeadlessService, name: "headless Service renamed", fires: true, mutate: renameHeadless, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleHeadlessService, name: "headless Service and serviceName renamed together", mutate: renameHeadlessAndServiceName, src: `package t
+	{rule: diag.RuleHeadlessService, name: "headless Service and serviceName renamed together", mutate: renameHeadlessAndServiceName, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleHeadlessService, name: "headless Service with a cluster IP", fires: true, mutate: headlessClusterIP, src: `package t
+	{rule: diag.RuleHeadlessService, name: "headless Service with a cluster IP", fires: true, mutate: headlessClusterIP, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleHeadlessService, name: "headless Service selecting other pods", fires: true, mutate: headlessForeignSelector, src: `package t
+	{rule: diag.RuleHeadlessService, name: "headless Service selecting other pods", fires: true, mutate: headlessForeignSelector, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleHeadlessService, name: "generated headless Service", src: `package t
+	{rule: diag.RuleHeadlessService, name: "generated headless Service", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -1996,7 +2002,7 @@ apps: db: {
 `},
 
 	// STS102: anti-affinity.
-	{rule: RuleAntiAffinity, name: "ensemble with spread none", fires: true, src: `package t
+	{rule: diag.RuleAntiAffinity, name: "ensemble with spread none", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2005,7 +2011,7 @@ apps: zk: {
 	spread: "none"
 }
 `},
-	{rule: RuleAntiAffinity, name: "ensemble with spread preferred", src: `package t
+	{rule: diag.RuleAntiAffinity, name: "ensemble with spread preferred", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2014,7 +2020,7 @@ apps: zk: {
 	spread: "preferred"
 }
 `},
-	{rule: RuleAntiAffinity, name: "ensemble with spread mode none", fires: true, src: `package t
+	{rule: diag.RuleAntiAffinity, name: "ensemble with spread mode none", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2023,7 +2029,7 @@ apps: zk: {
 	spread: {mode: "none", topologyKey: "topology.kubernetes.io/zone"}
 }
 `},
-	{rule: RuleAntiAffinity, name: "ensemble spread over zones", src: `package t
+	{rule: diag.RuleAntiAffinity, name: "ensemble spread over zones", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2032,7 +2038,7 @@ apps: zk: {
 	spread: {mode: "required", topologyKey: "topology.kubernetes.io/zone"}
 }
 `},
-	{rule: RuleAntiAffinity, name: "single replica with spread none", src: `package t
+	{rule: diag.RuleAntiAffinity, name: "single replica with spread none", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2040,7 +2046,7 @@ apps: db: {
 	spread: "none"
 }
 `},
-	{rule: RuleAntiAffinity, name: "anti-affinity selecting app: zk", fires: true, mutate: antiAffinityForeignSelector, src: `package t
+	{rule: diag.RuleAntiAffinity, name: "anti-affinity selecting app: zk", fires: true, mutate: antiAffinityForeignSelector, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2050,7 +2056,7 @@ apps: zk: {
 `},
 
 	// STS103: budget present.
-	{rule: RuleBudgetPresent, name: "quorum of all 3 members", fires: true, src: `package t
+	{rule: diag.RuleBudgetPresent, name: "quorum of all 3 members", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2060,7 +2066,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleBudgetPresent, name: "majority quorum of 3 members", src: `package t
+	{rule: diag.RuleBudgetPresent, name: "majority quorum of 3 members", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2070,7 +2076,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleBudgetPresent, name: "quorum of all 5 members", fires: true, src: `package t
+	{rule: diag.RuleBudgetPresent, name: "quorum of all 5 members", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2080,7 +2086,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleBudgetPresent, name: "quorum of 4 of 5 members", src: `package t
+	{rule: diag.RuleBudgetPresent, name: "quorum of 4 of 5 members", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2092,7 +2098,7 @@ apps: zk: {
 `},
 
 	// STS104: probe ports.
-	{rule: RuleProbePorts, name: "tcp probe on an unknown port", fires: true, src: `package t
+	{rule: diag.RuleProbePorts, name: "tcp probe on an unknown port", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2100,7 +2106,7 @@ apps: db: {
 	probes: readiness: tcp: "postgres"
 }
 `},
-	{rule: RuleProbePorts, name: "tcp probe on a declared port", src: `package t
+	{rule: diag.RuleProbePorts, name: "tcp probe on a declared port", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2108,7 +2114,7 @@ apps: db: {
 	probes: readiness: tcp: "pg"
 }
 `},
-	{rule: RuleProbePorts, name: "http probe on an unknown port", fires: true, src: `package t
+	{rule: diag.RuleProbePorts, name: "http probe on an unknown port", fires: true, src: `package t
 
 apps: es: {
 	image: "elasticsearch:8.16.1"
@@ -2116,7 +2122,7 @@ apps: es: {
 	probes: readiness: http: {port: "rest", path: "/_cluster/health?local=true"}
 }
 `},
-	{rule: RuleProbePorts, name: "http probe on a declared port", src: `package t
+	{rule: diag.RuleProbePorts, name: "http probe on a declared port", src: `package t
 
 apps: es: {
 	image: "elasticsearch:8.16.1"
@@ -2124,7 +2130,7 @@ apps: es: {
 	probes: readiness: http: {port: "http", path: "/_cluster/health?local=true"}
 }
 `},
-	{rule: RuleProbePorts, name: "grpc probe on an unknown port", fires: true, src: `package t
+	{rule: diag.RuleProbePorts, name: "grpc probe on an unknown port", fires: true, src: `package t
 
 apps: etcd: {
 	image: "quay.io/coreos/etcd:v3.5.17"
@@ -2132,7 +2138,7 @@ apps: etcd: {
 	probes: readiness: grpc: port: "grpc"
 }
 `},
-	{rule: RuleProbePorts, name: "grpc probe on a declared port", src: `package t
+	{rule: diag.RuleProbePorts, name: "grpc probe on a declared port", src: `package t
 
 apps: etcd: {
 	image: "quay.io/coreos/etcd:v3.5.17"
@@ -2140,7 +2146,7 @@ apps: etcd: {
 	probes: readiness: grpc: port: "client"
 }
 `},
-	{rule: RuleProbePorts, name: "liveness probe on an unknown port", fires: true, src: `package t
+	{rule: diag.RuleProbePorts, name: "liveness probe on an unknown port", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2153,14 +2159,14 @@ apps: db: {
 `},
 
 	// STS105: readiness probe.
-	{rule: RuleReadiness, name: "no readiness probe", fires: true, src: `package t
+	{rule: diag.RuleReadiness, name: "no readiness probe", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleReadiness, name: "readiness probe", src: `package t
+	{rule: diag.RuleReadiness, name: "readiness probe", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2168,7 +2174,7 @@ apps: db: {
 	probes: readiness: exec: ["pg_isready"]
 }
 `},
-	{rule: RuleReadiness, name: "only a liveness probe", fires: true, src: `package t
+	{rule: diag.RuleReadiness, name: "only a liveness probe", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2176,7 +2182,7 @@ apps: db: {
 	probes: liveness: tcp: "pg"
 }
 `},
-	{rule: RuleReadiness, name: "liveness identical to readiness", fires: true, src: `package t
+	{rule: diag.RuleReadiness, name: "liveness identical to readiness", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2187,7 +2193,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleReadiness, name: "liveness cheaper than readiness", src: `package t
+	{rule: diag.RuleReadiness, name: "liveness cheaper than readiness", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2198,7 +2204,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleReadiness, name: "identical http probes", fires: true, src: `package t
+	{rule: diag.RuleReadiness, name: "identical http probes", fires: true, src: `package t
 
 apps: es: {
 	image: "elasticsearch:8.16.1"
@@ -2209,7 +2215,7 @@ apps: es: {
 	}
 }
 `},
-	{rule: RuleReadiness, name: "http probes on two paths", src: `package t
+	{rule: diag.RuleReadiness, name: "http probes on two paths", src: `package t
 
 apps: es: {
 	image: "elasticsearch:8.16.1"
@@ -2220,7 +2226,7 @@ apps: es: {
 	}
 }
 `},
-	{rule: RuleReadiness, name: "identical grpc probes", fires: true, src: `package t
+	{rule: diag.RuleReadiness, name: "identical grpc probes", fires: true, src: `package t
 
 apps: etcd: {
 	image: "quay.io/coreos/etcd:v3.5.17"
@@ -2231,7 +2237,7 @@ apps: etcd: {
 	}
 }
 `},
-	{rule: RuleReadiness, name: "grpc probes of two health services", src: `package t
+	{rule: diag.RuleReadiness, name: "grpc probes of two health services", src: `package t
 
 apps: etcd: {
 	image: "quay.io/coreos/etcd:v3.5.17"
@@ -2244,28 +2250,28 @@ apps: etcd: {
 `},
 
 	// STS106: Service targets (output only).
-	{rule: RuleServiceTargets, name: "read Service publishes not-ready pods", fires: true, mutate: readPublishesNotReady, src: `package t
+	{rule: diag.RuleServiceTargets, name: "read Service publishes not-ready pods", fires: true, mutate: readPublishesNotReady, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleServiceTargets, name: "read Service selecting other pods", fires: true, mutate: readForeignSelector, src: `package t
+	{rule: diag.RuleServiceTargets, name: "read Service selecting other pods", fires: true, mutate: readForeignSelector, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleServiceTargets, name: "generated read Service", src: `package t
+	{rule: diag.RuleServiceTargets, name: "generated read Service", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleServiceTargets, name: "primary Service publishes not-ready pods", fires: true, mutate: primaryPublishesNotReady, src: `package t
+	{rule: diag.RuleServiceTargets, name: "primary Service publishes not-ready pods", fires: true, mutate: primaryPublishesNotReady, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -2273,7 +2279,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleServiceTargets, name: "generated primary Service", src: `package t
+	{rule: diag.RuleServiceTargets, name: "generated primary Service", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -2283,14 +2289,14 @@ apps: db: {
 `},
 
 	// STS107: resources.
-	{rule: RuleResources, name: "no resources", fires: true, src: `package t
+	{rule: diag.RuleResources, name: "no resources", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleResources, name: "requests and limits", src: `package t
+	{rule: diag.RuleResources, name: "requests and limits", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2301,7 +2307,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleResources, name: "no memory limit", fires: true, src: `package t
+	{rule: diag.RuleResources, name: "no memory limit", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2312,7 +2318,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleResources, name: "zero memory limit", fires: true, src: `package t
+	{rule: diag.RuleResources, name: "zero memory limit", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2323,7 +2329,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleResources, name: "no ephemeral-storage limit", fires: true, src: `package t
+	{rule: diag.RuleResources, name: "no ephemeral-storage limit", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2334,7 +2340,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleResources, name: "sidecar without resources", fires: true, src: `package t
+	{rule: diag.RuleResources, name: "sidecar without resources", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2346,7 +2352,7 @@ apps: db: {
 	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
 }
 `},
-	{rule: RuleResources, name: "sidecar with resources", src: `package t
+	{rule: diag.RuleResources, name: "sidecar with resources", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2367,42 +2373,42 @@ apps: db: {
 `},
 
 	// STS108: image tags.
-	{rule: RuleImageTag, name: "untagged image", fires: true, src: `package t
+	{rule: diag.RuleImageTag, name: "untagged image", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleImageTag, name: "tagged image", src: `package t
+	{rule: diag.RuleImageTag, name: "tagged image", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleImageTag, name: "latest", fires: true, src: `package t
+	{rule: diag.RuleImageTag, name: "latest", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:latest"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleImageTag, name: "untagged image from a registry with a port", fires: true, src: `package t
+	{rule: diag.RuleImageTag, name: "untagged image from a registry with a port", fires: true, src: `package t
 
 apps: db: {
 	image: "registry.example.com:5000/postgres"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleImageTag, name: "tagged image from a registry with a port", src: `package t
+	{rule: diag.RuleImageTag, name: "tagged image from a registry with a port", src: `package t
 
 apps: db: {
 	image: "registry.example.com:5000/postgres:17.2"
 	ports: pg: 5432
 }
 `},
-	{rule: RuleImageTag, name: "pinned by digest", src: `package t
+	{rule: diag.RuleImageTag, name: "pinned by digest", src: `package t
 
 apps: db: {
 	image:   "postgres@sha256:3c2d4f1a7e5b9f8e6d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e"
@@ -2410,7 +2416,7 @@ apps: db: {
 	ports: pg: 5432
 }
 `},
-	{rule: RuleImageTag, name: "identity image latest", fires: true, src: `package t
+	{rule: diag.RuleImageTag, name: "identity image latest", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2418,7 +2424,7 @@ apps: db: {
 	identity: image: "busybox:latest"
 }
 `},
-	{rule: RuleImageTag, name: "identity image pinned", src: `package t
+	{rule: diag.RuleImageTag, name: "identity image pinned", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2426,7 +2432,7 @@ apps: db: {
 	identity: image: "busybox:1.37.0"
 }
 `},
-	{rule: RuleImageTag, name: "untagged sidecar image", fires: true, src: `package t
+	{rule: diag.RuleImageTag, name: "untagged sidecar image", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2434,7 +2440,7 @@ apps: db: {
 	sidecars: [{name: "exporter", image: "prometheuscommunity/postgres-exporter"}]
 }
 `},
-	{rule: RuleImageTag, name: "sidecar without an image", src: `package t
+	{rule: diag.RuleImageTag, name: "sidecar without an image", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2444,7 +2450,7 @@ apps: db: {
 `},
 
 	// STS109: security.
-	{rule: RuleSecurity, name: "privileged", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "privileged", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2452,7 +2458,7 @@ apps: db: {
 	securityContext: privileged: true
 }
 `},
-	{rule: RuleSecurity, name: "not privileged", src: `package t
+	{rule: diag.RuleSecurity, name: "not privileged", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2460,7 +2466,7 @@ apps: db: {
 	securityContext: privileged: false
 }
 `},
-	{rule: RuleSecurity, name: "allowPrivilegeEscalation", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "allowPrivilegeEscalation", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2468,7 +2474,7 @@ apps: db: {
 	securityContext: allowPrivilegeEscalation: true
 }
 `},
-	{rule: RuleSecurity, name: "runAsUser 0", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "runAsUser 0", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2476,7 +2482,7 @@ apps: db: {
 	securityContext: runAsUser: 0
 }
 `},
-	{rule: RuleSecurity, name: "runAsUser 999", src: `package t
+	{rule: diag.RuleSecurity, name: "runAsUser 999", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2484,7 +2490,7 @@ apps: db: {
 	securityContext: runAsUser: 999
 }
 `},
-	{rule: RuleSecurity, name: "pod runAsNonRoot false", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "pod runAsNonRoot false", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2492,7 +2498,7 @@ apps: db: {
 	podSecurityContext: runAsNonRoot: false
 }
 `},
-	{rule: RuleSecurity, name: "pod runAsNonRoot true", src: `package t
+	{rule: diag.RuleSecurity, name: "pod runAsNonRoot true", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2500,7 +2506,7 @@ apps: db: {
 	podSecurityContext: {runAsNonRoot: true, runAsUser: 999, fsGroup: 999}
 }
 `},
-	{rule: RuleSecurity, name: "pod runAsUser 0", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "pod runAsUser 0", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2508,7 +2514,7 @@ apps: db: {
 	podSecurityContext: runAsUser: 0
 }
 `},
-	{rule: RuleSecurity, name: "capability NET_RAW", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "capability NET_RAW", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2516,7 +2522,7 @@ apps: db: {
 	securityContext: capabilities: add: ["NET_RAW"]
 }
 `},
-	{rule: RuleSecurity, name: "capability NET_BIND_SERVICE", src: `package t
+	{rule: diag.RuleSecurity, name: "capability NET_BIND_SERVICE", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2524,7 +2530,7 @@ apps: db: {
 	securityContext: capabilities: {add: ["NET_BIND_SERVICE"], drop: ["ALL"]}
 }
 `},
-	{rule: RuleSecurity, name: "capability CAP_SYS_ADMIN", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "capability CAP_SYS_ADMIN", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2532,7 +2538,7 @@ apps: db: {
 	securityContext: capabilities: add: ["CAP_SYS_ADMIN"]
 }
 `},
-	{rule: RuleSecurity, name: "capability sys_admin in lower case", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "capability sys_admin in lower case", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2540,7 +2546,7 @@ apps: db: {
 	securityContext: capabilities: add: ["sys_admin"]
 }
 `},
-	{rule: RuleSecurity, name: "capability net_bind_service in lower case", src: `package t
+	{rule: diag.RuleSecurity, name: "capability net_bind_service in lower case", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2548,7 +2554,7 @@ apps: db: {
 	securityContext: capabilities: add: ["net_bind_service"]
 }
 `},
-	{rule: RuleSecurity, name: "privileged sidecar", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "privileged sidecar", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2560,7 +2566,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleSecurity, name: "unprivileged sidecar", src: `package t
+	{rule: diag.RuleSecurity, name: "unprivileged sidecar", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2572,7 +2578,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleSecurity, name: "init container as root", fires: true, src: `package t
+	{rule: diag.RuleSecurity, name: "init container as root", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2587,7 +2593,7 @@ apps: db: {
 `},
 
 	// STS110: eviction policy (output only).
-	{rule: RuleEvictionPolicy, name: "budget without an eviction policy", fires: true, mutate: noEvictionPolicy, src: `package t
+	{rule: diag.RuleEvictionPolicy, name: "budget without an eviction policy", fires: true, mutate: noEvictionPolicy, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2595,7 +2601,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEvictionPolicy, name: "generated budget", src: `package t
+	{rule: diag.RuleEvictionPolicy, name: "generated budget", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2603,7 +2609,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEvictionPolicy, name: "generated budget with the policy set", src: `package t
+	{rule: diag.RuleEvictionPolicy, name: "generated budget with the policy set", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -2614,7 +2620,7 @@ apps: db: {
 `},
 
 	// STS111: env duplicates and ConfigMap references.
-	{rule: RuleEnvDuplicates, name: "role env repeats the app env", fires: true, src: `package t
+	{rule: diag.RuleEnvDuplicates, name: "role env repeats the app env", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -2625,7 +2631,7 @@ apps: db: {
 	config: roles: replica: env: PGDATA: "/var/lib/postgresql/replica"
 }
 `},
-	{rule: RuleEnvDuplicates, name: "role env with its own variable", src: `package t
+	{rule: diag.RuleEnvDuplicates, name: "role env with its own variable", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -2636,7 +2642,7 @@ apps: db: {
 	config: roles: replica: env: STANDBY_MODE: "on"
 }
 `},
-	{rule: RuleEnvDuplicates, name: "sidecar sets a variable twice", fires: true, src: `package t
+	{rule: diag.RuleEnvDuplicates, name: "sidecar sets a variable twice", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2648,7 +2654,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleEnvDuplicates, name: "sidecar sets two variables", src: `package t
+	{rule: diag.RuleEnvDuplicates, name: "sidecar sets two variables", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2660,7 +2666,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleEnvDuplicates, name: "reference to a missing ConfigMap key", fires: true, src: `package t
+	{rule: diag.RuleEnvDuplicates, name: "reference to a missing ConfigMap key", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2669,7 +2675,7 @@ apps: db: {
 	env: PG_CONF: valueFrom: configMapKeyRef: {name: "db-config", key: "postgres.conf"}
 }
 `},
-	{rule: RuleEnvDuplicates, name: "reference to a config file's key", src: `package t
+	{rule: diag.RuleEnvDuplicates, name: "reference to a config file's key", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2678,7 +2684,7 @@ apps: db: {
 	env: PG_CONF: valueFrom: configMapKeyRef: {name: "db-config", key: "postgresql.conf"}
 }
 `},
-	{rule: RuleEnvDuplicates, name: "sidecar reference to a missing ConfigMap key", fires: true, src: `package t
+	{rule: diag.RuleEnvDuplicates, name: "sidecar reference to a missing ConfigMap key", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2691,7 +2697,7 @@ apps: db: {
 	}]
 }
 `},
-	{rule: RuleEnvDuplicates, name: "reference to another ConfigMap", src: `package t
+	{rule: diag.RuleEnvDuplicates, name: "reference to another ConfigMap", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2701,11 +2707,11 @@ apps: db: {
 `},
 
 	// STS112: revisionHistoryLimit.
-	{rule: RulePartitionStart, name: "partition with ordinals.start", fires: true, src: pgApp("\tordinals: start: 3\n\tupdateStrategy: partition: 4\n")},
-	{rule: RulePartitionStart, name: "partition from ordinal 0", src: pgApp("\tupdateStrategy: partition: 2\n")},
-	{rule: RulePartitionStart, name: "ordinals.start without partition", src: pgApp("\tordinals: start: 3\n")},
-	{rule: RulePartitionStart, name: "partition 0 with ordinals.start", src: pgApp("\tordinals: start: 3\n\tupdateStrategy: partition: 0\n")},
-	{rule: RuleRevisionHistory, name: "negative limit", fires: true, src: `package t
+	{rule: diag.RulePartitionStart, name: "partition with ordinals.start", fires: true, src: pgApp("\tordinals: start: 3\n\tupdateStrategy: partition: 4\n")},
+	{rule: diag.RulePartitionStart, name: "partition from ordinal 0", src: pgApp("\tupdateStrategy: partition: 2\n")},
+	{rule: diag.RulePartitionStart, name: "ordinals.start without partition", src: pgApp("\tordinals: start: 3\n")},
+	{rule: diag.RulePartitionStart, name: "partition 0 with ordinals.start", src: pgApp("\tordinals: start: 3\n\tupdateStrategy: partition: 0\n")},
+	{rule: diag.RuleRevisionHistory, name: "negative limit", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2713,7 +2719,7 @@ apps: db: {
 	revisionHistoryLimit: -1
 }
 `},
-	{rule: RuleRevisionHistory, name: "zero limit", src: `package t
+	{rule: diag.RuleRevisionHistory, name: "zero limit", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -2723,7 +2729,7 @@ apps: db: {
 `},
 
 	// STS201: ensemble minimum.
-	{rule: RuleEnsembleMinimum, name: "ensemble of 2", fires: true, src: `package t
+	{rule: diag.RuleEnsembleMinimum, name: "ensemble of 2", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2732,7 +2738,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEnsembleMinimum, name: "ensemble of 3", src: `package t
+	{rule: diag.RuleEnsembleMinimum, name: "ensemble of 3", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2741,7 +2747,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEnsembleMinimum, name: "ensemble of 1", fires: true, src: `package t
+	{rule: diag.RuleEnsembleMinimum, name: "ensemble of 1", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2750,7 +2756,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEnsembleMinimum, name: "standalone server", src: `package t
+	{rule: diag.RuleEnsembleMinimum, name: "standalone server", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2761,7 +2767,7 @@ apps: zk: {
 `},
 
 	// STS202: odd ensembles.
-	{rule: RuleEnsembleEven, name: "ensemble of 4", fires: true, src: `package t
+	{rule: diag.RuleEnsembleEven, name: "ensemble of 4", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2770,7 +2776,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEnsembleEven, name: "ensemble of 5", src: `package t
+	{rule: diag.RuleEnsembleEven, name: "ensemble of 5", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2779,7 +2785,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEnsembleEven, name: "ensemble of 6", fires: true, src: `package t
+	{rule: diag.RuleEnsembleEven, name: "ensemble of 6", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2788,7 +2794,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEnsembleEven, name: "4 standalone servers", src: `package t
+	{rule: diag.RuleEnsembleEven, name: "4 standalone servers", src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -2798,7 +2804,7 @@ apps: cache: {
 `},
 
 	// STS203: large ensembles.
-	{rule: RuleEnsembleLarge, name: "ensemble of 9", fires: true, src: `package t
+	{rule: diag.RuleEnsembleLarge, name: "ensemble of 9", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2807,7 +2813,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleEnsembleLarge, name: "ensemble of 7", src: `package t
+	{rule: diag.RuleEnsembleLarge, name: "ensemble of 7", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2818,7 +2824,7 @@ apps: zk: {
 `},
 
 	// STS204: quorum is a majority.
-	{rule: RuleQuorumMajority, name: "quorum 2 of 5", fires: true, src: `package t
+	{rule: diag.RuleQuorumMajority, name: "quorum 2 of 5", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2828,7 +2834,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleQuorumMajority, name: "quorum 3 of 5", src: `package t
+	{rule: diag.RuleQuorumMajority, name: "quorum 3 of 5", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2838,7 +2844,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleQuorumMajority, name: "quorum 2 of 4", fires: true, src: `package t
+	{rule: diag.RuleQuorumMajority, name: "quorum 2 of 4", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2848,7 +2854,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleQuorumMajority, name: "quorum 4 of 3", fires: true, src: `package t
+	{rule: diag.RuleQuorumMajority, name: "quorum 4 of 3", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2858,7 +2864,7 @@ apps: zk: {
 	ports: client: 2181
 }
 `},
-	{rule: RuleQuorumMajority, name: "quorum 3 of 3", src: `package t
+	{rule: diag.RuleQuorumMajority, name: "quorum 3 of 3", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2870,7 +2876,7 @@ apps: zk: {
 `},
 
 	// STS205: the budget and the quorum.
-	{rule: RuleBudgetQuorum, name: "maxUnavailable 3 of 5 with quorum 3", fires: true, src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "maxUnavailable 3 of 5 with quorum 3", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2880,7 +2886,7 @@ apps: zk: {
 	disruption: maxUnavailable: 3
 }
 `},
-	{rule: RuleBudgetQuorum, name: "maxUnavailable 2 of 5 with quorum 3", src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "maxUnavailable 2 of 5 with quorum 3", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2890,7 +2896,7 @@ apps: zk: {
 	disruption: maxUnavailable: 2
 }
 `},
-	{rule: RuleBudgetQuorum, name: "minAvailable 2 of 5 with quorum 3", fires: true, src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "minAvailable 2 of 5 with quorum 3", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2900,7 +2906,7 @@ apps: zk: {
 	disruption: minAvailable: 2
 }
 `},
-	{rule: RuleBudgetQuorum, name: "minAvailable 3 of 5 with quorum 3", src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "minAvailable 3 of 5 with quorum 3", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2910,7 +2916,7 @@ apps: zk: {
 	disruption: minAvailable: 3
 }
 `},
-	{rule: RuleBudgetQuorum, name: "maxUnavailable 50% of 5", fires: true, src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "maxUnavailable 50% of 5", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2920,7 +2926,7 @@ apps: zk: {
 	disruption: maxUnavailable: "50%"
 }
 `},
-	{rule: RuleBudgetQuorum, name: "maxUnavailable 41% of 5", fires: true, src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "maxUnavailable 41% of 5", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2930,7 +2936,7 @@ apps: zk: {
 	disruption: maxUnavailable: "41%"
 }
 `},
-	{rule: RuleBudgetQuorum, name: "maxUnavailable 40% of 5", src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "maxUnavailable 40% of 5", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2940,7 +2946,7 @@ apps: zk: {
 	disruption: maxUnavailable: "40%"
 }
 `},
-	{rule: RuleBudgetQuorum, name: "minAvailable 40% of 5", fires: true, src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "minAvailable 40% of 5", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2950,7 +2956,7 @@ apps: zk: {
 	disruption: minAvailable: "40%"
 }
 `},
-	{rule: RuleBudgetQuorum, name: "minAvailable 50% of 5", src: `package t
+	{rule: diag.RuleBudgetQuorum, name: "minAvailable 50% of 5", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -2962,7 +2968,7 @@ apps: zk: {
 `},
 
 	// STS206: the budget never blocks every drain.
-	{rule: RuleBudgetBlocks, name: "maxUnavailable 0", fires: true, src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "maxUnavailable 0", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -2972,7 +2978,7 @@ apps: db: {
 	disruption: maxUnavailable: 0
 }
 `},
-	{rule: RuleBudgetBlocks, name: "maxUnavailable 1", src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "maxUnavailable 1", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -2982,7 +2988,7 @@ apps: db: {
 	disruption: maxUnavailable: 1
 }
 `},
-	{rule: RuleBudgetBlocks, name: "minAvailable 3 of 3", fires: true, src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "minAvailable 3 of 3", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -2992,7 +2998,7 @@ apps: db: {
 	disruption: minAvailable: 3
 }
 `},
-	{rule: RuleBudgetBlocks, name: "minAvailable 2 of 3", src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "minAvailable 2 of 3", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3002,7 +3008,7 @@ apps: db: {
 	disruption: minAvailable: 2
 }
 `},
-	{rule: RuleBudgetBlocks, name: "minAvailable 100%", fires: true, src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "minAvailable 100%", fires: true, src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -3011,7 +3017,7 @@ apps: cache: {
 	disruption: minAvailable: "100%"
 }
 `},
-	{rule: RuleBudgetBlocks, name: "minAvailable 60% of 3", src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "minAvailable 60% of 3", src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -3020,7 +3026,7 @@ apps: cache: {
 	disruption: minAvailable: "60%"
 }
 `},
-	{rule: RuleBudgetBlocks, name: "minAvailable 67% of 3", fires: true, src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "minAvailable 67% of 3", fires: true, src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -3029,7 +3035,7 @@ apps: cache: {
 	disruption: minAvailable: "67%"
 }
 `},
-	{rule: RuleBudgetBlocks, name: "minAvailable 66% of 3", src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "minAvailable 66% of 3", src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -3038,7 +3044,7 @@ apps: cache: {
 	disruption: minAvailable: "66%"
 }
 `},
-	{rule: RuleBudgetBlocks, name: "maxUnavailable 0%", fires: true, src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "maxUnavailable 0%", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3048,7 +3054,7 @@ apps: zk: {
 	disruption: maxUnavailable: "0%"
 }
 `},
-	{rule: RuleBudgetBlocks, name: "maxUnavailable 10% of 5", src: `package t
+	{rule: diag.RuleBudgetBlocks, name: "maxUnavailable 10% of 5", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3060,7 +3066,7 @@ apps: zk: {
 `},
 
 	// STS207: a primary-replica budget takes one pod at a time.
-	{rule: RuleBudgetReplicas, name: "maxUnavailable 2 of 3", fires: true, src: `package t
+	{rule: diag.RuleBudgetReplicas, name: "maxUnavailable 2 of 3", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3070,7 +3076,7 @@ apps: db: {
 	disruption: maxUnavailable: 2
 }
 `},
-	{rule: RuleBudgetReplicas, name: "maxUnavailable 1 of 3", src: `package t
+	{rule: diag.RuleBudgetReplicas, name: "maxUnavailable 1 of 3", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3080,7 +3086,7 @@ apps: db: {
 	disruption: maxUnavailable: 1
 }
 `},
-	{rule: RuleBudgetReplicas, name: "minAvailable 1 of 3", fires: true, src: `package t
+	{rule: diag.RuleBudgetReplicas, name: "minAvailable 1 of 3", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3090,7 +3096,7 @@ apps: db: {
 	disruption: minAvailable: 1
 }
 `},
-	{rule: RuleBudgetReplicas, name: "minAvailable 2 of 3", src: `package t
+	{rule: diag.RuleBudgetReplicas, name: "minAvailable 2 of 3", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3100,7 +3106,7 @@ apps: db: {
 	disruption: minAvailable: 2
 }
 `},
-	{rule: RuleBudgetReplicas, name: "standalone servers with maxUnavailable 2", src: `package t
+	{rule: diag.RuleBudgetReplicas, name: "standalone servers with maxUnavailable 2", src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -3111,7 +3117,7 @@ apps: cache: {
 `},
 
 	// STS208: peers resolve each other before they are Ready.
-	{rule: RulePeerDiscovery, name: "ensemble without not-ready addresses", fires: true, src: `package t
+	{rule: diag.RulePeerDiscovery, name: "ensemble without not-ready addresses", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3120,7 +3126,7 @@ apps: zk: {
 	services: headless: publishNotReadyAddresses: false
 }
 `},
-	{rule: RulePeerDiscovery, name: "ensemble with not-ready addresses", src: `package t
+	{rule: diag.RulePeerDiscovery, name: "ensemble with not-ready addresses", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3129,7 +3135,7 @@ apps: zk: {
 	services: headless: publishNotReadyAddresses: true
 }
 `},
-	{rule: RulePeerDiscovery, name: "replicas without not-ready addresses", fires: true, src: `package t
+	{rule: diag.RulePeerDiscovery, name: "replicas without not-ready addresses", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3138,7 +3144,7 @@ apps: db: {
 	services: headless: publishNotReadyAddresses: false
 }
 `},
-	{rule: RulePeerDiscovery, name: "standalone servers without not-ready addresses", src: `package t
+	{rule: diag.RulePeerDiscovery, name: "standalone servers without not-ready addresses", src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -3149,7 +3155,7 @@ apps: cache: {
 `},
 
 	// STS209: bootstrap deadlock.
-	{rule: RuleBootstrap, name: "readiness needs quorum with OrderedReady", fires: true, src: `package t
+	{rule: diag.RuleBootstrap, name: "readiness needs quorum with OrderedReady", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3158,7 +3164,7 @@ apps: zk: {
 	probes: readiness: {exec: ["zkServer.sh", "status"], needsQuorum: true}
 }
 `},
-	{rule: RuleBootstrap, name: "readiness needs quorum with Parallel", src: `package t
+	{rule: diag.RuleBootstrap, name: "readiness needs quorum with Parallel", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3170,7 +3176,7 @@ apps: zk: {
 `},
 
 	// STS210: Parallel on an ensemble.
-	{rule: RuleParallelQuorum, name: "Parallel without needsQuorum", fires: true, src: `package t
+	{rule: diag.RuleParallelQuorum, name: "Parallel without needsQuorum", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3180,7 +3186,7 @@ apps: zk: {
 	probes: readiness: exec: ["zkServer.sh", "status"]
 }
 `},
-	{rule: RuleParallelQuorum, name: "Parallel with needsQuorum", src: `package t
+	{rule: diag.RuleParallelQuorum, name: "Parallel with needsQuorum", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3190,7 +3196,7 @@ apps: zk: {
 	probes: readiness: {exec: ["zkServer.sh", "status"], needsQuorum: true}
 }
 `},
-	{rule: RuleParallelQuorum, name: "Parallel on standalone servers", src: `package t
+	{rule: diag.RuleParallelQuorum, name: "Parallel on standalone servers", src: `package t
 
 apps: cache: {
 	image:    "redis:7.4.1"
@@ -3201,7 +3207,7 @@ apps: cache: {
 `},
 
 	// STS211: peer lists.
-	{rule: RulePeerLists, name: "peer list under another Service", fires: true, src: `package t
+	{rule: diag.RulePeerLists, name: "peer list under another Service", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3214,7 +3220,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "peer list rendered from peers", src: `package t
+	{rule: diag.RulePeerLists, name: "peer list rendered from peers", src: `package t
 
 import "strings"
 
@@ -3225,7 +3231,7 @@ apps: zk: {
 	config: files: "zoo.cfg": strings.Join([for p in apps.zk.peers {"server.\(p.id)=\(p.fqdn):2888:3888"}], "\n")
 }
 `},
-	{rule: RulePeerLists, name: "peer list written by hand, correctly", src: `package t
+	{rule: diag.RulePeerLists, name: "peer list written by hand, correctly", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3238,7 +3244,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "peer list with a member too many", fires: true, src: `package t
+	{rule: diag.RulePeerLists, name: "peer list with a member too many", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3252,7 +3258,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "peer list from ordinal 0 with ordinals.start 1", fires: true, src: `package t
+	{rule: diag.RulePeerLists, name: "peer list from ordinal 0 with ordinals.start 1", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3266,7 +3272,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "peer list from ordinal 1 with ordinals.start 1", src: `package t
+	{rule: diag.RulePeerLists, name: "peer list from ordinal 1 with ordinals.start 1", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3280,7 +3286,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "peer list in another namespace", fires: true, src: `package t
+	{rule: diag.RulePeerLists, name: "peer list in another namespace", fires: true, src: `package t
 
 apps: zk: {
 	image:     "zookeeper:3.9.2"
@@ -3294,7 +3300,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "peer list in the app's namespace", src: `package t
+	{rule: diag.RulePeerLists, name: "peer list in the app's namespace", src: `package t
 
 apps: zk: {
 	image:     "zookeeper:3.9.2"
@@ -3308,7 +3314,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "peer list in another cluster domain", fires: true, src: `package t
+	{rule: diag.RulePeerLists, name: "peer list in another cluster domain", fires: true, src: `package t
 
 apps: zk: {
 	image:         "zookeeper:3.9.2"
@@ -3322,7 +3328,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "peer list in the app's cluster domain", src: `package t
+	{rule: diag.RulePeerLists, name: "peer list in the app's cluster domain", src: `package t
 
 apps: zk: {
 	image:         "zookeeper:3.9.2"
@@ -3336,7 +3342,7 @@ apps: zk: {
 		"""
 }
 `},
-	{rule: RulePeerLists, name: "role file with a stale peer", fires: true, src: `package t
+	{rule: diag.RulePeerLists, name: "role file with a stale peer", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3345,7 +3351,7 @@ apps: db: {
 	config: roles: replica: files: "standby.conf": "primary_conninfo = 'host=db-0.db-headless port=5432'\n"
 }
 `},
-	{rule: RulePeerLists, name: "role file with the primary's name", src: `package t
+	{rule: diag.RulePeerLists, name: "role file with the primary's name", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3354,7 +3360,7 @@ apps: db: {
 	config: roles: replica: files: "standby.conf": "primary_conninfo = 'host=db-0.db-hs port=5432'\n"
 }
 `},
-	{rule: RulePeerLists, name: "role file naming a pod of the app under another Service", fires: true, src: `package t
+	{rule: diag.RulePeerLists, name: "role file naming a pod of the app under another Service", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3363,7 +3369,7 @@ apps: db: {
 	config: roles: replica: files: "standby.conf": "primary_conninfo = 'host=db-0.legacy-db-hs port=5432'\n"
 }
 `},
-	{rule: RulePeerLists, name: "config naming the pods of another app", src: `package t
+	{rule: diag.RulePeerLists, name: "config naming the pods of another app", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3374,7 +3380,7 @@ apps: db: {
 `},
 
 	// STS301: reserved names.
-	{rule: RuleReserved, name: "claim named stsgen-data", fires: true, src: `package t
+	{rule: diag.RuleReserved, name: "claim named stsgen-data", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3382,7 +3388,7 @@ apps: db: {
 	storage: "stsgen-data": {size: "10Gi", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleReserved, name: "claim named data", src: `package t
+	{rule: diag.RuleReserved, name: "claim named data", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3390,7 +3396,7 @@ apps: db: {
 	storage: data: {size: "10Gi", mountPath: "/var/lib/postgresql"}
 }
 `},
-	{rule: RuleReserved, name: "volume named stsgen-tmp", fires: true, src: `package t
+	{rule: diag.RuleReserved, name: "volume named stsgen-tmp", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3398,7 +3404,7 @@ apps: db: {
 	volumes: "stsgen-tmp": {emptyDir: {}, mountPath: "/tmp"}
 }
 `},
-	{rule: RuleReserved, name: "volume named tmp", src: `package t
+	{rule: diag.RuleReserved, name: "volume named tmp", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3406,7 +3412,7 @@ apps: db: {
 	volumes: tmp: {emptyDir: {}, mountPath: "/tmp"}
 }
 `},
-	{rule: RuleReserved, name: "init container named stsgen-init", fires: true, src: `package t
+	{rule: diag.RuleReserved, name: "init container named stsgen-init", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3414,7 +3420,7 @@ apps: db: {
 	initContainers: [{name: "stsgen-init", command: ["sh", "-c", "true"]}]
 }
 `},
-	{rule: RuleReserved, name: "sidecar named stsgen-exporter", fires: true, src: `package t
+	{rule: diag.RuleReserved, name: "sidecar named stsgen-exporter", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3422,7 +3428,7 @@ apps: db: {
 	sidecars: [{name: "stsgen-exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
 }
 `},
-	{rule: RuleReserved, name: "sidecar named pg-exporter", src: `package t
+	{rule: diag.RuleReserved, name: "sidecar named pg-exporter", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3430,7 +3436,7 @@ apps: db: {
 	sidecars: [{name: "pg-exporter", image: "prometheuscommunity/postgres-exporter:v0.16.0"}]
 }
 `},
-	{rule: RuleReserved, name: "config file named like the init script", fires: true, src: `package t
+	{rule: diag.RuleReserved, name: "config file named like the init script", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3438,7 +3444,7 @@ apps: db: {
 	config: files: "stsgen-init.sh": "#!/bin/sh\n"
 }
 `},
-	{rule: RuleReserved, name: "config file named init.sh", src: `package t
+	{rule: diag.RuleReserved, name: "config file named init.sh", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3446,7 +3452,7 @@ apps: db: {
 	config: files: "init.sh": "#!/bin/sh\n"
 }
 `},
-	{rule: RuleReserved, name: "config-hash annotation", fires: true, src: `package t
+	{rule: diag.RuleReserved, name: "config-hash annotation", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3454,7 +3460,7 @@ apps: db: {
 	annotations: "stsgen.dev/config-hash": "0"
 }
 `},
-	{rule: RuleReserved, name: "another stsgen.dev annotation", src: `package t
+	{rule: diag.RuleReserved, name: "another stsgen.dev annotation", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3462,7 +3468,7 @@ apps: db: {
 	annotations: "stsgen.dev/owner": "payments"
 }
 `},
-	{rule: RuleReserved, name: "pod-name label", fires: true, src: `package t
+	{rule: diag.RuleReserved, name: "pod-name label", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3472,7 +3478,7 @@ apps: db: {
 `},
 
 	// STS302: roles.
-	{rule: RuleRoles, name: "primary role in a standalone app", fires: true, src: `package t
+	{rule: diag.RuleRoles, name: "primary role in a standalone app", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3480,7 +3486,7 @@ apps: db: {
 	config: roles: primary: files: "postgresql.conf": "wal_level = replica\n"
 }
 `},
-	{rule: RuleRoles, name: "primary role in a primary-replica app", src: `package t
+	{rule: diag.RuleRoles, name: "primary role in a primary-replica app", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3489,7 +3495,7 @@ apps: db: {
 	config: roles: primary: files: "postgresql.conf": "wal_level = replica\n"
 }
 `},
-	{rule: RuleRoles, name: "role args without a command", fires: true, src: `package t
+	{rule: diag.RuleRoles, name: "role args without a command", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3498,7 +3504,7 @@ apps: db: {
 	config: roles: replica: args: ["-c", "hot_standby=on"]
 }
 `},
-	{rule: RuleRoles, name: "role args with a command", src: `package t
+	{rule: diag.RuleRoles, name: "role args with a command", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3508,7 +3514,7 @@ apps: db: {
 	config: roles: replica: args: ["-c", "hot_standby=on"]
 }
 `},
-	{rule: RuleRoles, name: "role file shadows a shared file", fires: true, src: `package t
+	{rule: diag.RuleRoles, name: "role file shadows a shared file", fires: true, src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3520,7 +3526,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleRoles, name: "role file beside a shared file", src: `package t
+	{rule: diag.RuleRoles, name: "role file beside a shared file", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3532,7 +3538,7 @@ apps: db: {
 	}
 }
 `},
-	{rule: RuleRoles, name: "server role in an ensemble", fires: true, src: `package t
+	{rule: diag.RuleRoles, name: "server role in an ensemble", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3541,7 +3547,7 @@ apps: zk: {
 	config: roles: server: files: "java.env": "JVMFLAGS=-Xmx1g\n"
 }
 `},
-	{rule: RuleRoles, name: "member role in an ensemble", src: `package t
+	{rule: diag.RuleRoles, name: "member role in an ensemble", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3552,7 +3558,7 @@ apps: zk: {
 `},
 
 	// STS303: ignored disruption settings.
-	{rule: RuleIgnoredBudget, name: "maxUnavailable on a single replica", fires: true, src: `package t
+	{rule: diag.RuleIgnoredBudget, name: "maxUnavailable on a single replica", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3560,7 +3566,7 @@ apps: db: {
 	disruption: maxUnavailable: 1
 }
 `},
-	{rule: RuleIgnoredBudget, name: "maxUnavailable on two replicas", src: `package t
+	{rule: diag.RuleIgnoredBudget, name: "maxUnavailable on two replicas", src: `package t
 
 apps: db: {
 	image:    "postgres:17.2"
@@ -3569,7 +3575,7 @@ apps: db: {
 	disruption: maxUnavailable: 1
 }
 `},
-	{rule: RuleIgnoredBudget, name: "eviction policy on an ensemble without a budget", fires: true, src: `package t
+	{rule: diag.RuleIgnoredBudget, name: "eviction policy on an ensemble without a budget", fires: true, src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3579,7 +3585,7 @@ apps: zk: {
 	disruption: unhealthyPodEvictionPolicy: "AlwaysAllow"
 }
 `},
-	{rule: RuleIgnoredBudget, name: "eviction policy on an ensemble with a budget", src: `package t
+	{rule: diag.RuleIgnoredBudget, name: "eviction policy on an ensemble with a budget", src: `package t
 
 apps: zk: {
 	image:    "zookeeper:3.9.2"
@@ -3590,7 +3596,7 @@ apps: zk: {
 `},
 
 	// STS304: checks overrides.
-	{rule: RuleChecksOverride, name: "unknown rule", fires: true, src: `package t
+	{rule: diag.RuleChecksOverride, name: "unknown rule", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3598,7 +3604,7 @@ apps: db: {
 	checks: STS999: "off"
 }
 `},
-	{rule: RuleChecksOverride, name: "known rule off", src: `package t
+	{rule: diag.RuleChecksOverride, name: "known rule off", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3606,7 +3612,7 @@ apps: db: {
 	checks: STS102: "off"
 }
 `},
-	{rule: RuleChecksOverride, name: "fixed rule lowered", fires: true, src: `package t
+	{rule: diag.RuleChecksOverride, name: "fixed rule lowered", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3614,7 +3620,7 @@ apps: db: {
 	checks: STS001: "warning"
 }
 `},
-	{rule: RuleChecksOverride, name: "fixed rule at its own severity", src: `package t
+	{rule: diag.RuleChecksOverride, name: "fixed rule at its own severity", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3622,7 +3628,7 @@ apps: db: {
 	checks: STS001: "error"
 }
 `},
-	{rule: RuleChecksOverride, name: "warning rule raised", src: `package t
+	{rule: diag.RuleChecksOverride, name: "warning rule raised", src: `package t
 
 apps: db: {
 	image: "postgres:17.2"
@@ -3630,7 +3636,7 @@ apps: db: {
 	checks: STS107: "error"
 }
 `},
-	{rule: RuleChecksOverride, name: "the override rule itself turned off", fires: true, src: `package t
+	{rule: diag.RuleChecksOverride, name: "the override rule itself turned off", fires: true, src: `package t
 
 apps: db: {
 	image: "postgres:17.2"

@@ -1,4 +1,4 @@
-package generator
+package load
 
 import (
 	"fmt"
@@ -16,7 +16,8 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/token"
-
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/spec"
 	"github.com/stsgen/stsgen/schema"
 )
 
@@ -35,43 +36,38 @@ type LoadConfig struct {
 	PieceApps int
 }
 
-// Load loads the CUE packages named by cfg.Args and unifies each package's
-// apps with the embedded #App schema, each package whole, in ctx. It
-// reports load and syntax errors as diagnostics; the schema itself is not
-// yet checked. Compile evaluates packages in pieces instead.
-func Load(ctx *cue.Context, cfg LoadConfig) ([]Package, Diagnostics) {
-	units, ds := index(cfg)
-	if len(units) == 0 {
-		return nil, ds
-	}
-	binding, appSchema, err := compileBinding(ctx)
-	if err != nil {
-		return nil, append(ds, schemaBroken(err))
-	}
-	var pkgs []Package
+// Packages loads every package cfg names whole, each in a CUE context of
+// its own, as the pipeline loads a package it does not split; the stage
+// tests and benchmarks start from it.
+func Packages(cfg LoadConfig) ([]spec.Package, diag.Diagnostics) {
+	units, ds := Index(cfg)
+	var pkgs []spec.Package
 	for _, u := range units {
-		v := ctx.BuildInstance(u.inst)
-		pkgs = append(pkgs, Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: appSchema})
+		pkg, err := u.Load(u.Names)
+		if err != nil {
+			return nil, append(ds, SchemaBroken(err))
+		}
+		pkgs = append(pkgs, pkg)
 	}
 	return pkgs, ds
 }
 
-// schemaBroken reports that the embedded schema does not compile: the
+// SchemaBroken reports that the embedded schema does not compile: the
 // binary is broken, not the input.
-func schemaBroken(err error) Diagnostic {
-	return Diagnostic{Message: fmt.Sprintf("internal error: embedded schema: %v", err)}
+func SchemaBroken(err error) diag.Diagnostic {
+	return diag.Diagnostic{Message: fmt.Sprintf("internal error: embedded schema: %v", err)}
 }
 
 // A unit is one loaded package: how it was loaded, its apps in order, and
 // how to evaluate it in pieces.
-type unit struct {
-	group loadGroup
-	inst  *build.Instance
-	names []string
+type Unit struct {
+	Group loadGroup
+	Inst  *build.Instance
+	Names []string
 	// pos holds the first position of each app, for duplicates.
-	pos map[string][]token.Pos
+	Pos map[string][]token.Pos
 	// split is set when the package is evaluated in pieces.
-	split *splitter
+	Split *splitter
 	// mu guards building inst, which the pieces of a package that could
 	// not be split share.
 	mu sync.Mutex
@@ -80,16 +76,16 @@ type unit struct {
 // index loads the CUE packages named by cfg.Args, reports load and syntax
 // errors, and lists each package's apps. It evaluates each package once
 // without the schema, in a context dropped on return.
-func index(cfg LoadConfig) ([]*unit, Diagnostics) {
+func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 	args := cfg.args()
-	var ds Diagnostics
+	var ds diag.Diagnostics
 	for _, a := range args {
 		if missingPath(cfg.Dir, a) {
-			ds = append(ds, Diagnostic{Message: fmt.Sprintf("%s: no such file or directory", a)})
+			ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s: no such file or directory", a)})
 			continue
 		}
 		if err := unreadableDir(cfg.Dir, a); err != nil {
-			ds = append(ds, Diagnostic{Message: fmt.Sprintf("%s: cannot read the directory: %v", a, unwrapPathErr(err))})
+			ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s: cannot read the directory: %v", a, unwrapPathErr(err))})
 		}
 	}
 	if len(ds) > 0 {
@@ -104,7 +100,7 @@ func index(cfg LoadConfig) ([]*unit, Diagnostics) {
 		}
 		return err
 	}
-	var units []*unit
+	var units []*Unit
 	for g, inst := range instances(cfg.Dir, args) {
 		if bad := tooLarge(cfg.Dir, inst); len(bad) > 0 {
 			ds = append(ds, bad...)
@@ -115,7 +111,7 @@ func index(cfg LoadConfig) ([]*unit, Diagnostics) {
 			continue
 		}
 		if inst.Err != nil {
-			for _, d := range fromCUE(inst.Err) {
+			for _, d := range diag.FromCUE(inst.Err) {
 				// Name files as the user does: relative to the directory.
 				d.Message = strings.ReplaceAll(d.Message, cfg.Dir+string(filepath.Separator), "./")
 				ds = append(ds, d)
@@ -125,38 +121,38 @@ func index(cfg LoadConfig) ([]*unit, Diagnostics) {
 		v := ctx.BuildInstance(inst)
 		if err := v.Err(); err != nil {
 			if err := schemaIn(); err != nil {
-				return nil, append(ds, schemaBroken(err))
+				return nil, append(ds, SchemaBroken(err))
 			}
-			for _, d := range locate(v, fromCUE(err)) {
+			for _, d := range locate(v, diag.FromCUE(err)) {
 				// An error inside apps is an app's, whatever its cause.
-				if within(d.Path, appsField) {
-					d.Rule = RuleSchema
+				if diag.Within(d.Path, schema.AppsField) {
+					d.Rule = diag.RuleSchema
 					d.Message = suggestField(d, appSchema)
 				}
 				ds = append(ds, d)
 			}
 			continue
 		}
-		apps := v.LookupPath(cue.MakePath(cue.Str(appsField)))
-		u := &unit{group: g, inst: inst, pos: map[string][]token.Pos{}}
+		apps := v.LookupPath(cue.MakePath(cue.Str(schema.AppsField)))
+		u := &Unit{Group: g, Inst: inst, Pos: map[string][]token.Pos{}}
 		if iter, err := apps.Fields(); err == nil {
 			for iter.Next() {
 				name := iter.Selector().Unquoted()
-				u.names = append(u.names, name)
-				u.pos[name] = valuePositions(iter.Value())
+				u.Names = append(u.Names, name)
+				u.Pos[name] = spec.ValuePositions(iter.Value())
 			}
 		} else if apps.Exists() {
 			// Not a struct: say so against the schema, as an app's
 			// error.
 			if err := schemaIn(); err != nil {
-				return nil, append(ds, schemaBroken(err))
+				return nil, append(ds, SchemaBroken(err))
 			}
 			_, err := v.Unify(binding).LookupPath(apps.Path()).Fields()
-			ds = append(ds, schemaErrors(err)...)
+			ds = append(ds, diag.SchemaErrors(err)...)
 			continue
 		}
-		if !apps.Exists() || len(u.names) == 0 {
-			ds = append(ds, Diagnostic{
+		if !apps.Exists() || len(u.Names) == 0 {
+			ds = append(ds, diag.Diagnostic{
 				Message: fmt.Sprintf("package %s defines no apps; write apps: <name>: {image: ..., ...}", inst.PkgName),
 				Pos:     instancePos(inst.Files),
 			})
@@ -170,8 +166,8 @@ func index(cfg LoadConfig) ([]*unit, Diagnostics) {
 // suggestField words an unknown field that CUE itself refused, as a
 // package that binds apps to the imported schema makes it do, as Decode
 // words the ones it finds: with the field meant.
-func suggestField(d Diagnostic, app cue.Value) string {
-	if d.Message != msgUnknownField {
+func suggestField(d diag.Diagnostic, app cue.Value) string {
+	if d.Message != diag.MsgUnknownField {
 		return d.Message
 	}
 	sels := cue.ParsePath(d.Path).Selectors()
@@ -182,7 +178,7 @@ func suggestField(d Diagnostic, app cue.Value) string {
 	if !parent.Exists() {
 		return d.Message
 	}
-	return unknownMessage(sels[len(sels)-1].Unquoted(), parent)
+	return spec.UnknownMessage(sels[len(sels)-1].Unquoted(), parent)
 }
 
 // MaxFileSize is the largest CUE file stsgen reads. Every object it writes
@@ -192,11 +188,11 @@ func suggestField(d Diagnostic, app cue.Value) string {
 const MaxFileSize = 8 << 20
 
 // tooLarge reports the package's files above MaxFileSize.
-func tooLarge(dir string, inst *build.Instance) Diagnostics {
-	var ds Diagnostics
+func tooLarge(dir string, inst *build.Instance) diag.Diagnostics {
+	var ds diag.Diagnostics
 	for _, f := range inst.BuildFiles {
 		if info, err := os.Stat(f.Filename); err == nil && info.Size() > MaxFileSize {
-			ds = append(ds, Diagnostic{Message: fmt.Sprintf("%s is %.1f MiB; stsgen reads CUE files of at most 8 MiB, since no object it writes may exceed 1.5 MiB; is this the right file?", relTo(dir, f.Filename), float64(info.Size())/(1<<20))})
+			ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s is %.1f MiB; stsgen reads CUE files of at most 8 MiB, since no object it writes may exceed 1.5 MiB; is this the right file?", relTo(dir, f.Filename), float64(info.Size())/(1<<20))})
 		}
 	}
 	return ds
@@ -211,8 +207,8 @@ func relTo(dir, file string) string {
 
 // notUTF8 reports the package's files that are not UTF-8 text: CUE reads
 // them, but their strings would reach Kubernetes objects garbled.
-func notUTF8(inst *build.Instance) Diagnostics {
-	var ds Diagnostics
+func notUTF8(inst *build.Instance) diag.Diagnostics {
+	var ds diag.Diagnostics
 	for _, f := range inst.BuildFiles {
 		data, err := os.ReadFile(f.Filename)
 		if err != nil || utf8.Valid(data) {
@@ -234,7 +230,7 @@ func notUTF8(inst *build.Instance) Diagnostics {
 			}
 		}
 		file.SetLines(lines)
-		ds = append(ds, Diagnostic{
+		ds = append(ds, diag.Diagnostic{
 			Message: fmt.Sprintf("byte 0x%02x is not UTF-8; save the file as UTF-8 text", data[off]),
 			Pos:     []token.Pos{file.Pos(off, token.NoRelPos)},
 		})
@@ -244,7 +240,7 @@ func notUTF8(inst *build.Instance) Diagnostics {
 
 // locate gives a position to each diagnostic CUE left without one, such as
 // a structural cycle: the nearest field on its path that has one.
-func locate(v cue.Value, ds Diagnostics) Diagnostics {
+func locate(v cue.Value, ds diag.Diagnostics) diag.Diagnostics {
 	for i, d := range ds {
 		if len(d.Pos) > 0 || d.Path == "" {
 			continue
@@ -273,7 +269,7 @@ func (cfg LoadConfig) args() []string {
 func instances(dir string, args []string) iter.Seq2[loadGroup, *build.Instance] {
 	return func(yield func(loadGroup, *build.Instance) bool) {
 		for _, g := range byModule(dir, args) {
-			for _, inst := range load.Instances(localArgs(g.dir, g.args), &load.Config{Dir: g.dir}) {
+			for _, inst := range load.Instances(localArgs(g.Dir, g.args), &load.Config{Dir: g.Dir}) {
 				if !yield(g, inst) {
 					return
 				}
@@ -287,7 +283,7 @@ func instances(dir string, args []string) iter.Seq2[loadGroup, *build.Instance] 
 // a CUE import path.
 // A loadGroup is arguments loaded together, from dir.
 type loadGroup struct {
-	dir  string
+	Dir  string
 	args []string
 }
 
@@ -326,7 +322,7 @@ func byModule(dir string, args []string) []loadGroup {
 				arg = a
 			}
 		}
-		if n := len(groups); n > 0 && groups[n-1].dir == root {
+		if n := len(groups); n > 0 && groups[n-1].Dir == root {
 			groups[n-1].args = append(groups[n-1].args, arg)
 		} else {
 			groups = append(groups, loadGroup{root, []string{arg}})
@@ -404,7 +400,7 @@ func compileBinding(ctx *cue.Context) (binding, app cue.Value, err error) {
 	if err != nil {
 		return cue.Value{}, cue.Value{}, err
 	}
-	b := ctx.CompileString(appsField+": "+appsDef, cue.Scope(s), cue.Filename(schemaFile))
+	b := ctx.CompileString(schema.AppsField+": "+schema.AppsDef, cue.Scope(s), cue.Filename(diag.SchemaFile))
 	return b, app, b.Err()
 }
 
@@ -414,11 +410,11 @@ func compileSchema(ctx *cue.Context) (s, app cue.Value, err error) {
 	if err != nil {
 		return cue.Value{}, cue.Value{}, err
 	}
-	s = ctx.CompileBytes(src, cue.Filename(schemaFile))
+	s = ctx.CompileBytes(src, cue.Filename(diag.SchemaFile))
 	if err := s.Err(); err != nil {
 		return cue.Value{}, cue.Value{}, err
 	}
-	return s, s.LookupPath(cue.MakePath(cue.Def(appDef))), nil
+	return s, s.LookupPath(cue.MakePath(cue.Def(schema.AppDef))), nil
 }
 
 func instancePos(files []*ast.File) []token.Pos {
@@ -431,48 +427,48 @@ func instancePos(files []*ast.File) []token.Pos {
 // load evaluates the apps names of the package against the schema, in a
 // CUE context of their own. When the package was split, only the source
 // of these apps, and of the apps they refer to, is evaluated.
-func (u *unit) load(names []string) (Package, error) {
+func (u *Unit) Load(names []string) (spec.Package, error) {
 	ctx := cuecontext.New()
 	s, app, err := compileSchema(ctx)
 	if err != nil {
-		return Package{}, err
+		return spec.Package{}, err
 	}
 	// The package whole, or a piece that holds only the apps kept: bind
 	// every app it holds as #Apps does.
-	inst, bind, shared := u.inst, appsField+": "+appsDef, true
-	if u.split != nil && len(names) < len(u.names) {
-		keep := u.split.keep(names)
-		if inst, err = reload(u.group, u.inst, u.split.overlay(keep)); err == nil {
+	inst, bind, shared := u.Inst, schema.AppsField+": "+schema.AppsDef, true
+	if u.Split != nil && len(names) < len(u.Names) {
+		keep := u.Split.Keep(names)
+		if inst, err = Reload(u.Group, u.Inst, u.Split.Overlay(keep)); err == nil {
 			shared = false
 		} else {
 			// The whole package then, with only the apps kept bound: the
 			// others are not looked at.
-			inst = u.inst
+			inst = u.Inst
 			var b strings.Builder
-			b.WriteString(appsField + ": {\n")
-			for _, n := range u.names {
+			b.WriteString(schema.AppsField + ": {\n")
+			for _, n := range u.Names {
 				if keep[n] {
 					q := strconv.Quote(n)
-					fmt.Fprintf(&b, "\t%s: %s & {name: %s}\n", q, appDef, q)
+					fmt.Fprintf(&b, "\t%s: %s & {name: %s}\n", q, schema.AppDef, q)
 				}
 			}
 			b.WriteString("}\n")
 			bind = b.String()
 		}
 	}
-	binding := ctx.CompileString(bind, cue.Scope(s), cue.Filename(schemaFile))
+	binding := ctx.CompileString(bind, cue.Scope(s), cue.Filename(diag.SchemaFile))
 	if shared {
 		u.mu.Lock()
 		defer u.mu.Unlock()
 	}
 	v := ctx.BuildInstance(inst)
-	return Package{Dir: u.inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
+	return spec.Package{Dir: u.Inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
 }
 
 // pieceSize returns how many apps a piece holds when n apps are built on
 // workers CPUs: enough pieces that the CPUs share the work evenly, few
 // enough that loading each piece costs little next to its apps.
-func pieceSize(n, workers, fixed int) int {
+func PieceSize(n, workers, fixed int) int {
 	if fixed > 0 {
 		return fixed
 	}

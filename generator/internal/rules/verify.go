@@ -1,4 +1,4 @@
-package generator
+package rules
 
 import (
 	"fmt"
@@ -6,9 +6,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/spec"
+	"github.com/stsgen/stsgen/generator/internal/update"
+
 	appsv1 "k8s.io/api/apps/v1"
 
 	corev1 "k8s.io/api/core/v1"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
@@ -33,7 +38,7 @@ func selects(sel *metav1.LabelSelector, podLabels map[string]string) bool {
 
 // verifySelector: the StatefulSet's selector is not empty and selects its
 // own template.
-func verifySelector(c *checker, b *Bundle) {
+func verifySelector(c *checker, b *build.Bundle) {
 	sts := b.StatefulSet
 	if !selects(sts.Spec.Selector, sts.Spec.Template.Labels) {
 		c.reportObject("StatefulSet %s: the selector %v does not select the pod template's labels %v", sts.Name, sts.Spec.Selector, sts.Spec.Template.Labels)
@@ -41,7 +46,7 @@ func verifySelector(c *checker, b *Bundle) {
 }
 
 // verifyRestartPolicy: the pods restart always and have no deadline.
-func verifyRestartPolicy(c *checker, b *Bundle) {
+func verifyRestartPolicy(c *checker, b *build.Bundle) {
 	spec := b.StatefulSet.Spec.Template.Spec
 	if spec.RestartPolicy != "" && spec.RestartPolicy != corev1.RestartPolicyAlways {
 		c.reportObject("StatefulSet %s: restartPolicy is %q; a StatefulSet's pods must restart Always", b.StatefulSet.Name, spec.RestartPolicy)
@@ -53,7 +58,7 @@ func verifyRestartPolicy(c *checker, b *Bundle) {
 
 // verifyBudget: the budget states one policy and selects the StatefulSet's
 // pods with the StatefulSet's selector.
-func verifyBudget(c *checker, b *Bundle) {
+func verifyBudget(c *checker, b *build.Bundle) {
 	pdb := b.PDB
 	if pdb == nil {
 		return
@@ -68,7 +73,7 @@ func verifyBudget(c *checker, b *Bundle) {
 
 // verifyHeadlessService: a headless Service named serviceName selects the
 // pods.
-func verifyHeadlessService(c *checker, b *Bundle) {
+func verifyHeadlessService(c *checker, b *build.Bundle) {
 	sts, svc := b.StatefulSet, b.Headless
 	switch {
 	case svc == nil || svc.Name != sts.Spec.ServiceName:
@@ -82,7 +87,7 @@ func verifyHeadlessService(c *checker, b *Bundle) {
 
 // verifyServiceTargets: the client Services select the pods and do not
 // publish not-ready addresses.
-func verifyServiceTargets(c *checker, b *Bundle) {
+func verifyServiceTargets(c *checker, b *build.Bundle) {
 	tmpl := b.StatefulSet.Spec.Template.Labels
 	for _, svc := range []*corev1.Service{b.Read, b.Primary} {
 		if svc == nil {
@@ -91,7 +96,7 @@ func verifyServiceTargets(c *checker, b *Bundle) {
 		// The primary Service also selects the pod-name label, which the
 		// controller adds to each pod; the template cannot carry it.
 		sel := maps.Clone(svc.Spec.Selector)
-		delete(sel, LabelPodName)
+		delete(sel, spec.LabelPodName)
 		if !selects(&metav1.LabelSelector{MatchLabels: sel}, tmpl) {
 			c.reportObject("Service %s: its selector selects none of the StatefulSet's pods", svc.Name)
 		}
@@ -102,7 +107,7 @@ func verifyServiceTargets(c *checker, b *Bundle) {
 }
 
 // verifyAntiAffinity: pod anti-affinity selects the pods' own labels.
-func verifyAntiAffinity(c *checker, b *Bundle) {
+func verifyAntiAffinity(c *checker, b *build.Bundle) {
 	spec := b.StatefulSet.Spec.Template.Spec
 	if spec.Affinity == nil || spec.Affinity.PodAntiAffinity == nil {
 		return
@@ -120,7 +125,7 @@ func verifyAntiAffinity(c *checker, b *Bundle) {
 }
 
 // verifyEvictionPolicy: the budget states its unhealthy pod eviction policy.
-func verifyEvictionPolicy(c *checker, b *Bundle) {
+func verifyEvictionPolicy(c *checker, b *build.Bundle) {
 	if b.PDB != nil && b.PDB.Spec.UnhealthyPodEvictionPolicy == nil {
 		c.reportObject("PodDisruptionBudget %s: unhealthyPodEvictionPolicy is not set", b.PDB.Name)
 	}
@@ -129,19 +134,19 @@ func verifyEvictionPolicy(c *checker, b *Bundle) {
 // verifyImmutable: the new objects change nothing Kubernetes refuses to
 // update in the previous ones, unless the app acknowledges that the
 // StatefulSet is re-created.
-func verifyImmutable(c *checker, b *Bundle) {
+func verifyImmutable(c *checker, b *build.Bundle) {
 	r := c.recreation(b)
 	if r == nil || c.recreate {
 		return
 	}
 	for _, ch := range r.Changes {
 		c.report(ch.Path, "%s: Kubernetes refuses this change to an existing object, so kubectl apply fails; to make it, %s. Set recreate: true in the app (or pass --recreate %s) to build the change: the output then carries RECREATE.md with every step",
-			ch.What, r.remedy(ch), c.s.Name)
+			ch.What, r.Remedy(ch), c.s.Name)
 	}
 }
 
 // verifyRecreate: recreate acknowledges a change there is.
-func verifyRecreate(c *checker, b *Bundle) {
+func verifyRecreate(c *checker, b *build.Bundle) {
 	if !c.recreate {
 		return
 	}
@@ -158,7 +163,7 @@ func verifyRecreate(c *checker, b *Bundle) {
 
 // verifyScaling: a quorum ensemble that changes size is reconfigured
 // deliberately.
-func verifyScaling(c *checker, b *Bundle) {
+func verifyScaling(c *checker, b *build.Bundle) {
 	if c.s.Topology != "quorum" {
 		return
 	}
@@ -180,16 +185,16 @@ func verifyScaling(c *checker, b *Bundle) {
 
 // verifyPeerRestart: a change that alters the peer list in the config
 // files restarts every member.
-func verifyPeerRestart(c *checker, b *Bundle) {
+func verifyPeerRestart(c *checker, b *build.Bundle) {
 	sts, old := b.StatefulSet, c.previous(b)
 	if old == nil {
 		return
 	}
-	oldHash, ok := old.Spec.Template.Annotations[AnnotationConfigHash]
-	if !ok || oldHash == sts.Spec.Template.Annotations[AnnotationConfigHash] {
+	oldHash, ok := old.Spec.Template.Annotations[spec.AnnotationConfigHash]
+	if !ok || oldHash == sts.Spec.Template.Annotations[spec.AnnotationConfigHash] {
 		return
 	}
-	oldReplicas, oldStart := size(old)
+	oldReplicas, oldStart := update.Size(old)
 	var what []string
 	var path []string
 	if oldReplicas != c.s.Replicas {
@@ -211,8 +216,8 @@ func verifyPeerRestart(c *checker, b *Bundle) {
 		return
 	}
 	var files []string
-	for _, name := range sortedKeys(b.ConfigMap.Data) {
-		if slices.ContainsFunc(c.s.Peers, func(p Peer) bool { return strings.Contains(b.ConfigMap.Data[name], p.Host) }) {
+	for _, name := range build.SortedKeys(b.ConfigMap.Data) {
+		if slices.ContainsFunc(c.s.Peers, func(p spec.Peer) bool { return strings.Contains(b.ConfigMap.Data[name], p.Host) }) {
 			files = append(files, name)
 		}
 	}
@@ -225,7 +230,7 @@ func verifyPeerRestart(c *checker, b *Bundle) {
 
 // verifyRetentionLoss: a build that turns retention to Delete, or scales
 // down with whenScaled Delete, deletes claims.
-func verifyRetentionLoss(c *checker, b *Bundle) {
+func verifyRetentionLoss(c *checker, b *build.Bundle) {
 	sts, old := b.StatefulSet, c.previous(b)
 	if old == nil || len(sts.Spec.VolumeClaimTemplates) == 0 {
 		return
@@ -238,7 +243,7 @@ func verifyRetentionLoss(c *checker, b *Bundle) {
 	if c.s.Retention.WhenDeleted == string(del) && was.WhenDeleted != del {
 		c.report(at("retention", "whenDeleted"), "retention.whenDeleted becomes Delete: deleting the StatefulSet, even to re-create it, now deletes every claim and its data")
 	}
-	oldReplicas, oldStart := size(old)
+	oldReplicas, oldStart := update.Size(old)
 	if c.s.Retention.WhenScaled != string(del) {
 		return
 	}
@@ -246,7 +251,7 @@ func verifyRetentionLoss(c *checker, b *Bundle) {
 		var claims []string
 		for _, t := range sts.Spec.VolumeClaimTemplates {
 			for i := c.s.Replicas; i < oldReplicas; i++ {
-				claims = append(claims, claimName(t.Name, sts.Name, oldStart+i))
+				claims = append(claims, update.ClaimName(t.Name, sts.Name, oldStart+i))
 			}
 		}
 		c.report(at("replicas"), "scaling from %d to %d with retention.whenScaled: Delete deletes the claims %s and their data", oldReplicas, c.s.Replicas, strings.Join(claims, ", "))

@@ -1,4 +1,4 @@
-package generator
+package spec
 
 import (
 	"bytes"
@@ -10,7 +10,11 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/token"
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/schema"
+
 	corev1 "k8s.io/api/core/v1"
+
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -77,20 +81,20 @@ type Spec struct {
 	Peers []Peer
 
 	// Checks holds the app's own rule severities, by rule id.
-	Checks map[RuleID]Severity
+	Checks map[diag.RuleID]diag.Severity
 
 	// v is the app's CUE value, kept to find positions for diagnostics;
 	// raw is the app as the user wrote it, without the schema.
-	v, raw cue.Value
+	V, Raw cue.Value
 	// bad holds the paths that failed to decode and were reported; the
 	// checks stay silent about them rather than report them twice.
-	bad map[string]bool
+	Bad map[string]bool
 	// left holds the fields of an app with schema errors that were left to
 	// their defaults; the checks stay silent about them and what is below.
-	left []string
+	Left []string
 	// repaired is set for an app rebuilt around its schema errors; it is
 	// checked but never built.
-	repaired bool
+	Repaired bool
 }
 
 // A Port is a named container port and the Services that carry it.
@@ -102,7 +106,7 @@ type Port struct {
 }
 
 // exposedOn reports whether the port is carried by the Service kind.
-func (p Port) exposedOn(kind string) bool {
+func (p Port) ExposedOn(kind string) bool {
 	for _, e := range p.Expose {
 		if e == kind {
 			return true
@@ -240,7 +244,7 @@ func (x *IntOrPercent) String() string {
 
 // scaled is the count of pods x stands for out of n, a percentage rounded
 // up as the disruption controller does.
-func (x *IntOrPercent) scaled(n int32, roundUp bool) int32 {
+func (x *IntOrPercent) Scaled(n int32, roundUp bool) int32 {
 	if !x.Percent {
 		return x.Value
 	}
@@ -251,7 +255,7 @@ func (x *IntOrPercent) scaled(n int32, roundUp bool) int32 {
 	return v / 100
 }
 
-func (x *IntOrPercent) intOrString() *intstr.IntOrString {
+func (x *IntOrPercent) IntOrString() *intstr.IntOrString {
 	if x == nil {
 		return nil
 	}
@@ -288,24 +292,24 @@ type Peer struct {
 // app into a Spec. Apps that fail the schema are reported and left out;
 // apps with fields that fail to decode (a bad quantity, say) are reported
 // and returned, so that the checks can report the rest.
-func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
+func Decode(pkgs []Package) ([]*Spec, diag.Diagnostics) {
 	var specs []*Spec
-	var ds Diagnostics
+	var ds diag.Diagnostics
 	seen := map[string]cue.Value{}
 	for _, pkg := range pkgs {
 		schemas := &topologySchemas{app: pkg.App}
 		apps, err := pkg.apps()
 		if err != nil {
-			ds = append(ds, schemaErrors(err)...)
+			ds = append(ds, diag.SchemaErrors(err)...)
 			continue
 		}
 		for _, av := range apps {
 			name := av.Path().Selectors()[1].Unquoted()
 			if prev, ok := seen[name]; ok {
-				ds = append(ds, Diagnostic{
-					Path:    appPath(name),
+				ds = append(ds, diag.Diagnostic{
+					Path:    AppPath(name),
 					Message: "app defined in two packages; app names must be unique across the packages built together",
-					Pos:     append(valuePositions(av)[:1], valuePositions(prev)[:1]...),
+					Pos:     append(ValuePositions(av)[:1], ValuePositions(prev)[:1]...),
 				})
 				continue
 			}
@@ -315,20 +319,20 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 			if err := av.Validate(cue.Concrete(true)); err != nil {
 				// A field the user left out has only the schema's position;
 				// point at the app as well, where it is to be written.
-				cds := slices.DeleteFunc(schemaErrors(err), func(d Diagnostic) bool {
+				cds := slices.DeleteFunc(diag.SchemaErrors(err), func(d diag.Diagnostic) bool {
 					// An unknown field explains the errors of the fields
 					// that hold it, such as a failed int | #Port.
-					return slices.ContainsFunc(unknown, func(u Diagnostic) bool {
+					return slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool {
 						return u.Path == d.Path || strings.HasPrefix(u.Path, d.Path+".")
 					})
 				})
 				for i := range cds {
-					if cds[i].Message == msgUnknownField {
+					if cds[i].Message == diag.MsgUnknownField {
 						// stsgen's schema allows it (the walk above found
 						// nothing): a definition of the user's closes it out.
 						cds[i].Message = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
 					}
-					if len(cds[i].Pos) == 0 || isSchemaFile(cds[i].Pos[0].Filename()) {
+					if len(cds[i].Pos) == 0 || diag.IsSchemaFile(cds[i].Pos[0].Filename()) {
 						cds[i].Pos = append(nearestPos(pkg.Raw, cds[i].Path, av), cds[i].Pos...)
 					}
 				}
@@ -351,7 +355,7 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 			// An app whose fields failed to decode is still checked, so that
 			// every problem is reported at once; Compile builds nothing.
 			s, sds := decodeApp(av)
-			s.raw = pkg.Raw.LookupPath(av.Path())
+			s.Raw = pkg.Raw.LookupPath(av.Path())
 			ds = append(ds, sds...)
 			specs = append(specs, s)
 		}
@@ -361,7 +365,7 @@ func Decode(pkgs []Package) ([]*Spec, Diagnostics) {
 
 // apps returns the values of the package's apps to decode.
 func (pkg Package) apps() ([]cue.Value, error) {
-	apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(appsField)))
+	apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(schema.AppsField)))
 	var out []cue.Value
 	if pkg.Apps != nil {
 		for _, n := range pkg.Apps {
@@ -383,7 +387,7 @@ func (pkg Package) apps() ([]cue.Value, error) {
 // have none, the others left to their defaults, and returns what decoding
 // found in the fields it kept; the checks stay silent about the fields
 // left out. It returns nil when the app cannot be repaired.
-func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) (*Spec, Diagnostics) {
+func repairedSpec(pkg Package, av cue.Value, unknown diag.Diagnostics) (*Spec, diag.Diagnostics) {
 	raw := pkg.Raw.LookupPath(av.Path())
 	name := av.Path().Selectors()[1]
 	r := pkg.App.FillPath(cue.MakePath(cue.Str("name")), name.Unquoted())
@@ -406,7 +410,7 @@ func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) (*Spec, Diagno
 				continue
 			}
 			v := av.LookupPath(path)
-			if v.Validate(cue.Concrete(true)) == nil && !slices.ContainsFunc(unknown, func(u Diagnostic) bool { return strings.HasPrefix(u.Path, full+".") }) {
+			if v.Validate(cue.Concrete(true)) == nil && !slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool { return strings.HasPrefix(u.Path, full+".") }) {
 				// Fill the value's data, not the value: its expressions may
 				// refer to the app in error (apps.x.primary) and carry the
 				// error along. Positions come from raw (see checker.positions).
@@ -434,9 +438,9 @@ func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) (*Spec, Diagno
 		// are in raw.
 		ds[i].Pos = nearestPos(pkg.Raw, ds[i].Path, av)
 	}
-	s.raw = raw
-	s.left = left
-	s.repaired = true
+	s.Raw = raw
+	s.Left = left
+	s.Repaired = true
 	return s, ds
 }
 
@@ -446,31 +450,31 @@ func repairedSpec(pkg Package, av cue.Value, unknown Diagnostics) (*Spec, Diagno
 func nearestPos(raw cue.Value, path string, app cue.Value) []token.Pos {
 	sels := cue.ParsePath(path).Selectors()
 	for n := len(sels); n > 2; n-- {
-		if ps := valuePositions(raw.LookupPath(cue.MakePath(sels[:n]...))); len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
+		if ps := ValuePositions(raw.LookupPath(cue.MakePath(sels[:n]...))); len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
 			return ps[:1]
 		}
 	}
-	return valuePositions(app)[:1]
+	return ValuePositions(app)[:1]
 }
 
-func appPath(name string) string {
-	return cue.MakePath(cue.Str(appsField), cue.Str(name)).String()
+func AppPath(name string) string {
+	return cue.MakePath(cue.Str(schema.AppsField), cue.Str(name)).String()
 }
 
 // decoder reads one app's value, collecting a diagnostic for everything it
 // cannot turn into the Spec.
 type decoder struct {
 	v   cue.Value
-	ds  Diagnostics
+	ds  diag.Diagnostics
 	bad map[string]bool
 }
 
 func (d *decoder) lookup(sels ...string) cue.Value {
-	return d.v.LookupPath(selPath(sels...))
+	return d.v.LookupPath(SelPath(sels...))
 }
 
 // selPath makes a path of field names; a decimal selector is a list index.
-func selPath(sels ...string) cue.Path {
+func SelPath(sels ...string) cue.Path {
 	ss := make([]cue.Selector, len(sels))
 	for i, s := range sels {
 		if n, err := strconv.Atoi(s); err == nil && n >= 0 {
@@ -482,10 +486,10 @@ func selPath(sels ...string) cue.Path {
 	return cue.MakePath(ss...)
 }
 
-func (d *decoder) errorf(rule RuleID, v cue.Value, format string, args ...any) {
+func (d *decoder) errorf(rule diag.RuleID, v cue.Value, format string, args ...any) {
 	path := v.Path().String()
 	d.bad[path] = true
-	d.ds = append(d.ds, Diagnostic{Rule: rule, Path: path, Pos: userPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
+	d.ds = append(d.ds, diag.Diagnostic{Rule: rule, Path: path, Pos: UserPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
 }
 
 func (d *decoder) str(sels ...string) string {
@@ -531,7 +535,7 @@ func (d *decoder) intOrPercent(sels ...string) *IntOrPercent {
 		return &IntOrPercent{Value: int32(n)}
 	}
 	str, _ := v.String()
-	n, ok := percent(str)
+	n, ok := Percent(str)
 	if !ok {
 		return nil
 	}
@@ -599,13 +603,13 @@ func (d *decoder) stringMap(sels ...string) map[string]string {
 func (d *decoder) strict(v cue.Value, into any) bool {
 	data, err := v.MarshalJSON()
 	if err != nil {
-		d.ds = append(d.ds, schemaErrors(err)...)
+		d.ds = append(d.ds, diag.SchemaErrors(err)...)
 		return false
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(into); err != nil {
-		d.errorf(RuleSchema, v, "%s", strings.TrimPrefix(err.Error(), "json: "))
+		d.errorf(diag.RuleSchema, v, "%s", strings.TrimPrefix(err.Error(), "json: "))
 		return false
 	}
 	return true
@@ -623,7 +627,7 @@ func (d *decoder) quantity(v cue.Value) (resource.Quantity, bool) {
 	}
 	q, err := resource.ParseQuantity(s)
 	if err != nil {
-		d.errorf(RuleQuantities, v, "%q is not a Kubernetes quantity; %s", s, quantityHint(s))
+		d.errorf(diag.RuleQuantities, v, "%q is not a Kubernetes quantity; %s", s, quantityHint(s))
 		return resource.Quantity{}, false
 	}
 	return q, true
@@ -655,7 +659,7 @@ func (d *decoder) resources(v cue.Value) corev1.ResourceRequirements {
 		name string
 		into *corev1.ResourceList
 	}{{"requests", &r.Requests}, {"limits", &r.Limits}} {
-		for _, f := range fields(v.LookupPath(selPath(part.name))) {
+		for _, f := range fields(v.LookupPath(SelPath(part.name))) {
 			q, ok := d.quantity(f)
 			if !ok {
 				continue
@@ -677,7 +681,7 @@ func (d *decoder) envMap(v cue.Value) []corev1.EnvVar {
 			e.Value, _ = f.String()
 		} else {
 			var src corev1.EnvVarSource
-			if !d.strict(f.LookupPath(selPath("valueFrom")), &src) {
+			if !d.strict(f.LookupPath(SelPath("valueFrom")), &src) {
 				continue
 			}
 			e.ValueFrom = &src
@@ -701,22 +705,22 @@ func (d *decoder) probe(v cue.Value) *Probe {
 		return nil
 	}
 	p := &Probe{}
-	if e := v.LookupPath(selPath("exec")); e.Exists() {
+	if e := v.LookupPath(SelPath("exec")); e.Exists() {
 		p.Exec = d.strings(e)
 	}
-	if h := v.LookupPath(selPath("http")); h.Exists() {
+	if h := v.LookupPath(SelPath("http")); h.Exists() {
 		p.HTTP = &HTTPProbe{}
-		p.HTTP.Port, _ = h.LookupPath(selPath("port")).String()
-		p.HTTP.Path, _ = h.LookupPath(selPath("path")).String()
-		p.HTTP.Scheme, _ = h.LookupPath(selPath("scheme")).String()
+		p.HTTP.Port, _ = h.LookupPath(SelPath("port")).String()
+		p.HTTP.Path, _ = h.LookupPath(SelPath("path")).String()
+		p.HTTP.Scheme, _ = h.LookupPath(SelPath("scheme")).String()
 	}
-	if t := v.LookupPath(selPath("tcp")); t.Exists() {
+	if t := v.LookupPath(SelPath("tcp")); t.Exists() {
 		p.TCP, _ = t.String()
 	}
-	if g := v.LookupPath(selPath("grpc")); g.Exists() {
+	if g := v.LookupPath(SelPath("grpc")); g.Exists() {
 		p.GRPC = &GRPCProbe{}
-		p.GRPC.Port, _ = g.LookupPath(selPath("port")).String()
-		if s, err := g.LookupPath(selPath("service")).String(); err == nil {
+		p.GRPC.Port, _ = g.LookupPath(SelPath("port")).String()
+		if s, err := g.LookupPath(SelPath("service")).String(); err == nil {
 			p.GRPC.Service = &s
 		}
 	}
@@ -730,11 +734,11 @@ func (d *decoder) probe(v cue.Value) *Probe {
 		{"successThreshold", &p.SuccessThreshold},
 		{"failureThreshold", &p.FailureThreshold},
 	} {
-		if i, err := v.LookupPath(selPath(f.name)).Int64(); err == nil {
+		if i, err := v.LookupPath(SelPath(f.name)).Int64(); err == nil {
 			*f.into = int32(i)
 		}
 	}
-	p.NeedsQuorum, _ = v.LookupPath(selPath("needsQuorum")).Bool()
+	p.NeedsQuorum, _ = v.LookupPath(SelPath("needsQuorum")).Bool()
 	return p
 }
 
@@ -753,9 +757,9 @@ func (d *decoder) containers(v cue.Value) []corev1.Container {
 	return out
 }
 
-func decodeApp(v cue.Value) (*Spec, Diagnostics) {
+func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	d := &decoder{v: v, bad: map[string]bool{}}
-	s := &Spec{v: v, bad: d.bad}
+	s := &Spec{V: v, Bad: d.bad}
 	s.Name = d.str("name")
 	s.Namespace = d.str("namespace")
 	s.ClusterDomain = d.str("clusterDomain")
@@ -763,7 +767,7 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	if ver, ok := d.optStr("version"); ok {
 		s.Version = ver
 	} else {
-		s.Version = imageTag(s.Image)
+		s.Version = ImageTag(s.Image)
 	}
 	if c := d.lookup("command"); c.Exists() {
 		s.Command = d.strings(c)
@@ -807,18 +811,18 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 			n, _ := f.Int64()
 			p.Port = int32(n)
 		} else {
-			n, _ := f.LookupPath(selPath("port")).Int64()
+			n, _ := f.LookupPath(SelPath("port")).Int64()
 			p.Port = int32(n)
-			proto, _ := f.LookupPath(selPath("protocol")).String()
+			proto, _ := f.LookupPath(SelPath("protocol")).String()
 			p.Protocol = corev1.Protocol(proto)
-			if e := f.LookupPath(selPath("expose")); e.Exists() {
+			if e := f.LookupPath(SelPath("expose")); e.Exists() {
 				p.Expose = d.strings(e)
 			}
 		}
 		if p.Expose == nil {
-			p.Expose = []string{svcHeadless, svcRead}
+			p.Expose = []string{SvcHeadless, SvcRead}
 			if s.Topology == "primary-replica" {
-				p.Expose = append(p.Expose, svcPrimary)
+				p.Expose = append(p.Expose, SvcPrimary)
 			}
 		}
 		s.Ports = append(s.Ports, p)
@@ -826,17 +830,17 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 
 	for _, f := range fields(d.lookup("storage")) {
 		c := Claim{Name: label(f)}
-		if q, ok := d.quantity(f.LookupPath(selPath("size"))); ok {
+		if q, ok := d.quantity(f.LookupPath(SelPath("size"))); ok {
 			c.Size = q
 		}
-		if cl, err := f.LookupPath(selPath("class")).String(); err == nil {
+		if cl, err := f.LookupPath(SelPath("class")).String(); err == nil {
 			c.Class = &cl
 		}
-		for _, m := range d.strings(f.LookupPath(selPath("accessModes"))) {
+		for _, m := range d.strings(f.LookupPath(SelPath("accessModes"))) {
 			c.AccessModes = append(c.AccessModes, corev1.PersistentVolumeAccessMode(m))
 		}
-		c.MountPath, _ = f.LookupPath(selPath("mountPath")).String()
-		c.SubPath, _ = f.LookupPath(selPath("subPath")).String()
+		c.MountPath, _ = f.LookupPath(SelPath("mountPath")).String()
+		c.SubPath, _ = f.LookupPath(SelPath("subPath")).String()
 		s.Storage = append(s.Storage, c)
 	}
 	s.Retention = Retention{
@@ -846,9 +850,9 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 
 	for _, f := range fields(d.lookup("volumes")) {
 		vol := Volume{Name: label(f)}
-		vol.MountPath, _ = f.LookupPath(selPath("mountPath")).String()
-		vol.ReadOnly, _ = f.LookupPath(selPath("readOnly")).Bool()
-		vol.SubPath, _ = f.LookupPath(selPath("subPath")).String()
+		vol.MountPath, _ = f.LookupPath(SelPath("mountPath")).String()
+		vol.ReadOnly, _ = f.LookupPath(SelPath("readOnly")).Bool()
+		vol.SubPath, _ = f.LookupPath(SelPath("subPath")).String()
 		var src map[string]any
 		_ = f.Decode(&src)
 		delete(src, "mountPath")
@@ -858,11 +862,11 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&vol.Source); err != nil {
-			d.errorf(RuleSchema, f, "not a Kubernetes volume source: %s; write e.g. emptyDir: {} or secret: secretName: \"...\"", strings.TrimPrefix(err.Error(), "json: "))
+			d.errorf(diag.RuleSchema, f, "not a Kubernetes volume source: %s; write e.g. emptyDir: {} or secret: secretName: \"...\"", strings.TrimPrefix(err.Error(), "json: "))
 			continue
 		}
 		if len(src) != 1 {
-			d.errorf(RuleSchema, f, "a volume needs exactly one source, it has %d; write e.g. emptyDir: {} or secret: secretName: \"...\"", len(src))
+			d.errorf(diag.RuleSchema, f, "a volume needs exactly one source, it has %d; write e.g. emptyDir: {} or secret: secretName: \"...\"", len(src))
 			continue
 		}
 		s.Volumes = append(s.Volumes, vol)
@@ -878,9 +882,9 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	s.Config.Files = d.files(d.lookup("config", "files"))
 	for _, f := range fields(d.lookup("config", "roles")) {
 		r := Role{Name: label(f)}
-		r.Files = d.files(f.LookupPath(selPath("files")))
-		r.Args = d.strings(f.LookupPath(selPath("args")))
-		r.Env = d.envMap(f.LookupPath(selPath("env")))
+		r.Files = d.files(f.LookupPath(SelPath("files")))
+		r.Args = d.strings(f.LookupPath(SelPath("args")))
+		r.Env = d.envMap(f.LookupPath(SelPath("env")))
 		s.Config.Roles = append(s.Config.Roles, r)
 	}
 
@@ -955,23 +959,23 @@ func decodeApp(v cue.Value) (*Spec, Diagnostics) {
 	s.InitContainers = d.containers(d.lookup("initContainers"))
 	s.Sidecars = d.containers(d.lookup("sidecars"))
 
-	s.Checks = map[RuleID]Severity{}
+	s.Checks = map[diag.RuleID]diag.Severity{}
 	for _, f := range fields(d.lookup("checks")) {
 		level, _ := f.String()
-		if sev, err := ParseSeverity(level); err == nil {
-			s.Checks[RuleID(strings.ToUpper(label(f)))] = sev
+		if sev, err := diag.ParseSeverity(level); err == nil {
+			s.Checks[diag.RuleID(strings.ToUpper(label(f)))] = sev
 		}
 	}
 
 	if err := d.lookup("peers").Decode(&s.Peers); err != nil {
-		d.ds = append(d.ds, schemaErrors(err)...)
+		d.ds = append(d.ds, diag.SchemaErrors(err)...)
 	}
 	return s, d.ds
 }
 
 // imageTag returns the tag of an image reference, or "" for a digest-only
 // or untagged reference.
-func imageTag(image string) string {
+func ImageTag(image string) string {
 	if i := strings.IndexByte(image, '@'); i >= 0 {
 		image = image[:i]
 	}
@@ -985,19 +989,19 @@ func imageTag(image string) string {
 // userPositions returns the positions of v for a diagnostic: the user's own
 // when v or an enclosing field below the app has one, else the schema's.
 // app is the app's value, v a value at or below it.
-func userPositions(app, v cue.Value) []token.Pos {
+func UserPositions(app, v cue.Value) []token.Pos {
 	sels := v.Path().Selectors()
 	base := len(app.Path().Selectors())
 	for n := len(sels); n >= base; n-- {
 		w := app.LookupPath(cue.MakePath(sels[base:n]...))
-		if ps := valuePositions(w); len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
+		if ps := ValuePositions(w); len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
 			return ps[:1]
 		}
 	}
-	return valuePositions(v)
+	return ValuePositions(v)
 }
 
-func valuePositions(v cue.Value) []token.Pos {
+func ValuePositions(v cue.Value) []token.Pos {
 	var ps []token.Pos
 	if p := v.Pos(); p.IsValid() {
 		ps = append(ps, p)
@@ -1009,7 +1013,7 @@ func valuePositions(v cue.Value) []token.Pos {
 			}
 		}
 	}
-	return userFirst(ps)
+	return diag.UserFirst(ps)
 }
 
 // A Package is one loaded CUE package whose apps are unified with the schema.

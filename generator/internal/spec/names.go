@@ -1,4 +1,4 @@
-package generator
+package spec
 
 // Label keys stsgen writes or reads. The selector uses LabelName alone, so
 // it never changes when the image, version or config does.
@@ -16,35 +16,28 @@ const (
 	// fails because the user asked for it.
 	AnnotationKubeScoreIgnore = "kube-score/ignore"
 
-	managedBy = "stsgen"
-)
-
-// CUE paths stsgen reads from a package.
-const (
-	appsField = "apps"
-	appsDef   = "#Apps"
-	appDef    = "#App"
+	ManagedBy = "stsgen"
 )
 
 // Names stsgen reserves inside a pod: its init container, its volumes and
 // where the init container sees them.
 const (
-	reservedPrefix    = "stsgen-"
-	initContainerName = "stsgen-init"
-	sourceVolume      = "stsgen-source"
-	configVolume      = "stsgen-config"
-	identityVolume    = "stsgen-identity"
-	tmpVolume         = "stsgen-tmp"
-	tmpDir            = "/tmp"
-	initScriptKey     = "stsgen-init.sh"
-	sourceDir         = "/stsgen/source"
-	configDir         = "/stsgen/config"
-	identityDir       = "/stsgen/identity"
-	envPodName        = "STSGEN_POD_NAME"
+	ReservedPrefix    = "stsgen-"
+	InitContainerName = "stsgen-init"
+	SourceVolume      = "stsgen-source"
+	ConfigVolume      = "stsgen-config"
+	IdentityVolume    = "stsgen-identity"
+	TmpVolume         = "stsgen-tmp"
+	TmpDir            = "/tmp"
+	InitScriptKey     = "stsgen-init.sh"
+	SourceDir         = "/stsgen/source"
+	ConfigDir         = "/stsgen/config"
+	IdentityDir       = "/stsgen/identity"
+	EnvPodName        = "STSGEN_POD_NAME"
 )
 
 // Roles each topology gives its members, in ordinal order of first use.
-var topologyRoles = map[string][]string{
+var TopologyRoles = map[string][]string{
 	"standalone":      {"server"},
 	"primary-replica": {"primary", "replica"},
 	"quorum":          {"member"},
@@ -52,10 +45,10 @@ var topologyRoles = map[string][]string{
 
 // Service kinds a port can be exposed on.
 const (
-	svcHeadless = "headless"
-	svcRead     = "read"
-	svcPrimary  = "primary"
+	SvcHeadless = "headless"
+	SvcRead     = "read"
+	SvcPrimary  = "primary"
 )
 
 // roleFileKey is the ConfigMap key of a role's file: role--name.
-func roleFileKey(role, name string) string { return role + "--" + name }
+func RoleFileKey(role, name string) string { return role + "--" + name }

@@ -1,4 +1,4 @@
-package generator
+package rules
 
 import (
 	"fmt"
@@ -11,7 +11,13 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/spec"
+	"github.com/stsgen/stsgen/generator/internal/update"
+
 	appsv1 "k8s.io/api/apps/v1"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -24,8 +30,8 @@ const maxStatefulSetName = validation.DNS1123LabelMaxLength - 1 - 10
 
 // Check runs every rule's spec check on every spec, applies the policy and
 // each app's own overrides, and returns what remains, sorted.
-func Check(specs []*Spec, pol Policy) Diagnostics {
-	var ds Diagnostics
+func Check(specs []*spec.Spec, pol Policy) diag.Diagnostics {
+	var ds diag.Diagnostics
 	for _, s := range specs {
 		c := &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name]}
 		for _, r := range catalogue {
@@ -41,12 +47,12 @@ func Check(specs []*Spec, pol Policy) Diagnostics {
 
 // Verify runs the rules' output checks on a bundle built from s. They guard
 // the generator: on a correct build they find nothing.
-func Verify(s *Spec, b *Bundle, pol Policy) Diagnostics {
+func Verify(s *spec.Spec, b *build.Bundle, pol Policy) diag.Diagnostics {
 	return VerifyOnly(s, b, pol, func(*Rule) bool { return true })
 }
 
 // VerifyOnly runs the output checks of the rules that keep selects.
-func VerifyOnly(s *Spec, b *Bundle, pol Policy, keep func(*Rule) bool) Diagnostics {
+func VerifyOnly(s *spec.Spec, b *build.Bundle, pol Policy, keep func(*Rule) bool) diag.Diagnostics {
 	c := &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name]}
 	for _, r := range catalogue {
 		if r.verify != nil && keep(r) {
@@ -59,31 +65,31 @@ func VerifyOnly(s *Spec, b *Bundle, pol Policy, keep func(*Rule) bool) Diagnosti
 
 // checker collects one app's findings for the rule being run.
 type checker struct {
-	s    *Spec
+	s    *spec.Spec
 	rule *Rule
-	ds   Diagnostics
+	ds   diag.Diagnostics
 	// prev holds the objects this build replaces, for the update rules;
 	// nil when there are none.
-	prev *Previous
+	prev *update.Previous
 	// recreate says the app acknowledges that its StatefulSet is
 	// re-created.
 	recreate bool
 	// rec holds what recreation found, once recDone is set: the
 	// update rules share it.
-	rec     *Recreation
+	rec     *update.Recreation
 	recDone bool
 }
 
 // previous returns the previous version of the bundle's StatefulSet, or
 // nil.
-func (c *checker) previous(b *Bundle) *appsv1.StatefulSet {
-	return c.prev.statefulSet(b.StatefulSet)
+func (c *checker) previous(b *build.Bundle) *appsv1.StatefulSet {
+	return c.prev.StatefulSet(b.StatefulSet)
 }
 
 // recreation returns the refused changes of the bundle, computed once.
-func (c *checker) recreation(b *Bundle) *Recreation {
+func (c *checker) recreation(b *build.Bundle) *update.Recreation {
 	if !c.recDone {
-		c.rec, c.recDone = Refused(c.s, b, c.prev), true
+		c.rec, c.recDone = update.Refused(c.s, b, c.prev), true
 	}
 	return c.rec
 }
@@ -91,14 +97,14 @@ func (c *checker) recreation(b *Bundle) *Recreation {
 // report adds a finding of the current rule at the field named by sels,
 // relative to the app.
 func (c *checker) report(sels []string, format string, args ...any) {
-	v := c.s.v.LookupPath(selPath(sels...))
-	full := cue.MakePath(append(c.s.v.Path().Selectors(), selPath(sels...).Selectors()...)...)
-	if c.s.bad[full.String()] || slices.ContainsFunc(c.s.left, func(l string) bool {
+	v := c.s.V.LookupPath(spec.SelPath(sels...))
+	full := cue.MakePath(append(c.s.V.Path().Selectors(), spec.SelPath(sels...).Selectors()...)...)
+	if c.s.Bad[full.String()] || slices.ContainsFunc(c.s.Left, func(l string) bool {
 		return full.String() == l || strings.HasPrefix(full.String(), l+".")
 	}) {
 		return
 	}
-	c.ds = append(c.ds, Diagnostic{
+	c.ds = append(c.ds, diag.Diagnostic{
 		Severity: c.rule.Severity,
 		Rule:     c.rule.ID,
 		Path:     full.String(),
@@ -110,19 +116,19 @@ func (c *checker) report(sels []string, format string, args ...any) {
 // positions are the user's positions of v, or the app's own where the
 // user wrote nothing below it.
 func (c *checker) positions(v cue.Value) []token.Pos {
-	if c.s.repaired {
+	if c.s.Repaired {
 		// A repaired app holds the user's data, not their expressions.
-		rel := v.Path().Selectors()[len(c.s.v.Path().Selectors()):]
-		v = c.s.raw.LookupPath(cue.MakePath(rel...))
-		if ps := valuePositions(v); len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
+		rel := v.Path().Selectors()[len(c.s.V.Path().Selectors()):]
+		v = c.s.Raw.LookupPath(cue.MakePath(rel...))
+		if ps := spec.ValuePositions(v); len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
 			return ps[:1]
 		}
 	}
-	ps := userPositions(c.s.v, v)
-	if len(ps) > 0 && !isSchemaFile(ps[0].Filename()) {
+	ps := spec.UserPositions(c.s.V, v)
+	if len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
 		return ps
 	}
-	if app := valuePositions(c.s.raw); len(app) > 0 {
+	if app := spec.ValuePositions(c.s.Raw); len(app) > 0 {
 		return app[:1]
 	}
 	return ps
@@ -149,9 +155,9 @@ func (c *checker) dnsLabel(sels []string, value, what string, max int) {
 // decodeFailedBelow reports whether a field at or below sels failed to
 // decode (and was reported by Decode).
 func (c *checker) decodeFailedBelow(sels []string) bool {
-	full := cue.MakePath(append(c.s.v.Path().Selectors(), selPath(sels...).Selectors()...)...).String()
-	for p := range c.s.bad {
-		if within(p, full) {
+	full := cue.MakePath(append(c.s.V.Path().Selectors(), spec.SelPath(sels...).Selectors()...)...).String()
+	for p := range c.s.Bad {
+		if diag.Within(p, full) {
 			return true
 		}
 	}
@@ -161,7 +167,7 @@ func (c *checker) decodeFailedBelow(sels []string) bool {
 // wrote reports whether the user wrote the field sels names, rather than
 // leaving it to a default.
 func (c *checker) wrote(sels []string) bool {
-	return c.s.raw.LookupPath(selPath(sels...)).Exists()
+	return c.s.Raw.LookupPath(spec.SelPath(sels...)).Exists()
 }
 
 // labelProblem says in plain words why s is not an RFC 1123 label, and
@@ -312,11 +318,11 @@ func checkContainerPorts(c *checker) {
 	}
 	// The containers of a pod share its network: a number may be
 	// listened on once.
-	for _, list := range c.s.containerLists() {
-		for i, ct := range list.cs {
+	for _, list := range c.s.ContainerLists() {
+		for i, ct := range list.Cs {
 			names := map[string]bool{}
 			for j, p := range ct.Ports {
-				sels := at(list.field, strconv.Itoa(i), "ports", strconv.Itoa(j))
+				sels := at(list.Field, strconv.Itoa(i), "ports", strconv.Itoa(j))
 				if p.Name != "" {
 					if msg := portNameProblem(p.Name); msg != "" {
 						c.report(sels, "port name %q is not valid: %s", p.Name, msg)
@@ -365,8 +371,8 @@ func portNameProblem(name string) string {
 // checkProbes: every probe has exactly one handler, and liveness and
 // startup probes succeed after one success.
 func checkProbes(c *checker) {
-	for _, np := range c.s.namedProbes() {
-		p := np.p
+	for _, np := range c.s.NamedProbes() {
+		p := np.P
 		handlers := 0
 		for _, set := range []bool{p.Exec != nil, p.HTTP != nil, p.TCP != "", p.GRPC != nil} {
 			if set {
@@ -374,16 +380,16 @@ func checkProbes(c *checker) {
 			}
 		}
 		if handlers != 1 {
-			c.report(at("probes", np.name), "a probe needs exactly one of exec, http, tcp or grpc; it has %d", handlers)
+			c.report(at("probes", np.Name), "a probe needs exactly one of exec, http, tcp or grpc; it has %d", handlers)
 		}
 		if p.Exec != nil && len(p.Exec) == 0 {
-			c.report(at("probes", np.name, "exec"), "an exec probe needs a command, such as [\"pg_isready\"]")
+			c.report(at("probes", np.Name, "exec"), "an exec probe needs a command, such as [\"pg_isready\"]")
 		}
-		if np.name != "readiness" && p.SuccessThreshold > 1 {
-			c.report(at("probes", np.name, "successThreshold"), "a %s probe must have successThreshold 1; remove it", np.name)
+		if np.Name != "readiness" && p.SuccessThreshold > 1 {
+			c.report(at("probes", np.Name, "successThreshold"), "a %s probe must have successThreshold 1; remove it", np.Name)
 		}
-		if np.name != "readiness" && p.NeedsQuorum {
-			c.report(at("probes", np.name, "needsQuorum"), "needsQuorum describes readiness probes only; a %s probe that needs quorum would restart every member when quorum is lost", np.name)
+		if np.Name != "readiness" && p.NeedsQuorum {
+			c.report(at("probes", np.Name, "needsQuorum"), "needsQuorum describes readiness probes only; a %s probe that needs quorum would restart every member when quorum is lost", np.Name)
 		}
 	}
 }
@@ -391,8 +397,8 @@ func checkProbes(c *checker) {
 // checkProbePorts: every probe names a port the app declares, and every
 // probe of a sidecar or native sidecar names one of its own ports.
 func checkProbePorts(c *checker) {
-	for _, list := range c.s.containerLists() {
-		for i, ct := range list.cs {
+	for _, list := range c.s.ContainerLists() {
+		for i, ct := range list.Cs {
 			var names []string
 			for _, p := range ct.Ports {
 				names = append(names, p.Name)
@@ -413,48 +419,48 @@ func checkProbePorts(c *checker) {
 					port, handler = &pr.p.TCPSocket.Port, "tcpSocket"
 				}
 				if port != nil && port.Type == intstr.String && !slices.Contains(names, port.StrVal) {
-					c.report(at(list.field, strconv.Itoa(i), pr.field, handler, "port"), "container %q has no port named %q; its ports are %s", ct.Name, port.StrVal, strings.Join(names, ", "))
+					c.report(at(list.Field, strconv.Itoa(i), pr.field, handler, "port"), "container %q has no port named %q; its ports are %s", ct.Name, port.StrVal, strings.Join(names, ", "))
 				}
 			}
 		}
 	}
-	for _, np := range c.s.namedProbes() {
-		p := np.p
+	for _, np := range c.s.NamedProbes() {
+		p := np.P
 		for _, ref := range []struct {
 			set  bool
 			sels []string
 			port string
 		}{
-			{p.HTTP != nil, at("probes", np.name, "http", "port"), portOf(p.HTTP)},
-			{p.TCP != "", at("probes", np.name, "tcp"), p.TCP},
-			{p.GRPC != nil, at("probes", np.name, "grpc", "port"), grpcPort(p.GRPC)},
+			{p.HTTP != nil, at("probes", np.Name, "http", "port"), portOf(p.HTTP)},
+			{p.TCP != "", at("probes", np.Name, "tcp"), p.TCP},
+			{p.GRPC != nil, at("probes", np.Name, "grpc", "port"), grpcPort(p.GRPC)},
 		} {
-			if ref.set && !c.s.hasPort(ref.port) {
+			if ref.set && !c.s.HasPort(ref.port) {
 				c.report(ref.sels, "no port named %q; %s", ref.port, portList(c.s))
 			}
 		}
 	}
 }
 
-func portOf(h *HTTPProbe) string {
+func portOf(h *spec.HTTPProbe) string {
 	if h == nil {
 		return ""
 	}
 	return h.Port
 }
 
-func grpcPort(g *GRPCProbe) string {
+func grpcPort(g *spec.GRPCProbe) string {
 	if g == nil {
 		return ""
 	}
 	return g.Port
 }
 
-func portList(s *Spec) string {
+func portList(s *spec.Spec) string {
 	if len(s.Ports) == 0 {
 		return "the app declares no ports; add one under ports"
 	}
-	return "ports are " + strings.Join(s.portNames(), ", ")
+	return "ports are " + strings.Join(s.PortNames(), ", ")
 }
 
 // checkReadiness: the main container has a readiness probe, and its liveness
@@ -474,7 +480,7 @@ func checkReadiness(c *checker) {
 	}
 }
 
-func sameCheck(a, b *Probe) bool {
+func sameCheck(a, b *spec.Probe) bool {
 	switch {
 	case a.Exec != nil && b.Exec != nil:
 		return slices.Equal(a.Exec, b.Exec)
@@ -483,12 +489,12 @@ func sameCheck(a, b *Probe) bool {
 	case a.TCP != "" && b.TCP != "":
 		return a.TCP == b.TCP
 	case a.GRPC != nil && b.GRPC != nil:
-		return a.GRPC.Port == b.GRPC.Port && ptrEqual(a.GRPC.Service, b.GRPC.Service)
+		return a.GRPC.Port == b.GRPC.Port && spec.PtrEqual(a.GRPC.Service, b.GRPC.Service)
 	}
 	return false
 }
 
-func firstPort(s *Spec) string {
+func firstPort(s *spec.Spec) string {
 	if len(s.Ports) == 0 {
 		return "<port>"
 	}
@@ -506,26 +512,26 @@ func checkServiceNames(c *checker) {
 	// STS001, do not report its consequences.
 	nameBad := len(validation.IsDNS1035Label(s.Name)) > 0
 	seen := map[string]string{}
-	for _, v := range s.serviceRefs() {
-		sels := at("services", v.kind, "name")
-		if nameBad && strings.HasPrefix(v.name, s.Name) {
+	for _, v := range s.ServiceRefs() {
+		sels := at("services", v.Kind, "name")
+		if nameBad && strings.HasPrefix(v.Name, s.Name) {
 			continue
 		}
-		if len(validation.IsDNS1035Label(v.name)) > 0 {
-			why := labelProblem(v.name)
+		if len(validation.IsDNS1035Label(v.Name)) > 0 {
+			why := labelProblem(v.Name)
 			if why == "" {
-				why = fmt.Sprintf("a Service name must start with a letter; write %q", "svc-"+v.name)
+				why = fmt.Sprintf("a Service name must start with a letter; write %q", "svc-"+v.Name)
 			}
-			c.report(sels, "Service name %q is not valid: %s", v.name, why)
+			c.report(sels, "Service name %q is not valid: %s", v.Name, why)
 		}
-		if other, ok := seen[v.name]; ok {
+		if other, ok := seen[v.Name]; ok {
 			// Point at the name the user wrote; the other is a default.
 			if !c.wrote(sels) && c.wrote(at("services", other, "name")) {
 				sels = at("services", other, "name")
 			}
-			c.report(sels, "the %s and %s Services are both named %q; give each its own name", other, v.kind, v.name)
+			c.report(sels, "the %s and %s Services are both named %q; give each its own name", other, v.Kind, v.Name)
 		}
-		seen[v.name] = v.kind
+		seen[v.Name] = v.Kind
 	}
 }
 
@@ -534,15 +540,15 @@ func checkServiceNames(c *checker) {
 func checkServicePorts(c *checker) {
 	s := c.s
 	for _, p := range s.Ports {
-		if slices.Contains(p.Expose, svcPrimary) && s.Services.Primary == nil {
+		if slices.Contains(p.Expose, spec.SvcPrimary) && s.Services.Primary == nil {
 			c.report(at("ports", p.Name, "expose"), "only primary-replica apps have a primary Service; expose on \"headless\" or \"read\"")
 		}
 	}
-	for _, v := range s.serviceRefs()[1:] {
-		if v.kind == svcPrimary && len(s.Peers) == 0 {
+	for _, v := range s.ServiceRefs()[1:] {
+		if v.Kind == spec.SvcPrimary && len(s.Peers) == 0 {
 			continue
 		}
-		if !slices.ContainsFunc(s.Ports, func(p Port) bool { return p.exposedOn(v.kind) }) {
+		if !slices.ContainsFunc(s.Ports, func(p spec.Port) bool { return p.ExposedOn(v.Kind) }) {
 			sels := at("ports")
 			for _, p := range s.Ports {
 				if c.wrote(at("ports", p.Name, "expose")) {
@@ -550,7 +556,7 @@ func checkServicePorts(c *checker) {
 					break
 				}
 			}
-			c.report(sels, "no port is exposed on the %s Service %q; add %q to a port's expose list", v.kind, v.name, v.kind)
+			c.report(sels, "no port is exposed on the %s Service %q; add %q to a port's expose list", v.Kind, v.Name, v.Kind)
 		}
 	}
 }
@@ -576,7 +582,7 @@ func checkVolumeMounts(c *checker) {
 			mounts = append(mounts, mount{at("volumes", v.Name, "mountPath"), v.MountPath})
 		}
 	}
-	if s.hasConfigFiles() {
+	if s.HasConfigFiles() {
 		mounts = append(mounts, mount{at("config", "mountPath"), s.Config.MountPath})
 	}
 	mounts = append(mounts, mount{at("identity", "mountPath"), s.Identity.MountPath})
@@ -610,7 +616,7 @@ func checkVolumeMounts(c *checker) {
 	for _, cl := range s.Storage {
 		claims[cl.Name] = true
 	}
-	known := map[string]bool{sourceVolume: true, configVolume: s.hasConfigFiles(), identityVolume: true}
+	known := map[string]bool{spec.SourceVolume: true, spec.ConfigVolume: s.HasConfigFiles(), spec.IdentityVolume: true}
 	for name := range claims {
 		known[name] = true
 	}
@@ -621,11 +627,11 @@ func checkVolumeMounts(c *checker) {
 		}
 		known[v.Name] = true
 	}
-	for _, list := range s.containerLists() {
-		for i, ct := range list.cs {
+	for _, list := range s.ContainerLists() {
+		for i, ct := range list.Cs {
 			paths := map[string]bool{}
 			for j, m := range ct.VolumeMounts {
-				sels := at(list.field, strconv.Itoa(i), "volumeMounts", strconv.Itoa(j))
+				sels := at(list.Field, strconv.Itoa(i), "volumeMounts", strconv.Itoa(j))
 				if !known[m.Name] {
 					c.report(append(sels, "name"), "no volume named %q; %s", m.Name, volumeList(s))
 				}
@@ -662,7 +668,7 @@ func (c *checker) subPath(sels []string, p string) {
 	}
 }
 
-func volumeList(s *Spec) string {
+func volumeList(s *spec.Spec) string {
 	var names []string
 	for _, cl := range s.Storage {
 		names = append(names, cl.Name)
@@ -670,10 +676,10 @@ func volumeList(s *Spec) string {
 	for _, v := range s.Volumes {
 		names = append(names, v.Name)
 	}
-	if s.hasConfigFiles() {
-		names = append(names, configVolume)
+	if s.HasConfigFiles() {
+		names = append(names, spec.ConfigVolume)
 	}
-	names = append(names, identityVolume)
+	names = append(names, spec.IdentityVolume)
 	return "volumes are " + strings.Join(names, ", ")
 }
 
@@ -697,7 +703,7 @@ func checkClaimTemplates(c *checker) {
 // checkQuantities: requests do not exceed limits.
 func checkQuantities(c *checker) {
 	check := func(sels []string, r corev1.ResourceRequirements) {
-		for _, name := range sortedKeys(r.Requests) {
+		for _, name := range build.SortedKeys(r.Requests) {
 			req := r.Requests[name]
 			lim, ok := r.Limits[name]
 			if ok && req.Cmp(lim) > 0 {
@@ -721,7 +727,7 @@ const maxConfigMapData = 1 << 20
 // used once, and the data fits in a ConfigMap.
 func checkConfigMap(c *checker) {
 	s := c.s
-	keys := map[string][]string{initScriptKey: at("config")}
+	keys := map[string][]string{spec.InitScriptKey: at("config")}
 	size := 0
 	addKey := func(sels []string, key, name, content string) {
 		size += len(content)
@@ -740,7 +746,7 @@ func checkConfigMap(c *checker) {
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			addKey(at("config", "roles", r.Name, "files", f.Name), roleFileKey(r.Name, f.Name), f.Name, f.Content)
+			addKey(at("config", "roles", r.Name, "files", f.Name), spec.RoleFileKey(r.Name, f.Name), f.Name, f.Content)
 		}
 	}
 	if size > maxConfigMapData-64<<10 {
@@ -770,14 +776,14 @@ func configKeyProblem(name string) string {
 // command to wrap, and role files do not shadow shared ones.
 func checkRoles(c *checker) {
 	s := c.s
-	roles := topologyRoles[s.Topology]
+	roles := spec.TopologyRoles[s.Topology]
 	for _, r := range s.Config.Roles {
 		if !slices.Contains(roles, r.Name) {
 			c.reportName(at("config", "roles", r.Name), "a %s app has no role %q; its roles are %s", s.Topology, r.Name, strings.Join(roles, ", "))
 			continue
 		}
 		for _, f := range r.Files {
-			if slices.ContainsFunc(s.Config.Files, func(g File) bool { return g.Name == f.Name }) {
+			if slices.ContainsFunc(s.Config.Files, func(g spec.File) bool { return g.Name == f.Name }) {
 				c.report(at("config", "roles", r.Name, "files", f.Name), "%q is also a shared file; a role's file would overwrite it, so rename one", f.Name)
 			}
 		}
@@ -796,11 +802,11 @@ func checkEnvNames(c *checker) {
 			c.reportName(at("env", e.Name), "env name %q is not valid: it may not be empty or contain '='", e.Name)
 		}
 	}
-	for _, list := range c.s.containerLists() {
-		for i, ct := range list.cs {
+	for _, list := range c.s.ContainerLists() {
+		for i, ct := range list.Cs {
 			for j, e := range ct.Env {
 				if bad(e.Name) {
-					c.report(at(list.field, strconv.Itoa(i), "env", strconv.Itoa(j), "name"), "env name %q is not valid: it may not be empty or contain '='", e.Name)
+					c.report(at(list.Field, strconv.Itoa(i), "env", strconv.Itoa(j), "name"), "env name %q is not valid: it may not be empty or contain '='", e.Name)
 				}
 			}
 		}
@@ -846,7 +852,7 @@ const maxAnnotations = 256 << 10
 // annotations fit, and the user's labels leave stsgen's keys alone.
 func checkLabels(c *checker) {
 	s := c.s
-	for _, k := range sortedKeys(s.Labels) {
+	for _, k := range build.SortedKeys(s.Labels) {
 		sels := at("labels", k)
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
 			c.reportName(sels, "label key %q is not valid: %s", k, strings.Join(msgs, "; "))
@@ -855,17 +861,17 @@ func checkLabels(c *checker) {
 			c.report(sels, "label value %q is not valid: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", s.Labels[k])
 		}
 		switch k {
-		case LabelName:
+		case spec.LabelName:
 			c.report(sels, "%s is the pods' selector, which stsgen sets to the app name and which can never change; remove it", k)
-		case LabelManagedBy:
+		case spec.LabelManagedBy:
 			c.report(sels, "%s is set by stsgen to say that stsgen wrote the objects; remove it", k)
-		case LabelVersion:
+		case spec.LabelVersion:
 			c.report(sels, "%s is set by stsgen from version; remove it and set version instead", k)
 		}
 	}
 	// The pod template also carries stsgen's config hash.
-	size := len(AnnotationConfigHash) + 64
-	for _, k := range sortedKeys(s.Annotations) {
+	size := len(spec.AnnotationConfigHash) + 64
+	for _, k := range build.SortedKeys(s.Annotations) {
 		size += len(k) + len(s.Annotations[k])
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
 			c.reportName(at("annotations", k), "annotation key %q is not valid: %s", k, strings.Join(msgs, "; "))
@@ -874,19 +880,19 @@ func checkLabels(c *checker) {
 	if size > maxAnnotations {
 		c.report(at("annotations"), "the annotations hold %d bytes with stsgen's config hash; Kubernetes allows at most 262144 per object", size)
 	}
-	svcAnnotations := map[string]map[string]string{svcHeadless: s.Services.Headless.Annotations, svcRead: s.Services.Read.Annotations}
+	svcAnnotations := map[string]map[string]string{spec.SvcHeadless: s.Services.Headless.Annotations, spec.SvcRead: s.Services.Read.Annotations}
 	if p := s.Services.Primary; p != nil {
-		svcAnnotations[svcPrimary] = p.Annotations
+		svcAnnotations[spec.SvcPrimary] = p.Annotations
 	}
-	for _, kind := range sortedKeys(svcAnnotations) {
-		for _, k := range sortedKeys(svcAnnotations[kind]) {
+	for _, kind := range build.SortedKeys(svcAnnotations) {
+		for _, k := range build.SortedKeys(svcAnnotations[kind]) {
 			if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
 				c.reportName(at("services", kind, "annotations", k), "annotation key %q is not valid: %s", k, strings.Join(msgs, "; "))
 			}
 		}
 	}
 	if s.Version != "" && len(validation.IsValidLabelValue(s.Version)) > 0 {
-		if _, set := c.s.v.LookupPath(selPath("version")).String(); set == nil {
+		if _, set := c.s.V.LookupPath(spec.SelPath("version")).String(); set == nil {
 			c.report(at("version"), "version %q cannot be a label value: at most 63 letters, digits, '-', '_' and '.'; set a shorter version", s.Version)
 		} else {
 			c.report(at("image"), "the image tag %q becomes the app.kubernetes.io/version label but is not a valid label value; set version: to a shorter value", s.Version)
@@ -898,8 +904,8 @@ func checkLabels(c *checker) {
 func checkReserved(c *checker) {
 	s := c.s
 	reserved := func(sels []string, name string) {
-		if strings.HasPrefix(name, reservedPrefix) {
-			c.reportName(sels, "names starting with %q are reserved for stsgen's own volumes and containers; choose another name", reservedPrefix)
+		if strings.HasPrefix(name, spec.ReservedPrefix) {
+			c.reportName(sels, "names starting with %q are reserved for stsgen's own volumes and containers; choose another name", spec.ReservedPrefix)
 		}
 	}
 	for _, cl := range s.Storage {
@@ -915,15 +921,15 @@ func checkReserved(c *checker) {
 		reserved(at("sidecars", strconv.Itoa(i), "name"), ct.Name)
 	}
 	for _, f := range s.Config.Files {
-		if f.Name == initScriptKey {
+		if f.Name == spec.InitScriptKey {
 			c.report(at("config", "files", f.Name), "%q is the ConfigMap key of stsgen's init script; rename the file", f.Name)
 		}
 	}
-	if _, ok := s.Annotations[AnnotationConfigHash]; ok {
-		c.report(at("annotations", AnnotationConfigHash), "%s is set by stsgen on the pod template to roll the pods when the config changes; remove it", AnnotationConfigHash)
+	if _, ok := s.Annotations[spec.AnnotationConfigHash]; ok {
+		c.report(at("annotations", spec.AnnotationConfigHash), "%s is set by stsgen on the pod template to roll the pods when the config changes; remove it", spec.AnnotationConfigHash)
 	}
-	if _, ok := s.Labels[LabelPodName]; ok {
-		c.report(at("labels", LabelPodName), "%s is set by the StatefulSet controller on each pod; remove it", LabelPodName)
+	if _, ok := s.Labels[spec.LabelPodName]; ok {
+		c.report(at("labels", spec.LabelPodName), "%s is set by the StatefulSet controller on each pod; remove it", spec.LabelPodName)
 	}
 }
 
@@ -934,12 +940,12 @@ func checkContainerNames(c *checker) {
 	if strings.TrimSpace(s.Image) == "" {
 		c.report(at("image"), "image is empty; write a pinned image such as \"postgres:17.2\"")
 	}
-	seen := map[string]bool{s.Name: true, initContainerName: true}
+	seen := map[string]bool{s.Name: true, spec.InitContainerName: true}
 	check := func(field string, i int, name string) {
 		sels := at(field, strconv.Itoa(i), "name")
 		c.dnsLabel(sels, name, "container name", validation.DNS1123LabelMaxLength)
 		switch {
-		case strings.HasPrefix(name, reservedPrefix):
+		case strings.HasPrefix(name, spec.ReservedPrefix):
 			// STS301 reports it.
 		case name == s.Name:
 			c.report(sels, "container name %q is the main container's, which is named after the app; choose another name", name)
@@ -1002,7 +1008,7 @@ func checkUpdateStrategy(c *checker) {
 		}
 	}
 	if u.MaxUnavailable != nil && u.MaxUnavailable.Type == 1 {
-		if n, ok := percent(u.MaxUnavailable.StrVal); !ok || n < 1 || n > 100 {
+		if n, ok := spec.Percent(u.MaxUnavailable.StrVal); !ok || n < 1 || n > 100 {
 			c.report(at("updateStrategy", "maxUnavailable"), "%q is not a percentage from 1%% to 100%%", u.MaxUnavailable.StrVal)
 		}
 	}
@@ -1017,7 +1023,7 @@ func checkBudgetValues(c *checker) {
 	}
 	for _, f := range []struct {
 		name string
-		v    *IntOrPercent
+		v    *spec.IntOrPercent
 	}{{"minAvailable", d.MinAvailable}, {"maxUnavailable", d.MaxUnavailable}} {
 		if f.v != nil && f.v.Percent && f.v.Value > 100 {
 			c.report(at("disruption", f.name), "%d%% is more than 100%%", f.v.Value)
@@ -1038,12 +1044,12 @@ func checkBudgetQuorum(c *checker) {
 	}
 	d := s.Disruption
 	if d.MaxUnavailable != nil {
-		if mu := d.MaxUnavailable.scaled(s.Replicas, true); mu > f {
+		if mu := d.MaxUnavailable.Scaled(s.Replicas, true); mu > f {
 			c.report(at("disruption", "maxUnavailable"), "%s lets a drain take %d members down at once, but an ensemble of %d with quorum %d tolerates %d; use at most %d", d.MaxUnavailable, mu, s.Replicas, s.Quorum, f, f)
 		}
 	}
 	if d.MinAvailable != nil {
-		if ma := d.MinAvailable.scaled(s.Replicas, true); ma < s.Quorum {
+		if ma := d.MinAvailable.Scaled(s.Replicas, true); ma < s.Quorum {
 			c.report(at("disruption", "minAvailable"), "%s keeps only %d members up during a drain, below the quorum of %d; use at least %d", d.MinAvailable, ma, s.Quorum, s.Quorum)
 		}
 	}
@@ -1052,14 +1058,14 @@ func checkBudgetQuorum(c *checker) {
 // checkBudgetBlocks: the budget leaves room for at least one eviction.
 func checkBudgetBlocks(c *checker) {
 	s := c.s
-	if !emitsBudget(s) {
+	if !spec.EmitsBudget(s) {
 		return
 	}
 	d := s.Disruption
-	if d.MaxUnavailable != nil && d.MaxUnavailable.scaled(s.Replicas, true) < 1 {
+	if d.MaxUnavailable != nil && d.MaxUnavailable.Scaled(s.Replicas, true) < 1 {
 		c.report(at("disruption", "maxUnavailable"), "maxUnavailable %s lets no pod be evicted: every node drain would hang; use 1", d.MaxUnavailable)
 	}
-	if d.MinAvailable != nil && d.MinAvailable.scaled(s.Replicas, true) >= s.Replicas {
+	if d.MinAvailable != nil && d.MinAvailable.Scaled(s.Replicas, true) >= s.Replicas {
 		c.report(at("disruption", "minAvailable"), "minAvailable %s of %d replicas lets no pod be evicted: every node drain would hang; use %d or less", d.MinAvailable, s.Replicas, s.Replicas-1)
 	}
 }
@@ -1067,14 +1073,14 @@ func checkBudgetBlocks(c *checker) {
 // checkBudgetReplicas: a primary-replica budget allows one pod down.
 func checkBudgetReplicas(c *checker) {
 	s := c.s
-	if s.Topology != "primary-replica" || !emitsBudget(s) {
+	if s.Topology != "primary-replica" || !spec.EmitsBudget(s) {
 		return
 	}
 	d := s.Disruption
-	if d.MaxUnavailable != nil && d.MaxUnavailable.scaled(s.Replicas, true) > 1 {
+	if d.MaxUnavailable != nil && d.MaxUnavailable.Scaled(s.Replicas, true) > 1 {
 		c.report(at("disruption", "maxUnavailable"), "maxUnavailable %s lets a drain take the primary and a replica down together; use 1", d.MaxUnavailable)
 	}
-	if d.MinAvailable != nil && d.MinAvailable.scaled(s.Replicas, true) < s.Replicas-1 {
+	if d.MinAvailable != nil && d.MinAvailable.Scaled(s.Replicas, true) < s.Replicas-1 {
 		c.report(at("disruption", "minAvailable"), "minAvailable %s lets a drain take more than one of %d pods down; use %d", d.MinAvailable, s.Replicas, s.Replicas-1)
 	}
 }
@@ -1090,7 +1096,7 @@ func checkBudgetPresent(c *checker) {
 // checkIgnoredBudget: disruption settings apply to a budget stsgen emits.
 func checkIgnoredBudget(c *checker) {
 	s := c.s
-	if emitsBudget(s) {
+	if spec.EmitsBudget(s) {
 		return
 	}
 	d := s.Disruption
@@ -1185,9 +1191,9 @@ func checkPeerLists(c *checker) {
 	}
 	check(at("command"), strings.Join(s.Command, " "))
 	check(at("args"), strings.Join(s.Args, " "))
-	for _, list := range s.containerLists() {
-		for i, ct := range list.cs {
-			sels := at(list.field, strconv.Itoa(i))
+	for _, list := range s.ContainerLists() {
+		for i, ct := range list.Cs {
+			sels := at(list.Field, strconv.Itoa(i))
 			check(append(sels, "command"), strings.Join(ct.Command, " "))
 			check(append(sels, "args"), strings.Join(ct.Args, " "))
 			for j, e := range ct.Env {
@@ -1205,7 +1211,7 @@ var serverLine = regexp.MustCompile(`(?m)^\s*server\.([0-9]+)\s*=\s*([^:;\s]+)`)
 // listed.
 func (c *checker) serverList(sels []string, content string) {
 	s := c.s
-	byHost := map[string]Peer{}
+	byHost := map[string]spec.Peer{}
 	for _, p := range s.Peers {
 		byHost[p.Pod] = p
 		byHost[p.Host] = p
@@ -1288,7 +1294,7 @@ func checkImageTag(c *checker) {
 		if image == "" || strings.Contains(image, "@") {
 			return
 		}
-		switch tag := imageTag(image); tag {
+		switch tag := spec.ImageTag(image); tag {
 		case "":
 			c.report(sels, "image %q has no tag, so it runs whatever latest is at each pull; pin a version such as %q", image, image+":<version>")
 		case "latest":
@@ -1329,7 +1335,7 @@ func checkSecurity(c *checker) {
 		}
 		if sc.Capabilities != nil {
 			for _, capability := range sc.Capabilities.Add {
-				switch capabilityName(capability) {
+				switch spec.CapabilityName(capability) {
 				case "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE", "ALL":
 					c.report(append(sels, "capabilities", "add"), "capability %s gives a compromised container much of its node; drop it", capability)
 				}
@@ -1375,22 +1381,22 @@ func checkEnvDuplicates(c *checker) {
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			keys[roleFileKey(r.Name, f.Name)] = true
+			keys[spec.RoleFileKey(r.Name, f.Name)] = true
 		}
 	}
 	checkRef := func(sels []string, e corev1.EnvVar) {
-		if e.ValueFrom != nil && e.ValueFrom.ConfigMapKeyRef != nil && e.ValueFrom.ConfigMapKeyRef.Name == configMapName(s) && !keys[e.ValueFrom.ConfigMapKeyRef.Key] {
-			c.report(sels, "the ConfigMap %s has no key %q; its keys are the config file names", configMapName(s), e.ValueFrom.ConfigMapKeyRef.Key)
+		if e.ValueFrom != nil && e.ValueFrom.ConfigMapKeyRef != nil && e.ValueFrom.ConfigMapKeyRef.Name == build.ConfigMapName(s) && !keys[e.ValueFrom.ConfigMapKeyRef.Key] {
+			c.report(sels, "the ConfigMap %s has no key %q; its keys are the config file names", build.ConfigMapName(s), e.ValueFrom.ConfigMapKeyRef.Key)
 		}
 	}
 	for _, e := range s.Env {
 		checkRef(at("env", e.Name), e)
 	}
-	for _, list := range s.containerLists() {
-		for i, ct := range list.cs {
+	for _, list := range s.ContainerLists() {
+		for i, ct := range list.Cs {
 			seen := map[string]bool{}
 			for j, e := range ct.Env {
-				sels := at(list.field, strconv.Itoa(i), "env", strconv.Itoa(j))
+				sels := at(list.Field, strconv.Itoa(i), "env", strconv.Itoa(j))
 				if seen[e.Name] {
 					c.report(sels, "%s is set twice in container %q; the last value wins silently; remove one", e.Name, ct.Name)
 				}
@@ -1429,7 +1435,7 @@ func checkRecreate(c *checker) {
 // checkChecksOverride: an app's check overrides name rules that exist and
 // may change.
 func checkChecksOverride(c *checker) {
-	for _, id := range sortedKeys(c.s.Checks) {
+	for _, id := range build.SortedKeys(c.s.Checks) {
 		r, ok := LookupRule(string(id))
 		switch {
 		case !ok:
@@ -1448,7 +1454,7 @@ func (c *checker) reportName(sels []string, format string, args ...any) {
 	if len(c.ds) == n {
 		return
 	}
-	if f, ok := c.s.raw.LookupPath(selPath(sels...)).Source().(*ast.Field); ok && f.Label != nil && f.Label.Pos().IsValid() {
+	if f, ok := c.s.Raw.LookupPath(spec.SelPath(sels...)).Source().(*ast.Field); ok && f.Label != nil && f.Label.Pos().IsValid() {
 		c.ds[n].Pos = []token.Pos{f.Label.Pos()}
 	}
 }

@@ -1,4 +1,4 @@
-package generator
+package render
 
 import (
 	"bufio"
@@ -6,13 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
-	"runtime"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
+	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/render/yamlfmt"
+	"github.com/stsgen/stsgen/generator/internal/update"
 	"go.yaml.in/yaml/v2"
 )
 
@@ -32,7 +30,7 @@ func RenderObject(obj any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if y, ok := renderYAML(data); ok {
+	if y, ok := yamlfmt.RenderYAML(data); ok {
 		return y, nil
 	}
 	m, err := jsonMap(data)
@@ -94,19 +92,8 @@ func jsonMap(data []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// Render returns the bundles as one multi-document YAML stream.
-func Render(bundles []*Bundle) ([]byte, error) {
-	docs, err := eachBundle(bundles, RenderDocs)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	err = WriteStream(&buf, slices.Concat(docs...))
-	return buf.Bytes(), err
-}
-
 // RenderDocs returns the bundle's objects as YAML documents, in order.
-func RenderDocs(b *Bundle) ([][]byte, error) {
+func RenderDocs(b *build.Bundle) ([][]byte, error) {
 	var out [][]byte
 	for _, o := range b.Objects() {
 		y, err := RenderObject(o.Obj)
@@ -172,21 +159,9 @@ func (s *StreamWriter) Close() error {
 	return s.w.Flush()
 }
 
-// RenderJSON returns the bundles as one JSON document: a List of every
-// object, as kubectl get -o json prints several.
-func RenderJSON(bundles []*Bundle) ([]byte, error) {
-	items, err := eachBundle(bundles, ListItems)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	err = WriteList(&buf, slices.Concat(items...))
-	return buf.Bytes(), err
-}
-
 // ListItems returns the bundle's objects, in order, as JSON indented to
 // be items of the List WriteList writes.
-func ListItems(b *Bundle) ([][]byte, error) {
+func ListItems(b *build.Bundle) ([][]byte, error) {
 	var out [][]byte
 	for _, o := range b.Objects() {
 		m, err := objectMap(o.Obj)
@@ -212,34 +187,6 @@ func WriteList(w io.Writer, items [][]byte) error {
 	return s.Close()
 }
 
-// eachBundle runs f on every bundle, on every CPU, and returns the
-// results in the bundles' order, or the first error in that order.
-func eachBundle[T any](bundles []*Bundle, f func(*Bundle) (T, error)) ([]T, error) {
-	out := make([]T, len(bundles))
-	errs := make([]error, len(bundles))
-	parallel(len(bundles), func(i int) { out[i], errs[i] = f(bundles[i]) })
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// parallel runs f(0) to f(n-1) on every CPU and returns when all are done.
-func parallel(n int, f func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
-}
-
 // RunbookFile is the file that carries a Recreation's steps, and
 // KustomizationFile the file that lists an app's objects for kustomize.
 const (
@@ -256,24 +203,10 @@ type FileOptions struct {
 	Kustomize bool
 }
 
-// Files returns the bundles as files, each path relative to the output
-// directory: <app>/<file>.
-func Files(bundles []*Bundle, opts FileOptions) (map[string][]byte, error) {
-	per, err := eachBundle(bundles, func(b *Bundle) (map[string][]byte, error) { return AppFiles(b, opts) })
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{}
-	for _, fs := range per {
-		maps.Copy(files, fs)
-	}
-	return files, nil
-}
-
 // AppFiles returns one bundle's files, each path relative to the output
-// directory: <app>/<file>. An app whose StatefulSet is re-created also
-// gets RECREATE.md.
-func AppFiles(b *Bundle, opts FileOptions) (map[string][]byte, error) {
+// directory: <app>/<file>. An app whose StatefulSet is re-created, rec
+// set, also gets RECREATE.md.
+func AppFiles(b *build.Bundle, rec *update.Recreation, opts FileOptions) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var names []string
 	for _, o := range b.Objects() {
@@ -302,8 +235,8 @@ func AppFiles(b *Bundle, opts FileOptions) (map[string][]byte, error) {
 		}
 		files[b.App+"/"+KustomizationFile] = []byte(k.String())
 	}
-	if b.Recreation != nil {
-		files[b.App+"/"+RunbookFile] = b.Recreation.Runbook()
+	if rec != nil {
+		files[b.App+"/"+RunbookFile] = rec.Runbook()
 	}
 	return files, nil
 }
@@ -311,7 +244,7 @@ func AppFiles(b *Bundle, opts FileOptions) (map[string][]byte, error) {
 // IsGenerated reports whether a file's content starts with the marker
 // stsgen puts at the top of every YAML and Markdown file it writes.
 func IsGenerated(data []byte) bool {
-	return bytes.HasPrefix(data, []byte(Header)) || bytes.HasPrefix(data, []byte(runbookMarker))
+	return bytes.HasPrefix(data, []byte(Header)) || bytes.HasPrefix(data, []byte(update.RunbookMarker))
 }
 
 // numbers replaces the json.Numbers in v, a decoded JSON value, by int64

@@ -1,4 +1,4 @@
-package generator
+package load
 
 import (
 	"bytes"
@@ -13,7 +13,6 @@ import (
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/token"
-
 	"github.com/stsgen/stsgen/schema"
 )
 
@@ -53,7 +52,7 @@ type splitFile struct {
 
 // newSplitter analyses the files of inst, whose apps are names, and
 // returns nil when the package cannot be split.
-func newSplitter(inst *build.Instance, names []string) *splitter {
+func NewSplitter(inst *build.Instance, names []string) *splitter {
 	sp := &splitter{deps: map[string][]string{}}
 	isApp := map[string]bool{}
 	for _, n := range names {
@@ -93,7 +92,7 @@ func newSplitter(inst *build.Instance, names []string) *splitter {
 				if !ok {
 					return nil
 				}
-				if name != appsField {
+				if name != schema.AppsField {
 					continue
 				}
 				if schemaBinding(d.Value, schemaImports) {
@@ -170,7 +169,7 @@ func schemaBinding(x ast.Expr, schemaImports map[string]bool) bool {
 		return false
 	}
 	name, _, err := ast.LabelName(sel.Sel)
-	return err == nil && (name == appsDef || name == appDef)
+	return err == nil && (name == schema.AppsDef || name == schema.AppDef)
 }
 
 // staticLabel returns the name of a regular field whose label is a plain
@@ -229,7 +228,7 @@ func (sp *splitter) references(f *ast.File, owner map[ast.Node]string, isApp map
 		if isApp[id.Name] {
 			refer(id.Name)
 		}
-		if id.Name != appsField {
+		if id.Name != schema.AppsField {
 			return true
 		}
 		switch p := c.Parent().Node().(type) {
@@ -284,7 +283,7 @@ func declaration(parent ast.Node, id *ast.Ident) bool {
 
 // keep returns the apps a piece of names must hold: names, what they
 // refer to, and what declarations outside apps refer to.
-func (sp *splitter) keep(names []string) map[string]bool {
+func (sp *splitter) Keep(names []string) map[string]bool {
 	keep := map[string]bool{}
 	var add func(n string)
 	add = func(n string) {
@@ -307,7 +306,7 @@ func (sp *splitter) keep(names []string) map[string]bool {
 
 // overlay returns the package's files with the apps not in keep blanked
 // out, for load.Config.Overlay.
-func (sp *splitter) overlay(keep map[string]bool) map[string]load.Source {
+func (sp *splitter) Overlay(keep map[string]bool) map[string]load.Source {
 	ov := map[string]load.Source{}
 	for _, f := range sp.files {
 		var src []byte
@@ -340,20 +339,20 @@ func (sp *splitter) overlay(keep map[string]bool) map[string]load.Source {
 
 // reload loads the package of inst again, its files as overlay has them.
 // It returns an error when the result is not the same package.
-func reload(g loadGroup, inst *build.Instance, overlay map[string]load.Source) (*build.Instance, error) {
+func Reload(g loadGroup, inst *build.Instance, overlay map[string]load.Source) (*build.Instance, error) {
 	var args []string
 	if inst.User {
 		for _, f := range inst.BuildFiles {
 			args = append(args, f.Filename)
 		}
 	} else {
-		rel, err := filepath.Rel(g.dir, inst.Dir)
+		rel, err := filepath.Rel(g.Dir, inst.Dir)
 		if err != nil {
 			return nil, err
 		}
 		args = []string{"./" + filepath.ToSlash(rel) + ":" + inst.PkgName}
 	}
-	insts := load.Instances(localArgs(g.dir, args), &load.Config{Dir: g.dir, Overlay: overlay})
+	insts := load.Instances(localArgs(g.Dir, args), &load.Config{Dir: g.Dir, Overlay: overlay})
 	if len(insts) != 1 || insts[0].Err != nil {
 		return nil, fmt.Errorf("reloading %s: %d instances", inst.Dir, len(insts))
 	}

@@ -1,4 +1,4 @@
-package generator
+package spec
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"github.com/stsgen/stsgen/generator/diag"
 )
 
 // unknownFields walks an app as the user wrote it (raw) beside the schema
@@ -13,12 +14,12 @@ import (
 // allowed name. CUE reports such fields too, but not when the same app has
 // other errors, so that a user would meet them only after fixing the rest.
 // schema is #App for the app's topology (see topologySchemas).
-func unknownFields(raw, schema cue.Value) Diagnostics {
+func unknownFields(raw, schema cue.Value) diag.Diagnostics {
 	if !schema.Exists() {
 		return nil
 	}
 
-	var ds Diagnostics
+	var ds diag.Diagnostics
 	var walk func(v, s cue.Value)
 	walk = func(v, s cue.Value) {
 		// A struct with an error inside has the bottom kind; its fields
@@ -44,14 +45,14 @@ func unknownFields(raw, schema cue.Value) Diagnostics {
 				}
 				if !s.Allows(sel) {
 					path := iter.Value().Path().String()
-					msg := unknownMessage(sel.Unquoted(), s)
+					msg := UnknownMessage(sel.Unquoted(), s)
 					if t, ok := topologyField(path); ok {
 						msg = fmt.Sprintf("%s applies to topology: %q only; set the topology, or remove it", sel.Unquoted(), t)
 					}
-					ds = append(ds, Diagnostic{
-						Rule:    RuleSchema,
+					ds = append(ds, diag.Diagnostic{
+						Rule:    diag.RuleSchema,
 						Path:    path,
-						Pos:     userPositions(raw, iter.Value()),
+						Pos:     UserPositions(raw, iter.Value()),
 						Message: msg,
 					})
 					continue
@@ -142,7 +143,7 @@ func pick(s cue.Value, kind cue.Kind) cue.Value {
 
 // unknownMessage says that name is not a field, and which field of s the
 // user probably meant.
-func unknownMessage(name string, s cue.Value) string {
+func UnknownMessage(name string, s cue.Value) string {
 	var names []string
 	iter, err := s.Fields(cue.Optional(true))
 	if err == nil {
@@ -165,7 +166,7 @@ func unknownMessage(name string, s cue.Value) string {
 		slices.Sort(names)
 		return "unknown field; the fields here are " + strings.Join(names, ", ")
 	}
-	return msgUnknownField
+	return diag.MsgUnknownField
 }
 
 // editDistance is the Levenshtein distance between a and b.

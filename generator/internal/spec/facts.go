@@ -1,4 +1,4 @@
-package generator
+package spec
 
 import (
 	"path"
@@ -11,18 +11,18 @@ import (
 
 // setsIDs reports whether the user chose the user or group any container
 // runs as; stsgen then leaves the ids to them.
-func (s *Spec) setsIDs() bool {
+func (s *Spec) SetsIDs() bool {
 	if p := s.PodSecurityContext; p != nil && (p.RunAsUser != nil || p.RunAsGroup != nil || p.FSGroup != nil) {
 		return true
 	}
-	return slices.ContainsFunc(s.containerContexts(), func(sc *corev1.SecurityContext) bool {
+	return slices.ContainsFunc(s.ContainerContexts(), func(sc *corev1.SecurityContext) bool {
 		return sc != nil && (sc.RunAsUser != nil || sc.RunAsGroup != nil)
 	})
 }
 
 // containerContexts are the security contexts the user wrote for the main
 // container, the init containers and the sidecars.
-func (s *Spec) containerContexts() []*corev1.SecurityContext {
+func (s *Spec) ContainerContexts() []*corev1.SecurityContext {
 	out := []*corev1.SecurityContext{s.SecurityContext}
 	for _, c := range s.InitContainers {
 		out = append(out, c.SecurityContext)
@@ -42,12 +42,12 @@ func (s *Spec) readOnlyRoot() bool {
 
 // needsTmp reports whether stsgen mounts a writable /tmp into the main
 // container: its root is read only and nothing else is mounted there.
-func (s *Spec) needsTmp() bool {
+func (s *Spec) NeedsTmp() bool {
 	if !s.readOnlyRoot() {
 		return false
 	}
 	for _, m := range s.mountPaths() {
-		if path.Clean(m) == tmpDir {
+		if path.Clean(m) == TmpDir {
 			return false
 		}
 	}
@@ -58,7 +58,7 @@ func (s *Spec) needsTmp() bool {
 // configured.
 func (s *Spec) mountPaths() []string {
 	out := []string{s.Identity.MountPath}
-	if s.hasConfigFiles() {
+	if s.HasConfigFiles() {
 		out = append(out, s.Config.MountPath)
 	}
 	for _, cl := range s.Storage {
@@ -73,16 +73,16 @@ func (s *Spec) mountPaths() []string {
 // containerList is the user's init containers or sidecars, with the field
 // that holds them.
 type containerList struct {
-	field string
-	cs    []corev1.Container
+	Field string
+	Cs    []corev1.Container
 }
 
 // containerLists are the user's init containers and sidecars.
-func (s *Spec) containerLists() []containerList {
+func (s *Spec) ContainerLists() []containerList {
 	return []containerList{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}}
 }
 
-func (s *Spec) portNames() []string {
+func (s *Spec) PortNames() []string {
 	names := make([]string, len(s.Ports))
 	for i, p := range s.Ports {
 		names[i] = p.Name
@@ -90,19 +90,19 @@ func (s *Spec) portNames() []string {
 	return names
 }
 
-func (s *Spec) hasPort(name string) bool {
-	return slices.Contains(s.portNames(), name)
+func (s *Spec) HasPort(name string) bool {
+	return slices.Contains(s.PortNames(), name)
 }
 
 type namedProbe struct {
-	name string
-	p    *Probe
+	Name string
+	P    *Probe
 }
 
-func (s *Spec) namedProbes() []namedProbe {
+func (s *Spec) NamedProbes() []namedProbe {
 	var out []namedProbe
 	for _, np := range []namedProbe{{"readiness", s.Probes.Readiness}, {"liveness", s.Probes.Liveness}, {"startup", s.Probes.Startup}} {
-		if np.p != nil {
+		if np.P != nil {
 			out = append(out, np)
 		}
 	}
@@ -110,17 +110,17 @@ func (s *Spec) namedProbes() []namedProbe {
 }
 
 // svcRef is one of the app's Services, by kind and name.
-type svcRef struct{ kind, name string }
+type svcRef struct{ Kind, Name string }
 
-func (s *Spec) serviceRefs() []svcRef {
-	svcs := []svcRef{{svcHeadless, s.Services.Headless.Name}, {svcRead, s.Services.Read.Name}}
+func (s *Spec) ServiceRefs() []svcRef {
+	svcs := []svcRef{{SvcHeadless, s.Services.Headless.Name}, {SvcRead, s.Services.Read.Name}}
 	if s.Services.Primary != nil {
-		svcs = append(svcs, svcRef{svcPrimary, s.Services.Primary.Name})
+		svcs = append(svcs, svcRef{SvcPrimary, s.Services.Primary.Name})
 	}
 	return svcs
 }
 
-func (s *Spec) hasConfigFiles() bool {
+func (s *Spec) HasConfigFiles() bool {
 	if len(s.Config.Files) > 0 {
 		return true
 	}
@@ -129,13 +129,13 @@ func (s *Spec) hasConfigFiles() bool {
 
 // roleEnvOrArgs reports whether any role adds args or env, which stsgen can
 // only do by starting the main container through sh.
-func (s *Spec) roleEnvOrArgs() bool {
+func (s *Spec) RoleEnvOrArgs() bool {
 	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Args) > 0 || len(r.Env) > 0 })
 }
 
 // emitsBudget reports whether stsgen emits a PodDisruptionBudget: for two
 // or more replicas that tolerate at least one failure.
-func emitsBudget(s *Spec) bool {
+func EmitsBudget(s *Spec) bool {
 	return s.Replicas >= 2 && derivedMaxUnavailable(s) >= 1
 }
 
@@ -150,15 +150,15 @@ func derivedMaxUnavailable(s *Spec) int32 {
 
 // capabilityName is a capability as the runtime reads it: upper case,
 // without the CAP_ prefix.
-func capabilityName(c corev1.Capability) string {
+func CapabilityName(c corev1.Capability) string {
 	return strings.TrimPrefix(strings.ToUpper(string(c)), "CAP_")
 }
 
-func ptrEqual[T comparable](a, b *T) bool {
+func PtrEqual[T comparable](a, b *T) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
-func percent(s string) (int, bool) {
+func Percent(s string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimSuffix(s, "%"))
 	return n, err == nil && strings.HasSuffix(s, "%")
 }

@@ -1,4 +1,4 @@
-package generator
+package yamlfmt
 
 import (
 	"encoding/json"
@@ -120,7 +120,7 @@ func compareYAML(t *testing.T, doc map[string]any) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, ok := renderYAML(data)
+	got, ok := RenderYAML(data)
 	if !ok {
 		return false
 	}
@@ -160,12 +160,12 @@ func TestYAMLWriterCases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := renderYAML(data); ok {
+		if _, ok := RenderYAML(data); ok {
 			t.Errorf("renderYAML(%s) wrote it; want it left to yaml.v2", data)
 		}
 	}
 	for _, data := range []string{`[]`, `"s"`, `{"a":1`, `{"a":1}x`, `{"a":1,"a":2}`, `{"a":tru}`, `{"a":"\x"}`} {
-		if _, ok := renderYAML([]byte(data)); ok {
+		if _, ok := RenderYAML([]byte(data)); ok {
 			t.Errorf("renderYAML(%s) wrote it; want it left to encoding/json and yaml.v2", data)
 		}
 	}

@@ -1,4 +1,4 @@
-package generator
+package diag
 
 // A RuleID names a rule of the check catalogue: stable, so that users can
 // set its severity and look it up with stsgen explain.

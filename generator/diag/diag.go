@@ -1,4 +1,4 @@
-package generator
+package diag
 
 import (
 	"cmp"
@@ -202,7 +202,7 @@ func relFile(p token.Pos, dir string) string {
 // fromCUE turns a CUE error into diagnostics: one per field path, with the
 // user's positions and the most specific schema position, in words that say
 // what to write instead where CUE's own are obscure.
-func fromCUE(err error) Diagnostics {
+func FromCUE(err error) Diagnostics {
 	type group struct {
 		path string
 		errs []errors.Error
@@ -230,7 +230,7 @@ func fromCUE(err error) Diagnostics {
 		if strings.HasPrefix(msg, "is required") {
 			msg = required(g.path, msg)
 		}
-		if g.path == appsField && strings.Contains(msg, " is a ") {
+		if g.path == schema.AppsField && strings.Contains(msg, " is a ") {
 			msg = "holds one struct per app, keyed by the app's name; write apps: zk: {image: \"zookeeper:3.9.2\", ...}"
 		}
 		ds = append(ds, Diagnostic{Path: g.path, Message: msg, Pos: pos})
@@ -239,8 +239,8 @@ func fromCUE(err error) Diagnostics {
 }
 
 // schemaErrors is fromCUE for errors in an app's value: the rule is STS016.
-func schemaErrors(err error) Diagnostics {
-	ds := fromCUE(err)
+func SchemaErrors(err error) Diagnostics {
+	ds := FromCUE(err)
 	for i := range ds {
 		ds[i].Rule = RuleSchema
 	}
@@ -253,7 +253,7 @@ func describe(errs []errors.Error) (string, []token.Pos) {
 	for _, e := range errs {
 		pos = append(pos, errors.Positions(e)...)
 	}
-	pos = userFirst(pos)
+	pos = UserFirst(pos)
 	if alts, value, ok := disjunction(errs); ok {
 		return fmt.Sprintf("%s is not allowed; write one of %s", value, strings.Join(alts, ", ")), trimSchema(pos)
 	}
@@ -276,7 +276,7 @@ func describe(errs []errors.Error) (string, []token.Pos) {
 			e = x
 		}
 	}
-	return translate(msgOf(e)), trimSchema(userFirst(errors.Positions(e)))
+	return translate(msgOf(e)), trimSchema(UserFirst(errors.Positions(e)))
 }
 
 func msgOf(e errors.Error) string {
@@ -360,7 +360,7 @@ func trimSchema(ps []token.Pos) []token.Pos {
 		if slices.Contains(out, p) {
 			continue
 		}
-		if isSchemaFile(p.Filename()) {
+		if IsSchemaFile(p.Filename()) {
 			schema = p
 		} else {
 			out = append(out, p)
@@ -379,7 +379,7 @@ var derivedFields = []string{".peers", ".primary", ".quorum", ".serviceName", ".
 
 func pruneDerived(ds Diagnostics) Diagnostics {
 	derived := func(d Diagnostic) bool {
-		if slices.ContainsFunc(d.Pos, func(p token.Pos) bool { return !isSchemaFile(p.Filename()) }) {
+		if slices.ContainsFunc(d.Pos, func(p token.Pos) bool { return !IsSchemaFile(p.Filename()) }) {
 			return false
 		}
 		i := strings.Index(d.Path, ".")
@@ -392,7 +392,7 @@ func pruneDerived(ds Diagnostics) Diagnostics {
 			rest = rest[j:]
 		}
 		return slices.ContainsFunc(derivedFields, func(f string) bool {
-			return within(rest, f)
+			return Within(rest, f)
 		})
 	}
 	// identity.image defaults to image: when both fail, report image.
@@ -409,7 +409,7 @@ func pruneDerived(ds Diagnostics) Diagnostics {
 }
 
 // within reports whether the CUE path p is prefix or a field below it.
-func within(p, prefix string) bool {
+func Within(p, prefix string) bool {
 	return p == prefix || strings.HasPrefix(p, prefix+".") || strings.HasPrefix(p, prefix+"[")
 }
 
@@ -431,15 +431,15 @@ func cuePath(sels []string) string {
 
 // userFirst orders positions so that the user's files come before the
 // embedded schema's, keeping CUE's order otherwise.
-func userFirst(ps []token.Pos) []token.Pos {
+func UserFirst(ps []token.Pos) []token.Pos {
 	var out []token.Pos
 	for _, p := range ps {
-		if p.IsValid() && !isSchemaFile(p.Filename()) {
+		if p.IsValid() && !IsSchemaFile(p.Filename()) {
 			out = append(out, p)
 		}
 	}
 	for _, p := range ps {
-		if p.IsValid() && isSchemaFile(p.Filename()) {
+		if p.IsValid() && IsSchemaFile(p.Filename()) {
 			out = append(out, p)
 		}
 	}
@@ -463,7 +463,7 @@ func required(path, msg string) string {
 	return msg
 }
 
-const msgUnknownField = "unknown field; check its spelling against the spec reference in the README"
+const MsgUnknownField = "unknown field; check its spelling against the spec reference in the README"
 
 // translate rewords the raw CUE messages that users find confusing.
 func translate(msg string) string {
@@ -501,7 +501,7 @@ func translate(msg string) string {
 	case strings.HasPrefix(msg, "incomplete value "):
 		return "is required but has no value; add " + strings.TrimPrefix(msg, "incomplete value ") + " value"
 	case msg == "field not allowed":
-		return msgUnknownField
+		return MsgUnknownField
 	}
 	return msg
 }
@@ -521,8 +521,8 @@ func ParseSeverity(s string) (Severity, error) {
 
 // schemaFile names the embedded schema in positions, so that an error that
 // points into the schema says which file and line.
-const schemaFile = schema.ImportPath + "/app.cue"
+const SchemaFile = schema.ImportPath + "/app.cue"
 
-func isSchemaFile(name string) bool {
+func IsSchemaFile(name string) bool {
 	return strings.Contains(name, schema.ImportPath+"/")
 }

@@ -1,10 +1,14 @@
-package generator
+package rules
 
 import (
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/update"
 )
 
 // A Rule is one entry of the check catalogue: a stable id, a one-line
@@ -12,9 +16,9 @@ import (
 // Its check runs on the decoded spec, its verify on the generated objects;
 // a rule may have either or both.
 type Rule struct {
-	ID       RuleID
+	ID       diag.RuleID
 	Title    string
-	Severity Severity
+	Severity diag.Severity
 	// Fixed rules guard output that the API server, the StatefulSet
 	// controller or stsgen itself cannot use; their severity cannot be
 	// changed.
@@ -25,7 +29,7 @@ type Rule struct {
 	Explain string
 
 	check  func(*checker)
-	verify func(*checker, *Bundle)
+	verify func(*checker, *build.Bundle)
 }
 
 // Rules returns the catalogue in id order.
@@ -46,10 +50,10 @@ type Policy struct {
 	// Strict turns every warning into an error, as CI wants.
 	Strict bool
 	// Severity sets a rule's severity by id.
-	Severity map[RuleID]Severity
+	Severity map[diag.RuleID]diag.Severity
 	// Previous holds the objects the build replaces, which the update
 	// rules (STS015, STS212) compare with; nil skips them.
-	Previous *Previous
+	Previous *update.Previous
 	// Recreate names the apps whose StatefulSet may be re-created: their
 	// refused changes are built, with a runbook (--recreate).
 	Recreate map[string]bool
@@ -66,7 +70,7 @@ func (p *Policy) ParseSetting(s string) error {
 	if !ok {
 		return fmt.Errorf("%q: no rule %s; stsgen explain lists them", s, id)
 	}
-	sev, err := ParseSeverity(level)
+	sev, err := diag.ParseSeverity(level)
 	if err != nil {
 		return fmt.Errorf("%q: %w", s, err)
 	}
@@ -74,7 +78,7 @@ func (p *Policy) ParseSetting(s string) error {
 		return fmt.Errorf("%q: %s cannot be changed: %s", s, r.ID, fixedWhy)
 	}
 	if p.Severity == nil {
-		p.Severity = map[RuleID]Severity{}
+		p.Severity = map[diag.RuleID]diag.Severity{}
 	}
 	p.Severity[r.ID] = sev
 	return nil
@@ -84,7 +88,7 @@ const fixedWhy = "output that breaks it would be rejected by the API server or w
 
 // severity is the rule's severity for one app: the app's own setting, else
 // the policy's, else the default; Strict makes warnings errors.
-func (p Policy) severity(r *Rule, app map[RuleID]Severity) Severity {
+func (p Policy) severity(r *Rule, app map[diag.RuleID]diag.Severity) diag.Severity {
 	sev := r.Severity
 	if s, ok := p.Severity[r.ID]; ok {
 		sev = s
@@ -92,21 +96,21 @@ func (p Policy) severity(r *Rule, app map[RuleID]Severity) Severity {
 	if s, ok := app[r.ID]; ok && !r.Fixed {
 		sev = s
 	}
-	if p.Strict && sev == Warning {
-		sev = Error
+	if p.Strict && sev == diag.Warning {
+		sev = diag.Error
 	}
 	return sev
 }
 
 // apply sets each diagnostic's severity from its rule and the policy, and
 // drops the ones turned off. Diagnostics without a rule stay errors.
-func (p Policy) apply(ds Diagnostics, app map[RuleID]Severity) Diagnostics {
+func (p Policy) apply(ds diag.Diagnostics, app map[diag.RuleID]diag.Severity) diag.Diagnostics {
 	out := ds[:0]
 	for _, d := range ds {
 		if r, ok := LookupRule(string(d.Rule)); ok {
 			d.Severity = p.severity(r, app)
 		}
-		if d.Severity != Off {
+		if d.Severity != diag.Off {
 			out = append(out, d)
 		}
 	}
@@ -151,7 +155,7 @@ severity; any other can be raised, lowered or turned off per app
 
 // RuleTitle returns the title of the rule with the id, or "" when there is
 // no such rule; diagnostics printed as JSON carry it.
-func RuleTitle(id RuleID) string {
+func RuleTitle(id diag.RuleID) string {
 	if r, ok := LookupRule(string(id)); ok {
 		return r.Title
 	}

@@ -1,4 +1,4 @@
-package generator
+package update
 
 import (
 	"bytes"
@@ -35,7 +35,7 @@ func (p *Previous) Scoped(app string) (*Previous, error) {
 }
 
 // statefulSet returns the previous version of sts, or nil.
-func (p *Previous) statefulSet(sts *appsv1.StatefulSet) *appsv1.StatefulSet {
+func (p *Previous) StatefulSet(sts *appsv1.StatefulSet) *appsv1.StatefulSet {
 	if p == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package generator
+package yamlfmt
 
 import (
 	"encoding/json"
@@ -66,7 +66,7 @@ type yamlWriter struct {
 // renderYAML returns the JSON of an object as yaml.v2 marshals the same
 // object decoded into generic values, without its status, or false when
 // it leaves the object to yaml.v2.
-func renderYAML(data []byte) ([]byte, bool) {
+func RenderYAML(data []byte) ([]byte, bool) {
 	p := jsonParser{data: string(data)}
 	v, ok := p.value()
 	if !ok || p.i != len(data) || v.kind != '{' {

@@ -1,10 +1,11 @@
-package generator
+package build
 
 import (
 	"strings"
 	"sync"
 	"text/template"
 
+	"github.com/stsgen/stsgen/generator/internal/spec"
 	"github.com/stsgen/stsgen/templates"
 )
 
@@ -41,7 +42,7 @@ type roleEnv struct {
 }
 
 // initScript renders the identity init container's script for s.
-func initScript(s *Spec) (string, error) {
+func initScript(s *spec.Spec) (string, error) {
 	t, err := initTemplate()
 	if err != nil {
 		return "", err
@@ -53,16 +54,16 @@ func initScript(s *Spec) (string, error) {
 		Domain:      s.ServiceName + "." + s.Namespace + ".svc." + s.ClusterDomain,
 		Start:       s.OrdinalsStart,
 		IDBase:      s.Identity.IDBase,
-		SourceDir:   sourceDir,
-		ConfigDir:   configDir,
-		IdentityDir: identityDir,
+		SourceDir:   spec.SourceDir,
+		ConfigDir:   spec.ConfigDir,
+		IdentityDir: spec.IdentityDir,
 	}
 	for _, f := range s.Config.Files {
 		data.Files = append(data.Files, scriptFile{Key: f.Name, Name: f.Name})
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			data.Files = append(data.Files, scriptFile{Role: r.Name, Key: roleFileKey(r.Name, f.Name), Name: f.Name})
+			data.Files = append(data.Files, scriptFile{Role: r.Name, Key: spec.RoleFileKey(r.Name, f.Name), Name: f.Name})
 		}
 		if text := roleShell(r); text != "" {
 			data.RoleEnv = append(data.RoleEnv, roleEnv{Role: r.Name, Quoted: shellQuote(text)})
@@ -77,7 +78,7 @@ func initScript(s *Spec) (string, error) {
 
 // roleShell is the sh text that gives a member of role r its env and args:
 // exports, then a set -- that appends the args to the command line.
-func roleShell(r Role) string {
+func roleShell(r spec.Role) string {
 	var b strings.Builder
 	for _, e := range r.Env {
 		b.WriteString("export " + e.Name + "=" + shellQuote(e.Value) + "\n")

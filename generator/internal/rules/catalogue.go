@@ -1,4 +1,6 @@
-package generator
+package rules
+
+import "github.com/stsgen/stsgen/generator/diag"
 
 // catalogue is every rule, in id order. TestCatalogue checks the order,
 // that every rule can both fire and stay silent, and that docs/rules.md is
@@ -10,8 +12,8 @@ func init() { catalogue = rules() }
 func rules() []*Rule {
 	return []*Rule{
 		{
-			ID: RuleStatefulSetName, Title: "the app name is a DNS label of at most 52 characters",
-			Severity: Error, Fixed: true, Source: "API server and StatefulSet controller",
+			ID: diag.RuleStatefulSetName, Title: "the app name is a DNS label of at most 52 characters",
+			Severity: diag.Error, Fixed: true, Source: "API server and StatefulSet controller",
 			check: checkStatefulSetName,
 			Explain: `The app name names the StatefulSet, and the StatefulSet name must be a
 lower-case RFC 1123 label: letters, digits and '-', starting and ending
@@ -25,8 +27,8 @@ attempt fails with "must be no more than 63 bytes" in the events.
 Write a name of at most 52 characters, such as zk or orders-db.`,
 		},
 		{
-			ID: RuleSelector, Title: "the selector is not empty and matches the pod template's labels",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleSelector, Title: "the selector is not empty and matches the pod template's labels",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			verify: verifySelector,
 			Explain: `The API server rejects a StatefulSet whose selector is empty or does not
 match its pod template's labels, and the selector can never be changed
@@ -35,8 +37,8 @@ label on the template, so this rule guards the generator: it fires only
 if the generated objects disagree with each other.`,
 		},
 		{
-			ID: RuleServiceNames, Title: "Service names are DNS-1035 labels, distinct, and serviceName names the headless Service",
-			Severity: Error, Source: "API server",
+			ID: diag.RuleServiceNames, Title: "Service names are DNS-1035 labels, distinct, and serviceName names the headless Service",
+			Severity: diag.Error, Source: "API server",
 			check: checkServiceNames,
 			Explain: `Every pod's DNS name is <pod>.<serviceName>.<namespace>.svc.<domain>, and
 it resolves only when a headless Service of exactly that name exists. So
@@ -50,8 +52,8 @@ warning only if every cluster you deploy to is that new. Two Services of
 one app cannot share a name.`,
 		},
 		{
-			ID: RuleContainerNames, Title: "the app has an image and container names are unique DNS labels",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleContainerNames, Title: "the app has an image and container names are unique DNS labels",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkContainerNames,
 			Explain: `Every container needs an image; the main container runs the app's
 image. Container names, init containers included, must be RFC 1123 labels and
@@ -61,8 +63,8 @@ container is named after the app and stsgen's init container is
 stsgen-init, so sidecars and initContainers need other names.`,
 		},
 		{
-			ID: RuleContainerPorts, Title: "port names are IANA service names and port numbers are unique and in range",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleContainerPorts, Title: "port names are IANA service names and port numbers are unique and in range",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkContainerPorts,
 			Explain: `A container port name must be an IANA service name: at most 15
 characters, lower-case letters, digits and '-', at least one letter, no
@@ -73,8 +75,8 @@ names, so a name the server rejects breaks all of them.
 Write names such as client, peer or leader-elect.`,
 		},
 		{
-			ID: RuleVolumeMounts, Title: "mounts are absolute, unique and refer to volumes that exist",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleVolumeMounts, Title: "mounts are absolute, unique and refer to volumes that exist",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkVolumeMounts,
 			Explain: `Every mount path must be absolute and used once per container, and every
 volumeMounts[].name must name a pod volume or a storage claim: the API
@@ -84,8 +86,8 @@ config files at config.mountPath and the identity files at
 identity.mountPath, so those paths take part too.`,
 		},
 		{
-			ID: RuleClaimTemplates, Title: "storage claims have a valid name, a positive size and an access mode",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleClaimTemplates, Title: "storage claims have a valid name, a positive size and an access mode",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkClaimTemplates,
 			Explain: `Each entry under storage becomes a volumeClaimTemplate and one
 PersistentVolumeClaim per pod, named <claim>-<app>-<ordinal>. The claim
@@ -94,8 +96,8 @@ name must be an RFC 1123 label, the size a positive Kubernetes quantity
 the StatefulSet exists, so get them right before the first apply.`,
 		},
 		{
-			ID: RuleRestartPolicy, Title: "containers leave restartPolicy to the pod",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleRestartPolicy, Title: "containers leave restartPolicy to the pod",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkRestartPolicy, verify: verifyRestartPolicy,
 			Explain: `A StatefulSet's pods must have restartPolicy: Always and no
 activeDeadlineSeconds. A regular container may not set restartPolicy at
@@ -104,8 +106,8 @@ beside the main container. Put such a container under initContainers with
 restartPolicy: "Always", or under sidecars without restartPolicy.`,
 		},
 		{
-			ID: RuleInitContainers, Title: "init containers have no probes or lifecycle unless they are native sidecars",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleInitContainers, Title: "init containers have no probes or lifecycle unless they are native sidecars",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkInitContainers,
 			Explain: `An init container runs to completion before the next one starts, so the
 API server rejects liveness, readiness and startup probes and lifecycle
@@ -114,8 +116,8 @@ restartPolicy: "Always") may have them. Add restartPolicy: "Always" or
 remove the probes.`,
 		},
 		{
-			ID: RuleUpdateStrategy, Title: "partition and maxUnavailable belong to RollingUpdate, and maxUnavailable is 1 or more",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleUpdateStrategy, Title: "partition and maxUnavailable belong to RollingUpdate, and maxUnavailable is 1 or more",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkUpdateStrategy,
 			Explain: `updateStrategy.partition and updateStrategy.maxUnavailable only apply to
 type: "RollingUpdate"; with "OnDelete" the API server rejects them.
@@ -124,8 +126,8 @@ honoured only where the MaxUnavailableStatefulSet feature gate is on (off
 by default up to 1.36); elsewhere updates go one pod at a time.`,
 		},
 		{
-			ID: RuleServicePorts, Title: "every client Service carries at least one port",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleServicePorts, Title: "every client Service carries at least one port",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkServicePorts,
 			Explain: `The headless Service may have no ports, but the read and primary
 Services must have at least one, or the API server rejects them. A port
@@ -133,16 +135,16 @@ is carried by the Services in its expose list (all of them by default);
 the primary Service exists only in primary-replica apps.`,
 		},
 		{
-			ID: RuleBudgetValues, Title: "the disruption budget states one policy with valid values",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleBudgetValues, Title: "the disruption budget states one policy with valid values",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkBudgetValues, verify: verifyBudget,
 			Explain: `A PodDisruptionBudget takes either minAvailable or maxUnavailable, never
 both; each is a count or a percentage of at most 100%. Its selector must
 be the StatefulSet's, or it protects other pods or none.`,
 		},
 		{
-			ID: RuleConfigMap, Title: "config file names are ConfigMap keys, used once, within 1 MiB",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleConfigMap, Title: "config file names are ConfigMap keys, used once, within 1 MiB",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkConfigMap,
 			Explain: `Every config file becomes a key of the app's ConfigMap; role files are
 stored as <role>--<file>. Keys may hold letters, digits, '-', '_' and '.'
@@ -151,8 +153,8 @@ and must be unique. The ConfigMap's data may not exceed 1 MiB in total;
 keep large files in an image or a volume.`,
 		},
 		{
-			ID: RuleLabels, Title: "labels and annotations are valid and leave stsgen's keys alone",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleLabels, Title: "labels and annotations are valid and leave stsgen's keys alone",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkLabels,
 			Explain: `Label and annotation keys are qualified names (an optional DNS prefix
 and '/', then at most 63 characters); label values are at most 63
@@ -164,8 +166,8 @@ app.kubernetes.io/managed-by and app.kubernetes.io/version itself, so they
 cannot be set under labels.`,
 		},
 		{
-			ID: RuleImmutable, Title: "an update changes no field Kubernetes forbids changing",
-			Severity: Error, Source: "API server",
+			ID: diag.RuleImmutable, Title: "an update changes no field Kubernetes forbids changing",
+			Severity: diag.Error, Source: "API server",
 			verify: verifyImmutable,
 			Explain: `Once a StatefulSet exists, the API server refuses any change to its spec
 except replicas, ordinals, template, updateStrategy,
@@ -189,8 +191,8 @@ the app, or pass --recreate APP, to build the change: the output then
 carries RECREATE.md with the steps.`,
 		},
 		{
-			ID: RuleSchema, Title: "the spec matches the stsgen schema",
-			Severity: Error, Fixed: true, Source: "stsgen schema",
+			ID: diag.RuleSchema, Title: "the spec matches the stsgen schema",
+			Severity: diag.Error, Fixed: true, Source: "stsgen schema",
 			Explain: `Every app is unified with the #App schema: unknown fields, values of the
 wrong type, values outside an enumeration, conflicting values and
 required fields left without a value are errors. The API server would
@@ -199,16 +201,16 @@ field "spec.replica"), or silently drop them. The spec reference in the
 README lists every field; stsgen schema prints the schema itself.`,
 		},
 		{
-			ID: RuleProbes, Title: "each probe has one handler and valid thresholds",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleProbes, Title: "each probe has one handler and valid thresholds",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkProbes,
 			Explain: `A probe has exactly one of exec, http, tcp or grpc, and an exec probe
 needs a command. Liveness and startup probes must have
 successThreshold 1; the API server rejects anything else.`,
 		},
 		{
-			ID: RuleDNSNames, Title: "the namespace, cluster domain and service account are valid DNS names",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleDNSNames, Title: "the namespace, cluster domain and service account are valid DNS names",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkDNSNames,
 			Explain: `namespace must be an RFC 1123 label and clusterDomain a DNS domain:
 both become part of every pod's stable name
@@ -216,8 +218,8 @@ both become part of every pod's stable name
 rendered from it. serviceAccountName must be a DNS subdomain.`,
 		},
 		{
-			ID: RuleQuantities, Title: "resource quantities are valid and requests do not exceed limits",
-			Severity: Error, Fixed: true, Source: "API server",
+			ID: diag.RuleQuantities, Title: "resource quantities are valid and requests do not exceed limits",
+			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkQuantities,
 			Explain: `Sizes, requests and limits are Kubernetes quantities: a number with an
 optional suffix, binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T, and m
@@ -226,8 +228,8 @@ A request above the limit of the same resource is rejected by the API
 server.`,
 		},
 		{
-			ID: RuleEnvNames, Title: "environment variable names are valid",
-			Severity: Error, Fixed: true, Source: "stsgen",
+			ID: diag.RuleEnvNames, Title: "environment variable names are valid",
+			Severity: diag.Error, Fixed: true, Source: "stsgen",
 			check: checkEnvNames,
 			Explain: `The API server takes any printable name without '=' for a container's
 environment variable, but not an empty one. A role's env is exported by a
@@ -236,16 +238,16 @@ names: letters, digits and '_', not starting with a digit.`,
 		},
 
 		{
-			ID: RuleHeadlessService, Title: "a headless Service named serviceName selects the pods",
-			Severity: Warning, Source: "kube-score statefulset-has-servicename",
+			ID: diag.RuleHeadlessService, Title: "a headless Service named serviceName selects the pods",
+			Severity: diag.Warning, Source: "kube-score statefulset-has-servicename",
 			verify: verifyHeadlessService,
 			Explain: `Pods get stable DNS names only through a Service with clusterIP: None
 whose name is the StatefulSet's serviceName and whose selector matches the
 pods. stsgen always generates it, so this rule guards the generator.`,
 		},
 		{
-			ID: RuleAntiAffinity, Title: "replicated apps spread their pods across nodes",
-			Severity: Warning, Source: "kube-score statefulset-has-host-podantiaffinity, kube-linter no-anti-affinity",
+			ID: diag.RuleAntiAffinity, Title: "replicated apps spread their pods across nodes",
+			Severity: diag.Warning, Source: "kube-score statefulset-has-host-podantiaffinity, kube-linter no-anti-affinity",
 			check: checkAntiAffinity, verify: verifyAntiAffinity,
 			Explain: `With two or more replicas on one node, one node failure takes out several
 members at once, and for a quorum ensemble possibly the quorum. spread:
@@ -257,8 +259,8 @@ ZooKeeper tutorial's manifest selects app: zk, a label its pods do not
 have, and spreads nothing).`,
 		},
 		{
-			ID: RuleBudgetPresent, Title: "replicated apps have a PodDisruptionBudget",
-			Severity: Warning, Source: "kube-score statefulset-has-poddisruptionbudget",
+			ID: diag.RuleBudgetPresent, Title: "replicated apps have a PodDisruptionBudget",
+			Severity: diag.Warning, Source: "kube-score statefulset-has-poddisruptionbudget",
 			check: checkBudgetPresent,
 			Explain: `Without a PodDisruptionBudget a node drain may evict every member at
 once. stsgen derives one for any app of two or more replicas, but emits
@@ -267,8 +269,8 @@ every member, where any budget would block every drain. Lower quorum, or
 add members.`,
 		},
 		{
-			ID: RuleProbePorts, Title: "probes refer to ports the app declares",
-			Severity: Error, Source: "kube-linter liveness-port, readiness-port, startup-port",
+			ID: diag.RuleProbePorts, Title: "probes refer to ports the app declares",
+			Severity: diag.Error, Source: "kube-linter liveness-port, readiness-port, startup-port",
 			check: checkProbePorts,
 			Explain: `A probe names its port, and the API server does not check that the name
 exists: an http or tcp probe on a missing port fails forever, so the pod
@@ -277,8 +279,8 @@ linters call this a warning; stsgen makes it an error because the name is
 a reference that cannot resolve.`,
 		},
 		{
-			ID: RuleReadiness, Title: "pods have a readiness probe different from the liveness probe",
-			Severity: Warning, Source: "kube-score pod-probes, pod-probes-identical",
+			ID: diag.RuleReadiness, Title: "pods have a readiness probe different from the liveness probe",
+			Severity: diag.Warning, Source: "kube-score pod-probes, pod-probes-identical",
 			check: checkReadiness,
 			Explain: `Without a readiness probe a pod counts as Ready as soon as it starts:
 Services send it traffic before it serves, an OrderedReady StatefulSet
@@ -288,8 +290,8 @@ probe restarts a member that is merely busy or catching up; make liveness
 a cheaper check (the port accepts connections) and readiness the real one.`,
 		},
 		{
-			ID: RuleServiceTargets, Title: "Services select the pods, and only the headless one publishes not-ready pods",
-			Severity: Warning, Source: "kube-linter dangling-service, kube-score service-targets-pod",
+			ID: diag.RuleServiceTargets, Title: "Services select the pods, and only the headless one publishes not-ready pods",
+			Severity: diag.Warning, Source: "kube-linter dangling-service, kube-score service-targets-pod",
 			verify: verifyServiceTargets,
 			Explain: `A Service whose selector matches no pod has no endpoints. The read and
 primary Services must not publish not-ready addresses, or clients reach
@@ -297,8 +299,8 @@ members that cannot serve yet. stsgen generates all three from one
 selector, so this rule guards the generator.`,
 		},
 		{
-			ID: RuleResources, Title: "containers request and limit CPU, memory and ephemeral storage",
-			Severity: Warning, Source: "kube-score container-resources, kube-linter unset-*-requirements",
+			ID: diag.RuleResources, Title: "containers request and limit CPU, memory and ephemeral storage",
+			Severity: diag.Warning, Source: "kube-score container-resources, kube-linter unset-*-requirements",
 			check: checkResources,
 			Explain: `Without requests the scheduler places the pod anywhere and the pod is the
 first evicted under pressure; without a memory limit one member can
@@ -310,8 +312,8 @@ own; stsgen's init container takes the app's). Turning this rule off for
 an app tells kube-score too.`,
 		},
 		{
-			ID: RuleImageTag, Title: "images are pinned to a tag or digest other than latest",
-			Severity: Warning, Source: "kube-score container-image-tag, kube-linter latest-tag",
+			ID: diag.RuleImageTag, Title: "images are pinned to a tag or digest other than latest",
+			Severity: diag.Warning, Source: "kube-score container-image-tag, kube-linter latest-tag",
 			check: checkImageTag,
 			Explain: `An image without a tag, or tagged latest, changes under you: two pods of
 one StatefulSet can run different versions, and a restart upgrades a
@@ -319,8 +321,8 @@ database without anyone deciding to. Pin a version ("postgres:17.2") or
 a digest.`,
 		},
 		{
-			ID: RuleSecurity, Title: "containers keep stsgen's secure defaults",
-			Severity: Warning, Source: "kube-linter privileged-container, privilege-escalation-container, run-as-non-root; Polaris",
+			ID: diag.RuleSecurity, Title: "containers keep stsgen's secure defaults",
+			Severity: diag.Warning, Source: "kube-linter privileged-container, privilege-escalation-container, run-as-non-root; Polaris",
 			check: checkSecurity,
 			Explain: `stsgen runs every container with allowPrivilegeEscalation: false, the
 RuntimeDefault seccomp profile and no service-account token. Setting
@@ -330,8 +332,8 @@ gives a compromised member much of its node. Grant only what the image
 needs, and silence this rule for the app when it really needs it.`,
 		},
 		{
-			ID: RuleEvictionPolicy, Title: "the disruption budget states its unhealthy pod eviction policy",
-			Severity: Warning, Source: "kube-linter pdb-unhealthy-pod-eviction-policy",
+			ID: diag.RuleEvictionPolicy, Title: "the disruption budget states its unhealthy pod eviction policy",
+			Severity: diag.Warning, Source: "kube-linter pdb-unhealthy-pod-eviction-policy",
 			verify: verifyEvictionPolicy,
 			Explain: `unhealthyPodEvictionPolicy decides whether a running but not Ready pod
 may be evicted when the budget is exhausted. Left unset, the cluster's
@@ -339,8 +341,8 @@ default applies. stsgen always states it: IfHealthyBudget for quorum
 ensembles, AlwaysAllow otherwise, or disruption.unhealthyPodEvictionPolicy.`,
 		},
 		{
-			ID: RuleEnvDuplicates, Title: "no variable is set twice, and references to the app's ConfigMap exist",
-			Severity: Warning, Source: "kube-score environment-variable-key-duplication, kube-linter duplicate-env-var",
+			ID: diag.RuleEnvDuplicates, Title: "no variable is set twice, and references to the app's ConfigMap exist",
+			Severity: diag.Warning, Source: "kube-score environment-variable-key-duplication, kube-linter duplicate-env-var",
 			check: checkEnvDuplicates,
 			Explain: `When a container lists a variable twice the last one wins silently; a
 role env that repeats an app env overrides it for that role only, which
@@ -349,16 +351,16 @@ own ConfigMap (<app>-config) must name a key stsgen writes there (a config
 file name), or the pod does not start.`,
 		},
 		{
-			ID: RuleRevisionHistory, Title: "revisionHistoryLimit is not negative",
-			Severity: Warning, Source: "API server warning",
+			ID: diag.RuleRevisionHistory, Title: "revisionHistoryLimit is not negative",
+			Severity: diag.Warning, Source: "API server warning",
 			check: checkRevisionHistory,
 			Explain: `A negative revisionHistoryLimit keeps every ControllerRevision forever;
 the API server accepts it with a warning. Leave it unset (10) or write a
 small number.`,
 		},
 		{
-			ID: RulePartitionStart, Title: "a partition counts pods from ordinals.start, not from ordinal 0",
-			Severity: Warning, Source: "StatefulSet controller",
+			ID: diag.RulePartitionStart, Title: "a partition counts pods from ordinals.start, not from ordinal 0",
+			Severity: diag.Warning, Source: "StatefulSet controller",
 			check: checkPartitionStart,
 			Explain: `The API reference says a partitioned rolling update replaces the pods
 whose ordinal is at least the partition. The StatefulSet controller
@@ -371,8 +373,8 @@ for the app once the partition says that.`,
 		},
 
 		{
-			ID: RuleEnsembleMinimum, Title: "a quorum ensemble has at least 3 members",
-			Severity: Error, Source: "quorum",
+			ID: diag.RuleEnsembleMinimum, Title: "a quorum ensemble has at least 3 members",
+			Severity: diag.Error, Source: "quorum",
 			check: checkEnsembleMinimum,
 			Explain: `A majority quorum of n members tolerates ⌊(n−1)/2⌋ failures. One member
 tolerates none; two tolerate none either and fail twice as often. Use 3
@@ -380,24 +382,24 @@ tolerates none; two tolerate none either and fail twice as often. Use 3
 "standalone".`,
 		},
 		{
-			ID: RuleEnsembleEven, Title: "a quorum ensemble has an odd number of members",
-			Severity: Warning, Source: "quorum",
+			ID: diag.RuleEnsembleEven, Title: "a quorum ensemble has an odd number of members",
+			Severity: diag.Warning, Source: "quorum",
 			check: checkEnsembleEven,
 			Explain: `An even ensemble tolerates no more failures than the odd one below it
 (4 tolerates 1, like 3; 6 tolerates 2, like 5), yet has one more member
 that can fail and makes every write wait for one more. Use the odd size.`,
 		},
 		{
-			ID: RuleEnsembleLarge, Title: "a quorum ensemble has at most 7 members",
-			Severity: Warning, Source: "quorum",
+			ID: diag.RuleEnsembleLarge, Title: "a quorum ensemble has at most 7 members",
+			Severity: diag.Warning, Source: "quorum",
 			check: checkEnsembleLarge,
 			Explain: `Every write waits for a majority, so each member added slows writes.
 etcd and ZooKeeper advise at most 7 voting members; add read-only
 observers or learners instead if the application supports them.`,
 		},
 		{
-			ID: RuleQuorumMajority, Title: "quorum is a majority of the ensemble and no more than all of it",
-			Severity: Error, Fixed: true, Source: "quorum",
+			ID: diag.RuleQuorumMajority, Title: "quorum is a majority of the ensemble and no more than all of it",
+			Severity: diag.Error, Fixed: true, Source: "quorum",
 			check: checkQuorumMajority,
 			Explain: `quorum defaults to ⌊replicas/2⌋+1. A quorum of half or less lets two
 halves of a split ensemble both decide; a quorum above replicas can never
@@ -405,8 +407,8 @@ be reached. stsgen derives the PodDisruptionBudget from it, so it must be
 right. Leave it unset, or write the majority.`,
 		},
 		{
-			ID: RuleBudgetQuorum, Title: "the disruption budget never allows more evictions than the ensemble tolerates",
-			Severity: Error, Source: "quorum",
+			ID: diag.RuleBudgetQuorum, Title: "the disruption budget never allows more evictions than the ensemble tolerates",
+			Severity: diag.Error, Source: "quorum",
 			check: checkBudgetQuorum,
 			Explain: `A quorum ensemble of n members with quorum q survives n − q members down.
 A disruption budget that lets a drain evict more than that breaks the
@@ -416,8 +418,8 @@ failure during the drain; disruption.maxUnavailable may raise it to at
 most n − q, and disruption.minAvailable may not be below q.`,
 		},
 		{
-			ID: RuleBudgetBlocks, Title: "the disruption budget never blocks every drain",
-			Severity: Error, Source: "kube-linter pdb-max-unavailable, pdb-min-available; Polaris pdbDisruptionsIsZero",
+			ID: diag.RuleBudgetBlocks, Title: "the disruption budget never blocks every drain",
+			Severity: diag.Error, Source: "kube-linter pdb-max-unavailable, pdb-min-available; Polaris pdbDisruptionsIsZero",
 			check: checkBudgetBlocks,
 			Explain: `maxUnavailable: 0, or minAvailable equal to the replicas (or 100%),
 lets no pod ever be evicted: node drains and cluster upgrades hang until
@@ -425,8 +427,8 @@ someone deletes the budget by hand. To keep a single-replica app from
 being drained, say so in your runbook rather than in a budget.`,
 		},
 		{
-			ID: RuleBudgetReplicas, Title: "a primary-replica budget takes down one pod at a time",
-			Severity: Warning, Source: "quorum",
+			ID: diag.RuleBudgetReplicas, Title: "a primary-replica budget takes down one pod at a time",
+			Severity: diag.Warning, Source: "quorum",
 			check: checkBudgetReplicas,
 			Explain: `A primary with replicas loses redundancy with every pod down; evicting
 the primary and a replica at once can leave no up-to-date copy. The
@@ -434,8 +436,8 @@ Kubernetes docs advise maxUnavailable: 1 for replicated stateful apps,
 which stsgen derives.`,
 		},
 		{
-			ID: RulePeerDiscovery, Title: "peers can resolve each other before they are Ready",
-			Severity: Error, Source: "quorum",
+			ID: diag.RulePeerDiscovery, Title: "peers can resolve each other before they are Ready",
+			Severity: diag.Error, Source: "quorum",
 			check: checkPeerDiscovery,
 			Explain: `Ensemble members and replicas find each other by their stable DNS names
 before any of them is Ready; the headless Service publishes those names
@@ -444,8 +446,8 @@ off lets an ensemble that lost its quorum never form one again. Leave
 services.headless.publishNotReadyAddresses at its default.`,
 		},
 		{
-			ID: RuleBootstrap, Title: "a readiness probe that needs quorum runs with Parallel pod management",
-			Severity: Error, Source: "quorum",
+			ID: diag.RuleBootstrap, Title: "a readiness probe that needs quorum runs with Parallel pod management",
+			Severity: diag.Error, Source: "quorum",
 			check: checkBootstrap,
 			Explain: `With podManagementPolicy "OrderedReady" the controller creates member 1
 only when member 0 is Ready. If readiness needs a quorum
@@ -455,8 +457,8 @@ podManagementPolicy: "Parallel", or a readiness probe that passes for a
 running member without quorum.`,
 		},
 		{
-			ID: RuleParallelQuorum, Title: "Parallel pod management on a quorum ensemble is deliberate",
-			Severity: Warning, Source: "quorum",
+			ID: diag.RuleParallelQuorum, Title: "Parallel pod management on a quorum ensemble is deliberate",
+			Severity: diag.Warning, Source: "quorum",
 			check: checkParallelQuorum,
 			Explain: `"Parallel" starts and stops all members at once, and a rolling update
 still goes one pod at a time, but scaling down removes several members
@@ -465,8 +467,8 @@ together. Use it when members must start together to form a quorum
 rule), or silence this rule for the app.`,
 		},
 		{
-			ID: RulePeerLists, Title: "peer lists in config files name the app's real pods",
-			Severity: Error, Source: "quorum",
+			ID: diag.RulePeerLists, Title: "peer lists in config files name the app's real pods",
+			Severity: diag.Error, Source: "quorum",
 			check: checkPeerLists,
 			Explain: `A config file that lists the members by hand (server.1=zk-0.zk-hs:2888)
 goes stale when the headless Service, the namespace, the cluster domain,
@@ -480,8 +482,8 @@ from the app's peers instead:
 		},
 
 		{
-			ID: RuleScaling, Title: "a quorum ensemble changes size through its reconfiguration",
-			Severity: Warning, Source: "quorum",
+			ID: diag.RuleScaling, Title: "a quorum ensemble changes size through its reconfiguration",
+			Severity: diag.Warning, Source: "quorum",
 			verify: verifyScaling,
 			Explain: `Scaling a quorum ensemble changes its membership: the quorum size, every
 member's peer list, and, one member at a time, its fault tolerance (a
@@ -493,8 +495,8 @@ replicas differ from the previous output (see STS015 for where that comes
 from); silence it for the build that carries out a planned change.`,
 		},
 		{
-			ID: RulePeerRestart, Title: "a change of the peer list restarts every member",
-			Severity: Warning, Source: "StatefulSet controller",
+			ID: diag.RulePeerRestart, Title: "a change of the peer list restarts every member",
+			Severity: diag.Warning, Source: "StatefulSet controller",
 			verify: verifyPeerRestart,
 			Explain: `Config files that list the peers (zoo.cfg's server.N lines, a replica's
 primary) change when replicas, ordinals.start or the headless Service
@@ -505,8 +507,8 @@ valid; the warning says what applying it will do, so that it is applied
 when a rolling restart of the whole app is acceptable.`,
 		},
 		{
-			ID: RuleRetentionLoss, Title: "a retention change deletes claims and their data",
-			Severity: Warning, Source: "StatefulSet controller",
+			ID: diag.RuleRetentionLoss, Title: "a retention change deletes claims and their data",
+			Severity: diag.Warning, Source: "StatefulSet controller",
 			verify: verifyRetentionLoss,
 			Explain: `With retention whenScaled: "Delete", the StatefulSet controller deletes the
 claims of the pods a scale-down removes; with whenDeleted: "Delete", it
@@ -517,8 +519,8 @@ when a build turns either to Delete, and names the claims a build that
 scales down with whenScaled: "Delete" removes.`,
 		},
 		{
-			ID: RuleReserved, Title: "names starting with stsgen- and stsgen's annotations are reserved",
-			Severity: Error, Fixed: true, Source: "stsgen",
+			ID: diag.RuleReserved, Title: "names starting with stsgen- and stsgen's annotations are reserved",
+			Severity: diag.Error, Fixed: true, Source: "stsgen",
 			check: checkReserved,
 			Explain: `stsgen adds its own init container, volumes and ConfigMap key, all named
 stsgen-..., and the stsgen.dev/config-hash annotation to the pod
@@ -526,8 +528,8 @@ template. A user name or annotation with those names would collide with
 them; choose another.`,
 		},
 		{
-			ID: RuleRoles, Title: "roles exist in the topology and their args and env can be applied",
-			Severity: Error, Fixed: true, Source: "stsgen",
+			ID: diag.RuleRoles, Title: "roles exist in the topology and their args and env can be applied",
+			Severity: diag.Error, Fixed: true, Source: "stsgen",
 			check: checkRoles,
 			Explain: `A standalone app's members have the role server, a primary-replica app's
 primary and replica, a quorum ensemble's member. Role files, args and
@@ -537,8 +539,8 @@ stsgen needs the app's command; a role file may not shadow a shared file
 of the same name.`,
 		},
 		{
-			ID: RuleIgnoredBudget, Title: "disruption settings take effect",
-			Severity: Warning, Source: "stsgen",
+			ID: diag.RuleIgnoredBudget, Title: "disruption settings take effect",
+			Severity: diag.Warning, Source: "stsgen",
 			check: checkIgnoredBudget,
 			Explain: `stsgen emits no PodDisruptionBudget for a single replica (any budget
 either blocks every drain or allows everything) nor for an ensemble that
@@ -546,8 +548,8 @@ tolerates no failure. Settings under disruption then have no effect;
 remove them, or add replicas.`,
 		},
 		{
-			ID: RuleChecksOverride, Title: "check overrides name rules whose severity can change",
-			Severity: Error, Fixed: true, Source: "stsgen",
+			ID: diag.RuleChecksOverride, Title: "check overrides name rules whose severity can change",
+			Severity: diag.Error, Fixed: true, Source: "stsgen",
 			check: checkChecksOverride,
 			Explain: `An app's checks field sets a rule's severity for that app:
 checks: STS102: "off". The id must be a rule of the catalogue (stsgen
@@ -555,8 +557,8 @@ explain lists them), and rules that guard output Kubernetes would reject
 cannot be changed.`,
 		},
 		{
-			ID: RuleRecreate, Title: "recreate acknowledges a change that needs it",
-			Severity: Warning, Source: "stsgen",
+			ID: diag.RuleRecreate, Title: "recreate acknowledges a change that needs it",
+			Severity: diag.Warning, Source: "stsgen",
 			check:  checkRecreate,
 			verify: verifyRecreate,
 			Explain: `recreate: true (or --recreate APP) lets a build change what Kubernetes

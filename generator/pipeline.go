@@ -141,7 +141,7 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 		// Build and verify even when the checks found errors, so that the
 		// update rules (which compare the objects) report at once too;
 		// only apps whose fields all decoded can be built.
-		if s.Repaired || len(s.Bad) > 0 {
+		if !s.Buildable() {
 			continue
 		}
 		objs, err := build.Build(s)

@@ -16,7 +16,7 @@ var initTemplate = sync.OnceValues(func() (*template.Template, error) {
 // initScriptData is what the init script template sees.
 type initScriptData struct {
 	Name     string
-	Topology string
+	Topology spec.Topology
 	// Domain is what follows <pod> in a member's FQDN:
 	// <service>.<namespace>.svc.<cluster domain>.
 	Service     string

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"cuelang.org/go/cue"
-	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
@@ -97,41 +95,17 @@ func (c *checker) recreation(b *build.Bundle) *update.Recreation {
 // report adds a finding of the current rule at the field named by sels,
 // relative to the app.
 func (c *checker) report(sels []string, format string, args ...any) {
-	v := c.s.V.LookupPath(spec.SelPath(sels...))
-	full := cue.MakePath(append(c.s.V.Path().Selectors(), spec.SelPath(sels...).Selectors()...)...)
-	if c.s.Bad[full.String()] || slices.ContainsFunc(c.s.Left, func(l string) bool {
-		return full.String() == l || strings.HasPrefix(full.String(), l+".")
-	}) {
+	path := c.s.Path(sels...)
+	if c.s.Source.Silenced(path) {
 		return
 	}
 	c.ds = append(c.ds, diag.Diagnostic{
 		Severity: c.rule.Severity,
 		Rule:     c.rule.ID,
-		Path:     full.String(),
-		Pos:      c.positions(v),
+		Path:     path,
+		Pos:      c.s.Source.Positions(sels...),
 		Message:  fmt.Sprintf(format, args...),
 	})
-}
-
-// positions are the user's positions of v, or the app's own where the
-// user wrote nothing below it.
-func (c *checker) positions(v cue.Value) []token.Pos {
-	if c.s.Repaired {
-		// A repaired app holds the user's data, not their expressions.
-		rel := v.Path().Selectors()[len(c.s.V.Path().Selectors()):]
-		v = c.s.Raw.LookupPath(cue.MakePath(rel...))
-		if ps := spec.ValuePositions(v); len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
-			return ps[:1]
-		}
-	}
-	ps := spec.UserPositions(c.s.V, v)
-	if len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
-		return ps
-	}
-	if app := spec.ValuePositions(c.s.Raw); len(app) > 0 {
-		return app[:1]
-	}
-	return ps
 }
 
 func at(sels ...string) []string { return sels }
@@ -155,19 +129,13 @@ func (c *checker) dnsLabel(sels []string, value, what string, max int) {
 // decodeFailedBelow reports whether a field at or below sels failed to
 // decode (and was reported by Decode).
 func (c *checker) decodeFailedBelow(sels []string) bool {
-	full := cue.MakePath(append(c.s.V.Path().Selectors(), spec.SelPath(sels...).Selectors()...)...).String()
-	for p := range c.s.Bad {
-		if diag.Within(p, full) {
-			return true
-		}
-	}
-	return false
+	return c.s.Source.FailedBelow(c.s.Path(sels...))
 }
 
 // wrote reports whether the user wrote the field sels names, rather than
 // leaving it to a default.
 func (c *checker) wrote(sels []string) bool {
-	return c.s.Raw.LookupPath(spec.SelPath(sels...)).Exists()
+	return c.s.Source.Wrote(sels...)
 }
 
 // labelProblem says in plain words why s is not an RFC 1123 label, and
@@ -256,21 +224,21 @@ func suggestSubdomain(s string) string {
 
 // checkEnsembleMinimum: a quorum ensemble has at least 3 members.
 func checkEnsembleMinimum(c *checker) {
-	if n := c.s.Replicas; c.s.Topology == "quorum" && n < 3 {
+	if n := c.s.Replicas; c.s.Topology == spec.Quorum && n < 3 {
 		c.report(at("replicas"), "a quorum ensemble of %d tolerates no failure; use 3 (tolerates 1) or 5 (tolerates 2)", n)
 	}
 }
 
 // checkEnsembleEven: a quorum ensemble has an odd size.
 func checkEnsembleEven(c *checker) {
-	if n := c.s.Replicas; c.s.Topology == "quorum" && n >= 4 && n%2 == 0 {
+	if n := c.s.Replicas; c.s.Topology == spec.Quorum && n >= 4 && n%2 == 0 {
 		c.report(at("replicas"), "a quorum ensemble of %d tolerates no more failures than one of %d (%s); use %d or %d", n, n-1, failures((n-1)/2), n-1, n+1)
 	}
 }
 
 // checkEnsembleLarge: a quorum ensemble has at most 7 members.
 func checkEnsembleLarge(c *checker) {
-	if n := c.s.Replicas; c.s.Topology == "quorum" && n > 7 {
+	if n := c.s.Replicas; c.s.Topology == spec.Quorum && n > 7 {
 		c.report(at("replicas"), "a quorum ensemble of %d makes every write wait for %d members; more than 7 rarely pays off; use 5 or 7", n, n/2+1)
 	}
 }
@@ -279,7 +247,7 @@ func checkEnsembleLarge(c *checker) {
 func checkQuorumMajority(c *checker) {
 	s := c.s
 	n := s.Replicas
-	if s.Topology != "quorum" || n < 1 {
+	if s.Topology != spec.Quorum || n < 1 {
 		return
 	}
 	switch {
@@ -892,7 +860,7 @@ func checkLabels(c *checker) {
 		}
 	}
 	if s.Version != "" && len(validation.IsValidLabelValue(s.Version)) > 0 {
-		if _, set := c.s.V.LookupPath(spec.SelPath("version")).String(); set == nil {
+		if _, set := c.s.Source.Lookup("version").String(); set == nil {
 			c.report(at("version"), "version %q cannot be a label value: at most 63 letters, digits, '-', '_' and '.'; set a shorter version", s.Version)
 		} else {
 			c.report(at("image"), "the image tag %q becomes the app.kubernetes.io/version label but is not a valid label value; set version: to a shorter value", s.Version)
@@ -1035,7 +1003,7 @@ func checkBudgetValues(c *checker) {
 // more members than it tolerates.
 func checkBudgetQuorum(c *checker) {
 	s := c.s
-	if s.Topology != "quorum" || s.Replicas < 2 {
+	if s.Topology != spec.Quorum || s.Replicas < 2 {
 		return
 	}
 	f := s.Replicas - s.Quorum
@@ -1073,7 +1041,7 @@ func checkBudgetBlocks(c *checker) {
 // checkBudgetReplicas: a primary-replica budget allows one pod down.
 func checkBudgetReplicas(c *checker) {
 	s := c.s
-	if s.Topology != "primary-replica" || !spec.EmitsBudget(s) {
+	if s.Topology != spec.PrimaryReplica || !spec.EmitsBudget(s) {
 		return
 	}
 	d := s.Disruption
@@ -1088,7 +1056,7 @@ func checkBudgetReplicas(c *checker) {
 // checkBudgetPresent: an app of two or more replicas gets a budget.
 func checkBudgetPresent(c *checker) {
 	s := c.s
-	if s.Topology == "quorum" && s.Replicas >= 3 && s.Quorum == s.Replicas {
+	if s.Topology == spec.Quorum && s.Replicas >= 3 && s.Quorum == s.Replicas {
 		c.report(at("quorum"), "a quorum of all %d members tolerates no failure, so no PodDisruptionBudget can allow an eviction and stsgen emits none; use %d", s.Replicas, s.Replicas/2+1)
 	}
 }
@@ -1114,7 +1082,7 @@ func checkIgnoredBudget(c *checker) {
 // are Ready.
 func checkPeerDiscovery(c *checker) {
 	s := c.s
-	if s.Topology != "standalone" && s.Replicas >= 2 && !s.Services.Headless.PublishNotReadyAddresses {
+	if s.Topology != spec.Standalone && s.Replicas >= 2 && !s.Services.Headless.PublishNotReadyAddresses {
 		c.report(at("services", "headless", "publishNotReadyAddresses"), "a %s app's members must resolve each other before they are Ready; remove publishNotReadyAddresses: false", s.Topology)
 	}
 }
@@ -1131,7 +1099,7 @@ func checkBootstrap(c *checker) {
 // checkParallelQuorum: Parallel on an ensemble is stated to be deliberate.
 func checkParallelQuorum(c *checker) {
 	s := c.s
-	if s.Topology != "quorum" || s.PodManagementPolicy != "Parallel" {
+	if s.Topology != spec.Quorum || s.PodManagementPolicy != "Parallel" {
 		return
 	}
 	if p := s.Probes.Readiness; p != nil && p.NeedsQuorum {
@@ -1454,7 +1422,7 @@ func (c *checker) reportName(sels []string, format string, args ...any) {
 	if len(c.ds) == n {
 		return
 	}
-	if f, ok := c.s.Raw.LookupPath(spec.SelPath(sels...)).Source().(*ast.Field); ok && f.Label != nil && f.Label.Pos().IsValid() {
-		c.ds[n].Pos = []token.Pos{f.Label.Pos()}
+	if p, ok := c.s.Source.LabelPos(sels...); ok {
+		c.ds[n].Pos = []token.Pos{p}
 	}
 }

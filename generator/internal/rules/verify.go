@@ -164,7 +164,7 @@ func verifyRecreate(c *checker, b *build.Bundle) {
 // verifyScaling: a quorum ensemble that changes size is reconfigured
 // deliberately.
 func verifyScaling(c *checker, b *build.Bundle) {
-	if c.s.Topology != "quorum" {
+	if c.s.Topology != spec.Quorum {
 		return
 	}
 	old := c.previous(b)

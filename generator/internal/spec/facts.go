@@ -142,7 +142,7 @@ func EmitsBudget(s *Spec) bool {
 // derivedMaxUnavailable is the most pods the topology lets a voluntary
 // disruption take down: n − quorum for an ensemble, 1 otherwise.
 func derivedMaxUnavailable(s *Spec) int32 {
-	if s.Topology == "quorum" {
+	if s.Topology == Quorum {
 		return s.Replicas - s.Quorum
 	}
 	return 1

@@ -36,11 +36,34 @@ const (
 	EnvPodName        = "STSGEN_POD_NAME"
 )
 
-// Roles each topology gives its members, in ordinal order of first use.
-var TopologyRoles = map[string][]string{
-	"standalone":      {"server"},
-	"primary-replica": {"primary", "replica"},
-	"quorum":          {"member"},
+// A Topology says how an app's members relate: the schema's topology
+// field.
+type Topology string
+
+// The topologies.
+const (
+	// Standalone members are independent servers.
+	Standalone Topology = "standalone"
+	// PrimaryReplica has one primary, the first member, and replicas.
+	PrimaryReplica Topology = "primary-replica"
+	// Quorum members form an ensemble that decides by majority.
+	Quorum Topology = "quorum"
+)
+
+// The roles of members, which config.roles gives files, args and env.
+const (
+	RoleServer  = "server"
+	RolePrimary = "primary"
+	RoleReplica = "replica"
+	RoleMember  = "member"
+)
+
+// TopologyRoles are the roles each topology gives its members, in ordinal
+// order of first use.
+var TopologyRoles = map[Topology][]string{
+	Standalone:     {RoleServer},
+	PrimaryReplica: {RolePrimary, RoleReplica},
+	Quorum:         {RoleMember},
 }
 
 // Service kinds a port can be exposed on.

@@ -44,7 +44,7 @@ type Spec struct {
 	Labels                       map[string]string
 	Annotations                  map[string]string
 
-	Topology string
+	Topology Topology
 	Replicas int32
 	// Quorum is the majority of a quorum topology, 0 for the others.
 	Quorum int32
@@ -83,18 +83,8 @@ type Spec struct {
 	// Checks holds the app's own rule severities, by rule id.
 	Checks map[diag.RuleID]diag.Severity
 
-	// v is the app's CUE value, kept to find positions for diagnostics;
-	// raw is the app as the user wrote it, without the schema.
-	V, Raw cue.Value
-	// bad holds the paths that failed to decode and were reported; the
-	// checks stay silent about them rather than report them twice.
-	Bad map[string]bool
-	// left holds the fields of an app with schema errors that were left to
-	// their defaults; the checks stay silent about them and what is below.
-	Left []string
-	// repaired is set for an app rebuilt around its schema errors; it is
-	// checked but never built.
-	Repaired bool
+	// Source is where Decode found the app; nil for a Spec built by hand.
+	Source *Source
 }
 
 // A Port is a named container port and the Services that carry it.
@@ -355,7 +345,7 @@ func Decode(pkgs []Package) ([]*Spec, diag.Diagnostics) {
 			// An app whose fields failed to decode is still checked, so that
 			// every problem is reported at once; Compile builds nothing.
 			s, sds := decodeApp(av)
-			s.Raw = pkg.Raw.LookupPath(av.Path())
+			s.Source.Raw = pkg.Raw.LookupPath(av.Path())
 			ds = append(ds, sds...)
 			specs = append(specs, s)
 		}
@@ -438,9 +428,9 @@ func repairedSpec(pkg Package, av cue.Value, unknown diag.Diagnostics) (*Spec, d
 		// are in raw.
 		ds[i].Pos = nearestPos(pkg.Raw, ds[i].Path, av)
 	}
-	s.Raw = raw
-	s.Left = left
-	s.Repaired = true
+	s.Source.Raw = raw
+	s.Source.left = left
+	s.Source.repaired = true
 	return s, ds
 }
 
@@ -759,7 +749,7 @@ func (d *decoder) containers(v cue.Value) []corev1.Container {
 
 func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	d := &decoder{v: v, bad: map[string]bool{}}
-	s := &Spec{V: v, Bad: d.bad}
+	s := &Spec{Source: &Source{Value: v, bad: d.bad}}
 	s.Name = d.str("name")
 	s.Namespace = d.str("namespace")
 	s.ClusterDomain = d.str("clusterDomain")
@@ -799,9 +789,9 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	s.Labels = d.stringMap("labels")
 	s.Annotations = d.stringMap("annotations")
 
-	s.Topology = d.str("topology")
+	s.Topology = Topology(d.str("topology"))
 	s.Replicas = int32(d.int("replicas"))
-	if s.Topology == "quorum" {
+	if s.Topology == Quorum {
 		s.Quorum = int32(d.int("quorum"))
 	}
 
@@ -821,7 +811,7 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		}
 		if p.Expose == nil {
 			p.Expose = []string{SvcHeadless, SvcRead}
-			if s.Topology == "primary-replica" {
+			if s.Topology == PrimaryReplica {
 				p.Expose = append(p.Expose, SvcPrimary)
 			}
 		}

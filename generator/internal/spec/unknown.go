@@ -84,7 +84,7 @@ func unknownFields(raw, schema cue.Value) diag.Diagnostics {
 
 // topologyField reports whether path names a field that only one topology
 // has, and which.
-func topologyField(path string) (string, bool) {
+func topologyField(path string) (Topology, bool) {
 	sels := cue.ParsePath(path).Selectors()
 	if len(sels) < 3 {
 		return "", false
@@ -92,9 +92,9 @@ func topologyField(path string) (string, bool) {
 	rest := cue.MakePath(sels[2:]...).String()
 	switch rest {
 	case "quorum":
-		return "quorum", true
+		return Quorum, true
 	case "primary", "services.primary":
-		return "primary-replica", true
+		return PrimaryReplica, true
 	}
 	return "", false
 }

@@ -1,0 +1,122 @@
+package spec
+
+import (
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
+
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/schema"
+)
+
+// A Source is where Decode found an app: its CUE values, and what decoding
+// could not use. The checks read it to point at what the user wrote and to
+// stay silent about fields already reported. A Spec built by hand has no
+// Source; what the checks find in it carries paths but no positions.
+type Source struct {
+	// Value is the app's value, the schema applied; Raw is the app as the
+	// user wrote it, without the schema.
+	Value, Raw cue.Value
+	// bad holds the paths that failed to decode and were reported; the
+	// checks stay silent about them rather than report them twice.
+	bad map[string]bool
+	// left holds the fields of an app with schema errors that were left to
+	// their defaults; the checks stay silent about them and what is below.
+	left []string
+	// repaired is set for an app rebuilt around its schema errors; it is
+	// checked but never built.
+	repaired bool
+}
+
+// Path is the CUE path of the app's field that sels names, such as
+// apps.zk.replicas.
+func (s *Spec) Path(sels ...string) string {
+	app := cue.MakePath(cue.Str(schema.AppsField), cue.Str(s.Name)).Selectors()
+	return cue.MakePath(append(app, SelPath(sels...).Selectors()...)...).String()
+}
+
+// Buildable reports whether every field of the app decoded, so that its
+// objects can be built.
+func (s *Spec) Buildable() bool {
+	return s.Source == nil || !s.Source.repaired && len(s.Source.bad) == 0
+}
+
+// Silenced reports whether a finding at path would repeat one already
+// reported: the field failed to decode, or was left to its default because
+// of a schema error at or above it.
+func (src *Source) Silenced(path string) bool {
+	if src == nil {
+		return false
+	}
+	return src.bad[path] || slices.ContainsFunc(src.left, func(l string) bool {
+		return path == l || strings.HasPrefix(path, l+".")
+	})
+}
+
+// FailedBelow reports whether a field at or below path failed to decode
+// (and was reported by Decode).
+func (src *Source) FailedBelow(path string) bool {
+	if src == nil {
+		return false
+	}
+	for p := range src.bad {
+		if diag.Within(p, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// Lookup returns the app's field that sels names, the schema applied.
+func (src *Source) Lookup(sels ...string) cue.Value {
+	if src == nil {
+		return cue.Value{}
+	}
+	return src.Value.LookupPath(SelPath(sels...))
+}
+
+// Wrote reports whether the user wrote the field sels names, rather than
+// leaving it to a default.
+func (src *Source) Wrote(sels ...string) bool {
+	return src != nil && src.Raw.LookupPath(SelPath(sels...)).Exists()
+}
+
+// Positions are the user's positions of the field sels names, or the
+// app's own where the user wrote nothing at or below it.
+func (src *Source) Positions(sels ...string) []token.Pos {
+	if src == nil {
+		return nil
+	}
+	v := src.Lookup(sels...)
+	if src.repaired {
+		// A repaired app holds the user's data, not their expressions.
+		rel := v.Path().Selectors()[len(src.Value.Path().Selectors()):]
+		v = src.Raw.LookupPath(cue.MakePath(rel...))
+		if ps := ValuePositions(v); len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
+			return ps[:1]
+		}
+	}
+	ps := UserPositions(src.Value, v)
+	if len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
+		return ps
+	}
+	if app := ValuePositions(src.Raw); len(app) > 0 {
+		return app[:1]
+	}
+	return ps
+}
+
+// LabelPos is the position of the label of the field sels names, as the
+// user wrote it, if they did.
+func (src *Source) LabelPos(sels ...string) (token.Pos, bool) {
+	if src == nil {
+		return token.NoPos, false
+	}
+	if f, ok := src.Raw.LookupPath(SelPath(sels...)).Source().(*ast.Field); ok && f.Label != nil && f.Label.Pos().IsValid() {
+		return f.Label.Pos(), true
+	}
+	return token.NoPos, false
+}

@@ -199,7 +199,7 @@ func relFile(p token.Pos, dir string) string {
 	return name
 }
 
-// fromCUE turns a CUE error into diagnostics: one per field path, with the
+// FromCUE turns a CUE error into diagnostics: one per field path, with the
 // user's positions and the most specific schema position, in words that say
 // what to write instead where CUE's own are obscure.
 func FromCUE(err error) Diagnostics {
@@ -238,7 +238,7 @@ func FromCUE(err error) Diagnostics {
 	return pruneDerived(ds)
 }
 
-// schemaErrors is fromCUE for errors in an app's value: the rule is STS016.
+// SchemaErrors is fromCUE for errors in an app's value: the rule is STS016.
 func SchemaErrors(err error) Diagnostics {
 	ds := FromCUE(err)
 	for i := range ds {
@@ -408,7 +408,7 @@ func pruneDerived(ds Diagnostics) Diagnostics {
 	return kept
 }
 
-// within reports whether the CUE path p is prefix or a field below it.
+// Within reports whether the CUE path p is prefix or a field below it.
 func Within(p, prefix string) bool {
 	return p == prefix || strings.HasPrefix(p, prefix+".") || strings.HasPrefix(p, prefix+"[")
 }
@@ -429,7 +429,7 @@ func cuePath(sels []string) string {
 	return b.String()
 }
 
-// userFirst orders positions so that the user's files come before the
+// UserFirst orders positions so that the user's files come before the
 // embedded schema's, keeping CUE's order otherwise.
 func UserFirst(ps []token.Pos) []token.Pos {
 	var out []token.Pos
@@ -519,7 +519,7 @@ func ParseSeverity(s string) (Severity, error) {
 	return 0, fmt.Errorf("severity %q is not one of error, warning, off", s)
 }
 
-// schemaFile names the embedded schema in positions, so that an error that
+// SchemaFile names the embedded schema in positions, so that an error that
 // points into the schema says which file and line.
 const SchemaFile = schema.ImportPath + "/app.cue"
 

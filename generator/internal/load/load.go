@@ -64,16 +64,16 @@ type Unit struct {
 	Group loadGroup
 	Inst  *build.Instance
 	Names []string
-	// pos holds the first position of each app, for duplicates.
+	// Pos holds the first position of each app, for duplicates.
 	Pos map[string][]token.Pos
-	// split is set when the package is evaluated in pieces.
+	// Split is set when the package is evaluated in pieces.
 	Split *splitter
 	// mu guards building inst, which the pieces of a package that could
 	// not be split share.
 	mu sync.Mutex
 }
 
-// index loads the CUE packages named by cfg.Args, reports load and syntax
+// Index loads the CUE packages named by cfg.Args, reports load and syntax
 // errors, and lists each package's apps. It evaluates each package once
 // without the schema, in a context dropped on return.
 func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
@@ -424,7 +424,7 @@ func instancePos(files []*ast.File) []token.Pos {
 	return []token.Pos{files[0].Pos()}
 }
 
-// load evaluates the apps names of the package against the schema, in a
+// Load evaluates the apps names of the package against the schema, in a
 // CUE context of their own. When the package was split, only the source
 // of these apps, and of the apps they refer to, is evaluated.
 func (u *Unit) Load(names []string) (spec.Package, error) {
@@ -465,7 +465,7 @@ func (u *Unit) Load(names []string) (spec.Package, error) {
 	return spec.Package{Dir: u.Inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
 }
 
-// pieceSize returns how many apps a piece holds when n apps are built on
+// PieceSize returns how many apps a piece holds when n apps are built on
 // workers CPUs: enough pieces that the CPUs share the work evenly, few
 // enough that loading each piece costs little next to its apps.
 func PieceSize(n, workers, fixed int) int {

@@ -50,7 +50,7 @@ type splitFile struct {
 	decls map[string][][2]int
 }
 
-// newSplitter analyses the files of inst, whose apps are names, and
+// NewSplitter analyses the files of inst, whose apps are names, and
 // returns nil when the package cannot be split.
 func NewSplitter(inst *build.Instance, names []string) *splitter {
 	sp := &splitter{deps: map[string][]string{}}
@@ -281,7 +281,7 @@ func declaration(parent ast.Node, id *ast.Ident) bool {
 	return false
 }
 
-// keep returns the apps a piece of names must hold: names, what they
+// Keep returns the apps a piece of names must hold: names, what they
 // refer to, and what declarations outside apps refer to.
 func (sp *splitter) Keep(names []string) map[string]bool {
 	keep := map[string]bool{}
@@ -304,7 +304,7 @@ func (sp *splitter) Keep(names []string) map[string]bool {
 	return keep
 }
 
-// overlay returns the package's files with the apps not in keep blanked
+// Overlay returns the package's files with the apps not in keep blanked
 // out, for load.Config.Overlay.
 func (sp *splitter) Overlay(keep map[string]bool) map[string]load.Source {
 	ov := map[string]load.Source{}
@@ -337,7 +337,7 @@ func (sp *splitter) Overlay(keep map[string]bool) map[string]load.Source {
 	return ov
 }
 
-// reload loads the package of inst again, its files as overlay has them.
+// Reload loads the package of inst again, its files as overlay has them.
 // It returns an error when the result is not the same package.
 func Reload(g loadGroup, inst *build.Instance, overlay map[string]load.Source) (*build.Instance, error) {
 	var args []string

@@ -9,7 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// setsIDs reports whether the user chose the user or group any container
+// SetsIDs reports whether the user chose the user or group any container
 // runs as; stsgen then leaves the ids to them.
 func (s *Spec) SetsIDs() bool {
 	if p := s.PodSecurityContext; p != nil && (p.RunAsUser != nil || p.RunAsGroup != nil || p.FSGroup != nil) {
@@ -20,7 +20,7 @@ func (s *Spec) SetsIDs() bool {
 	})
 }
 
-// containerContexts are the security contexts the user wrote for the main
+// ContainerContexts are the security contexts the user wrote for the main
 // container, the init containers and the sidecars.
 func (s *Spec) ContainerContexts() []*corev1.SecurityContext {
 	out := []*corev1.SecurityContext{s.SecurityContext}
@@ -40,7 +40,7 @@ func (s *Spec) readOnlyRoot() bool {
 	return sc == nil || sc.ReadOnlyRootFilesystem == nil || *sc.ReadOnlyRootFilesystem
 }
 
-// needsTmp reports whether stsgen mounts a writable /tmp into the main
+// NeedsTmp reports whether stsgen mounts a writable /tmp into the main
 // container: its root is read only and nothing else is mounted there.
 func (s *Spec) NeedsTmp() bool {
 	if !s.readOnlyRoot() {
@@ -77,7 +77,7 @@ type containerList struct {
 	Cs    []corev1.Container
 }
 
-// containerLists are the user's init containers and sidecars.
+// ContainerLists are the user's init containers and sidecars.
 func (s *Spec) ContainerLists() []containerList {
 	return []containerList{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}}
 }
@@ -127,13 +127,13 @@ func (s *Spec) HasConfigFiles() bool {
 	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Files) > 0 })
 }
 
-// roleEnvOrArgs reports whether any role adds args or env, which stsgen can
+// RoleEnvOrArgs reports whether any role adds args or env, which stsgen can
 // only do by starting the main container through sh.
 func (s *Spec) RoleEnvOrArgs() bool {
 	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Args) > 0 || len(r.Env) > 0 })
 }
 
-// emitsBudget reports whether stsgen emits a PodDisruptionBudget: for two
+// EmitsBudget reports whether stsgen emits a PodDisruptionBudget: for two
 // or more replicas that tolerate at least one failure.
 func EmitsBudget(s *Spec) bool {
 	return s.Replicas >= 2 && derivedMaxUnavailable(s) >= 1
@@ -148,7 +148,7 @@ func derivedMaxUnavailable(s *Spec) int32 {
 	return 1
 }
 
-// capabilityName is a capability as the runtime reads it: upper case,
+// CapabilityName is a capability as the runtime reads it: upper case,
 // without the CAP_ prefix.
 func CapabilityName(c corev1.Capability) string {
 	return strings.TrimPrefix(strings.ToUpper(string(c)), "CAP_")
@@ -161,4 +161,17 @@ func PtrEqual[T comparable](a, b *T) bool {
 func Percent(s string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimSuffix(s, "%"))
 	return n, err == nil && strings.HasSuffix(s, "%")
+}
+
+// ImageTag returns the tag of an image reference, or "" for a digest-only
+// or untagged reference.
+func ImageTag(image string) string {
+	if i := strings.IndexByte(image, '@'); i >= 0 {
+		image = image[:i]
+	}
+	i := strings.LastIndexByte(image, ':')
+	if i < 0 || strings.Contains(image[i:], "/") {
+		return ""
+	}
+	return image[i+1:]
 }

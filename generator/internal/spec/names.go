@@ -73,5 +73,5 @@ const (
 	SvcPrimary  = "primary"
 )
 
-// roleFileKey is the ConfigMap key of a role's file: role--name.
+// RoleFileKey is the ConfigMap key of a role's file: role--name.
 func RoleFileKey(role, name string) string { return role + "--" + name }

@@ -141,7 +141,7 @@ func pick(s cue.Value, kind cue.Kind) cue.Value {
 	return s
 }
 
-// unknownMessage says that name is not a field, and which field of s the
+// UnknownMessage says that name is not a field, and which field of s the
 // user probably meant.
 func UnknownMessage(name string, s cue.Value) string {
 	var names []string

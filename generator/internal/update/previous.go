@@ -34,7 +34,7 @@ func (p *Previous) Scoped(app string) (*Previous, error) {
 	return p.ForApp(app)
 }
 
-// statefulSet returns the previous version of sts, or nil.
+// StatefulSet returns the previous version of sts, or nil.
 func (p *Previous) StatefulSet(sts *appsv1.StatefulSet) *appsv1.StatefulSet {
 	if p == nil {
 		return nil

@@ -63,7 +63,7 @@ type yamlWriter struct {
 	mapping, simpleKey bool
 }
 
-// renderYAML returns the JSON of an object as yaml.v2 marshals the same
+// RenderYAML returns the JSON of an object as yaml.v2 marshals the same
 // object decoded into generic values, without its status, or false when
 // it leaves the object to yaml.v2.
 func RenderYAML(data []byte) ([]byte, bool) {

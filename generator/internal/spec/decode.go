@@ -1,0 +1,199 @@
+package spec
+
+import (
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/token"
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/schema"
+)
+
+// Decode validates every package's apps against the schema and turns each
+// app into a Spec. Apps that fail the schema are reported and left out;
+// apps with fields that fail to decode (a bad quantity, say) are reported
+// and returned, so that the checks can report the rest.
+func Decode(pkgs []Package) ([]*Spec, diag.Diagnostics) {
+	var specs []*Spec
+	var ds diag.Diagnostics
+	seen := map[string]cue.Value{}
+	for _, pkg := range pkgs {
+		schemas := &topologySchemas{app: pkg.App}
+		apps, err := pkg.apps()
+		if err != nil {
+			ds = append(ds, diag.SchemaErrors(err)...)
+			continue
+		}
+		for _, av := range apps {
+			name := av.Path().Selectors()[1].Unquoted()
+			if prev, ok := seen[name]; ok {
+				ds = append(ds, diag.Diagnostic{
+					Path:    AppPath(name),
+					Message: "app defined in two packages; app names must be unique across the packages built together",
+					Pos:     append(ValuePositions(av)[:1], ValuePositions(prev)[:1]...),
+				})
+				continue
+			}
+			seen[name] = av
+			unknown := unknownFields(pkg.Raw.LookupPath(av.Path()), schemas.forApp(av))
+			ds = append(ds, unknown...)
+			if err := av.Validate(cue.Concrete(true)); err != nil {
+				// A field the user left out has only the schema's position;
+				// point at the app as well, where it is to be written.
+				cds := slices.DeleteFunc(diag.SchemaErrors(err), func(d diag.Diagnostic) bool {
+					// An unknown field explains the errors of the fields
+					// that hold it, such as a failed int | #Port.
+					return slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool {
+						return u.Path == d.Path || strings.HasPrefix(u.Path, d.Path+".")
+					})
+				})
+				for i := range cds {
+					if cds[i].Message == diag.MsgUnknownField {
+						// stsgen's schema allows it (the walk above found
+						// nothing): a definition of the user's closes it out.
+						cds[i].Message = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
+					}
+					if len(cds[i].Pos) == 0 || diag.IsSchemaFile(cds[i].Pos[0].Filename()) {
+						cds[i].Pos = append(nearestPos(pkg.Raw, cds[i].Path, av), cds[i].Pos...)
+					}
+				}
+				ds = append(ds, cds...)
+				// Check the rest of the app too, as if the fields in
+				// error were left out, so that every problem shows at once.
+				if s, sds := repairedSpec(pkg, av, unknown); s != nil {
+					ds = append(ds, sds...)
+					specs = append(specs, s)
+				}
+				continue
+			}
+			if len(unknown) > 0 {
+				if s, sds := repairedSpec(pkg, av, unknown); s != nil {
+					ds = append(ds, sds...)
+					specs = append(specs, s)
+				}
+				continue
+			}
+			// An app whose fields failed to decode is still checked, so that
+			// every problem is reported at once; Compile builds nothing.
+			s, sds := decodeApp(av)
+			s.Source.Raw = pkg.Raw.LookupPath(av.Path())
+			ds = append(ds, sds...)
+			specs = append(specs, s)
+		}
+	}
+	return specs, ds
+}
+
+// apps returns the values of the package's apps to decode.
+func (pkg Package) apps() ([]cue.Value, error) {
+	apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(schema.AppsField)))
+	var out []cue.Value
+	if pkg.Apps != nil {
+		for _, n := range pkg.Apps {
+			out = append(out, apps.LookupPath(cue.MakePath(cue.Str(n))))
+		}
+		return out, nil
+	}
+	iter, err := apps.Fields()
+	if err != nil {
+		return nil, err
+	}
+	for iter.Next() {
+		out = append(out, iter.Value())
+	}
+	return out, nil
+}
+
+// repairedSpec decodes an app that has schema errors from its fields that
+// have none, the others left to their defaults, and returns what decoding
+// found in the fields it kept; the checks stay silent about the fields
+// left out. It returns nil when the app cannot be repaired.
+func repairedSpec(pkg Package, av cue.Value, unknown diag.Diagnostics) (*Spec, diag.Diagnostics) {
+	raw := pkg.Raw.LookupPath(av.Path())
+	name := av.Path().Selectors()[1]
+	r := pkg.App.FillPath(cue.MakePath(cue.Str("name")), name.Unquoted())
+	var left []string
+	skip := map[string]bool{}
+	for _, u := range unknown {
+		skip[u.Path] = true
+	}
+	var walk func(rel []cue.Selector)
+	walk = func(rel []cue.Selector) {
+		iter, err := raw.LookupPath(cue.MakePath(rel...)).Fields()
+		if err != nil {
+			return
+		}
+		for iter.Next() {
+			sels := append(slices.Clone(rel), iter.Selector())
+			path := cue.MakePath(sels...)
+			full := cue.MakePath(append(av.Path().Selectors(), sels...)...).String()
+			if skip[full] {
+				continue
+			}
+			v := av.LookupPath(path)
+			if v.Validate(cue.Concrete(true)) == nil && !slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool { return strings.HasPrefix(u.Path, full+".") }) {
+				// Fill the value's data, not the value: its expressions may
+				// refer to the app in error (apps.x.primary) and carry the
+				// error along. Positions come from raw (see checker.positions).
+				if data, err := v.MarshalJSON(); err == nil {
+					r = r.FillPath(path, r.Context().CompileBytes(data))
+					continue
+				}
+			}
+			if kindOf(raw.LookupPath(path)) == cue.StructKind && v.IncompleteKind()&cue.ListKind == 0 {
+				walk(sels)
+				continue
+			}
+			left = append(left, full)
+		}
+	}
+	walk(nil)
+	if r.Validate(cue.Concrete(true)) != nil {
+		return nil, nil
+	}
+	// Give the repaired app its place, so that paths read apps.<name>.
+	r = pkg.App.Context().CompileString("{}").FillPath(av.Path(), r).LookupPath(av.Path())
+	s, ds := decodeApp(r)
+	for i := range ds {
+		// The repaired value holds data without positions; the user's
+		// are in raw.
+		ds[i].Pos = nearestPos(pkg.Raw, ds[i].Path, av)
+	}
+	s.Source.Raw = raw
+	s.Source.left = left
+	s.Source.repaired = true
+	return s, ds
+}
+
+// nearestPos is where the user wrote the closest field on path: for a
+// field left out, where it is to be written (the list element, the claim),
+// else the app.
+func nearestPos(raw cue.Value, path string, app cue.Value) []token.Pos {
+	sels := cue.ParsePath(path).Selectors()
+	for n := len(sels); n > 2; n-- {
+		if ps := ValuePositions(raw.LookupPath(cue.MakePath(sels[:n]...))); len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
+			return ps[:1]
+		}
+	}
+	return ValuePositions(app)[:1]
+}
+
+func AppPath(name string) string {
+	return cue.MakePath(cue.Str(schema.AppsField), cue.Str(name)).String()
+}
+
+// A Package is one loaded CUE package whose apps are unified with the schema.
+type Package struct {
+	// Dir is the package's directory.
+	Dir string
+	// Root is the package's value, apps bound to #App.
+	Root cue.Value
+	// Raw is the package's value as the user wrote it, without the schema.
+	Raw cue.Value
+	// App is the schema's #App, against which unknown fields are found.
+	App cue.Value
+	// Apps, when not nil, names the apps of Root to decode, in order; the
+	// others are there only because these refer to them.
+	Apps []string
+}

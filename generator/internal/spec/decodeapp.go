@@ -1,0 +1,231 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"github.com/stsgen/stsgen/generator/diag"
+
+	corev1 "k8s.io/api/core/v1"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
+	d := &decoder{v: v, bad: map[string]bool{}}
+	s := &Spec{Source: &Source{Value: v, bad: d.bad}}
+	s.Name = d.str("name")
+	s.Namespace = d.str("namespace")
+	s.ClusterDomain = d.str("clusterDomain")
+	s.Image = d.str("image")
+	if ver, ok := d.optStr("version"); ok {
+		s.Version = ver
+	} else {
+		s.Version = ImageTag(s.Image)
+	}
+	if c := d.lookup("command"); c.Exists() {
+		s.Command = d.strings(c)
+	}
+	if a := d.lookup("args"); a.Exists() {
+		s.Args = d.strings(a)
+	}
+	s.Env = d.envMap(d.lookup("env"))
+	if r := d.lookup("resources"); r.Exists() {
+		s.Resources = d.resources(r)
+	}
+	if sc := d.lookup("securityContext"); sc.Exists() {
+		s.SecurityContext = &corev1.SecurityContext{}
+		d.strict(sc, s.SecurityContext)
+	}
+	if sc := d.lookup("podSecurityContext"); sc.Exists() {
+		s.PodSecurityContext = &corev1.PodSecurityContext{}
+		d.strict(sc, s.PodSecurityContext)
+	}
+	if l := d.lookup("lifecycle"); l.Exists() {
+		s.Lifecycle = &corev1.Lifecycle{}
+		d.strict(l, s.Lifecycle)
+	}
+	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
+	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")
+	if p, ok := d.optStr("imagePullPolicy"); ok {
+		s.ImagePullPolicy = corev1.PullPolicy(p)
+	}
+	s.Labels = d.stringMap("labels")
+	s.Annotations = d.stringMap("annotations")
+
+	s.Topology = Topology(d.str("topology"))
+	s.Replicas = int32(d.int("replicas"))
+	if s.Topology == Quorum {
+		s.Quorum = int32(d.int("quorum"))
+	}
+
+	for _, f := range fields(d.lookup("ports")) {
+		p := Port{Name: label(f), Protocol: corev1.ProtocolTCP}
+		if kindOf(f) == cue.IntKind {
+			n, _ := f.Int64()
+			p.Port = int32(n)
+		} else {
+			n, _ := f.LookupPath(SelPath("port")).Int64()
+			p.Port = int32(n)
+			proto, _ := f.LookupPath(SelPath("protocol")).String()
+			p.Protocol = corev1.Protocol(proto)
+			if e := f.LookupPath(SelPath("expose")); e.Exists() {
+				p.Expose = d.strings(e)
+			}
+		}
+		if p.Expose == nil {
+			p.Expose = []string{SvcHeadless, SvcRead}
+			if s.Topology == PrimaryReplica {
+				p.Expose = append(p.Expose, SvcPrimary)
+			}
+		}
+		s.Ports = append(s.Ports, p)
+	}
+
+	for _, f := range fields(d.lookup("storage")) {
+		c := Claim{Name: label(f)}
+		if q, ok := d.quantity(f.LookupPath(SelPath("size"))); ok {
+			c.Size = q
+		}
+		if cl, err := f.LookupPath(SelPath("class")).String(); err == nil {
+			c.Class = &cl
+		}
+		for _, m := range d.strings(f.LookupPath(SelPath("accessModes"))) {
+			c.AccessModes = append(c.AccessModes, corev1.PersistentVolumeAccessMode(m))
+		}
+		c.MountPath, _ = f.LookupPath(SelPath("mountPath")).String()
+		c.SubPath, _ = f.LookupPath(SelPath("subPath")).String()
+		s.Storage = append(s.Storage, c)
+	}
+	s.Retention = Retention{
+		WhenDeleted: d.str("retention", "whenDeleted"),
+		WhenScaled:  d.str("retention", "whenScaled"),
+	}
+
+	for _, f := range fields(d.lookup("volumes")) {
+		vol := Volume{Name: label(f)}
+		vol.MountPath, _ = f.LookupPath(SelPath("mountPath")).String()
+		vol.ReadOnly, _ = f.LookupPath(SelPath("readOnly")).Bool()
+		vol.SubPath, _ = f.LookupPath(SelPath("subPath")).String()
+		var src map[string]any
+		_ = f.Decode(&src)
+		delete(src, "mountPath")
+		delete(src, "readOnly")
+		delete(src, "subPath")
+		data, _ := json.Marshal(src)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&vol.Source); err != nil {
+			d.errorf(diag.RuleSchema, f, "not a Kubernetes volume source: %s; write e.g. emptyDir: {} or secret: secretName: \"...\"", strings.TrimPrefix(err.Error(), "json: "))
+			continue
+		}
+		if len(src) != 1 {
+			d.errorf(diag.RuleSchema, f, "a volume needs exactly one source, it has %d; write e.g. emptyDir: {} or secret: secretName: \"...\"", len(src))
+			continue
+		}
+		s.Volumes = append(s.Volumes, vol)
+	}
+
+	s.Probes = Probes{
+		Readiness: d.probe(d.lookup("probes", "readiness")),
+		Liveness:  d.probe(d.lookup("probes", "liveness")),
+		Startup:   d.probe(d.lookup("probes", "startup")),
+	}
+
+	s.Config.MountPath = d.str("config", "mountPath")
+	s.Config.Files = d.files(d.lookup("config", "files"))
+	for _, f := range fields(d.lookup("config", "roles")) {
+		r := Role{Name: label(f)}
+		r.Files = d.files(f.LookupPath(SelPath("files")))
+		r.Args = d.strings(f.LookupPath(SelPath("args")))
+		r.Env = d.envMap(f.LookupPath(SelPath("env")))
+		s.Config.Roles = append(s.Config.Roles, r)
+	}
+
+	s.Identity = Identity{
+		IDBase:    int(d.int("identity", "idBase")),
+		MountPath: d.str("identity", "mountPath"),
+		Image:     d.str("identity", "image"),
+	}
+
+	s.Services.Headless = HeadlessService{
+		Name:                     d.str("services", "headless", "name"),
+		PublishNotReadyAddresses: d.boolean("services", "headless", "publishNotReadyAddresses"),
+		Annotations:              d.stringMap("services", "headless", "annotations"),
+	}
+	s.Services.Read = ClientService{
+		Name:        d.str("services", "read", "name"),
+		Type:        corev1.ServiceType(d.str("services", "read", "type")),
+		Annotations: d.stringMap("services", "read", "annotations"),
+	}
+	if d.lookup("services", "primary").Exists() {
+		s.Services.Primary = &ClientService{
+			Name:        d.str("services", "primary", "name"),
+			Type:        corev1.ServiceType(d.str("services", "primary", "type")),
+			Annotations: d.stringMap("services", "primary", "annotations"),
+		}
+	}
+
+	s.ServiceName = d.str("serviceName")
+	s.Disruption.MaxUnavailable = d.intOrPercent("disruption", "maxUnavailable")
+	s.Disruption.MinAvailable = d.intOrPercent("disruption", "minAvailable")
+	s.Disruption.UnhealthyPodEvictionPolicy, _ = d.optStr("disruption", "unhealthyPodEvictionPolicy")
+
+	s.NetworkPolicy.Enabled = d.boolean("networkPolicy", "enabled")
+	for _, r := range listItems(d.lookup("networkPolicy", "ingress")) {
+		var rule networkingv1.NetworkPolicyIngressRule
+		if d.strict(r, &rule) {
+			s.NetworkPolicy.Ingress = append(s.NetworkPolicy.Ingress, rule)
+		}
+	}
+
+	s.PodManagementPolicy = d.str("podManagementPolicy")
+	s.UpdateStrategy.Type = d.str("updateStrategy", "type")
+	s.UpdateStrategy.Partition = d.optInt32("updateStrategy", "partition")
+	if mu := d.lookup("updateStrategy", "maxUnavailable"); mu.Exists() {
+		var x intstr.IntOrString
+		if kindOf(mu) == cue.IntKind {
+			n, _ := mu.Int64()
+			x = intstr.FromInt32(int32(n))
+		} else {
+			str, _ := mu.String()
+			x = intstr.FromString(str)
+		}
+		s.UpdateStrategy.MaxUnavailable = &x
+	}
+	s.MinReadySeconds = int32(d.int("minReadySeconds"))
+	s.Recreate = d.boolean("recreate")
+	s.OrdinalsStart = int32(d.int("ordinals", "start"))
+	if t := d.lookup("terminationGracePeriodSeconds"); t.Exists() {
+		n, _ := t.Int64()
+		s.TerminationGracePeriodSeconds = &n
+	}
+	s.RevisionHistoryLimit = d.optInt32("revisionHistoryLimit")
+
+	s.Spread = Spread{Mode: "preferred", TopologyKey: "kubernetes.io/hostname"}
+	if sp := d.lookup("spread"); kindOf(sp) == cue.StringKind {
+		s.Spread.Mode, _ = sp.String()
+	} else {
+		s.Spread.Mode = d.str("spread", "mode")
+		s.Spread.TopologyKey = d.str("spread", "topologyKey")
+	}
+
+	s.InitContainers = d.containers(d.lookup("initContainers"))
+	s.Sidecars = d.containers(d.lookup("sidecars"))
+
+	s.Checks = map[diag.RuleID]diag.Severity{}
+	for _, f := range fields(d.lookup("checks")) {
+		level, _ := f.String()
+		if sev, err := diag.ParseSeverity(level); err == nil {
+			s.Checks[diag.RuleID(strings.ToUpper(label(f)))] = sev
+		}
+	}
+
+	if err := d.lookup("peers").Decode(&s.Peers); err != nil {
+		d.ds = append(d.ds, diag.SchemaErrors(err)...)
+	}
+	return s, d.ds
+}

@@ -1,0 +1,312 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"github.com/stsgen/stsgen/generator/diag"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// decoder reads one app's value, collecting a diagnostic for everything it
+// cannot turn into the Spec.
+type decoder struct {
+	v   cue.Value
+	ds  diag.Diagnostics
+	bad map[string]bool
+}
+
+func (d *decoder) lookup(sels ...string) cue.Value {
+	return d.v.LookupPath(SelPath(sels...))
+}
+
+// SelPath makes a path of field names; a decimal selector is a list index.
+func SelPath(sels ...string) cue.Path {
+	ss := make([]cue.Selector, len(sels))
+	for i, s := range sels {
+		if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+			ss[i] = cue.Index(n)
+		} else {
+			ss[i] = cue.Str(s)
+		}
+	}
+	return cue.MakePath(ss...)
+}
+
+func (d *decoder) errorf(rule diag.RuleID, v cue.Value, format string, args ...any) {
+	path := v.Path().String()
+	d.bad[path] = true
+	d.ds = append(d.ds, diag.Diagnostic{Rule: rule, Path: path, Pos: UserPositions(d.v, v), Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) str(sels ...string) string {
+	s, _ := d.lookup(sels...).String()
+	return s
+}
+
+func (d *decoder) optStr(sels ...string) (string, bool) {
+	v := d.lookup(sels...)
+	if !v.Exists() {
+		return "", false
+	}
+	s, err := v.String()
+	return s, err == nil
+}
+
+func (d *decoder) int(sels ...string) int64 {
+	i, _ := d.lookup(sels...).Int64()
+	return i
+}
+
+func (d *decoder) optInt32(sels ...string) *int32 {
+	v := d.lookup(sels...)
+	if !v.Exists() {
+		return nil
+	}
+	i, err := v.Int64()
+	if err != nil {
+		return nil
+	}
+	n := int32(i)
+	return &n
+}
+
+// intOrPercent reads a count or a percentage such as "50%".
+func (d *decoder) intOrPercent(sels ...string) *IntOrPercent {
+	v := d.lookup(sels...)
+	if !v.Exists() {
+		return nil
+	}
+	if kindOf(v) == cue.IntKind {
+		n, _ := v.Int64()
+		return &IntOrPercent{Value: int32(n)}
+	}
+	str, _ := v.String()
+	n, ok := Percent(str)
+	if !ok {
+		return nil
+	}
+	return &IntOrPercent{Value: int32(n), Percent: true}
+}
+
+func (d *decoder) boolean(sels ...string) bool {
+	b, _ := d.lookup(sels...).Bool()
+	return b
+}
+
+func (d *decoder) strings(v cue.Value) []string {
+	var out []string
+	_ = v.Decode(&out)
+	return out
+}
+
+// kindOf is the kind of v's default, or of v when it has none.
+func kindOf(v cue.Value) cue.Kind {
+	d, _ := v.Default()
+	return d.Kind()
+}
+
+// fields returns the regular fields of a struct in input order.
+func fields(v cue.Value) []cue.Value {
+	var out []cue.Value
+	iter, err := v.Fields()
+	if err != nil {
+		return nil
+	}
+	for iter.Next() {
+		out = append(out, iter.Value())
+	}
+	return out
+}
+
+// listItems returns the elements of a list.
+func listItems(v cue.Value) []cue.Value {
+	var out []cue.Value
+	iter, err := v.List()
+	if err != nil {
+		return nil
+	}
+	for iter.Next() {
+		out = append(out, iter.Value())
+	}
+	return out
+}
+
+func label(v cue.Value) string {
+	sels := v.Path().Selectors()
+	return sels[len(sels)-1].Unquoted()
+}
+
+func (d *decoder) stringMap(sels ...string) map[string]string {
+	m := map[string]string{}
+	for _, f := range fields(d.lookup(sels...)) {
+		m[label(f)], _ = f.String()
+	}
+	return m
+}
+
+// strict decodes a CUE value into a Kubernetes type, refusing fields the
+// type does not have.
+func (d *decoder) strict(v cue.Value, into any) bool {
+	data, err := v.MarshalJSON()
+	if err != nil {
+		d.ds = append(d.ds, diag.SchemaErrors(err)...)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		d.errorf(diag.RuleSchema, v, "%s", strings.TrimPrefix(err.Error(), "json: "))
+		return false
+	}
+	return true
+}
+
+func (d *decoder) quantity(v cue.Value) (resource.Quantity, bool) {
+	var s string
+	switch kindOf(v) {
+	case cue.StringKind:
+		s, _ = v.String()
+	default:
+		// A bare number such as cpu: 1 or cpu: 0.5.
+		n, _ := v.MarshalJSON()
+		s = string(n)
+	}
+	q, err := resource.ParseQuantity(s)
+	if err != nil {
+		d.errorf(diag.RuleQuantities, v, "%q is not a Kubernetes quantity; %s", s, quantityHint(s))
+		return resource.Quantity{}, false
+	}
+	return q, true
+}
+
+// quantityHint suggests the quantity the user probably meant.
+func quantityHint(s string) string {
+	t := strings.ReplaceAll(s, " ", "")
+	units := []struct{ typo, binary, decimal string }{
+		{"KiB", "Ki", "k"}, {"MiB", "Mi", "M"}, {"GiB", "Gi", "G"}, {"TiB", "Ti", "T"},
+		{"KB", "Ki", "k"}, {"kB", "Ki", "k"}, {"MB", "Mi", "M"}, {"GB", "Gi", "G"}, {"TB", "Ti", "T"},
+	}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(t, u.typo); ok {
+			if _, err := resource.ParseQuantity(num); err == nil && num != "" {
+				return fmt.Sprintf("write %q or %q", num+u.binary, num+u.decimal)
+			}
+		}
+	}
+	if _, err := resource.ParseQuantity(t); err == nil && t != s {
+		return fmt.Sprintf("write %q", t)
+	}
+	return `write a number with an optional suffix, such as "10Gi", "500M" or "250m"`
+}
+
+func (d *decoder) resources(v cue.Value) corev1.ResourceRequirements {
+	var r corev1.ResourceRequirements
+	for _, part := range []struct {
+		name string
+		into *corev1.ResourceList
+	}{{"requests", &r.Requests}, {"limits", &r.Limits}} {
+		for _, f := range fields(v.LookupPath(SelPath(part.name))) {
+			q, ok := d.quantity(f)
+			if !ok {
+				continue
+			}
+			if *part.into == nil {
+				*part.into = corev1.ResourceList{}
+			}
+			(*part.into)[corev1.ResourceName(label(f))] = q
+		}
+	}
+	return r
+}
+
+func (d *decoder) envMap(v cue.Value) []corev1.EnvVar {
+	var env []corev1.EnvVar
+	for _, f := range fields(v) {
+		e := corev1.EnvVar{Name: label(f)}
+		if kindOf(f) == cue.StringKind {
+			e.Value, _ = f.String()
+		} else {
+			var src corev1.EnvVarSource
+			if !d.strict(f.LookupPath(SelPath("valueFrom")), &src) {
+				continue
+			}
+			e.ValueFrom = &src
+		}
+		env = append(env, e)
+	}
+	return env
+}
+
+func (d *decoder) files(v cue.Value) []File {
+	var out []File
+	for _, f := range fields(v) {
+		s, _ := f.String()
+		out = append(out, File{Name: label(f), Content: s})
+	}
+	return out
+}
+
+func (d *decoder) probe(v cue.Value) *Probe {
+	if !v.Exists() {
+		return nil
+	}
+	p := &Probe{}
+	if e := v.LookupPath(SelPath("exec")); e.Exists() {
+		p.Exec = d.strings(e)
+	}
+	if h := v.LookupPath(SelPath("http")); h.Exists() {
+		p.HTTP = &HTTPProbe{}
+		p.HTTP.Port, _ = h.LookupPath(SelPath("port")).String()
+		p.HTTP.Path, _ = h.LookupPath(SelPath("path")).String()
+		p.HTTP.Scheme, _ = h.LookupPath(SelPath("scheme")).String()
+	}
+	if t := v.LookupPath(SelPath("tcp")); t.Exists() {
+		p.TCP, _ = t.String()
+	}
+	if g := v.LookupPath(SelPath("grpc")); g.Exists() {
+		p.GRPC = &GRPCProbe{}
+		p.GRPC.Port, _ = g.LookupPath(SelPath("port")).String()
+		if s, err := g.LookupPath(SelPath("service")).String(); err == nil {
+			p.GRPC.Service = &s
+		}
+	}
+	for _, f := range []struct {
+		name string
+		into *int32
+	}{
+		{"initialDelaySeconds", &p.InitialDelaySeconds},
+		{"periodSeconds", &p.PeriodSeconds},
+		{"timeoutSeconds", &p.TimeoutSeconds},
+		{"successThreshold", &p.SuccessThreshold},
+		{"failureThreshold", &p.FailureThreshold},
+	} {
+		if i, err := v.LookupPath(SelPath(f.name)).Int64(); err == nil {
+			*f.into = int32(i)
+		}
+	}
+	p.NeedsQuorum, _ = v.LookupPath(SelPath("needsQuorum")).Bool()
+	return p
+}
+
+func (d *decoder) containers(v cue.Value) []corev1.Container {
+	var out []corev1.Container
+	iter, err := v.List()
+	if err != nil {
+		return nil
+	}
+	for iter.Next() {
+		var c corev1.Container
+		if d.strict(iter.Value(), &c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,3 +1,6 @@
+// Package yamlfmt writes YAML byte for byte as go.yaml.in/yaml/v2 writes
+// the same values, from an object's JSON, without reflection. See yamlout.go
+// for the rules it follows and when it declines.
 package yamlfmt
 
 import (
@@ -14,7 +17,7 @@ import (
 // The YAML stsgen writes is byte for byte what go.yaml.in/yaml/v2 writes
 // for the object's JSON decoded into generic values (sigs.k8s.io/yaml,
 // which kubectl and most tools use, writes through it, so its output is
-// what users diff against). renderYAML writes that YAML from the JSON
+// what users diff against). RenderYAML writes that YAML from the JSON
 // directly, without decoding into maps, reflection or the emitter's event
 // queue. It follows the emitter's rules: keys in yaml.v2's natural order;
 // a string plain when it reads back as the same string, double-quoted
@@ -26,7 +29,7 @@ import (
 //
 // A key longer than 128 bytes or holding a line break, which yaml.v2
 // writes as a complex "? " key, a repeated key, or JSON other than
-// encoding/json writes makes it report false; RenderObject then falls
+// encoding/json writes makes it report false; Marshal then falls
 // back to yaml.v2.
 
 const (
@@ -863,7 +866,7 @@ type jsonValue struct {
 }
 
 // dropStatus removes the status of an object and of its claim
-// templates, which are whole objects too, as objectMap does: generated
+// templates, which are whole objects too, as Generic does: generated
 // objects describe what is wanted, not what is observed.
 func dropStatus(obj *jsonValue) {
 	obj.remove("status")

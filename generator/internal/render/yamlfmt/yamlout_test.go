@@ -1,6 +1,7 @@
 package yamlfmt
 
 import (
+	"bytes"
 	"encoding/json"
 	"maps"
 	"math/rand/v2"
@@ -129,7 +130,7 @@ func compareYAML(t *testing.T, doc map[string]any) bool {
 		return false
 	}
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("renderYAML(%s) (-yaml.v2 +writer):\n%s", data, diff)
+		t.Errorf("RenderYAML(%s) (-yaml.v2 +writer):\n%s", data, diff)
 	}
 	return true
 }
@@ -148,7 +149,7 @@ func TestYAMLWriterCases(t *testing.T) {
 		{strings.Repeat("k", 128): "just simple"},
 	} {
 		if !compareYAML(t, doc) {
-			t.Errorf("renderYAML(%q) left the document to yaml.v2", doc)
+			t.Errorf("RenderYAML(%q) left the document to yaml.v2", doc)
 		}
 	}
 	for _, doc := range []map[string]any{
@@ -161,12 +162,27 @@ func TestYAMLWriterCases(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, ok := RenderYAML(data); ok {
-			t.Errorf("renderYAML(%s) wrote it; want it left to yaml.v2", data)
+			t.Errorf("RenderYAML(%s) wrote it; want it left to yaml.v2", data)
+		}
+		// Marshal takes such a document the long way, with its status
+		// dropped as the writer drops it.
+		withStatus := maps.Clone(doc)
+		withStatus["status"] = map[string]any{"replicas": 3}
+		data, err = json.Marshal(withStatus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := yaml.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := Marshal(data); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("Marshal(%s) = %q, %v; want %q", data, got, err, want)
 		}
 	}
 	for _, data := range []string{`[]`, `"s"`, `{"a":1`, `{"a":1}x`, `{"a":1,"a":2}`, `{"a":tru}`, `{"a":"\x"}`} {
 		if _, ok := RenderYAML([]byte(data)); ok {
-			t.Errorf("renderYAML(%s) wrote it; want it left to encoding/json and yaml.v2", data)
+			t.Errorf("RenderYAML(%s) wrote it; want it left to encoding/json and yaml.v2", data)
 		}
 	}
 }

@@ -30,7 +30,8 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 			return "", fmt.Errorf("%s: no such file or directory", a)
 		}
 	}
-	files := map[string]bool{}
+	// The files, and what CUE read of each (nil: read it here).
+	files := map[string][]byte{}
 	seen := map[*build.Instance]bool{}
 	var walk func(inst *build.Instance) error
 	walk = func(inst *build.Instance) error {
@@ -41,12 +42,12 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 		if inst.Err != nil {
 			return inst.Err
 		}
-		for _, f := range inst.BuildFiles {
-			files[f.Filename] = true
+		for name, src := range sources(inst) {
+			files[name] = src
 		}
 		if inst.Root != "" {
 			if mod := filepath.Join(inst.Root, "cue.mod", "module.cue"); fileExists(mod) {
-				files[mod] = true
+				files[mod] = nil
 			}
 		}
 		for _, imp := range inst.Imports {
@@ -66,9 +67,12 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 	}
 	h := sha256.New()
 	for _, name := range slices.Sorted(maps.Keys(files)) {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return "", err
+		data := files[name]
+		if data == nil {
+			var err error
+			if data, err = os.ReadFile(name); err != nil {
+				return "", err
+			}
 		}
 		rel, err := filepath.Rel(base, name)
 		if err != nil {

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
 	"iter"
 	"os"
@@ -210,6 +211,12 @@ func relTo(dir, file string) string {
 func notUTF8(inst *build.Instance) diag.Diagnostics {
 	var ds diag.Diagnostics
 	for _, f := range inst.BuildFiles {
+		// CUE reads a file as UTF-8, each invalid byte turned into
+		// U+FFFD; only a file in which it wrote one can be invalid, and
+		// the byte and its place are the file's own.
+		if src, err := contents(f); err != nil || !bytes.ContainsRune(src, utf8.RuneError) {
+			continue
+		}
 		data, err := os.ReadFile(f.Filename)
 		if err != nil || utf8.Valid(data) {
 			continue

@@ -3,7 +3,6 @@ package load
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -59,9 +58,10 @@ func NewSplitter(inst *build.Instance, names []string) *splitter {
 		isApp[n] = true
 	}
 	declared := map[string]bool{}
+	srcs := sources(inst)
 	for _, f := range inst.Files {
-		src, err := os.ReadFile(f.Filename)
-		if err != nil {
+		src, ok := srcs[f.Filename]
+		if !ok {
 			return nil
 		}
 		sf := &splitFile{name: f.Filename, src: src, decls: map[string][][2]int{}}
@@ -304,8 +304,9 @@ func (sp *splitter) Keep(names []string) map[string]bool {
 	return keep
 }
 
-// Overlay returns the package's files with the apps not in keep blanked
-// out, for load.Config.Overlay.
+// Overlay returns the package's files, as CUE first read them, with the
+// apps not in keep blanked out, for load.Config.Overlay: reloading reads
+// none of them again.
 func (sp *splitter) Overlay(keep map[string]bool) map[string]load.Source {
 	ov := map[string]load.Source{}
 	for _, f := range sp.files {
@@ -326,6 +327,7 @@ func (sp *splitter) Overlay(keep map[string]bool) map[string]load.Source {
 			}
 		}
 		if src == nil {
+			ov[f.name] = load.FromBytes(f.src)
 			continue
 		}
 		// The file may no longer use an import: refer to each.
@@ -352,6 +354,24 @@ func Reload(g loadGroup, inst *build.Instance, overlay map[string]load.Source) (
 		}
 		args = []string{"./" + filepath.ToSlash(rel) + ":" + inst.PkgName}
 	}
+	// The packages it imports, as CUE first read them too.
+	seen := map[*build.Instance]bool{}
+	var imports func(*build.Instance)
+	imports = func(i *build.Instance) {
+		for _, imp := range i.Imports {
+			if seen[imp] {
+				continue
+			}
+			seen[imp] = true
+			for name, src := range sources(imp) {
+				if _, ok := overlay[name]; !ok {
+					overlay[name] = load.FromBytes(src)
+				}
+			}
+			imports(imp)
+		}
+	}
+	imports(inst)
 	insts := load.Instances(localArgs(g.Dir, args), &load.Config{Dir: g.Dir, Overlay: overlay})
 	if len(insts) != 1 || insts[0].Err != nil {
 		return nil, fmt.Errorf("reloading %s: %d instances", inst.Dir, len(insts))

@@ -205,11 +205,14 @@ func relPos(p token.Pos, dir string) string {
 	return fmt.Sprintf("%s:%d:%d", relFile(p, dir), p.Line(), p.Column())
 }
 
-func relFile(p token.Pos, dir string) string {
-	name := p.Filename()
+func relFile(p token.Pos, dir string) string { return Rel(dir, p.Filename()) }
+
+// Rel names a file as the user does, as cue does: relative to dir, with a
+// leading ./, when it lies below dir; as it is otherwise.
+func Rel(dir, name string) string {
 	if dir != "" && filepath.IsAbs(name) {
 		if rel, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(rel, "..") {
-			name = "." + string(filepath.Separator) + rel
+			return "." + string(filepath.Separator) + rel
 		}
 	}
 	return name

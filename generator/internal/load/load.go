@@ -6,6 +6,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,7 +98,7 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 	schemaIn := func() error {
 		var err error
 		if !binding.Exists() {
-			binding, appSchema, err = compileBinding(ctx)
+			binding, appSchema, err = bindApps(ctx, nil)
 		}
 		return err
 	}
@@ -193,17 +194,10 @@ func tooLarge(dir string, inst *build.Instance) diag.Diagnostics {
 	var ds diag.Diagnostics
 	for _, f := range inst.BuildFiles {
 		if info, err := os.Stat(f.Filename); err == nil && info.Size() > MaxFileSize {
-			ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s is %.1f MiB; stsgen reads CUE files of at most 8 MiB, since no object it writes may exceed 1.5 MiB; is this the right file?", relTo(dir, f.Filename), float64(info.Size())/(1<<20))})
+			ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s is %.1f MiB; stsgen reads CUE files of at most 8 MiB, since no object it writes may exceed 1.5 MiB; is this the right file?", diag.Rel(dir, f.Filename), float64(info.Size())/(1<<20))})
 		}
 	}
 	return ds
-}
-
-func relTo(dir, file string) string {
-	if rel, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(rel, "..") {
-		return "./" + filepath.ToSlash(rel)
-	}
-	return file
 }
 
 // notUTF8 reports the package's files that are not UTF-8 text: CUE reads
@@ -400,15 +394,27 @@ func missingPath(dir, arg string) bool {
 	return os.IsNotExist(err)
 }
 
-// compileBinding compiles the embedded schema and returns {apps: #Apps}
-// and #App.
-func compileBinding(ctx *cue.Context) (binding, app cue.Value, err error) {
+// bindApps compiles the embedded schema in ctx and returns the binding of
+// a package's apps to it, and #App: every app, apps: #Apps, when only is
+// nil; else only the apps named, each as #Apps binds it, and no other.
+func bindApps(ctx *cue.Context, only []string) (binding, app cue.Value, err error) {
 	s, app, err := compileSchema(ctx)
 	if err != nil {
 		return cue.Value{}, cue.Value{}, err
 	}
-	b := ctx.CompileString(schema.AppsField+": "+schema.AppsDef, cue.Scope(s), cue.Filename(diag.SchemaFile))
-	return b, app, b.Err()
+	src := schema.AppsField + ": " + schema.AppsDef
+	if only != nil {
+		var b strings.Builder
+		b.WriteString(schema.AppsField + ": {\n")
+		for _, n := range only {
+			q := strconv.Quote(n)
+			fmt.Fprintf(&b, "\t%s: %s & {name: %s}\n", q, schema.AppDef, q)
+		}
+		b.WriteString("}\n")
+		src = b.String()
+	}
+	binding = ctx.CompileString(src, cue.Scope(s), cue.Filename(diag.SchemaFile))
+	return binding, app, binding.Err()
 }
 
 // compileSchema compiles the embedded schema and returns it and its #App.
@@ -435,41 +441,32 @@ func instancePos(files []*ast.File) []token.Pos {
 // CUE context of their own. When the package was split, only the source
 // of these apps, and of the apps they refer to, is evaluated.
 func (u *Unit) Load(names []string) (spec.Package, error) {
-	ctx := cuecontext.New()
-	s, app, err := compileSchema(ctx)
-	if err != nil {
-		return spec.Package{}, err
-	}
 	// The package whole, or a piece that holds only the apps kept: bind
 	// every app it holds as #Apps does.
-	inst, bind, shared := u.Inst, schema.AppsField+": "+schema.AppsDef, true
+	inst, bound, shared := u.Inst, []string(nil), true
 	if u.Split != nil && len(names) < len(u.Names) {
 		keep := u.Split.Keep(names)
+		var err error
 		if inst, err = Reload(u.Group, u.Inst, u.Split.Overlay(keep)); err == nil {
 			shared = false
 		} else {
 			// The whole package then, with only the apps kept bound: the
 			// others are not looked at.
 			inst = u.Inst
-			var b strings.Builder
-			b.WriteString(schema.AppsField + ": {\n")
-			for _, n := range u.Names {
-				if keep[n] {
-					q := strconv.Quote(n)
-					fmt.Fprintf(&b, "\t%s: %s & {name: %s}\n", q, schema.AppDef, q)
-				}
-			}
-			b.WriteString("}\n")
-			bind = b.String()
+			bound = slices.DeleteFunc(slices.Clone(u.Names), func(n string) bool { return !keep[n] })
 		}
 	}
-	binding := ctx.CompileString(bind, cue.Scope(s), cue.Filename(diag.SchemaFile))
+	ctx := cuecontext.New()
+	binding, app, err := bindApps(ctx, bound)
+	if err != nil {
+		return spec.Package{}, err
+	}
 	if shared {
 		u.mu.Lock()
 		defer u.mu.Unlock()
 	}
 	v := ctx.BuildInstance(inst)
-	return spec.Package{Dir: u.Inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, binding.Err()
+	return spec.Package{Dir: u.Inst.Dir, Root: v.Unify(binding), Raw: v, App: app, Apps: names}, nil
 }
 
 // PieceSize returns how many apps a piece holds when n apps are built on

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"runtime/debug"
+
+	"cuelang.org/go/cue"
 )
 
 var versionCmd = &command{
@@ -19,10 +21,17 @@ func runVersion(e *env, args []string) int {
 	if st := parse(fs, e, args); st >= 0 {
 		return st
 	}
-	version := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		version = bi.Main.Version
+	version, cueModule := "(devel)", "(unknown)"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			version = bi.Main.Version
+		}
+		for _, d := range bi.Deps {
+			if d.Path == "cuelang.org/go" {
+				cueModule = d.Version
+			}
+		}
 	}
-	fmt.Fprintf(e.stdout, "stsgen %s\n", version)
+	fmt.Fprintf(e.stdout, "stsgen %s\ncue language %s (cuelang.org/go %s)\n", version, cue.LanguageVersion(), cueModule)
 	return exitOK
 }

@@ -15,26 +15,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 )
-
-// The verify functions check the generated objects against each other. They
-// state rules the generator keeps by construction, so on a correct build
-// they find nothing; they report at the app, whose spec produced the
-// objects.
-
-func (c *checker) reportObject(format string, args ...any) {
-	c.report(nil, format, args...)
-}
-
-// selects reports whether a selector selects pods with the labels.
-func selects(sel *metav1.LabelSelector, podLabels map[string]string) bool {
-	if sel == nil || len(sel.MatchLabels)+len(sel.MatchExpressions) == 0 {
-		return false
-	}
-	s, err := metav1.LabelSelectorAsSelector(sel)
-	return err == nil && s.Matches(labels.Set(podLabels))
-}
 
 // verifySelector: the StatefulSet's selector is not empty and selects its
 // own template.

@@ -1228,7 +1228,7 @@ func checkRecreate(c *checker) {
 // may change.
 func checkChecksOverride(c *checker) {
 	for _, id := range build.SortedKeys(c.s.Checks) {
-		r, ok := LookupRule(string(id))
+		r, ok := c.lookupRule(id)
 		switch {
 		case !ok:
 			c.report(at("checks", string(id)), "no rule %s; stsgen explain lists the rules", id)

@@ -21,7 +21,7 @@ import (
 func Check(specs []*spec.Spec, pol Policy) diag.Diagnostics {
 	var ds diag.Diagnostics
 	for _, s := range specs {
-		c := &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name]}
+		c := newChecker(s, pol)
 		for _, r := range catalogue {
 			if r.check != nil {
 				c.rule = r
@@ -41,7 +41,7 @@ func Verify(s *spec.Spec, b *build.Bundle, pol Policy) diag.Diagnostics {
 
 // VerifyOnly runs the output checks of the rules that keep selects.
 func VerifyOnly(s *spec.Spec, b *build.Bundle, pol Policy, keep func(*Rule) bool) diag.Diagnostics {
-	c := &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name]}
+	c := newChecker(s, pol)
 	for _, r := range catalogue {
 		if r.verify != nil && keep(r) {
 			c.rule = r
@@ -66,7 +66,17 @@ type checker struct {
 	// update rules share it.
 	rec     *update.Recreation
 	recDone bool
+	// rules is the catalogue, for the checks that look rules up (see
+	// catalogue for why they do not read it).
+	rules []*Rule
 }
+
+func newChecker(s *spec.Spec, pol Policy) *checker {
+	return &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name], rules: catalogue}
+}
+
+// lookupRule returns the rule with the id, as LookupRule does.
+func (c *checker) lookupRule(id diag.RuleID) (*Rule, bool) { return lookup(c.rules, string(id)) }
 
 // previous returns the previous version of the bundle's StatefulSet, or
 // nil.

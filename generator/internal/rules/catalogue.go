@@ -15,6 +15,7 @@ import (
 // (c.lookupRule), since one that read catalogue would make catalogue's
 // initialisation depend on itself, and the compiler refuses that cycle.
 var catalogue = sortRules(
+	nameRules,
 	rules(),
 )
 
@@ -27,21 +28,6 @@ func sortRules(families ...[]*Rule) []*Rule {
 
 func rules() []*Rule {
 	return []*Rule{
-		{
-			ID: diag.RuleStatefulSetName, Title: "the app name is a DNS label of at most 52 characters",
-			Severity: diag.Error, Fixed: true, Source: "API server and StatefulSet controller",
-			check: checkStatefulSetName,
-			Explain: `The app name names the StatefulSet, and the StatefulSet name must be a
-lower-case RFC 1123 label: letters, digits and '-', starting and ending
-with a letter or digit. The API server checks only that much, and accepts
-names up to 63 characters. But the controller labels every pod with
-controller-revision-hash: <name>-<hash>, where the hash has up to 10
-characters, and a label value holds at most 63. A StatefulSet named with
-53 to 63 characters is accepted, and then no pod is ever created: every
-attempt fails with "must be no more than 63 bytes" in the events.
-
-Write a name of at most 52 characters, such as zk or orders-db.`,
-		},
 		{
 			ID: diag.RuleSelector, Title: "the selector is not empty and matches the pod template's labels",
 			Severity: diag.Error, Fixed: true, Source: "API server",
@@ -223,15 +209,6 @@ README lists every field; stsgen schema prints the schema itself.`,
 			Explain: `A probe has exactly one of exec, http, tcp or grpc, and an exec probe
 needs a command. Liveness and startup probes must have
 successThreshold 1; the API server rejects anything else.`,
-		},
-		{
-			ID: diag.RuleDNSNames, Title: "the namespace, cluster domain and service account are valid DNS names",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkDNSNames,
-			Explain: `namespace must be an RFC 1123 label and clusterDomain a DNS domain:
-both become part of every pod's stable name
-(<pod>.<service>.<namespace>.svc.<clusterDomain>) and of the peer lists
-rendered from it. serviceAccountName must be a DNS subdomain.`,
 		},
 		{
 			ID: diag.RuleQuantities, Title: "resource quantities are valid and requests do not exceed limits",

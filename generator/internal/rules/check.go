@@ -16,36 +16,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
-// maxStatefulSetName is the longest StatefulSet name whose pods can be
-// created: the controller labels each pod with controller-revision-hash
-// <name>-<hash of up to 10 characters>, and a label value holds at most 63.
-const maxStatefulSetName = validation.DNS1123LabelMaxLength - 1 - 10
-
-// checkStatefulSetName: the app name is a DNS label short enough for the
-// pods the controller derives from it.
-func checkStatefulSetName(c *checker) {
-	s := c.s
-	if msg := labelProblem(s.Name); msg != "" {
-		c.report(at("name"), "app name %q is not a DNS label: %s", s.Name, msg)
-	} else if len(s.Name) > maxStatefulSetName {
-		c.report(at("name"), "app name %q is %d characters; a StatefulSet name may have at most %d, because the controller's controller-revision-hash pod label (<name>-<10-character hash>) must fit in 63", s.Name, len(s.Name), maxStatefulSetName)
-	} else if len(validation.IsDNS1035Label(s.Name)) > 0 {
-		c.report(at("name"), "app name %q starts with a digit, and the app's Services are named after it; Service names must start with a letter: write %q", s.Name, "app-"+s.Name)
-	}
-}
-
-// checkDNSNames: the namespace and cluster domain are valid DNS names.
-func checkDNSNames(c *checker) {
-	s := c.s
-	c.dnsLabel(at("namespace"), s.Namespace, "namespace", validation.DNS1123LabelMaxLength)
-	if msgs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(msgs) > 0 {
-		c.report(at("clusterDomain"), "%q is not a DNS domain: write lower-case labels joined by dots, such as \"cluster.local\"", s.ClusterDomain)
-	}
-	if n := s.ServiceAccountName; n != "" && len(validation.IsDNS1123Subdomain(n)) > 0 {
-		c.report(at("serviceAccountName"), "%q is not a valid service account name: lower-case letters, digits, '-' and '.'; write %q", n, suggestSubdomain(n))
-	}
-}
-
 // checkEnsembleMinimum: a quorum ensemble has at least 3 members.
 func checkEnsembleMinimum(c *checker) {
 	if n := c.s.Replicas; c.s.Topology == spec.Quorum && n < 3 {

@@ -454,6 +454,7 @@ func noEvictionPolicy(b *build.Bundle) { b.PDB.Spec.UnhealthyPodEvictionPolicy =
 // checks it against the catalogue. Cases come in pairs: a firing case, then
 // its near miss.
 var ruleCases = slices.Concat(
+	nameCases,
 	otherCases,
 )
 
@@ -533,8 +534,6 @@ var otherCases = []ruleCase{
 	{rule: diag.RulePeerLists, name: "server list of every member with its id", src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\nserver.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888\\n\"\n")},
 	{rule: diag.RulePeerLists, name: "env peer list under another Service", fires: true, src: zkApp("\tenv: PEERS: \"zk-0.zk-hs,zk-1.other-hs\"\n")},
 	{rule: diag.RulePeerLists, name: "args naming a pod beyond the ordinals", fires: true, src: zkApp("\targs: [\"--seed\", \"zk-7.zk-hs:2888\"]\n")},
-	{rule: diag.RuleDNSNames, name: "service account name with upper case and '_'", fires: true, src: pgApp("\tserviceAccountName: \"Bad_Name\"\n")},
-	{rule: diag.RuleDNSNames, name: "service account name that is a subdomain", src: pgApp("\tserviceAccountName: \"db.backup\"\n")},
 	{rule: diag.RuleVolumeMounts, name: "claim subPath climbs out", fires: true, src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "../escape"}`, 1)},
 	{rule: diag.RuleVolumeMounts, name: "claim subPath inside the volume", src: strings.Replace(pgApp(""), `mountPath: "/var/lib/postgresql"}`, `mountPath: "/var/lib/postgresql", subPath: "pgdata"}`, 1)},
 	{rule: diag.RuleVolumeMounts, name: "volume subPath is absolute", fires: true, src: pgApp("\tvolumes: s: {secret: secretName: \"x\", mountPath: \"/s\", subPath: \"/abs\"}\n")},
@@ -572,50 +571,6 @@ var otherCases = []ruleCase{
 	{rule: diag.RuleScaling, name: "ensemble grows by one", fires: true, src: zkApp("\treplicas: 4\n"), previous: zkApplied},
 	{rule: diag.RuleScaling, name: "ensemble keeps its size", src: strings.Replace(zkApp(""), "3.9.2", "3.9.3", 1), previous: zkApplied},
 	{rule: diag.RuleScaling, name: "a standalone app scales", src: strings.ReplaceAll(zkApp("\treplicas: 2\n"), `topology: "quorum"`, `topology: "standalone"`), previous: zkApplied},
-
-	// STS001: the app name is a DNS label of at most 52 characters.
-	{rule: diag.RuleStatefulSetName, name: "upper-case app name", fires: true, src: `package t
-
-apps: OrdersDB: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleStatefulSetName, name: "lower-case app name", src: `package t
-
-apps: "orders-db": {
-	image: "postgres:17.2"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleStatefulSetName, name: "53 characters", fires: true, src: `package t
-
-apps: "payments-ledger-postgres-primary-eu-west-1-zone-a-012": {
-	image: "postgres:17.2"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleStatefulSetName, name: "52 characters", src: `package t
-
-apps: "payments-ledger-postgres-primary-eu-west-1-zone-a-01": {
-	image: "postgres:17.2"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleStatefulSetName, name: "leading digit", fires: true, src: `package t
-
-apps: "1db": {
-	image: "postgres:17.2"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleStatefulSetName, name: "trailing digit", src: `package t
-
-apps: db1: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-}
-`},
 
 	// STS002: the selector is not empty and matches the template (output only).
 	{rule: diag.RuleSelector, name: "empty selector", fires: true, mutate: clearSelector, src: `package t
@@ -1812,48 +1767,6 @@ apps: zk: {
 		readiness: {exec: ["zkServer.sh", "status"], needsQuorum: true}
 		liveness: tcp: "client"
 	}
-}
-`},
-
-	// STS018: namespace and cluster domain.
-	{rule: diag.RuleDNSNames, name: "upper-case namespace", fires: true, src: `package t
-
-apps: db: {
-	image:     "postgres:17.2"
-	namespace: "Payments"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleDNSNames, name: "lower-case namespace", src: `package t
-
-apps: db: {
-	image:     "postgres:17.2"
-	namespace: "payments"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleDNSNames, name: "namespace with a dot", fires: true, src: `package t
-
-apps: db: {
-	image:     "postgres:17.2"
-	namespace: "payments.prod"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleDNSNames, name: "cluster domain with an underscore", fires: true, src: `package t
-
-apps: db: {
-	image:         "postgres:17.2"
-	clusterDomain: "cluster_local"
-	ports: pg: 5432
-}
-`},
-	{rule: diag.RuleDNSNames, name: "custom cluster domain", src: `package t
-
-apps: db: {
-	image:         "postgres:17.2"
-	clusterDomain: "k8s.example.com"
-	ports: pg: 5432
 }
 `},
 

@@ -16,6 +16,7 @@ import (
 // initialisation depend on itself, and the compiler refuses that cycle.
 var catalogue = sortRules(
 	nameRules,
+	labelRules,
 	rules(),
 )
 
@@ -28,16 +29,6 @@ func sortRules(families ...[]*Rule) []*Rule {
 
 func rules() []*Rule {
 	return []*Rule{
-		{
-			ID: diag.RuleSelector, Title: "the selector is not empty and matches the pod template's labels",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			verify: verifySelector,
-			Explain: `The API server rejects a StatefulSet whose selector is empty or does not
-match its pod template's labels, and the selector can never be changed
-afterwards. stsgen selects by app.kubernetes.io/name alone and puts that
-label on the template, so this rule guards the generator: it fires only
-if the generated objects disagree with each other.`,
-		},
 		{
 			ID: diag.RuleServiceNames, Title: "Service names are DNS-1035 labels, distinct, and serviceName names the headless Service",
 			Severity: diag.Error, Source: "API server",
@@ -153,19 +144,6 @@ stored as <role>--<file>. Keys may hold letters, digits, '-', '_' and '.'
 only (no '/' and no spaces), may not be '.' or '..' or start with '..',
 and must be unique. The ConfigMap's data may not exceed 1 MiB in total;
 keep large files in an image or a volume.`,
-		},
-		{
-			ID: diag.RuleLabels, Title: "labels and annotations are valid and leave stsgen's keys alone",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkLabels,
-			Explain: `Label and annotation keys are qualified names (an optional DNS prefix
-and '/', then at most 63 characters); label values are at most 63
-characters of letters, digits, '-', '_' and '.'. Annotations may not
-exceed 256 KiB in total. version becomes the app.kubernetes.io/version
-label, so it must be a valid label value too; it defaults to the image
-tag. stsgen sets app.kubernetes.io/name (the selector),
-app.kubernetes.io/managed-by and app.kubernetes.io/version itself, so they
-cannot be set under labels.`,
 		},
 		{
 			ID: diag.RuleImmutable, Title: "an update changes no field Kubernetes forbids changing",

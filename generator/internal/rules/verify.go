@@ -17,15 +17,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// verifySelector: the StatefulSet's selector is not empty and selects its
-// own template.
-func verifySelector(c *checker, b *build.Bundle) {
-	sts := b.StatefulSet
-	if !selects(sts.Spec.Selector, sts.Spec.Template.Labels) {
-		c.reportObject("StatefulSet %s: the selector %v does not select the pod template's labels %v", sts.Name, sts.Spec.Selector, sts.Spec.Template.Labels)
-	}
-}
-
 // verifyRestartPolicy: the pods restart always and have no deadline.
 func verifyRestartPolicy(c *checker, b *build.Bundle) {
 	spec := b.StatefulSet.Spec.Template.Spec

@@ -17,6 +17,7 @@ import (
 var catalogue = sortRules(
 	nameRules,
 	labelRules,
+	serviceRules,
 	rules(),
 )
 
@@ -29,21 +30,6 @@ func sortRules(families ...[]*Rule) []*Rule {
 
 func rules() []*Rule {
 	return []*Rule{
-		{
-			ID: diag.RuleServiceNames, Title: "Service names are DNS-1035 labels, distinct, and serviceName names the headless Service",
-			Severity: diag.Error, Source: "API server",
-			check: checkServiceNames,
-			Explain: `Every pod's DNS name is <pod>.<serviceName>.<namespace>.svc.<domain>, and
-it resolves only when a headless Service of exactly that name exists. So
-serviceName is always the headless Service's name: set
-services.headless.name, not serviceName.
-
-Service names must be RFC 1035 labels: at most 63 characters, lower-case
-letters, digits and '-', starting with a letter. Kubernetes 1.36 relaxed
-this to RFC 1123 labels (a leading digit is allowed); lower this rule to a
-warning only if every cluster you deploy to is that new. Two Services of
-one app cannot share a name.`,
-		},
 		{
 			ID: diag.RuleContainerNames, Title: "the app has an image and container names are unique DNS labels",
 			Severity: diag.Error, Fixed: true, Source: "API server",
@@ -117,15 +103,6 @@ type: "RollingUpdate"; with "OnDelete" the API server rejects them.
 maxUnavailable must be at least 1 or a percentage from 1% to 100%. It is
 honoured only where the MaxUnavailableStatefulSet feature gate is on (off
 by default up to 1.36); elsewhere updates go one pod at a time.`,
-		},
-		{
-			ID: diag.RuleServicePorts, Title: "every client Service carries at least one port",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkServicePorts,
-			Explain: `The headless Service may have no ports, but the read and primary
-Services must have at least one, or the API server rejects them. A port
-is carried by the Services in its expose list (all of them by default);
-the primary Service exists only in primary-replica apps.`,
 		},
 		{
 			ID: diag.RuleBudgetValues, Title: "the disruption budget states one policy with valid values",
@@ -209,14 +186,6 @@ names: letters, digits and '_', not starting with a digit.`,
 		},
 
 		{
-			ID: diag.RuleHeadlessService, Title: "a headless Service named serviceName selects the pods",
-			Severity: diag.Warning, Source: "kube-score statefulset-has-servicename",
-			verify: verifyHeadlessService,
-			Explain: `Pods get stable DNS names only through a Service with clusterIP: None
-whose name is the StatefulSet's serviceName and whose selector matches the
-pods. stsgen always generates it, so this rule guards the generator.`,
-		},
-		{
 			ID: diag.RuleAntiAffinity, Title: "replicated apps spread their pods across nodes",
 			Severity: diag.Warning, Source: "kube-score statefulset-has-host-podantiaffinity, kube-linter no-anti-affinity",
 			check: checkAntiAffinity, verify: verifyAntiAffinity,
@@ -259,15 +228,6 @@ starts the next member too early, and a rolling update moves on while the
 member is still catching up. A liveness probe identical to the readiness
 probe restarts a member that is merely busy or catching up; make liveness
 a cheaper check (the port accepts connections) and readiness the real one.`,
-		},
-		{
-			ID: diag.RuleServiceTargets, Title: "Services select the pods, and only the headless one publishes not-ready pods",
-			Severity: diag.Warning, Source: "kube-linter dangling-service, kube-score service-targets-pod",
-			verify: verifyServiceTargets,
-			Explain: `A Service whose selector matches no pod has no endpoints. The read and
-primary Services must not publish not-ready addresses, or clients reach
-members that cannot serve yet. stsgen generates all three from one
-selector, so this rule guards the generator.`,
 		},
 		{
 			ID: diag.RuleResources, Title: "containers request and limit CPU, memory and ephemeral storage",

@@ -263,66 +263,6 @@ func firstPort(s *spec.Spec) string {
 	return s.Ports[0].Name
 }
 
-// checkServiceNames: Service names are DNS-1035 labels and distinct, and
-// serviceName is the headless Service's name.
-func checkServiceNames(c *checker) {
-	s := c.s
-	if s.ServiceName != s.Services.Headless.Name {
-		c.report(at("serviceName"), "serviceName is the headless Service's name and cannot be set on its own; set services.headless.name: %q instead", s.ServiceName)
-	}
-	// Service names default to the app's name; when that is reported by
-	// STS001, do not report its consequences.
-	nameBad := len(validation.IsDNS1035Label(s.Name)) > 0
-	seen := map[string]string{}
-	for _, v := range s.ServiceRefs() {
-		sels := at("services", v.Kind, "name")
-		if nameBad && strings.HasPrefix(v.Name, s.Name) {
-			continue
-		}
-		if len(validation.IsDNS1035Label(v.Name)) > 0 {
-			why := labelProblem(v.Name)
-			if why == "" {
-				why = fmt.Sprintf("a Service name must start with a letter; write %q", "svc-"+v.Name)
-			}
-			c.report(sels, "Service name %q is not valid: %s", v.Name, why)
-		}
-		if other, ok := seen[v.Name]; ok {
-			// Point at the name the user wrote; the other is a default.
-			if !c.wrote(sels) && c.wrote(at("services", other, "name")) {
-				sels = at("services", other, "name")
-			}
-			c.report(sels, "the %s and %s Services are both named %q; give each its own name", other, v.Kind, v.Name)
-		}
-		seen[v.Name] = v.Kind
-	}
-}
-
-// checkServicePorts: every client Service carries a port, and only
-// primary-replica apps expose ports on a primary Service.
-func checkServicePorts(c *checker) {
-	s := c.s
-	for _, p := range s.Ports {
-		if slices.Contains(p.Expose, spec.SvcPrimary) && s.Services.Primary == nil {
-			c.report(at("ports", p.Name, "expose"), "only primary-replica apps have a primary Service; expose on \"headless\" or \"read\"")
-		}
-	}
-	for _, v := range s.ServiceRefs()[1:] {
-		if v.Kind == spec.SvcPrimary && len(s.Peers) == 0 {
-			continue
-		}
-		if !slices.ContainsFunc(s.Ports, func(p spec.Port) bool { return p.ExposedOn(v.Kind) }) {
-			sels := at("ports")
-			for _, p := range s.Ports {
-				if c.wrote(at("ports", p.Name, "expose")) {
-					sels = at("ports", p.Name, "expose")
-					break
-				}
-			}
-			c.report(sels, "no port is exposed on the %s Service %q; add %q to a port's expose list", v.Kind, v.Name, v.Kind)
-		}
-	}
-}
-
 // checkVolumeMounts: every mount path of the main container is absolute and
 // used once, including the config and identity directories stsgen mounts;
 // volume names are unique DNS labels; and the init containers' and sidecars'

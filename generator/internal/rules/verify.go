@@ -13,8 +13,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 
 	corev1 "k8s.io/api/core/v1"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // verifyRestartPolicy: the pods restart always and have no deadline.
@@ -40,41 +38,6 @@ func verifyBudget(c *checker, b *build.Bundle) {
 	}
 	if pdb.Spec.Selector == nil || !maps.Equal(pdb.Spec.Selector.MatchLabels, b.StatefulSet.Spec.Selector.MatchLabels) {
 		c.reportObject("PodDisruptionBudget %s: its selector is not the StatefulSet's", pdb.Name)
-	}
-}
-
-// verifyHeadlessService: a headless Service named serviceName selects the
-// pods.
-func verifyHeadlessService(c *checker, b *build.Bundle) {
-	sts, svc := b.StatefulSet, b.Headless
-	switch {
-	case svc == nil || svc.Name != sts.Spec.ServiceName:
-		c.reportObject("StatefulSet %s: no Service is named after its serviceName %q", sts.Name, sts.Spec.ServiceName)
-	case svc.Spec.ClusterIP != corev1.ClusterIPNone:
-		c.reportObject("Service %s: the StatefulSet's Service must be headless (clusterIP: None)", svc.Name)
-	case !selects(&metav1.LabelSelector{MatchLabels: svc.Spec.Selector}, sts.Spec.Template.Labels):
-		c.reportObject("Service %s: its selector does not select the StatefulSet's pods", svc.Name)
-	}
-}
-
-// verifyServiceTargets: the client Services select the pods and do not
-// publish not-ready addresses.
-func verifyServiceTargets(c *checker, b *build.Bundle) {
-	tmpl := b.StatefulSet.Spec.Template.Labels
-	for _, svc := range []*corev1.Service{b.Read, b.Primary} {
-		if svc == nil {
-			continue
-		}
-		// The primary Service also selects the pod-name label, which the
-		// controller adds to each pod; the template cannot carry it.
-		sel := maps.Clone(svc.Spec.Selector)
-		delete(sel, spec.LabelPodName)
-		if !selects(&metav1.LabelSelector{MatchLabels: sel}, tmpl) {
-			c.reportObject("Service %s: its selector selects none of the StatefulSet's pods", svc.Name)
-		}
-		if svc.Spec.PublishNotReadyAddresses {
-			c.reportObject("Service %s: a client Service must not publish not-ready addresses", svc.Name)
-		}
 	}
 }
 

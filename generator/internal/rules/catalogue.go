@@ -18,6 +18,7 @@ var catalogue = sortRules(
 	nameRules,
 	labelRules,
 	serviceRules,
+	containerRules,
 	rules(),
 )
 
@@ -30,17 +31,6 @@ func sortRules(families ...[]*Rule) []*Rule {
 
 func rules() []*Rule {
 	return []*Rule{
-		{
-			ID: diag.RuleContainerNames, Title: "the app has an image and container names are unique DNS labels",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkContainerNames,
-			Explain: `Every container needs an image; the main container runs the app's
-image. Container names, init containers included, must be RFC 1123 labels and
-unique within the pod, or the API server rejects the StatefulSet (since
-1.34; older servers accept it and every pod creation fails). The main
-container is named after the app and stsgen's init container is
-stsgen-init, so sidecars and initContainers need other names.`,
-		},
 		{
 			ID: diag.RuleContainerPorts, Title: "port names are IANA service names and port numbers are unique and in range",
 			Severity: diag.Error, Fixed: true, Source: "API server",
@@ -73,26 +63,6 @@ PersistentVolumeClaim per pod, named <claim>-<app>-<ordinal>. The claim
 name must be an RFC 1123 label, the size a positive Kubernetes quantity
 ("10Gi"), and accessModes non-empty. Claim templates are immutable once
 the StatefulSet exists, so get them right before the first apply.`,
-		},
-		{
-			ID: diag.RuleRestartPolicy, Title: "containers leave restartPolicy to the pod",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkRestartPolicy, verify: verifyRestartPolicy,
-			Explain: `A StatefulSet's pods must have restartPolicy: Always and no
-activeDeadlineSeconds. A regular container may not set restartPolicy at
-all; only an init container may, to become a native sidecar that runs
-beside the main container. Put such a container under initContainers with
-restartPolicy: "Always", or under sidecars without restartPolicy.`,
-		},
-		{
-			ID: diag.RuleInitContainers, Title: "init containers have no probes or lifecycle unless they are native sidecars",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkInitContainers,
-			Explain: `An init container runs to completion before the next one starts, so the
-API server rejects liveness, readiness and startup probes and lifecycle
-hooks on it. Only a native sidecar (an init container with
-restartPolicy: "Always") may have them. Add restartPolicy: "Always" or
-remove the probes.`,
 		},
 		{
 			ID: diag.RuleUpdateStrategy, Title: "partition and maxUnavailable belong to RollingUpdate, and maxUnavailable is 1 or more",
@@ -241,15 +211,6 @@ evicted. Set resources.requests and resources.limits for cpu, memory and
 ephemeral-storage on the app (its sidecars and init containers take their
 own; stsgen's init container takes the app's). Turning this rule off for
 an app tells kube-score too.`,
-		},
-		{
-			ID: diag.RuleImageTag, Title: "images are pinned to a tag or digest other than latest",
-			Severity: diag.Warning, Source: "kube-score container-image-tag, kube-linter latest-tag",
-			check: checkImageTag,
-			Explain: `An image without a tag, or tagged latest, changes under you: two pods of
-one StatefulSet can run different versions, and a restart upgrades a
-database without anyone deciding to. Pin a version ("postgres:17.2") or
-a digest.`,
 		},
 		{
 			ID: diag.RuleSecurity, Title: "containers keep stsgen's secure defaults",

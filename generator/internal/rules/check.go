@@ -580,68 +580,6 @@ func checkReserved(c *checker) {
 	}
 }
 
-// checkContainerNames: the app has an image, and every container name is a
-// unique DNS label.
-func checkContainerNames(c *checker) {
-	s := c.s
-	if strings.TrimSpace(s.Image) == "" {
-		c.report(at("image"), "image is empty; write a pinned image such as \"postgres:17.2\"")
-	}
-	seen := map[string]bool{s.Name: true, spec.InitContainerName: true}
-	check := func(field string, i int, name string) {
-		sels := at(field, strconv.Itoa(i), "name")
-		c.dnsLabel(sels, name, "container name", validation.DNS1123LabelMaxLength)
-		switch {
-		case strings.HasPrefix(name, spec.ReservedPrefix):
-			// STS301 reports it.
-		case name == s.Name:
-			c.report(sels, "container name %q is the main container's, which is named after the app; choose another name", name)
-		case seen[name]:
-			c.report(sels, "container name %q is already used by another container in this pod; choose another name", name)
-		}
-		seen[name] = true
-	}
-	for i, ic := range s.InitContainers {
-		check("initContainers", i, ic.Name)
-	}
-	for i, sc := range s.Sidecars {
-		check("sidecars", i, sc.Name)
-	}
-}
-
-// checkRestartPolicy: sidecars, which run as regular containers, do not set
-// restartPolicy.
-func checkRestartPolicy(c *checker) {
-	for i, sc := range c.s.Sidecars {
-		if sc.RestartPolicy != nil {
-			c.report(at("sidecars", strconv.Itoa(i), "restartPolicy"), "a regular container may not set restartPolicy; remove it, or move the container to initContainers to make it a native sidecar")
-		}
-	}
-}
-
-// checkInitContainers: init containers that are not native sidecars have
-// no probes and no lifecycle hooks.
-func checkInitContainers(c *checker) {
-	for i, ic := range c.s.InitContainers {
-		if ic.RestartPolicy != nil && *ic.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-			continue
-		}
-		for _, f := range []struct {
-			name string
-			set  bool
-		}{
-			{"livenessProbe", ic.LivenessProbe != nil},
-			{"readinessProbe", ic.ReadinessProbe != nil},
-			{"startupProbe", ic.StartupProbe != nil},
-			{"lifecycle", ic.Lifecycle != nil},
-		} {
-			if f.set {
-				c.report(at("initContainers", strconv.Itoa(i), f.name), "an init container runs to completion and may not have %s; add restartPolicy: \"Always\" to make it a native sidecar, or remove %s", f.name, f.name)
-			}
-		}
-	}
-}
-
 // checkUpdateStrategy: partition and maxUnavailable belong to RollingUpdate,
 // and a percentage is between 1% and 100%.
 func checkUpdateStrategy(c *checker) {
@@ -932,31 +870,6 @@ func checkResources(c *checker) {
 	}
 	for i, ct := range c.s.Sidecars {
 		check(at("sidecars", strconv.Itoa(i)), fmt.Sprintf("sidecar %q", ct.Name), ct.Resources)
-	}
-}
-
-// checkImageTag: images are pinned.
-func checkImageTag(c *checker) {
-	check := func(sels []string, image string) {
-		if image == "" || strings.Contains(image, "@") {
-			return
-		}
-		switch tag := spec.ImageTag(image); tag {
-		case "":
-			c.report(sels, "image %q has no tag, so it runs whatever latest is at each pull; pin a version such as %q", image, image+":<version>")
-		case "latest":
-			c.report(sels, "image %q changes under you; pin a version", image)
-		}
-	}
-	check(at("image"), c.s.Image)
-	if c.s.Identity.Image != c.s.Image {
-		check(at("identity", "image"), c.s.Identity.Image)
-	}
-	for i, ct := range c.s.InitContainers {
-		check(at("initContainers", strconv.Itoa(i), "image"), ct.Image)
-	}
-	for i, ct := range c.s.Sidecars {
-		check(at("sidecars", strconv.Itoa(i), "image"), ct.Image)
 	}
 }
 

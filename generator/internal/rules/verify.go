@@ -11,20 +11,7 @@ import (
 	"github.com/stsgen/stsgen/generator/internal/update"
 
 	appsv1 "k8s.io/api/apps/v1"
-
-	corev1 "k8s.io/api/core/v1"
 )
-
-// verifyRestartPolicy: the pods restart always and have no deadline.
-func verifyRestartPolicy(c *checker, b *build.Bundle) {
-	spec := b.StatefulSet.Spec.Template.Spec
-	if spec.RestartPolicy != "" && spec.RestartPolicy != corev1.RestartPolicyAlways {
-		c.reportObject("StatefulSet %s: restartPolicy is %q; a StatefulSet's pods must restart Always", b.StatefulSet.Name, spec.RestartPolicy)
-	}
-	if spec.ActiveDeadlineSeconds != nil {
-		c.reportObject("StatefulSet %s: activeDeadlineSeconds is set; a StatefulSet's pods may not have one", b.StatefulSet.Name)
-	}
-}
 
 // verifyBudget: the budget states one policy and selects the StatefulSet's
 // pods with the StatefulSet's selector.

@@ -19,6 +19,7 @@ var catalogue = sortRules(
 	labelRules,
 	serviceRules,
 	containerRules,
+	portRules,
 	rules(),
 )
 
@@ -31,18 +32,6 @@ func sortRules(families ...[]*Rule) []*Rule {
 
 func rules() []*Rule {
 	return []*Rule{
-		{
-			ID: diag.RuleContainerPorts, Title: "port names are IANA service names and port numbers are unique and in range",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkContainerPorts,
-			Explain: `A container port name must be an IANA service name: at most 15
-characters, lower-case letters, digits and '-', at least one letter, no
-leading, trailing or doubled '-'. Numbers run from 1 to 65535 and a number
-may appear once per protocol. Probes and Services refer to ports by these
-names, so a name the server rejects breaks all of them.
-
-Write names such as client, peer or leader-elect.`,
-		},
 		{
 			ID: diag.RuleVolumeMounts, Title: "mounts are absolute, unique and refer to volumes that exist",
 			Severity: diag.Error, Fixed: true, Source: "API server",

@@ -20,6 +20,7 @@ var catalogue = sortRules(
 	serviceRules,
 	containerRules,
 	portRules,
+	storageRules,
 	rules(),
 )
 
@@ -32,27 +33,6 @@ func sortRules(families ...[]*Rule) []*Rule {
 
 func rules() []*Rule {
 	return []*Rule{
-		{
-			ID: diag.RuleVolumeMounts, Title: "mounts are absolute, unique and refer to volumes that exist",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkVolumeMounts,
-			Explain: `Every mount path must be absolute and used once per container, and every
-volumeMounts[].name must name a pod volume or a storage claim: the API
-server (since 1.34) or the kubelet rejects anything else. Volume names are
-RFC 1123 labels and may not repeat a claim's name. stsgen mounts the
-config files at config.mountPath and the identity files at
-identity.mountPath, so those paths take part too.`,
-		},
-		{
-			ID: diag.RuleClaimTemplates, Title: "storage claims have a valid name, a positive size and an access mode",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkClaimTemplates,
-			Explain: `Each entry under storage becomes a volumeClaimTemplate and one
-PersistentVolumeClaim per pod, named <claim>-<app>-<ordinal>. The claim
-name must be an RFC 1123 label, the size a positive Kubernetes quantity
-("10Gi"), and accessModes non-empty. Claim templates are immutable once
-the StatefulSet exists, so get them right before the first apply.`,
-		},
 		{
 			ID: diag.RuleUpdateStrategy, Title: "partition and maxUnavailable belong to RollingUpdate, and maxUnavailable is 1 or more",
 			Severity: diag.Error, Fixed: true, Source: "API server",

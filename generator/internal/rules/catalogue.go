@@ -21,6 +21,7 @@ var catalogue = sortRules(
 	containerRules,
 	portRules,
 	storageRules,
+	probeRules,
 	rules(),
 )
 
@@ -97,14 +98,6 @@ field "spec.replica"), or silently drop them. The spec reference in the
 README lists every field; stsgen schema prints the schema itself.`,
 		},
 		{
-			ID: diag.RuleProbes, Title: "each probe has one handler and valid thresholds",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkProbes,
-			Explain: `A probe has exactly one of exec, http, tcp or grpc, and an exec probe
-needs a command. Liveness and startup probes must have
-successThreshold 1; the API server rejects anything else.`,
-		},
-		{
 			ID: diag.RuleQuantities, Title: "resource quantities are valid and requests do not exceed limits",
 			Severity: diag.Error, Fixed: true, Source: "API server",
 			check: checkQuantities,
@@ -146,27 +139,6 @@ once. stsgen derives one for any app of two or more replicas, but emits
 none when the topology tolerates no failure: an ensemble whose quorum is
 every member, where any budget would block every drain. Lower quorum, or
 add members.`,
-		},
-		{
-			ID: diag.RuleProbePorts, Title: "probes refer to ports the app declares",
-			Severity: diag.Error, Source: "kube-linter liveness-port, readiness-port, startup-port",
-			check: checkProbePorts,
-			Explain: `A probe names its port, and the API server does not check that the name
-exists: an http or tcp probe on a missing port fails forever, so the pod
-never becomes Ready (readiness) or restarts in a loop (liveness). The
-linters call this a warning; stsgen makes it an error because the name is
-a reference that cannot resolve.`,
-		},
-		{
-			ID: diag.RuleReadiness, Title: "pods have a readiness probe different from the liveness probe",
-			Severity: diag.Warning, Source: "kube-score pod-probes, pod-probes-identical",
-			check: checkReadiness,
-			Explain: `Without a readiness probe a pod counts as Ready as soon as it starts:
-Services send it traffic before it serves, an OrderedReady StatefulSet
-starts the next member too early, and a rolling update moves on while the
-member is still catching up. A liveness probe identical to the readiness
-probe restarts a member that is merely busy or catching up; make liveness
-a cheaper check (the port accepts connections) and readiness the real one.`,
 		},
 		{
 			ID: diag.RuleResources, Title: "containers request and limit CPU, memory and ephemeral storage",

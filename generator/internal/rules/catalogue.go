@@ -22,6 +22,7 @@ var catalogue = sortRules(
 	portRules,
 	storageRules,
 	probeRules,
+	configRules,
 	rules(),
 )
 
@@ -51,16 +52,6 @@ by default up to 1.36); elsewhere updates go one pod at a time.`,
 			Explain: `A PodDisruptionBudget takes either minAvailable or maxUnavailable, never
 both; each is a count or a percentage of at most 100%. Its selector must
 be the StatefulSet's, or it protects other pods or none.`,
-		},
-		{
-			ID: diag.RuleConfigMap, Title: "config file names are ConfigMap keys, used once, within 1 MiB",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkConfigMap,
-			Explain: `Every config file becomes a key of the app's ConfigMap; role files are
-stored as <role>--<file>. Keys may hold letters, digits, '-', '_' and '.'
-only (no '/' and no spaces), may not be '.' or '..' or start with '..',
-and must be unique. The ConfigMap's data may not exceed 1 MiB in total;
-keep large files in an image or a volume.`,
 		},
 		{
 			ID: diag.RuleImmutable, Title: "an update changes no field Kubernetes forbids changing",
@@ -359,17 +350,6 @@ scales down with whenScaled: "Delete" removes.`,
 stsgen-..., and the stsgen.dev/config-hash annotation to the pod
 template. A user name or annotation with those names would collide with
 them; choose another.`,
-		},
-		{
-			ID: diag.RuleRoles, Title: "roles exist in the topology and their args and env can be applied",
-			Severity: diag.Error, Fixed: true, Source: "stsgen",
-			check: checkRoles,
-			Explain: `A standalone app's members have the role server, a primary-replica app's
-primary and replica, a quorum ensemble's member. Role files, args and
-env apply to the members of that role. Role args and env are added by
-starting the main container through sh with the identity's env file, so
-stsgen needs the app's command; a role file may not shadow a shared file
-of the same name.`,
 		},
 		{
 			ID: diag.RuleIgnoredBudget, Title: "disruption settings take effect",

@@ -23,6 +23,7 @@ var catalogue = sortRules(
 	storageRules,
 	probeRules,
 	configRules,
+	envRules,
 	rules(),
 )
 
@@ -98,15 +99,6 @@ for milli). "10 GB" and "10gb" are not quantities; write "10Gi" or "10G".
 A request above the limit of the same resource is rejected by the API
 server.`,
 		},
-		{
-			ID: diag.RuleEnvNames, Title: "environment variable names are valid",
-			Severity: diag.Error, Fixed: true, Source: "stsgen",
-			check: checkEnvNames,
-			Explain: `The API server takes any printable name without '=' for a container's
-environment variable, but not an empty one. A role's env is exported by a
-shell before the main command starts, so its names must be shell variable
-names: letters, digits and '_', not starting with a digit.`,
-		},
 
 		{
 			ID: diag.RuleAntiAffinity, Title: "replicated apps spread their pods across nodes",
@@ -163,16 +155,6 @@ needs, and silence this rule for the app when it really needs it.`,
 may be evicted when the budget is exhausted. Left unset, the cluster's
 default applies. stsgen always states it: IfHealthyBudget for quorum
 ensembles, AlwaysAllow otherwise, or disruption.unhealthyPodEvictionPolicy.`,
-		},
-		{
-			ID: diag.RuleEnvDuplicates, Title: "no variable is set twice, and references to the app's ConfigMap exist",
-			Severity: diag.Warning, Source: "kube-score environment-variable-key-duplication, kube-linter duplicate-env-var",
-			check: checkEnvDuplicates,
-			Explain: `When a container lists a variable twice the last one wins silently; a
-role env that repeats an app env overrides it for that role only, which
-is rarely what was meant. An env valueFrom configMapKeyRef into the app's
-own ConfigMap (<app>-config) must name a key stsgen writes there (a config
-file name), or the pod does not start.`,
 		},
 		{
 			ID: diag.RuleRevisionHistory, Title: "revisionHistoryLimit is not negative",

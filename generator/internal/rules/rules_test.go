@@ -422,6 +422,7 @@ var ruleCases = slices.Concat(
 	storageCases,
 	probeCases,
 	configCases,
+	envCases,
 	otherCases,
 )
 
@@ -501,9 +502,6 @@ var otherCases = []ruleCase{
 	{rule: diag.RulePeerLists, name: "server list of every member with its id", src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\nserver.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888\\n\"\n")},
 	{rule: diag.RulePeerLists, name: "env peer list under another Service", fires: true, src: zkApp("\tenv: PEERS: \"zk-0.zk-hs,zk-1.other-hs\"\n")},
 	{rule: diag.RulePeerLists, name: "args naming a pod beyond the ordinals", fires: true, src: zkApp("\targs: [\"--seed\", \"zk-7.zk-hs:2888\"]\n")},
-	{rule: diag.RuleEnvNames, name: "env name with '='", fires: true, src: pgApp("\tenv: \"A=B\": \"x\"\n")},
-	{rule: diag.RuleEnvNames, name: "env name with '.' and '-'", src: pgApp("\tenv: \"my.var-1\": \"x\"\n")},
-	{rule: diag.RuleEnvNames, name: "sidecar env name empty", fires: true, src: pgApp("\tsidecars: [{name: \"s\", env: [{name: \"\", value: \"x\"}]}]\n")},
 	{rule: diag.RuleImmutable, name: "claim size grows", fires: true, src: strings.Replace(zkApp(""), `"10Gi"`, `"20Gi"`, 1), previous: zkApplied},
 	{rule: diag.RuleImmutable, name: "claim unchanged, server defaults in the applied object", src: zkApp(""), previous: zkApplied},
 	{rule: diag.RuleImmutable, name: "podManagementPolicy changes", fires: true, src: zkApp("\tpodManagementPolicy: \"Parallel\"\n\tchecks: STS210: \"off\"\n"), previous: zkApplied},
@@ -833,38 +831,6 @@ apps: db: {
 		image: "prometheuscommunity/postgres-exporter:v0.16.0"
 		resources: {requests: cpu: "50m", limits: cpu: "100m"}
 	}]
-}
-`},
-
-	// STS020: role env names.
-	{rule: diag.RuleEnvNames, name: "role env name with a dash", fires: true, src: `package t
-
-apps: db: {
-	image:    "postgres:17.2"
-	topology: "primary-replica"
-	command: ["docker-entrypoint.sh", "postgres"]
-	ports: pg: 5432
-	config: roles: replica: env: "PG-MODE": "standby"
-}
-`},
-	{rule: diag.RuleEnvNames, name: "role env name with an underscore", src: `package t
-
-apps: db: {
-	image:    "postgres:17.2"
-	topology: "primary-replica"
-	command: ["docker-entrypoint.sh", "postgres"]
-	ports: pg: 5432
-	config: roles: replica: env: PG_MODE: "standby"
-}
-`},
-	{rule: diag.RuleEnvNames, name: "role env name with a leading digit", fires: true, src: `package t
-
-apps: db: {
-	image:    "postgres:17.2"
-	topology: "primary-replica"
-	command: ["docker-entrypoint.sh", "postgres"]
-	ports: pg: 5432
-	config: roles: replica: env: "2ND_MODE": "standby"
 }
 `},
 
@@ -1215,93 +1181,6 @@ apps: db: {
 	topology: "primary-replica"
 	ports: pg: 5432
 	disruption: unhealthyPodEvictionPolicy: "IfHealthyBudget"
-}
-`},
-
-	// STS111: env duplicates and ConfigMap references.
-	{rule: diag.RuleEnvDuplicates, name: "role env repeats the app env", fires: true, src: `package t
-
-apps: db: {
-	image:    "postgres:17.2"
-	topology: "primary-replica"
-	command: ["docker-entrypoint.sh", "postgres"]
-	ports: pg: 5432
-	env: PGDATA: "/var/lib/postgresql/data"
-	config: roles: replica: env: PGDATA: "/var/lib/postgresql/replica"
-}
-`},
-	{rule: diag.RuleEnvDuplicates, name: "role env with its own variable", src: `package t
-
-apps: db: {
-	image:    "postgres:17.2"
-	topology: "primary-replica"
-	command: ["docker-entrypoint.sh", "postgres"]
-	ports: pg: 5432
-	env: PGDATA: "/var/lib/postgresql/data"
-	config: roles: replica: env: STANDBY_MODE: "on"
-}
-`},
-	{rule: diag.RuleEnvDuplicates, name: "sidecar sets a variable twice", fires: true, src: `package t
-
-apps: db: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-	sidecars: [{
-		name:  "exporter"
-		image: "prometheuscommunity/postgres-exporter:v0.16.0"
-		env: [{name: "DATA_SOURCE_USER", value: "postgres"}, {name: "DATA_SOURCE_USER", value: "exporter"}]
-	}]
-}
-`},
-	{rule: diag.RuleEnvDuplicates, name: "sidecar sets two variables", src: `package t
-
-apps: db: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-	sidecars: [{
-		name:  "exporter"
-		image: "prometheuscommunity/postgres-exporter:v0.16.0"
-		env: [{name: "DATA_SOURCE_USER", value: "postgres"}, {name: "DATA_SOURCE_URI", value: "localhost:5432/postgres"}]
-	}]
-}
-`},
-	{rule: diag.RuleEnvDuplicates, name: "reference to a missing ConfigMap key", fires: true, src: `package t
-
-apps: db: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-	config: files: "postgresql.conf": "max_connections = 100\n"
-	env: PG_CONF: valueFrom: configMapKeyRef: {name: "db-config", key: "postgres.conf"}
-}
-`},
-	{rule: diag.RuleEnvDuplicates, name: "reference to a config file's key", src: `package t
-
-apps: db: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-	config: files: "postgresql.conf": "max_connections = 100\n"
-	env: PG_CONF: valueFrom: configMapKeyRef: {name: "db-config", key: "postgresql.conf"}
-}
-`},
-	{rule: diag.RuleEnvDuplicates, name: "sidecar reference to a missing ConfigMap key", fires: true, src: `package t
-
-apps: db: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-	config: files: "queries.yaml": "pg_up: {}\n"
-	sidecars: [{
-		name:  "exporter"
-		image: "prometheuscommunity/postgres-exporter:v0.16.0"
-		env: [{name: "PG_EXPORTER_EXTEND_QUERY_PATH", valueFrom: configMapKeyRef: {name: "db-config", key: "queries.yml"}}]
-	}]
-}
-`},
-	{rule: diag.RuleEnvDuplicates, name: "reference to another ConfigMap", src: `package t
-
-apps: db: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-	env: PG_CONF: valueFrom: configMapKeyRef: {name: "shared-config", key: "postgres.conf"}
 }
 `},
 

@@ -24,6 +24,7 @@ var catalogue = sortRules(
 	probeRules,
 	configRules,
 	envRules,
+	resourceRules,
 	rules(),
 )
 
@@ -89,16 +90,6 @@ reject the same mistakes in the objects (strict decoding: unknown
 field "spec.replica"), or silently drop them. The spec reference in the
 README lists every field; stsgen schema prints the schema itself.`,
 		},
-		{
-			ID: diag.RuleQuantities, Title: "resource quantities are valid and requests do not exceed limits",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkQuantities,
-			Explain: `Sizes, requests and limits are Kubernetes quantities: a number with an
-optional suffix, binary (Ki, Mi, Gi, Ti) or decimal (k, M, G, T, and m
-for milli). "10 GB" and "10gb" are not quantities; write "10Gi" or "10G".
-A request above the limit of the same resource is rejected by the API
-server.`,
-		},
 
 		{
 			ID: diag.RuleAntiAffinity, Title: "replicated apps spread their pods across nodes",
@@ -122,19 +113,6 @@ once. stsgen derives one for any app of two or more replicas, but emits
 none when the topology tolerates no failure: an ensemble whose quorum is
 every member, where any budget would block every drain. Lower quorum, or
 add members.`,
-		},
-		{
-			ID: diag.RuleResources, Title: "containers request and limit CPU, memory and ephemeral storage",
-			Severity: diag.Warning, Source: "kube-score container-resources, kube-linter unset-*-requirements",
-			check: checkResources,
-			Explain: `Without requests the scheduler places the pod anywhere and the pod is the
-first evicted under pressure; without a memory limit one member can
-starve its node, and without an ephemeral-storage limit one member's logs
-or scratch files can fill the node's disk and get every pod on it
-evicted. Set resources.requests and resources.limits for cpu, memory and
-ephemeral-storage on the app (its sidecars and init containers take their
-own; stsgen's init container takes the app's). Turning this rule off for
-an app tells kube-score too.`,
 		},
 		{
 			ID: diag.RuleSecurity, Title: "containers keep stsgen's secure defaults",

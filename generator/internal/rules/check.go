@@ -57,26 +57,6 @@ func failures(f int32) string {
 	return fmt.Sprintf("%d failures", f)
 }
 
-// checkQuantities: requests do not exceed limits.
-func checkQuantities(c *checker) {
-	check := func(sels []string, r corev1.ResourceRequirements) {
-		for _, name := range build.SortedKeys(r.Requests) {
-			req := r.Requests[name]
-			lim, ok := r.Limits[name]
-			if ok && req.Cmp(lim) > 0 {
-				c.report(append(slices.Clone(sels), "requests", string(name)), "the %s request %s is above its limit %s; raise the limit or lower the request", name, req.String(), lim.String())
-			}
-		}
-	}
-	check(at("resources"), c.s.Resources)
-	for i, ct := range c.s.InitContainers {
-		check(at("initContainers", strconv.Itoa(i), "resources"), ct.Resources)
-	}
-	for i, ct := range c.s.Sidecars {
-		check(at("sidecars", strconv.Itoa(i), "resources"), ct.Resources)
-	}
-}
-
 // checkReserved: user names and annotations stay clear of stsgen's own.
 func checkReserved(c *checker) {
 	s := c.s
@@ -370,36 +350,6 @@ func (c *checker) serverList(sels []string, content string) {
 func checkAntiAffinity(c *checker) {
 	if c.s.Replicas >= 2 && c.s.Spread.Mode == "none" {
 		c.report(at("spread"), "spread: \"none\" lets the scheduler put several of %d members on one node, which one node failure then takes down together; use \"preferred\" or \"required\"", c.s.Replicas)
-	}
-}
-
-// checkResources: every container requests and limits CPU and memory.
-func checkResources(c *checker) {
-	check := func(sels []string, what string, r corev1.ResourceRequirements) {
-		if c.decodeFailedBelow(sels) {
-			return // an invalid quantity is reported as such
-		}
-		var missing []string
-		for _, kind := range []struct {
-			name string
-			list corev1.ResourceList
-		}{{"requests", r.Requests}, {"limits", r.Limits}} {
-			for _, res := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
-				if q, ok := kind.list[res]; !ok || q.IsZero() {
-					missing = append(missing, kind.name+"."+string(res))
-				}
-			}
-		}
-		if len(missing) > 0 {
-			c.report(sels, "%s sets no %s: the scheduler cannot place it well and nothing bounds what it takes from its node; write e.g. resources: {requests: {cpu: \"250m\", memory: \"512Mi\", \"ephemeral-storage\": \"1Gi\"}, limits: {cpu: \"1\", memory: \"512Mi\", \"ephemeral-storage\": \"1Gi\"}}", what, strings.Join(missing, ", "))
-		}
-	}
-	check(at("resources"), "the main container", c.s.Resources)
-	for i, ct := range c.s.InitContainers {
-		check(at("initContainers", strconv.Itoa(i)), fmt.Sprintf("init container %q", ct.Name), ct.Resources)
-	}
-	for i, ct := range c.s.Sidecars {
-		check(at("sidecars", strconv.Itoa(i)), fmt.Sprintf("sidecar %q", ct.Name), ct.Resources)
 	}
 }
 

@@ -25,6 +25,7 @@ var catalogue = sortRules(
 	configRules,
 	envRules,
 	resourceRules,
+	securityRules,
 	rules(),
 )
 
@@ -113,17 +114,6 @@ once. stsgen derives one for any app of two or more replicas, but emits
 none when the topology tolerates no failure: an ensemble whose quorum is
 every member, where any budget would block every drain. Lower quorum, or
 add members.`,
-		},
-		{
-			ID: diag.RuleSecurity, Title: "containers keep stsgen's secure defaults",
-			Severity: diag.Warning, Source: "kube-linter privileged-container, privilege-escalation-container, run-as-non-root; Polaris",
-			check: checkSecurity,
-			Explain: `stsgen runs every container with allowPrivilegeEscalation: false, the
-RuntimeDefault seccomp profile and no service-account token. Setting
-privileged: true, allowPrivilegeEscalation: true, runAsUser: 0,
-runAsNonRoot: false or adding capabilities such as SYS_ADMIN or NET_RAW
-gives a compromised member much of its node. Grant only what the image
-needs, and silence this rule for the app when it really needs it.`,
 		},
 		{
 			ID: diag.RuleEvictionPolicy, Title: "the disruption budget states its unhealthy pod eviction policy",

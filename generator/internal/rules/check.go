@@ -9,8 +9,6 @@ import (
 
 	"github.com/stsgen/stsgen/generator/internal/build"
 	"github.com/stsgen/stsgen/generator/internal/spec"
-
-	corev1 "k8s.io/api/core/v1"
 )
 
 // checkEnsembleMinimum: a quorum ensemble has at least 3 members.
@@ -350,52 +348,6 @@ func (c *checker) serverList(sels []string, content string) {
 func checkAntiAffinity(c *checker) {
 	if c.s.Replicas >= 2 && c.s.Spread.Mode == "none" {
 		c.report(at("spread"), "spread: \"none\" lets the scheduler put several of %d members on one node, which one node failure then takes down together; use \"preferred\" or \"required\"", c.s.Replicas)
-	}
-}
-
-// checkSecurity: no container is privileged, escalates privileges, runs as
-// root or adds dangerous capabilities.
-func checkSecurity(c *checker) {
-	check := func(sels []string, sc *corev1.SecurityContext) {
-		if sc == nil {
-			return
-		}
-		sels = append(slices.Clone(sels), "securityContext")
-		if sc.Privileged != nil && *sc.Privileged {
-			c.report(append(sels, "privileged"), "a privileged container has full access to its node; grant only the capabilities it needs")
-		}
-		if sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation {
-			c.report(append(sels, "allowPrivilegeEscalation"), "lets processes gain more privileges than they started with; remove it")
-		}
-		if sc.RunAsUser != nil && *sc.RunAsUser == 0 {
-			c.report(append(sels, "runAsUser"), "runs as root; use the image's unprivileged user id")
-		}
-		if sc.RunAsNonRoot != nil && !*sc.RunAsNonRoot {
-			c.report(append(sels, "runAsNonRoot"), "allows running as root; remove it")
-		}
-		if sc.Capabilities != nil {
-			for _, capability := range sc.Capabilities.Add {
-				switch spec.CapabilityName(capability) {
-				case "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE", "ALL":
-					c.report(append(sels, "capabilities", "add"), "capability %s gives a compromised container much of its node; drop it", capability)
-				}
-			}
-		}
-	}
-	check(nil, c.s.SecurityContext)
-	if ps := c.s.PodSecurityContext; ps != nil {
-		if ps.RunAsUser != nil && *ps.RunAsUser == 0 {
-			c.report(at("podSecurityContext", "runAsUser"), "runs every container as root; use the image's unprivileged user id")
-		}
-		if ps.RunAsNonRoot != nil && !*ps.RunAsNonRoot {
-			c.report(at("podSecurityContext", "runAsNonRoot"), "allows running as root; remove it")
-		}
-	}
-	for i, ct := range c.s.InitContainers {
-		check(at("initContainers", strconv.Itoa(i)), ct.SecurityContext)
-	}
-	for i, ct := range c.s.Sidecars {
-		check(at("sidecars", strconv.Itoa(i)), ct.SecurityContext)
 	}
 }
 

@@ -26,6 +26,7 @@ var catalogue = sortRules(
 	envRules,
 	resourceRules,
 	securityRules,
+	spreadRules,
 	rules(),
 )
 
@@ -92,19 +93,6 @@ field "spec.replica"), or silently drop them. The spec reference in the
 README lists every field; stsgen schema prints the schema itself.`,
 		},
 
-		{
-			ID: diag.RuleAntiAffinity, Title: "replicated apps spread their pods across nodes",
-			Severity: diag.Warning, Source: "kube-score statefulset-has-host-podantiaffinity, kube-linter no-anti-affinity",
-			check: checkAntiAffinity, verify: verifyAntiAffinity,
-			Explain: `With two or more replicas on one node, one node failure takes out several
-members at once, and for a quorum ensemble possibly the quorum. spread:
-"preferred" (the default) asks the scheduler to place members on
-different nodes; "required" insists, leaving pods Pending when there are
-fewer nodes than replicas; "none" turns it off. The anti-affinity selects
-the app's own pods by app.kubernetes.io/name, so it matches them (the
-ZooKeeper tutorial's manifest selects app: zk, a label its pods do not
-have, and spreads nothing).`,
-		},
 		{
 			ID: diag.RuleBudgetPresent, Title: "replicated apps have a PodDisruptionBudget",
 			Severity: diag.Warning, Source: "kube-score statefulset-has-poddisruptionbudget",

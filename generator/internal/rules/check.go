@@ -344,13 +344,6 @@ func (c *checker) serverList(sels []string, content string) {
 	}
 }
 
-// checkAntiAffinity: apps of two or more replicas spread their members.
-func checkAntiAffinity(c *checker) {
-	if c.s.Replicas >= 2 && c.s.Spread.Mode == "none" {
-		c.report(at("spread"), "spread: \"none\" lets the scheduler put several of %d members on one node, which one node failure then takes down together; use \"preferred\" or \"required\"", c.s.Replicas)
-	}
-}
-
 // checkRevisionHistory: revisionHistoryLimit is not negative.
 func checkRevisionHistory(c *checker) {
 	if l := c.s.RevisionHistoryLimit; l != nil && *l < 0 {

@@ -403,11 +403,6 @@ func budgetForeignSelector(b *build.Bundle) {
 	b.PDB.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": b.App}}
 }
 
-func antiAffinityForeignSelector(b *build.Bundle) {
-	anti := b.StatefulSet.Spec.Template.Spec.Affinity.PodAntiAffinity
-	anti.PreferredDuringSchedulingIgnoredDuringExecution[0].PodAffinityTerm.LabelSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": b.App}}
-}
-
 func noEvictionPolicy(b *build.Bundle) { b.PDB.Spec.UnhealthyPodEvictionPolicy = nil }
 
 // ruleCases is TestRules' table, the cases of every family; TestRuleCoverage
@@ -425,6 +420,7 @@ var ruleCases = slices.Concat(
 	envCases,
 	resourceCases,
 	securityCases,
+	spreadCases,
 	otherCases,
 )
 
@@ -753,60 +749,6 @@ apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 	checks: sts107: "off"
-}
-`},
-
-	// STS102: anti-affinity.
-	{rule: diag.RuleAntiAffinity, name: "ensemble with spread none", fires: true, src: `package t
-
-apps: zk: {
-	image:    "zookeeper:3.9.2"
-	topology: "quorum"
-	ports: client: 2181
-	spread: "none"
-}
-`},
-	{rule: diag.RuleAntiAffinity, name: "ensemble with spread preferred", src: `package t
-
-apps: zk: {
-	image:    "zookeeper:3.9.2"
-	topology: "quorum"
-	ports: client: 2181
-	spread: "preferred"
-}
-`},
-	{rule: diag.RuleAntiAffinity, name: "ensemble with spread mode none", fires: true, src: `package t
-
-apps: zk: {
-	image:    "zookeeper:3.9.2"
-	topology: "quorum"
-	ports: client: 2181
-	spread: {mode: "none", topologyKey: "topology.kubernetes.io/zone"}
-}
-`},
-	{rule: diag.RuleAntiAffinity, name: "ensemble spread over zones", src: `package t
-
-apps: zk: {
-	image:    "zookeeper:3.9.2"
-	topology: "quorum"
-	ports: client: 2181
-	spread: {mode: "required", topologyKey: "topology.kubernetes.io/zone"}
-}
-`},
-	{rule: diag.RuleAntiAffinity, name: "single replica with spread none", src: `package t
-
-apps: db: {
-	image: "postgres:17.2"
-	ports: pg: 5432
-	spread: "none"
-}
-`},
-	{rule: diag.RuleAntiAffinity, name: "anti-affinity selecting app: zk", fires: true, mutate: antiAffinityForeignSelector, src: `package t
-
-apps: zk: {
-	image:    "zookeeper:3.9.2"
-	topology: "quorum"
-	ports: client: 2181
 }
 `},
 

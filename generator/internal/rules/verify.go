@@ -28,24 +28,6 @@ func verifyBudget(c *checker, b *build.Bundle) {
 	}
 }
 
-// verifyAntiAffinity: pod anti-affinity selects the pods' own labels.
-func verifyAntiAffinity(c *checker, b *build.Bundle) {
-	spec := b.StatefulSet.Spec.Template.Spec
-	if spec.Affinity == nil || spec.Affinity.PodAntiAffinity == nil {
-		return
-	}
-	anti := spec.Affinity.PodAntiAffinity
-	terms := anti.RequiredDuringSchedulingIgnoredDuringExecution
-	for _, w := range anti.PreferredDuringSchedulingIgnoredDuringExecution {
-		terms = append(terms, w.PodAffinityTerm)
-	}
-	for _, t := range terms {
-		if !selects(t.LabelSelector, b.StatefulSet.Spec.Template.Labels) {
-			c.reportObject("StatefulSet %s: the pod anti-affinity selects none of its own pods, so it spreads nothing", b.StatefulSet.Name)
-		}
-	}
-}
-
 // verifyEvictionPolicy: the budget states its unhealthy pod eviction policy.
 func verifyEvictionPolicy(c *checker, b *build.Bundle) {
 	if b.PDB != nil && b.PDB.Spec.UnhealthyPodEvictionPolicy == nil {

@@ -27,6 +27,7 @@ var catalogue = sortRules(
 	resourceRules,
 	securityRules,
 	spreadRules,
+	budgetRules,
 	rules(),
 )
 
@@ -48,14 +49,6 @@ type: "RollingUpdate"; with "OnDelete" the API server rejects them.
 maxUnavailable must be at least 1 or a percentage from 1% to 100%. It is
 honoured only where the MaxUnavailableStatefulSet feature gate is on (off
 by default up to 1.36); elsewhere updates go one pod at a time.`,
-		},
-		{
-			ID: diag.RuleBudgetValues, Title: "the disruption budget states one policy with valid values",
-			Severity: diag.Error, Fixed: true, Source: "API server",
-			check: checkBudgetValues, verify: verifyBudget,
-			Explain: `A PodDisruptionBudget takes either minAvailable or maxUnavailable, never
-both; each is a count or a percentage of at most 100%. Its selector must
-be the StatefulSet's, or it protects other pods or none.`,
 		},
 		{
 			ID: diag.RuleImmutable, Title: "an update changes no field Kubernetes forbids changing",
@@ -93,25 +86,6 @@ field "spec.replica"), or silently drop them. The spec reference in the
 README lists every field; stsgen schema prints the schema itself.`,
 		},
 
-		{
-			ID: diag.RuleBudgetPresent, Title: "replicated apps have a PodDisruptionBudget",
-			Severity: diag.Warning, Source: "kube-score statefulset-has-poddisruptionbudget",
-			check: checkBudgetPresent,
-			Explain: `Without a PodDisruptionBudget a node drain may evict every member at
-once. stsgen derives one for any app of two or more replicas, but emits
-none when the topology tolerates no failure: an ensemble whose quorum is
-every member, where any budget would block every drain. Lower quorum, or
-add members.`,
-		},
-		{
-			ID: diag.RuleEvictionPolicy, Title: "the disruption budget states its unhealthy pod eviction policy",
-			Severity: diag.Warning, Source: "kube-linter pdb-unhealthy-pod-eviction-policy",
-			verify: verifyEvictionPolicy,
-			Explain: `unhealthyPodEvictionPolicy decides whether a running but not Ready pod
-may be evicted when the budget is exhausted. Left unset, the cluster's
-default applies. stsgen always states it: IfHealthyBudget for quorum
-ensembles, AlwaysAllow otherwise, or disruption.unhealthyPodEvictionPolicy.`,
-		},
 		{
 			ID: diag.RuleRevisionHistory, Title: "revisionHistoryLimit is not negative",
 			Severity: diag.Warning, Source: "API server warning",
@@ -167,35 +141,6 @@ observers or learners instead if the application supports them.`,
 halves of a split ensemble both decide; a quorum above replicas can never
 be reached. stsgen derives the PodDisruptionBudget from it, so it must be
 right. Leave it unset, or write the majority.`,
-		},
-		{
-			ID: diag.RuleBudgetQuorum, Title: "the disruption budget never allows more evictions than the ensemble tolerates",
-			Severity: diag.Error, Source: "quorum",
-			check: checkBudgetQuorum,
-			Explain: `A quorum ensemble of n members with quorum q survives n − q members down.
-A disruption budget that lets a drain evict more than that breaks the
-quorum during routine node maintenance. stsgen's budget takes one
-member at a time, which keeps the rest of the tolerance for an unplanned
-failure during the drain; disruption.maxUnavailable may raise it to at
-most n − q, and disruption.minAvailable may not be below q.`,
-		},
-		{
-			ID: diag.RuleBudgetBlocks, Title: "the disruption budget never blocks every drain",
-			Severity: diag.Error, Source: "kube-linter pdb-max-unavailable, pdb-min-available; Polaris pdbDisruptionsIsZero",
-			check: checkBudgetBlocks,
-			Explain: `maxUnavailable: 0, or minAvailable equal to the replicas (or 100%),
-lets no pod ever be evicted: node drains and cluster upgrades hang until
-someone deletes the budget by hand. To keep a single-replica app from
-being drained, say so in your runbook rather than in a budget.`,
-		},
-		{
-			ID: diag.RuleBudgetReplicas, Title: "a primary-replica budget takes down one pod at a time",
-			Severity: diag.Warning, Source: "quorum",
-			check: checkBudgetReplicas,
-			Explain: `A primary with replicas loses redundancy with every pod down; evicting
-the primary and a replica at once can leave no up-to-date copy. The
-Kubernetes docs advise maxUnavailable: 1 for replicated stateful apps,
-which stsgen derives.`,
 		},
 		{
 			ID: diag.RulePeerDiscovery, Title: "peers can resolve each other before they are Ready",
@@ -288,15 +233,6 @@ scales down with whenScaled: "Delete" removes.`,
 stsgen-..., and the stsgen.dev/config-hash annotation to the pod
 template. A user name or annotation with those names would collide with
 them; choose another.`,
-		},
-		{
-			ID: diag.RuleIgnoredBudget, Title: "disruption settings take effect",
-			Severity: diag.Warning, Source: "stsgen",
-			check: checkIgnoredBudget,
-			Explain: `stsgen emits no PodDisruptionBudget for a single replica (any budget
-either blocks every drain or allows everything) nor for an ensemble that
-tolerates no failure. Settings under disruption then have no effect;
-remove them, or add replicas.`,
 		},
 		{
 			ID: diag.RuleChecksOverride, Title: "check overrides name rules whose severity can change",

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -12,28 +11,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 )
-
-// verifyBudget: the budget states one policy and selects the StatefulSet's
-// pods with the StatefulSet's selector.
-func verifyBudget(c *checker, b *build.Bundle) {
-	pdb := b.PDB
-	if pdb == nil {
-		return
-	}
-	if (pdb.Spec.MinAvailable == nil) == (pdb.Spec.MaxUnavailable == nil) {
-		c.reportObject("PodDisruptionBudget %s: exactly one of minAvailable and maxUnavailable must be set", pdb.Name)
-	}
-	if pdb.Spec.Selector == nil || !maps.Equal(pdb.Spec.Selector.MatchLabels, b.StatefulSet.Spec.Selector.MatchLabels) {
-		c.reportObject("PodDisruptionBudget %s: its selector is not the StatefulSet's", pdb.Name)
-	}
-}
-
-// verifyEvictionPolicy: the budget states its unhealthy pod eviction policy.
-func verifyEvictionPolicy(c *checker, b *build.Bundle) {
-	if b.PDB != nil && b.PDB.Spec.UnhealthyPodEvictionPolicy == nil {
-		c.reportObject("PodDisruptionBudget %s: unhealthyPodEvictionPolicy is not set", b.PDB.Name)
-	}
-}
 
 // verifyImmutable: the new objects change nothing Kubernetes refuses to
 // update in the previous ones, unless the app acknowledges that the

@@ -28,6 +28,7 @@ var catalogue = sortRules(
 	securityRules,
 	spreadRules,
 	budgetRules,
+	quorumRules,
 	rules(),
 )
 
@@ -109,40 +110,6 @@ for the app once the partition says that.`,
 		},
 
 		{
-			ID: diag.RuleEnsembleMinimum, Title: "a quorum ensemble has at least 3 members",
-			Severity: diag.Error, Source: "quorum",
-			check: checkEnsembleMinimum,
-			Explain: `A majority quorum of n members tolerates ⌊(n−1)/2⌋ failures. One member
-tolerates none; two tolerate none either and fail twice as often. Use 3
-(tolerates 1) or 5 (tolerates 2); for a single server use topology:
-"standalone".`,
-		},
-		{
-			ID: diag.RuleEnsembleEven, Title: "a quorum ensemble has an odd number of members",
-			Severity: diag.Warning, Source: "quorum",
-			check: checkEnsembleEven,
-			Explain: `An even ensemble tolerates no more failures than the odd one below it
-(4 tolerates 1, like 3; 6 tolerates 2, like 5), yet has one more member
-that can fail and makes every write wait for one more. Use the odd size.`,
-		},
-		{
-			ID: diag.RuleEnsembleLarge, Title: "a quorum ensemble has at most 7 members",
-			Severity: diag.Warning, Source: "quorum",
-			check: checkEnsembleLarge,
-			Explain: `Every write waits for a majority, so each member added slows writes.
-etcd and ZooKeeper advise at most 7 voting members; add read-only
-observers or learners instead if the application supports them.`,
-		},
-		{
-			ID: diag.RuleQuorumMajority, Title: "quorum is a majority of the ensemble and no more than all of it",
-			Severity: diag.Error, Fixed: true, Source: "quorum",
-			check: checkQuorumMajority,
-			Explain: `quorum defaults to ⌊replicas/2⌋+1. A quorum of half or less lets two
-halves of a split ensemble both decide; a quorum above replicas can never
-be reached. stsgen derives the PodDisruptionBudget from it, so it must be
-right. Leave it unset, or write the majority.`,
-		},
-		{
 			ID: diag.RulePeerDiscovery, Title: "peers can resolve each other before they are Ready",
 			Severity: diag.Error, Source: "quorum",
 			check: checkPeerDiscovery,
@@ -151,27 +118,6 @@ before any of them is Ready; the headless Service publishes those names
 only for Ready pods unless publishNotReadyAddresses is true. Turning it
 off lets an ensemble that lost its quorum never form one again. Leave
 services.headless.publishNotReadyAddresses at its default.`,
-		},
-		{
-			ID: diag.RuleBootstrap, Title: "a readiness probe that needs quorum runs with Parallel pod management",
-			Severity: diag.Error, Source: "quorum",
-			check: checkBootstrap,
-			Explain: `With podManagementPolicy "OrderedReady" the controller creates member 1
-only when member 0 is Ready. If readiness needs a quorum
-(probes.readiness.needsQuorum: true), member 0 can never be Ready alone,
-and the ensemble never starts: a bootstrap deadlock. Use
-podManagementPolicy: "Parallel", or a readiness probe that passes for a
-running member without quorum.`,
-		},
-		{
-			ID: diag.RuleParallelQuorum, Title: "Parallel pod management on a quorum ensemble is deliberate",
-			Severity: diag.Warning, Source: "quorum",
-			check: checkParallelQuorum,
-			Explain: `"Parallel" starts and stops all members at once, and a rolling update
-still goes one pod at a time, but scaling down removes several members
-together. Use it when members must start together to form a quorum
-(state that with probes.readiness.needsQuorum: true, which silences this
-rule), or silence this rule for the app.`,
 		},
 		{
 			ID: diag.RulePeerLists, Title: "peer lists in config files name the app's real pods",

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -10,50 +9,6 @@ import (
 	"github.com/stsgen/stsgen/generator/internal/build"
 	"github.com/stsgen/stsgen/generator/internal/spec"
 )
-
-// checkEnsembleMinimum: a quorum ensemble has at least 3 members.
-func checkEnsembleMinimum(c *checker) {
-	if n := c.s.Replicas; c.s.Topology == spec.Quorum && n < 3 {
-		c.report(at("replicas"), "a quorum ensemble of %d tolerates no failure; use 3 (tolerates 1) or 5 (tolerates 2)", n)
-	}
-}
-
-// checkEnsembleEven: a quorum ensemble has an odd size.
-func checkEnsembleEven(c *checker) {
-	if n := c.s.Replicas; c.s.Topology == spec.Quorum && n >= 4 && n%2 == 0 {
-		c.report(at("replicas"), "a quorum ensemble of %d tolerates no more failures than one of %d (%s); use %d or %d", n, n-1, failures((n-1)/2), n-1, n+1)
-	}
-}
-
-// checkEnsembleLarge: a quorum ensemble has at most 7 members.
-func checkEnsembleLarge(c *checker) {
-	if n := c.s.Replicas; c.s.Topology == spec.Quorum && n > 7 {
-		c.report(at("replicas"), "a quorum ensemble of %d makes every write wait for %d members; more than 7 rarely pays off; use 5 or 7", n, n/2+1)
-	}
-}
-
-// checkQuorumMajority: the quorum is a majority no larger than the ensemble.
-func checkQuorumMajority(c *checker) {
-	s := c.s
-	n := s.Replicas
-	if s.Topology != spec.Quorum || n < 1 {
-		return
-	}
-	switch {
-	case s.Quorum <= n/2:
-		c.report(at("quorum"), "a quorum of %d of %d members is not a majority: two halves could both decide; use %d", s.Quorum, n, n/2+1)
-	case s.Quorum > n:
-		c.report(at("quorum"), "a quorum of %d can never be reached by %d members; use %d", s.Quorum, n, n/2+1)
-	}
-}
-
-// failures says how many failures an ensemble tolerates, in words.
-func failures(f int32) string {
-	if f == 1 {
-		return "1 failure"
-	}
-	return fmt.Sprintf("%d failures", f)
-}
 
 // checkReserved: user names and annotations stay clear of stsgen's own.
 func checkReserved(c *checker) {
@@ -114,27 +69,6 @@ func checkPeerDiscovery(c *checker) {
 	if s.Topology != spec.Standalone && s.Replicas >= 2 && !s.Services.Headless.PublishNotReadyAddresses {
 		c.report(at("services", "headless", "publishNotReadyAddresses"), "a %s app's members must resolve each other before they are Ready; remove publishNotReadyAddresses: false", s.Topology)
 	}
-}
-
-// checkBootstrap: a readiness probe that needs quorum comes with Parallel
-// pod management.
-func checkBootstrap(c *checker) {
-	s := c.s
-	if p := s.Probes.Readiness; p != nil && p.NeedsQuorum && s.PodManagementPolicy != "Parallel" && s.Replicas >= 2 {
-		c.report(at("podManagementPolicy"), "the readiness probe needs quorum, but OrderedReady starts member 1 only once member 0 is Ready, which it never is alone; set podManagementPolicy: \"Parallel\"")
-	}
-}
-
-// checkParallelQuorum: Parallel on an ensemble is stated to be deliberate.
-func checkParallelQuorum(c *checker) {
-	s := c.s
-	if s.Topology != spec.Quorum || s.PodManagementPolicy != "Parallel" {
-		return
-	}
-	if p := s.Probes.Readiness; p != nil && p.NeedsQuorum {
-		return
-	}
-	c.report(at("podManagementPolicy"), "Parallel starts and removes ensemble members all at once; if they must start together, say so with probes.readiness.needsQuorum: true, else use \"OrderedReady\"")
 }
 
 // checkPeerLists: names of the app's pods in config files, env and args

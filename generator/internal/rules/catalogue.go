@@ -29,6 +29,7 @@ var catalogue = sortRules(
 	spreadRules,
 	budgetRules,
 	quorumRules,
+	peerRules,
 	rules(),
 )
 
@@ -107,31 +108,6 @@ ordinals.start + partition, and holds back the first partition pods. With
 ordinals.start 3, partition 4 holds back 4 pods, not the one below
 ordinal 4. Write the number of pods to hold back, and silence this check
 for the app once the partition says that.`,
-		},
-
-		{
-			ID: diag.RulePeerDiscovery, Title: "peers can resolve each other before they are Ready",
-			Severity: diag.Error, Source: "quorum",
-			check: checkPeerDiscovery,
-			Explain: `Ensemble members and replicas find each other by their stable DNS names
-before any of them is Ready; the headless Service publishes those names
-only for Ready pods unless publishNotReadyAddresses is true. Turning it
-off lets an ensemble that lost its quorum never form one again. Leave
-services.headless.publishNotReadyAddresses at its default.`,
-		},
-		{
-			ID: diag.RulePeerLists, Title: "peer lists in config files name the app's real pods",
-			Severity: diag.Error, Source: "quorum",
-			check: checkPeerLists,
-			Explain: `A config file that lists the members by hand (server.1=zk-0.zk-hs:2888)
-goes stale when the headless Service, the namespace, the cluster domain,
-ordinals.start or replicas change, and a member that cannot reach its
-peers never joins the ensemble. stsgen checks every <app>-<n>.<service>
-name in the config files, env, command and args against the pods it
-generates, and a server.N=<host> list for ids that match the ids it
-gives each member, no repeats and no member left out. Render the list
-from the app's peers instead:
-[for p in apps.zk.peers {"server.\(p.id)=\(p.fqdn):2888:3888"}].`,
 		},
 
 		{

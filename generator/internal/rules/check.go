@@ -41,50 +41,6 @@ func checkReserved(c *checker) {
 	}
 }
 
-// checkUpdateStrategy: partition and maxUnavailable belong to RollingUpdate,
-// and a percentage is between 1% and 100%.
-func checkUpdateStrategy(c *checker) {
-	u := c.s.UpdateStrategy
-	if u.Type == "OnDelete" {
-		if u.Partition != nil {
-			c.report(at("updateStrategy", "partition"), "partition only applies to RollingUpdate; remove it or set type: \"RollingUpdate\"")
-		}
-		if u.MaxUnavailable != nil {
-			c.report(at("updateStrategy", "maxUnavailable"), "maxUnavailable only applies to RollingUpdate; remove it or set type: \"RollingUpdate\"")
-		}
-	}
-	if u.MaxUnavailable != nil && u.MaxUnavailable.Type == 1 {
-		if n, ok := spec.Percent(u.MaxUnavailable.StrVal); !ok || n < 1 || n > 100 {
-			c.report(at("updateStrategy", "maxUnavailable"), "%q is not a percentage from 1%% to 100%%", u.MaxUnavailable.StrVal)
-		}
-	}
-}
-
-// checkRevisionHistory: revisionHistoryLimit is not negative.
-func checkRevisionHistory(c *checker) {
-	if l := c.s.RevisionHistoryLimit; l != nil && *l < 0 {
-		c.report(at("revisionHistoryLimit"), "a negative limit keeps every revision forever; write 10 or leave it unset")
-	}
-}
-
-// checkPartitionStart: with ordinals.start, the controller counts the
-// partition from the first pod.
-func checkPartitionStart(c *checker) {
-	p, start := c.s.UpdateStrategy.Partition, c.s.OrdinalsStart
-	if p == nil || *p == 0 || start == 0 || c.s.UpdateStrategy.Type == "OnDelete" {
-		return
-	}
-	c.report(at("updateStrategy", "partition"), "the controller counts the partition from ordinals.start: partition %d holds back the pods below ordinal %d (%d + %d), not those below ordinal %d; to hold back the pods below ordinal N, write partition: N - %d",
-		*p, start+*p, start, *p, *p, start)
-}
-
-// checkRecreate: recreate needs a previous output to compare with.
-func checkRecreate(c *checker) {
-	if c.recreate && c.prev == nil {
-		c.report(at("recreate"), "there is no previous output to compare with, so nothing says what to re-create; build with -o DIR over the earlier output, or pass --against REV or --previous PATH")
-	}
-}
-
 // checkChecksOverride: an app's check overrides name rules that exist and
 // may change.
 func checkChecksOverride(c *checker) {

@@ -30,7 +30,6 @@ var catalogue = sortRules(
 	peerRules,
 	updateRules,
 	conventionRules,
-	rules(),
 )
 
 // sortRules joins the families' rules in id order.
@@ -38,8 +37,4 @@ func sortRules(families ...[]*Rule) []*Rule {
 	all := slices.Concat(families...)
 	slices.SortFunc(all, func(a, b *Rule) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	return all
-}
-
-func rules() []*Rule {
-	return []*Rule{}
 }

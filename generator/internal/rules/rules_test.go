@@ -384,9 +384,6 @@ apps: zk: {
 	})
 }
 
-// Mutations of a correct bundle, each breaking what one verify func
-// guards.
-
 // ruleCases is TestRules' table, the cases of every family; TestRuleCoverage
 // checks it against the catalogue. Cases come in pairs: a firing case, then
 // its near miss.
@@ -408,7 +405,6 @@ var ruleCases = slices.Concat(
 	peerCases,
 	updateCases,
 	conventionCases,
-	otherCases,
 )
 
 // pgApp is a clean standalone Postgres with a claim; extra is added inside
@@ -478,6 +474,3 @@ kind: Service
 metadata: {name: zk, namespace: default}
 spec: {clusterIP: 10.0.0.12}
 `
-
-// otherCases are the cases not yet beside their family.
-var otherCases = []ruleCase{}

@@ -2,6 +2,9 @@ package rules
 
 import (
 	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -148,6 +151,9 @@ func TestRules(t *testing.T) {
 // firing and staying silent in TestRules, and that the table names only
 // rules that exist.
 func TestRuleCoverage(t *testing.T) {
+	if d := declared(t); d.cases != len(ruleCases) {
+		t.Errorf("the package declares %d rule cases, ruleCases holds %d; list every family's cases (%s) in ruleCases", d.cases, len(ruleCases), strings.Join(d.caseFamilies, ", "))
+	}
 	type count struct{ fires, silent, mutateFires int }
 	counts := map[diag.RuleID]*count{}
 	seen := map[string]bool{}
@@ -210,6 +216,72 @@ func TestRuleCoverage(t *testing.T) {
 	}
 }
 
+// declaredRules counts what the package's files declare: the rules (each a
+// variable set to &Rule{...}) and the rule cases (the elements of each
+// []ruleCase literal), with the families' lists of them.
+type declaredRules struct {
+	rules, cases               int
+	ruleFamilies, caseFamilies []string
+}
+
+// declared reads the package's source, so that a family left out of
+// catalogue or ruleCases is noticed: its rules would otherwise be neither
+// run nor tested, and nothing would say so.
+func declared(t *testing.T) declaredRules {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d declaredRules
+	fset := token.NewFileSet()
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, sp := range gd.Specs {
+				vs := sp.(*ast.ValueSpec)
+				if len(vs.Values) != 1 {
+					continue
+				}
+				switch v := vs.Values[0].(type) {
+				case *ast.UnaryExpr:
+					if lit, ok := v.X.(*ast.CompositeLit); ok && v.Op == token.AND && isIdent(lit.Type, "Rule") {
+						d.rules++
+					}
+				case *ast.CompositeLit:
+					arr, ok := v.Type.(*ast.ArrayType)
+					switch {
+					case !ok:
+					case isIdent(arr.Elt, "ruleCase"):
+						d.cases += len(v.Elts)
+						d.caseFamilies = append(d.caseFamilies, vs.Names[0].Name)
+					case isStar(arr.Elt, "Rule"):
+						d.ruleFamilies = append(d.ruleFamilies, vs.Names[0].Name)
+					}
+				}
+			}
+		}
+	}
+	return d
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}
+
+func isStar(e ast.Expr, name string) bool {
+	st, ok := e.(*ast.StarExpr)
+	return ok && isIdent(st.X, name)
+}
+
 var ruleIDPattern = regexp.MustCompile(`^STS[0-9]{3}$`)
 
 // apiTerms may start a title in upper case: they are Kubernetes kinds and
@@ -224,6 +296,9 @@ var apiTerms = map[string]bool{
 func TestCatalogueOrder(t *testing.T) {
 	if len(catalogue) == 0 {
 		t.Fatal("the catalogue is empty")
+	}
+	if d := declared(t); d.rules != len(catalogue) {
+		t.Errorf("the package declares %d rules, the catalogue holds %d; list every family (%s) in catalogue", d.rules, len(catalogue), strings.Join(d.ruleFamilies, ", "))
 	}
 	ids := map[diag.RuleID]bool{}
 	for i, r := range catalogue {

@@ -71,6 +71,7 @@ type checker struct {
 	rules []*Rule
 }
 
+// newChecker starts one app's findings under the run's policy.
 func newChecker(s *spec.Spec, pol Policy) *checker {
 	return &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name], rules: catalogue}
 }
@@ -209,13 +210,13 @@ func suggestLabel(s string) string {
 
 // suggestSubdomain turns s into the nearest DNS subdomain, label by label.
 func suggestSubdomain(s string) string {
-	var labels []string
+	var parts []string
 	for _, l := range strings.Split(s, ".") {
 		if l = suggestLabel(l); l != "" {
-			labels = append(labels, l)
+			parts = append(parts, l)
 		}
 	}
-	return strings.Join(labels, ".")
+	return strings.Join(parts, ".")
 }
 
 // selects reports whether a selector selects pods with the labels.

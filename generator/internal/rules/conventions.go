@@ -13,6 +13,8 @@ import (
 // the names it reserves, and the checks field that overrides rules.
 var conventionRules = []*Rule{ruleSchema, ruleReserved, ruleChecksOverride}
 
+// ruleSchema has neither check nor verify: spec.Decode reports it, as it
+// unifies each app with the schema.
 var ruleSchema = &Rule{
 	ID: diag.RuleSchema, Title: "the spec matches the stsgen schema",
 	Severity: diag.Error, Fixed: true, Source: "stsgen schema",

@@ -4,7 +4,7 @@ import "github.com/stsgen/stsgen/generator/diag"
 
 // envCases are the cases of envRules.
 var envCases = []ruleCase{
-	// STS020: role env names.
+	// STS020: env names, and role env names that are shell names.
 	{rule: diag.RuleEnvNames, name: "role env name with a dash", fires: true, src: `package t
 
 apps: db: {

@@ -48,7 +48,7 @@ apps: db1: {
 }
 `},
 
-	// STS018: namespace and cluster domain.
+	// STS018: namespace, cluster domain and service account.
 	{rule: diag.RuleDNSNames, name: "upper-case namespace", fires: true, src: `package t
 
 apps: db: {

@@ -36,12 +36,14 @@ type Rule struct {
 func Rules() []*Rule { return slices.Clone(catalogue) }
 
 // LookupRule returns the rule with the id, matched without regard to case.
-func LookupRule(id string) (*Rule, bool) {
-	i := slices.IndexFunc(catalogue, func(r *Rule) bool { return strings.EqualFold(string(r.ID), id) })
+func LookupRule(id string) (*Rule, bool) { return lookup(catalogue, id) }
+
+func lookup(rules []*Rule, id string) (*Rule, bool) {
+	i := slices.IndexFunc(rules, func(r *Rule) bool { return strings.EqualFold(string(r.ID), id) })
 	if i < 0 {
 		return nil, false
 	}
-	return catalogue[i], true
+	return rules[i], true
 }
 
 // Policy changes rule severities for a whole run; an app's own checks field

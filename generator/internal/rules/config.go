@@ -1,0 +1,113 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/spec"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// configRules check the config files, which become the app's ConfigMap,
+// and the roles whose files, args and env apply to some members.
+var configRules = []*Rule{ruleConfigMap, ruleRoles}
+
+var ruleConfigMap = &Rule{
+	ID: diag.RuleConfigMap, Title: "config file names are ConfigMap keys, used once, within 1 MiB",
+	Severity: diag.Error, Fixed: true, Source: "API server",
+	check: checkConfigMap,
+	Explain: `Every config file becomes a key of the app's ConfigMap; role files are
+stored as <role>--<file>. Keys may hold letters, digits, '-', '_' and '.'
+only (no '/' and no spaces), may not be '.' or '..' or start with '..',
+and must be unique. The ConfigMap's data may not exceed 1 MiB in total;
+keep large files in an image or a volume.`,
+}
+
+// maxConfigMapData is the most data a ConfigMap may hold.
+const maxConfigMapData = 1 << 20
+
+// checkConfigMap: config file names are valid ConfigMap keys, every key is
+// used once, and the data fits in a ConfigMap.
+func checkConfigMap(c *checker) {
+	s := c.s
+	keys := map[string][]string{spec.InitScriptKey: at("config")}
+	size := 0
+	addKey := func(sels []string, key, name, content string) {
+		size += len(content)
+		if msgs := validation.IsConfigMapKey(name); len(msgs) > 0 {
+			c.reportName(sels, "file name %q is not valid in a ConfigMap: %s", name, configKeyProblem(name))
+			return
+		}
+		if prev, ok := keys[key]; ok {
+			c.report(sels, "ConfigMap key %q is also used by %s; rename one of the files", key, strings.Join(prev, "."))
+			return
+		}
+		keys[key] = sels
+	}
+	for _, f := range s.Config.Files {
+		addKey(at("config", "files", f.Name), f.Name, f.Name, f.Content)
+	}
+	for _, r := range s.Config.Roles {
+		for _, f := range r.Files {
+			addKey(at("config", "roles", r.Name, "files", f.Name), spec.RoleFileKey(r.Name, f.Name), f.Name, f.Content)
+		}
+	}
+	if size > maxConfigMapData-64<<10 {
+		c.report(at("config", "files"), "the config files hold %d bytes; with stsgen's script a ConfigMap holds at most 1 MiB (1048576 bytes); move large files into the image or a volume", size)
+	}
+}
+
+func configKeyProblem(name string) string {
+	switch {
+	case name == "." || name == ".." || strings.HasPrefix(name, ".."):
+		return "it may not be '.' or '..' or start with '..'"
+	case strings.Contains(name, "/"):
+		return fmt.Sprintf("it may not contain '/'; files are installed flat in config.mountPath, so write %q", path.Base(name))
+	case len(name) > validation.DNS1123SubdomainMaxLength:
+		return "it is longer than 253 characters"
+	}
+	fix := strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, name)
+	return fmt.Sprintf("use letters, digits, '-', '_' and '.' only; write %q", fix)
+}
+
+var ruleRoles = &Rule{
+	ID: diag.RuleRoles, Title: "roles exist in the topology and their args and env can be applied",
+	Severity: diag.Error, Fixed: true, Source: "stsgen",
+	check: checkRoles,
+	Explain: `A standalone app's members have the role server, a primary-replica app's
+primary and replica, a quorum ensemble's member. Role files, args and
+env apply to the members of that role. Role args and env are added by
+starting the main container through sh with the identity's env file, so
+stsgen needs the app's command; a role file may not shadow a shared file
+of the same name.`,
+}
+
+// checkRoles: roles exist in the topology, role args and env come with a
+// command to wrap, and role files do not shadow shared ones.
+func checkRoles(c *checker) {
+	s := c.s
+	roles := spec.TopologyRoles[s.Topology]
+	for _, r := range s.Config.Roles {
+		if !slices.Contains(roles, r.Name) {
+			c.reportName(at("config", "roles", r.Name), "a %s app has no role %q; its roles are %s", s.Topology, r.Name, strings.Join(roles, ", "))
+			continue
+		}
+		for _, f := range r.Files {
+			if slices.ContainsFunc(s.Config.Files, func(g spec.File) bool { return g.Name == f.Name }) {
+				c.report(at("config", "roles", r.Name, "files", f.Name), "%q is also a shared file; a role's file would overwrite it, so rename one", f.Name)
+			}
+		}
+		if (len(r.Args) > 0 || len(r.Env) > 0) && len(s.Command) == 0 {
+			c.report(at("config", "roles", r.Name), "role args and env need the app's command: stsgen starts the main container through sh to add them and cannot know the image's entrypoint; set command")
+		}
+	}
+}

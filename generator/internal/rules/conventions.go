@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/spec"
+)
+
+// conventionRules check the spec against stsgen's own terms: its schema,
+// the names it reserves, and the checks field that overrides rules.
+var conventionRules = []*Rule{ruleSchema, ruleReserved, ruleChecksOverride}
+
+// ruleSchema has neither check nor verify: spec.Decode reports it, as it
+// unifies each app with the schema.
+var ruleSchema = &Rule{
+	ID: diag.RuleSchema, Title: "the spec matches the stsgen schema",
+	Severity: diag.Error, Fixed: true, Source: "stsgen schema",
+	Explain: `Every app is unified with the #App schema: unknown fields, values of the
+wrong type, values outside an enumeration, conflicting values and
+required fields left without a value are errors. The API server would
+reject the same mistakes in the objects (strict decoding: unknown
+field "spec.replica"), or silently drop them. The spec reference in the
+README lists every field; stsgen schema prints the schema itself.`,
+}
+
+var ruleReserved = &Rule{
+	ID: diag.RuleReserved, Title: "names starting with stsgen- and stsgen's annotations are reserved",
+	Severity: diag.Error, Fixed: true, Source: "stsgen",
+	check: checkReserved,
+	Explain: `stsgen adds its own init container, volumes and ConfigMap key, all named
+stsgen-..., and the stsgen.dev/config-hash annotation to the pod
+template. A user name or annotation with those names would collide with
+them; choose another.`,
+}
+
+// checkReserved: user names and annotations stay clear of stsgen's own.
+func checkReserved(c *checker) {
+	s := c.s
+	reserved := func(sels []string, name string) {
+		if strings.HasPrefix(name, spec.ReservedPrefix) {
+			c.reportName(sels, "names starting with %q are reserved for stsgen's own volumes and containers; choose another name", spec.ReservedPrefix)
+		}
+	}
+	for _, cl := range s.Storage {
+		reserved(at("storage", cl.Name), cl.Name)
+	}
+	for _, v := range s.Volumes {
+		reserved(at("volumes", v.Name), v.Name)
+	}
+	for i, ct := range s.InitContainers {
+		reserved(at("initContainers", strconv.Itoa(i), "name"), ct.Name)
+	}
+	for i, ct := range s.Sidecars {
+		reserved(at("sidecars", strconv.Itoa(i), "name"), ct.Name)
+	}
+	for _, f := range s.Config.Files {
+		if f.Name == spec.InitScriptKey {
+			c.report(at("config", "files", f.Name), "%q is the ConfigMap key of stsgen's init script; rename the file", f.Name)
+		}
+	}
+	if _, ok := s.Annotations[spec.AnnotationConfigHash]; ok {
+		c.report(at("annotations", spec.AnnotationConfigHash), "%s is set by stsgen on the pod template to roll the pods when the config changes; remove it", spec.AnnotationConfigHash)
+	}
+	if _, ok := s.Labels[spec.LabelPodName]; ok {
+		c.report(at("labels", spec.LabelPodName), "%s is set by the StatefulSet controller on each pod; remove it", spec.LabelPodName)
+	}
+}
+
+var ruleChecksOverride = &Rule{
+	ID: diag.RuleChecksOverride, Title: "check overrides name rules whose severity can change",
+	Severity: diag.Error, Fixed: true, Source: "stsgen",
+	check: checkChecksOverride,
+	Explain: `An app's checks field sets a rule's severity for that app:
+checks: STS102: "off". The id must be a rule of the catalogue (stsgen
+explain lists them), and rules that guard output Kubernetes would reject
+cannot be changed.`,
+}
+
+// checkChecksOverride: an app's check overrides name rules that exist and
+// may change.
+func checkChecksOverride(c *checker) {
+	for _, id := range build.SortedKeys(c.s.Checks) {
+		r, ok := c.lookupRule(id)
+		switch {
+		case !ok:
+			c.report(at("checks", string(id)), "no rule %s; stsgen explain lists the rules", id)
+		case r.Fixed && c.s.Checks[id] != r.Severity:
+			c.report(at("checks", string(id)), "%s cannot be changed: %s", r.ID, fixedWhy)
+		}
+	}
+}

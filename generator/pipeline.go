@@ -149,17 +149,11 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 			ds = append(ds, diag.Diagnostic{Path: spec.AppPath(s.Name), Message: fmt.Sprintf("internal error: %v", err)})
 			continue
 		}
-		if hasErrors(ds, s) {
-			// Objects built from a spec in error can disagree with each
-			// other in ways that only repeat its errors; compare them with
-			// the previous objects only.
-			ds = append(ds, rules.VerifyOnly(s, objs, pol, func(r *rules.Rule) bool { return r.ID == diag.RuleImmutable || r.ID == diag.RuleScaling })...)
-		} else {
-			ds = append(ds, rules.Verify(s, objs, pol)...)
-		}
+		refused := update.Refused(s, objs, pol.Previous)
+		ds = append(ds, rules.Verify(s, objs, refused, pol, hasErrors(ds, s))...)
 		b := &Bundle{Bundle: objs, Spec: s}
 		if s.Recreate || pol.Recreate[s.Name] {
-			b.Recreation = update.Refused(s, objs, pol.Previous)
+			b.Recreation = refused
 		}
 		if err := emit(b); err != nil {
 			return pieceResult{ds, err}

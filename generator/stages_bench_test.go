@@ -120,7 +120,7 @@ func BenchmarkStages(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for i, s := range specs {
-					if ds := rules.Verify(s, bundles[i], rules.Policy{}); ds.HasErrors() {
+					if ds := rules.Verify(s, bundles[i], nil, rules.Policy{}, false); ds.HasErrors() {
 						b.Fatal(ds)
 					}
 				}

@@ -33,17 +33,18 @@ func Check(specs []*spec.Spec, pol Policy) diag.Diagnostics {
 	return ds.Sort()
 }
 
-// Verify runs the rules' output checks on a bundle built from s. They guard
-// the generator: on a correct build they find nothing.
-func Verify(s *spec.Spec, b *build.Bundle, pol Policy) diag.Diagnostics {
-	return VerifyOnly(s, b, pol, func(*Rule) bool { return true })
-}
-
-// VerifyOnly runs the output checks of the rules that keep selects.
-func VerifyOnly(s *spec.Spec, b *build.Bundle, pol Policy, keep func(*Rule) bool) diag.Diagnostics {
+// Verify runs the rules' output checks on a bundle built from s, refused
+// being what the previous objects refuse of it (update.Refused). Most of
+// them guard the generator: on a correct build they find nothing. When
+// the checks found errors in s, only the rules that compare the objects
+// with the previous ones run (Rule.comparesPrevious): objects built from a
+// spec in error can disagree with each other in ways that only repeat its
+// errors, and what an update would refuse is worth knowing at once.
+func Verify(s *spec.Spec, b *build.Bundle, refused *update.Recreation, pol Policy, inError bool) diag.Diagnostics {
 	c := newChecker(s, pol)
+	c.refused = refused
 	for _, r := range catalogue {
-		if r.verify != nil && keep(r) {
+		if r.verify != nil && (!inError || r.comparesPrevious) {
 			c.rule = r
 			r.verify(c, b)
 		}
@@ -62,10 +63,9 @@ type checker struct {
 	// recreate says the app acknowledges that its StatefulSet is
 	// re-created.
 	recreate bool
-	// rec holds what recreation found, once recDone is set: the
-	// update rules share it.
-	rec     *update.Recreation
-	recDone bool
+	// refused is what the previous objects refuse of the bundle being
+	// verified (update.Refused), computed once by the pipeline.
+	refused *update.Recreation
 	// rules is the catalogue, for the checks that look rules up (see
 	// catalogue for why they do not read it).
 	rules []*Rule
@@ -83,14 +83,6 @@ func (c *checker) lookupRule(id diag.RuleID) (*Rule, bool) { return lookup(c.rul
 // nil.
 func (c *checker) previous(b *build.Bundle) *appsv1.StatefulSet {
 	return c.prev.StatefulSet(b.StatefulSet)
-}
-
-// recreation returns the refused changes of the bundle, computed once.
-func (c *checker) recreation(b *build.Bundle) *update.Recreation {
-	if !c.recDone {
-		c.rec, c.recDone = update.Refused(c.s, b, c.prev), true
-	}
-	return c.rec
 }
 
 // report adds a finding of the current rule at the field named by sels,

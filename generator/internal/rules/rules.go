@@ -30,6 +30,9 @@ type Rule struct {
 
 	check  func(*checker)
 	verify func(*checker, *build.Bundle)
+	// comparesPrevious says that verify compares the objects with the
+	// previous ones; it runs even when the checks found errors in the app.
+	comparesPrevious bool
 }
 
 // Rules returns the catalogue in id order.

@@ -76,7 +76,7 @@ func runRuleCase(t *testing.T, src string, pol Policy, verify bool, mutate func(
 				mutate(b)
 			}()
 		}
-		ds = append(ds, Verify(s, b, pol)...)
+		ds = append(ds, Verify(s, b, update.Refused(s, b, pol.Previous), pol, false)...)
 	}
 	return specs, ds.Sort(), dir
 }

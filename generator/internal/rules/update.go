@@ -50,7 +50,8 @@ func checkUpdateStrategy(c *checker) {
 var ruleImmutable = &Rule{
 	ID: diag.RuleImmutable, Title: "an update changes no field Kubernetes forbids changing",
 	Severity: diag.Error, Source: "API server",
-	verify: verifyImmutable,
+	verify:           verifyImmutable,
+	comparesPrevious: true,
 	Explain: `Once a StatefulSet exists, the API server refuses any change to its spec
 except replicas, ordinals, template, updateStrategy,
 revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and
@@ -77,7 +78,7 @@ carries RECREATE.md with the steps.`,
 // update in the previous ones, unless the app acknowledges that the
 // StatefulSet is re-created.
 func verifyImmutable(c *checker, b *build.Bundle) {
-	r := c.recreation(b)
+	r := c.refused
 	if r == nil || c.recreate {
 		return
 	}
@@ -131,7 +132,8 @@ func checkPartitionStart(c *checker) {
 var ruleScaling = &Rule{
 	ID: diag.RuleScaling, Title: "a quorum ensemble changes size through its reconfiguration",
 	Severity: diag.Warning, Source: "quorum",
-	verify: verifyScaling,
+	verify:           verifyScaling,
+	comparesPrevious: true,
 	Explain: `Scaling a quorum ensemble changes its membership: the quorum size, every
 member's peer list, and, one member at a time, its fault tolerance (a
 step of one passes through an even size). The StatefulSet only adds or
@@ -298,7 +300,7 @@ func verifyRecreate(c *checker, b *build.Bundle) {
 		// checkRecreate reports it.
 	case c.previous(b) == nil:
 		c.report(at("recreate"), "StatefulSet %s/%s is new: there is nothing to re-create; remove recreate", sts.Namespace, sts.Name)
-	case c.recreation(b) == nil:
+	case c.refused == nil:
 		c.report(at("recreate"), "nothing changes that Kubernetes refuses to update, so the StatefulSet need not be re-created; remove recreate")
 	}
 }

@@ -129,7 +129,7 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 	if err != nil {
 		return pieceResult{ds: diag.Diagnostics{load.SchemaBroken(err)}}
 	}
-	specs, ds := spec.Decode([]spec.Package{pkg})
+	specs, ds := spec.Decode(pkg)
 	for _, s := range specs {
 		pol := pol
 		prev, err := pol.Previous.Scoped(s.Name)

@@ -68,7 +68,7 @@ func BenchmarkStages(b *testing.B) {
 			return pkgs
 		}
 		decode := func(pkgs []spec.Package) []*spec.Spec {
-			specs, ds := spec.Decode(pkgs)
+			specs, ds := spec.Decode(pkgs[0])
 			if ds.HasErrors() || len(specs) != n {
 				b.Fatalf("decode: %d specs, %v", len(specs), ds)
 			}

@@ -52,10 +52,10 @@ func runRuleCase(t *testing.T, src string, pol Policy, verify bool, mutate func(
 		t.Fatal(err)
 	}
 	pkgs, ds := load.Packages(load.LoadConfig{Dir: dir})
-	if len(ds) > 0 {
-		t.Fatalf("Load:\n%s", printDiagnostics(ds, dir))
+	if len(ds) > 0 || len(pkgs) != 1 {
+		t.Fatalf("Load: %d packages\n%s", len(pkgs), printDiagnostics(ds, dir))
 	}
-	specs, decodeDs := spec.Decode(pkgs)
+	specs, decodeDs := spec.Decode(pkgs[0])
 	ds = append(ds, decodeDs...)
 	ds = append(ds, Check(specs, pol)...)
 	if !verify {

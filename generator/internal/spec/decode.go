@@ -10,77 +10,65 @@ import (
 	"github.com/stsgen/stsgen/schema"
 )
 
-// Decode validates every package's apps against the schema and turns each
+// Decode validates the package's apps against the schema and turns each
 // app into a Spec. Apps that fail the schema are reported and left out;
 // apps with fields that fail to decode (a bad quantity, say) are reported
-// and returned, so that the checks can report the rest.
-func Decode(pkgs []Package) ([]*Spec, diag.Diagnostics) {
+// and returned, so that the checks can report the rest. That app names
+// are unique across packages is the pipeline's to check, which sees them
+// all.
+func Decode(pkg Package) ([]*Spec, diag.Diagnostics) {
 	var specs []*Spec
 	var ds diag.Diagnostics
-	seen := map[string]cue.Value{}
-	for _, pkg := range pkgs {
-		schemas := &topologySchemas{app: pkg.App}
-		apps, err := pkg.apps()
-		if err != nil {
-			ds = append(ds, diag.SchemaErrors(err)...)
+	schemas := &topologySchemas{app: pkg.App}
+	apps, err := pkg.apps()
+	if err != nil {
+		return nil, diag.SchemaErrors(err)
+	}
+	for _, av := range apps {
+		unknown := unknownFields(pkg.Raw.LookupPath(av.Path()), schemas.forApp(av))
+		ds = append(ds, unknown...)
+		if err := av.Validate(cue.Concrete(true)); err != nil {
+			// A field the user left out has only the schema's position;
+			// point at the app as well, where it is to be written.
+			cds := slices.DeleteFunc(diag.SchemaErrors(err), func(d diag.Diagnostic) bool {
+				// An unknown field explains the errors of the fields
+				// that hold it, such as a failed int | #Port.
+				return slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool {
+					return u.Path == d.Path || strings.HasPrefix(u.Path, d.Path+".")
+				})
+			})
+			for i := range cds {
+				if cds[i].Message == diag.MsgUnknownField {
+					// stsgen's schema allows it (the walk above found
+					// nothing): a definition of the user's closes it out.
+					cds[i].Message = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
+				}
+				if len(cds[i].Pos) == 0 || diag.IsSchemaFile(cds[i].Pos[0].Filename()) {
+					cds[i].Pos = append(nearestPos(pkg.Raw, cds[i].Path, av), cds[i].Pos...)
+				}
+			}
+			ds = append(ds, cds...)
+			// Check the rest of the app too, as if the fields in
+			// error were left out, so that every problem shows at once.
+			if s, sds := repairedSpec(pkg, av, unknown); s != nil {
+				ds = append(ds, sds...)
+				specs = append(specs, s)
+			}
 			continue
 		}
-		for _, av := range apps {
-			name := av.Path().Selectors()[1].Unquoted()
-			if prev, ok := seen[name]; ok {
-				ds = append(ds, diag.Diagnostic{
-					Path:    AppPath(name),
-					Message: "app defined in two packages; app names must be unique across the packages built together",
-					Pos:     append(ValuePositions(av)[:1], ValuePositions(prev)[:1]...),
-				})
-				continue
+		if len(unknown) > 0 {
+			if s, sds := repairedSpec(pkg, av, unknown); s != nil {
+				ds = append(ds, sds...)
+				specs = append(specs, s)
 			}
-			seen[name] = av
-			unknown := unknownFields(pkg.Raw.LookupPath(av.Path()), schemas.forApp(av))
-			ds = append(ds, unknown...)
-			if err := av.Validate(cue.Concrete(true)); err != nil {
-				// A field the user left out has only the schema's position;
-				// point at the app as well, where it is to be written.
-				cds := slices.DeleteFunc(diag.SchemaErrors(err), func(d diag.Diagnostic) bool {
-					// An unknown field explains the errors of the fields
-					// that hold it, such as a failed int | #Port.
-					return slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool {
-						return u.Path == d.Path || strings.HasPrefix(u.Path, d.Path+".")
-					})
-				})
-				for i := range cds {
-					if cds[i].Message == diag.MsgUnknownField {
-						// stsgen's schema allows it (the walk above found
-						// nothing): a definition of the user's closes it out.
-						cds[i].Message = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
-					}
-					if len(cds[i].Pos) == 0 || diag.IsSchemaFile(cds[i].Pos[0].Filename()) {
-						cds[i].Pos = append(nearestPos(pkg.Raw, cds[i].Path, av), cds[i].Pos...)
-					}
-				}
-				ds = append(ds, cds...)
-				// Check the rest of the app too, as if the fields in
-				// error were left out, so that every problem shows at once.
-				if s, sds := repairedSpec(pkg, av, unknown); s != nil {
-					ds = append(ds, sds...)
-					specs = append(specs, s)
-				}
-				continue
-			}
-			if len(unknown) > 0 {
-				if s, sds := repairedSpec(pkg, av, unknown); s != nil {
-					ds = append(ds, sds...)
-					specs = append(specs, s)
-				}
-				continue
-			}
-			// An app whose fields failed to decode is still checked, so that
-			// every problem is reported at once; Compile builds nothing.
-			s, sds := decodeApp(av)
-			s.Source.Raw = pkg.Raw.LookupPath(av.Path())
-			ds = append(ds, sds...)
-			specs = append(specs, s)
+			continue
 		}
+		// An app whose fields failed to decode is still checked, so that
+		// every problem is reported at once; Compile builds nothing.
+		s, sds := decodeApp(av)
+		s.Source.Raw = pkg.Raw.LookupPath(av.Path())
+		ds = append(ds, sds...)
+		specs = append(specs, s)
 	}
 	return specs, ds
 }

@@ -22,8 +22,8 @@ var ruleSchema = &Rule{
 wrong type, values outside an enumeration, conflicting values and
 required fields left without a value are errors. The API server would
 reject the same mistakes in the objects (strict decoding: unknown
-field "spec.replica"), or silently drop them. The spec reference in the
-README lists every field; stsgen schema prints the schema itself.`,
+field "spec.replica"), or silently drop them. The field reference,
+docs/fields.md, lists every field; stsgen schema prints the schema itself.`,
 }
 
 var ruleReserved = &Rule{

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/stsgen/stsgen/internal/fsutil"
 )
 
 // checkTree compares files (paths <app>/<file>) with what dir holds and
@@ -34,7 +36,7 @@ func checkTree(w io.Writer, dir, shown string, files map[string][]byte, scope []
 		case errors.Is(err, fs.ErrNotExist):
 			w.Write(diff.Diff("/dev/null", nil, name(rel), files[rel]))
 		case err != nil:
-			return nil, fmt.Errorf("reading %s: %w", name(rel), unwrapPath(err))
+			return nil, fmt.Errorf("reading %s: %w", name(rel), fsutil.UnwrapPath(err))
 		case bytes.Equal(old, files[rel]):
 			continue
 		default:

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/stsgen/stsgen/generator"
+	"github.com/stsgen/stsgen/internal/fsutil"
 )
 
 func (e *env) abs(path string) string {
@@ -95,7 +96,7 @@ func (w *treeWriter) write(ctx context.Context, dir string, files map[string][]b
 		return fmt.Errorf("output directory: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating output directory %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("creating output directory %s: %w", dir, fsutil.UnwrapPath(err))
 	}
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
@@ -157,8 +158,8 @@ func (w *treeWriter) write(ctx context.Context, dir string, files map[string][]b
 		return err
 	}
 	man := manifest(written)
-	if err := writeFileAtomic(filepath.Join(dir, manifestName), man); err != nil {
-		return fmt.Errorf("writing %s: %w", manifestName, unwrapPath(err))
+	if err := fsutil.WriteFileAtomic(filepath.Join(dir, manifestName), man); err != nil {
+		return fmt.Errorf("writing %s: %w", manifestName, fsutil.UnwrapPath(err))
 	}
 	// The stamp names the manifest by its hash, so it vouches only for the
 	// files listed now. It only spares a check the compile: failing to
@@ -166,7 +167,7 @@ func (w *treeWriter) write(ctx context.Context, dir string, files map[string][]b
 	if w.stamp != nil {
 		st := *w.stamp
 		st.manifest = hash(man)
-		writeFileAtomic(filepath.Join(dir, stampName), st.bytes())
+		fsutil.WriteFileAtomic(filepath.Join(dir, stampName), st.bytes())
 	} else {
 		os.Remove(filepath.Join(dir, stampName))
 	}
@@ -180,7 +181,7 @@ func (w *treeWriter) stage(ctx context.Context, dir, app string, files map[strin
 	st := staged{app: app}
 	staging, err := os.MkdirTemp(dir, fmt.Sprintf(stagingPattern, app))
 	if err != nil {
-		return st, fmt.Errorf("cannot create a temporary directory in the output directory: %w", unwrapPath(err))
+		return st, fmt.Errorf("cannot create a temporary directory in the output directory: %w", fsutil.UnwrapPath(err))
 	}
 	st.staging = staging
 	if err := os.Chmod(staging, 0o755); err != nil {
@@ -207,7 +208,7 @@ func (w *treeWriter) stage(ctx context.Context, dir, app string, files map[strin
 			continue // unchanged: carried over with its modification time
 		}
 		if err := w.writeFile(filepath.Join(staging, filepath.FromSlash(file)), files[file]); err != nil {
-			return st, fmt.Errorf("writing %s: %w", rel, unwrapPath(err))
+			return st, fmt.Errorf("writing %s: %w", rel, fsutil.UnwrapPath(err))
 		}
 		written[rel] = hash(files[file])
 		stats.written++
@@ -296,7 +297,7 @@ func (w *treeWriter) swapAll(dir string, stages []staged) error {
 		}
 		if err := swap(st.staging, filepath.Join(dir, st.app)); err != nil {
 			undo()
-			return fmt.Errorf("replacing %s: %w; %s is unchanged", st.app, unwrapPath(err), dir)
+			return fmt.Errorf("replacing %s: %w; %s is unchanged", st.app, fsutil.UnwrapPath(err), dir)
 		}
 		done = append(done, st)
 	}
@@ -396,55 +397,9 @@ func parseManifest(data []byte) map[string]string {
 	return m
 }
 
-// unwrapPath drops the path from a *fs.PathError or *os.LinkError: the
-// user knows the output directory, not the temporary names.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
-}
-
 func syncDir(dir string) {
 	if f, err := os.Open(dir); err == nil {
 		f.Sync()
 		f.Close()
 	}
-}
-
-// writeFileAtomic writes one file through a temporary sibling and a
-// rename, so a reader sees the old content or the new, never a part.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
-		return nil // unchanged: keep the file and its modification time
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

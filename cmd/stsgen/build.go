@@ -208,7 +208,7 @@ func runBuild(e *env, args []string) int {
 	var mu sync.Mutex
 	apps := map[int]*appOutput{}
 	// Standard output is held in a spool, in a temporary file once large.
-	docs := newSpool()
+	docs := newSpool(e.spoolMemory)
 	defer docs.close()
 	ds, err := generator.CompileEach(cfg, pol, func(i int, b *generator.Bundle) error {
 		out := &appOutput{name: b.App, objects: len(b.Objects()), recreation: b.Recreation}

@@ -60,7 +60,7 @@ var first = map[string][]byte{
 	"redis/service.yaml":  []byte("svc v1\n"),
 }
 
-func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
+func TestApplyReplacesAndKeepsUserFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	if err := write(context.Background(), dir, first, hooks{}); err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 	}
 }
 
-func TestWriteTreeRemovesAppsItWrote(t *testing.T) {
+func TestApplyRemovesAppsItWrote(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	if err := write(context.Background(), dir, first, hooks{}); err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestWriteTreeRemovesAppsItWrote(t *testing.T) {
 
 // The output directory itself is never replaced: it may be a symbolic
 // link or the working directory, and what else is in it stays.
-func TestWriteTreeKeepsTheDirectory(t *testing.T) {
+func TestApplyKeepsTheDirectory(t *testing.T) {
 	tmp := t.TempDir()
 	target := filepath.Join(tmp, "target")
 	os.MkdirAll(filepath.Join(target, ".git"), 0o755)
@@ -169,7 +169,7 @@ func (f *fullDisk) create(name string) (io.WriteCloser, error) {
 	return os.Create(name)
 }
 
-func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
+func TestApplyFailureLeavesOutputAlone(t *testing.T) {
 	second := map[string][]byte{
 		"redis/service.yaml":  []byte("svc v2\n"),
 		"zk/configmap.yaml":   []byte("cm v2\n"),
@@ -234,7 +234,7 @@ func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 	}
 }
 
-func TestWriteTreeRefusals(t *testing.T) {
+func TestApplyRefusals(t *testing.T) {
 	tmp := t.TempDir()
 	file := filepath.Join(tmp, "file")
 	os.WriteFile(file, []byte("x"), 0o644)
@@ -256,7 +256,7 @@ func TestWriteTreeRefusals(t *testing.T) {
 	}
 }
 
-func TestWriteTreeRemovesStagingOfKilledRuns(t *testing.T) {
+func TestApplyRemovesStagingOfKilledRuns(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	stale := filepath.Join(dir, ".zk.stsgen-tmp-123")
 	os.MkdirAll(filepath.Join(stale, "zk"), 0o755)

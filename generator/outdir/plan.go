@@ -223,8 +223,8 @@ func (p *Plan) planApp(dir, app string, files map[string][]byte, prev map[string
 // Err reports why the plan cannot be applied, or nil: the first app, in
 // the order Apply writes them, whose directory is in the way, cannot be
 // read, or holds a file stsgen would refuse to replace (a *RefusedError).
-// Apply reports the same error. When Err is not nil, the lists may be
-// incomplete.
+// Apply fails with the same error, adding that the directory is
+// unchanged. When Err is not nil, the lists may be incomplete.
 func (p *Plan) Err() error {
 	for _, a := range p.apps {
 		if a.err != nil {

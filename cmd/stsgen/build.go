@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/stsgen/stsgen/generator"
+	"github.com/stsgen/stsgen/generator/outdir"
 )
 
 var buildCmd = &command{
@@ -166,7 +167,7 @@ func runBuild(e *env, args []string) int {
 	var prevSum string
 	var err error
 	if opts.against != "" {
-		prev, prevSum, err = previousAt(outDir, opts.against)
+		prev, prevSum, err = outdir.PreviousAt(e.ctx, outDir, opts.against)
 		if err != nil {
 			return fail(fmt.Errorf("--against %s: %w", opts.against, err))
 		}
@@ -192,8 +193,8 @@ func runBuild(e *env, args []string) int {
 		inputs = inputsDigest(cfg, opts, outDir)
 	}
 	if opts.check && inputs != "" {
-		if st, ok := upToDate(outDir, inputs, prevSum); ok {
-			napps, objects = st.apps, st.objects
+		if st, ok := outdir.UpToDate(outDir, inputs, prevSum); ok {
+			napps, objects = st.Apps, st.Objects
 			if st := report(e, diag, e.stderr, nil, "build", nil); st != exitOK {
 				return st
 			}
@@ -207,7 +208,7 @@ func runBuild(e *env, args []string) int {
 	var mu sync.Mutex
 	apps := map[int]*appOutput{}
 	// Standard output is held in a spool, in a temporary file once large.
-	docs := newSpool()
+	docs := newSpool(e.spoolMemory)
 	defer docs.close()
 	ds, err := generator.CompileEach(cfg, pol, func(i int, b *generator.Bundle) error {
 		out := &appOutput{name: b.App, objects: len(b.Objects()), recreation: b.Recreation}
@@ -268,10 +269,15 @@ func runBuild(e *env, args []string) int {
 	for _, a := range outputs {
 		maps.Copy(files, a.files)
 	}
-	scope := opts.rules.apps
+	// The plan is applied as soon as it is made: it describes the
+	// directory as it was read.
+	plan, err := outdir.NewPlan(e.ctx, outDir, files, opts.rules.apps)
 	if opts.check {
-		changed, err := checkTree(e.stdout, outDir, opts.output, files, scope)
-		if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
+		var changed []string
+		if err == nil {
+			changed, err = checkOutput(e.stdout, plan, opts.output)
+		}
+		if st := report(e, diag, e.stderr, ds, "build", shownDir(err, outDir, opts.output)); st != exitOK {
 			return st
 		}
 		if len(changed) > 0 {
@@ -282,26 +288,17 @@ func runBuild(e *env, args []string) int {
 		summary("; " + opts.output + " is up to date")
 		return exitOK
 	}
-	w := newTreeWriter()
-	// Stamp the output when a build of it over itself would write the same
-	// files and report nothing, and the inputs did not change while they
-	// were read.
-	if inputs != "" && len(ds) == 0 && !recreated && inputsDigest(cfg, opts, outDir) == inputs {
-		// Compared with the directory's own output, the stamp records
-		// that output's digest, as --against REV would find it committed.
-		compared, err := prevSum, error(nil)
-		if compared == "" {
-			compared, err = treeDigest(outDir)
+	if err == nil {
+		// Stamp the output when a build of it over itself would write the
+		// same files and report nothing, and the inputs did not change
+		// while they were read.
+		var stamp *outdir.Stamp
+		if inputs != "" && len(ds) == 0 && !recreated && inputsDigest(cfg, opts, outDir) == inputs {
+			stamp = &outdir.Stamp{Inputs: inputs, Previous: prevSum, Apps: napps, Objects: objects}
 		}
-		if err == nil {
-			w.stamp = &stamp{inputs: inputs, previous: compared, apps: napps, objects: objects}
-		}
+		err = plan.Apply(e.ctx, stamp)
 	}
-	stats, err := w.writeTree(e.ctx, outDir, files, scope)
-	if err != nil {
-		// Name the directory as the user did.
-		err = errors.New(strings.ReplaceAll(err.Error(), outDir, opts.output))
-	}
+	err = shownDir(err, outDir, opts.output)
 	if st := report(e, diag, e.stderr, ds, "build", err); st != exitOK {
 		return st
 	}
@@ -310,8 +307,18 @@ func runBuild(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "stsgen: applying app %s needs its StatefulSet re-created; follow %s\n", a.name, filepath.Join(opts.output, a.name, generator.RunbookFile))
 		}
 	}
-	summary(fmt.Sprintf("; %d %s written, %d unchanged, %d removed", stats.written, plural(stats.written, "file", "files"), stats.unchanged, stats.removed))
+	written := len(plan.Created) + len(plan.Updated)
+	summary(fmt.Sprintf("; %d %s written, %d unchanged, %d removed", written, plural(written, "file", "files"), len(plan.Unchanged), len(plan.Removed)))
 	return exitOK
+}
+
+// shownDir names the output directory in err as the user did (shown, for
+// dir, its absolute path).
+func shownDir(err error, dir, shown string) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), dir, shown))
 }
 
 // appOutput is one app's rendered output: its files under the output

@@ -1,6 +1,3 @@
-// Command stsgen compiles stateful apps described in CUE into consistent
-// Kubernetes manifests: a StatefulSet, its Services, ConfigMap and
-// PodDisruptionBudget.
 package main
 
 import (

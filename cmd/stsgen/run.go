@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -28,12 +29,14 @@ type command struct {
 	run   func(env *env, args []string) int
 }
 
-// env is what a command may touch: its streams and working directory, and
-// a context that is cancelled when the process is interrupted.
+// env is what a command may touch: its streams and working directory, a
+// context that is cancelled when the process is interrupted, and the
+// memory build holds standard output in (see spool).
 type env struct {
 	stdout, stderr io.Writer
 	dir            string
 	ctx            context.Context
+	spoolMemory    int64
 }
 
 var commands []*command
@@ -70,9 +73,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdout: stdout, stderr: stderr, dir: dir, ctx: ctx}
+	e := &env{stdout: stdout, stderr: stderr, dir: dir, ctx: ctx, spoolMemory: spoolMemory}
+	return e.run(args)
+}
+
+// run runs the command args names in e.
+func (e *env) run(args []string) int {
 	if len(args) == 0 {
-		printMainUsage(stderr)
+		printMainUsage(e.stderr)
 		return exitUsage
 	}
 	name := args[0]
@@ -83,21 +91,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 				c.flags(e).Usage()
 				return exitOK
 			}
-			fmt.Fprintf(stderr, "stsgen help: unknown command %q\n", args[1])
+			fmt.Fprintf(e.stderr, "stsgen help: unknown command %q\n", args[1])
 			return exitUsage
 		}
-		printMainUsage(stdout)
+		printMainUsage(e.stdout)
 		return exitOK
 	case "-v", "--version":
 		name = "version"
 	}
 	c := lookup(name)
 	if c == nil {
-		fmt.Fprintf(stderr, "stsgen: unknown command %q\n", name)
-		printMainUsage(stderr)
+		fmt.Fprintf(e.stderr, "stsgen: unknown command %q\n", name)
+		printMainUsage(e.stderr)
 		return exitUsage
 	}
 	return c.run(e, args[1:])
+}
+
+// abs resolves path against the working directory.
+func (e *env) abs(path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(e.dir, path)
 }
 
 func lookup(name string) *command {

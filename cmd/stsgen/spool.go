@@ -6,16 +6,18 @@ import (
 	"sync"
 )
 
-// spoolMemory is how many bytes of output a spool keeps in memory before
-// it moves further apps' documents to a temporary file.
-var spoolMemory int64 = 16 << 20
+// spoolMemory is how many bytes of output a spool keeps in memory, unless
+// told otherwise, before it moves further apps' documents to a temporary
+// file.
+const spoolMemory = 16 << 20
 
 // A spool holds each app's rendered documents until every app has passed,
-// since nothing is written when one fails. Past spoolMemory bytes the
+// since nothing is written when one fails. Past memory bytes the
 // documents go to an unnamed temporary file, so that a build's memory
 // does not grow with its output. Apps may be put from any goroutine, in
 // any order.
 type spool struct {
+	memory int64
 	mu     sync.Mutex
 	held   int64
 	file   *os.File // nil until needed
@@ -31,7 +33,8 @@ type spoolPart struct {
 	lens []int
 }
 
-func newSpool() *spool { return &spool{parts: map[int]spoolPart{}} }
+// newSpool returns a spool that keeps up to memory bytes in memory.
+func newSpool(memory int64) *spool { return &spool{memory: memory, parts: map[int]spoolPart{}} }
 
 // put keeps the documents of the app at index i.
 func (s *spool) put(i int, docs [][]byte) {
@@ -41,7 +44,7 @@ func (s *spool) put(i int, docs [][]byte) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.held+n > spoolMemory && s.spill(i, docs) {
+	if s.held+n > s.memory && s.spill(i, docs) {
 		return
 	}
 	s.held += n

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -12,9 +14,6 @@ import (
 // memory allowed, and reads them back in order; then again with no
 // temporary directory to spill to.
 func TestSpool(t *testing.T) {
-	old := spoolMemory
-	t.Cleanup(func() { spoolMemory = old })
-	spoolMemory = 100
 	const apps = 50
 	want := make([][][]byte, apps)
 	for i := range want {
@@ -26,7 +25,7 @@ func TestSpool(t *testing.T) {
 		if tmp != "" {
 			t.Setenv("TMPDIR", tmp)
 		}
-		s := newSpool()
+		s := newSpool(100)
 		var wg sync.WaitGroup
 		for i := range apps {
 			wg.Go(func() { s.put(apps-1-i, want[apps-1-i]) })
@@ -53,18 +52,20 @@ func TestSpool(t *testing.T) {
 // TestSpoolOutput builds the examples to standard output with every app
 // spooled to a file and with none, in YAML and JSON: the same bytes.
 func TestSpoolOutput(t *testing.T) {
-	old := spoolMemory
-	t.Cleanup(func() { spoolMemory = old })
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, format := range []string{"yaml", "json"} {
 		var outs [2]bytes.Buffer
 		for k, limit := range []int64{1 << 40, 0} {
-			spoolMemory = limit
 			var stderr bytes.Buffer
+			e := &env{stdout: &outs[k], stderr: &stderr, dir: dir, ctx: context.Background(), spoolMemory: limit}
 			args := []string{"build", "-q", "--format", format}
 			for _, ex := range []string{"mysql", "nginx-cache", "nginx-web", "postgres", "redis", "zookeeper"} {
 				args = append(args, "../../examples/"+ex)
 			}
-			if st := run(args, &outs[k], &stderr); st != exitOK {
+			if st := e.run(args); st != exitOK {
 				t.Fatalf("build --format %s: exit %d\n%s", format, st, stderr.String())
 			}
 		}

@@ -1,8 +1,9 @@
-package main
+package outdir
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,15 +18,15 @@ import (
 	"github.com/stsgen/stsgen/generator"
 )
 
-// previousAt reads the output stsgen wrote into outDir as it is at the git
+// PreviousAt reads the output stsgen wrote into dir as it is at the git
 // revision rev: the objects a build replaces when the working tree's
 // output has already been rebuilt, as in a pre-commit hook. It returns
-// their digest too (see objectsDigest); they are parsed only when a build
-// first needs them.
-func previousAt(outDir, rev string) (*generator.Previous, string, error) {
+// their digest too, for a Stamp's Previous; they are parsed only when a
+// build first needs them.
+func PreviousAt(ctx context.Context, dir, rev string) (*generator.Previous, string, error) {
 	// The directory need not exist in the working tree; git runs in the
 	// nearest one that does.
-	existing, rest := outDir, ""
+	existing, rest := dir, ""
 	for {
 		if info, err := os.Stat(existing); err == nil && info.IsDir() {
 			break
@@ -40,7 +41,7 @@ func previousAt(outDir, rev string) (*generator.Previous, string, error) {
 	if real, err := filepath.EvalSymlinks(existing); err == nil {
 		existing = real
 	}
-	out, err := git(existing, nil, "rev-parse", "--show-toplevel")
+	out, err := git(ctx, existing, nil, "rev-parse", "--show-toplevel")
 	if err != nil {
 		return nil, "", fmt.Errorf("the output directory is not in a git repository: %w", err)
 	}
@@ -50,27 +51,26 @@ func previousAt(outDir, rev string) (*generator.Previous, string, error) {
 		return nil, "", fmt.Errorf("the output directory is outside the git repository at %s", top)
 	}
 	rel = filepath.ToSlash(rel)
-	if _, err := git(top, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+	if _, err := git(ctx, top, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
 		// Before the first commit there is no previous output: the hook
 		// of a new repository passes.
-		if all, err := git(top, nil, "rev-list", "-n", "1", "--all"); err == nil && len(bytes.TrimSpace(all)) == 0 && rev == "HEAD" {
-			return &generator.Previous{}, objectsDigest(nil), nil
+		if all, err := git(ctx, top, nil, "rev-list", "-n", "1", "--all"); err == nil && len(bytes.TrimSpace(all)) == 0 && rev == "HEAD" {
+			return &generator.Previous{}, digest(nil), nil
 		}
 		return nil, "", fmt.Errorf("no such commit in the repository at %s", top)
 	}
-	list, err := git(top, nil, "ls-tree", "-r", "-z", "--name-only", rev, "--", rel)
+	list, err := git(ctx, top, nil, "ls-tree", "-r", "-z", "--name-only", rev, "--", rel)
 	if err != nil {
 		return nil, "", err
 	}
 	var names []string
 	for _, n := range strings.Split(string(list), "\x00") {
-		switch path.Ext(n) {
-		case ".yaml", ".yml", ".json":
+		if objectFile(n) {
 			names = append(names, n)
 		}
 	}
-	manifestPath := path.Join(rel, manifestName)
-	blobs, err := catFiles(top, rev, append([]string{manifestPath}, names...))
+	manifestPath := path.Join(rel, ManifestName)
+	blobs, err := catFiles(ctx, top, rev, append([]string{manifestPath}, names...))
 	if err != nil {
 		return nil, "", err
 	}
@@ -79,7 +79,7 @@ func previousAt(outDir, rev string) (*generator.Previous, string, error) {
 	sums := map[string]string{}
 	for _, n := range names {
 		data := blobs[n]
-		if r := strings.TrimPrefix(n, rel+"/"); ownFile(listed, r, data) {
+		if r := strings.TrimPrefix(n, rel+"/"); compared(listed, r, data) {
 			own = append(own, n)
 			sums[r] = hash(data)
 		}
@@ -93,12 +93,12 @@ func previousAt(outDir, rev string) (*generator.Previous, string, error) {
 		}
 		return prev, nil
 	})
-	return &generator.Previous{ForApp: func(string) (*generator.Previous, error) { return all() }}, objectsDigest(sums), nil
+	return &generator.Previous{ForApp: func(string) (*generator.Previous, error) { return all() }}, digest(sums), nil
 }
 
 // git runs git in dir and returns its standard output.
-func git(dir string, stdin io.Reader, args ...string) ([]byte, error) {
-	cmd := exec.Command("git", args...)
+func git(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = dir
 	cmd.Stdin = stdin
 	var stderr bytes.Buffer
@@ -115,12 +115,12 @@ func git(dir string, stdin io.Reader, args ...string) ([]byte, error) {
 
 // catFiles reads the named files at rev with one git cat-file; files the
 // revision lacks are left out.
-func catFiles(top, rev string, names []string) (map[string][]byte, error) {
+func catFiles(ctx context.Context, top, rev string, names []string) (map[string][]byte, error) {
 	var in bytes.Buffer
 	for _, n := range names {
 		fmt.Fprintf(&in, "%s:%s\n", rev, n)
 	}
-	out, err := git(top, &in, "cat-file", "--batch")
+	out, err := git(ctx, top, &in, "cat-file", "--batch")
 	if err != nil {
 		return nil, err
 	}

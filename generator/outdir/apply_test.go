@@ -1,4 +1,4 @@
-package main
+package outdir
 
 import (
 	"context"
@@ -44,16 +44,25 @@ func noStaging(t *testing.T, dir string) {
 	}
 }
 
+// write plans files into dir, for every app, and applies the plan with
+// hooks h, as build -o does.
+func write(ctx context.Context, dir string, files map[string][]byte, h hooks) error {
+	p, err := NewPlan(ctx, dir, files, nil)
+	if err != nil {
+		return err
+	}
+	return p.apply(ctx, nil, h)
+}
+
 var first = map[string][]byte{
 	"zk/configmap.yaml":   []byte("cm v1\n"),
 	"zk/statefulset.yaml": []byte("sts v1\n"),
 	"redis/service.yaml":  []byte("svc v1\n"),
 }
 
-func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
+func TestApplyReplacesAndKeepsUserFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	w := newTreeWriter()
-	if _, err := w.writeTree(context.Background(), dir, first, nil); err != nil {
+	if err := write(context.Background(), dir, first, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	// The user adds a file and edits one of stsgen's; a file stays as is.
@@ -67,11 +76,11 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 		"zk/configmap.yaml":   []byte("cm v1\n"),
 		"zk/statefulset.yaml": []byte("sts v2\n"),
 	}
-	if _, err := w.writeTree(context.Background(), dir, second, nil); err != nil {
+	if err := write(context.Background(), dir, second, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	got := snapshot(t, dir)
-	delete(got, manifestName)
+	delete(got, ManifestName)
 	want := map[string]string{
 		"kustomization.yaml":  "resources: []\n",  // not stsgen's: kept
 		"redis/service.yaml":  "svc v1, edited\n", // stsgen's but edited: kept
@@ -88,7 +97,7 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 
 	// A file stsgen wrote, unedited and no longer produced, is dropped.
 	third := map[string][]byte{"zk/configmap.yaml": []byte("cm v1\n")}
-	if _, err := w.writeTree(context.Background(), dir, third, nil); err != nil {
+	if err := write(context.Background(), dir, third, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "zk/statefulset.yaml")); !os.IsNotExist(err) {
@@ -96,20 +105,19 @@ func TestWriteTreeReplacesAndKeepsUserFiles(t *testing.T) {
 	}
 }
 
-func TestWriteTreeRemovesAppsItWrote(t *testing.T) {
+func TestApplyRemovesAppsItWrote(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	w := newTreeWriter()
-	if _, err := w.writeTree(context.Background(), dir, first, nil); err != nil {
+	if err := write(context.Background(), dir, first, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	// redis goes: its directory held only stsgen's files and disappears.
 	// zk goes too, but holds a file of the user's, which stays.
 	os.WriteFile(filepath.Join(dir, "zk/notes.txt"), []byte("mine\n"), 0o644)
-	if _, err := w.writeTree(context.Background(), dir, map[string][]byte{"web/statefulset.yaml": []byte("web\n")}, nil); err != nil {
+	if err := write(context.Background(), dir, map[string][]byte{"web/statefulset.yaml": []byte("web\n")}, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	got := snapshot(t, dir)
-	delete(got, manifestName)
+	delete(got, ManifestName)
 	want := map[string]string{"zk/notes.txt": "mine\n", "web/statefulset.yaml": "web\n"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tree (-want +got):\n%s", diff)
@@ -122,7 +130,7 @@ func TestWriteTreeRemovesAppsItWrote(t *testing.T) {
 
 // The output directory itself is never replaced: it may be a symbolic
 // link or the working directory, and what else is in it stays.
-func TestWriteTreeKeepsTheDirectory(t *testing.T) {
+func TestApplyKeepsTheDirectory(t *testing.T) {
 	tmp := t.TempDir()
 	target := filepath.Join(tmp, "target")
 	os.MkdirAll(filepath.Join(target, ".git"), 0o755)
@@ -133,7 +141,7 @@ func TestWriteTreeKeepsTheDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.Stat(target)
-	if _, err := newTreeWriter().writeTree(context.Background(), link, first, nil); err != nil {
+	if err := write(context.Background(), link, first, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -161,7 +169,7 @@ func (f *fullDisk) create(name string) (io.WriteCloser, error) {
 	return os.Create(name)
 }
 
-func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
+func TestApplyFailureLeavesOutputAlone(t *testing.T) {
 	second := map[string][]byte{
 		"redis/service.yaml":  []byte("svc v2\n"),
 		"zk/configmap.yaml":   []byte("cm v2\n"),
@@ -170,18 +178,18 @@ func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		prepare func(w *treeWriter, cancel context.CancelFunc)
+		prepare func(h *hooks, cancel context.CancelFunc)
 		wantErr string
 	}{
 		{
 			name:    "disk full",
-			prepare: func(w *treeWriter, _ context.CancelFunc) { w.create = (&fullDisk{n: 1}).create },
+			prepare: func(h *hooks, _ context.CancelFunc) { h.create = (&fullDisk{n: 1}).create },
 			wantErr: "no space left on device",
 		},
 		{
 			name: "a swap fails",
-			prepare: func(w *treeWriter, _ context.CancelFunc) {
-				w.beforeSwap = func(app string) error {
+			prepare: func(h *hooks, _ context.CancelFunc) {
+				h.beforeSwap = func(app string) error {
 					if app == "zk" {
 						return syscall.EBUSY
 					}
@@ -192,9 +200,9 @@ func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 		},
 		{
 			name: "interrupted",
-			prepare: func(w *treeWriter, cancel context.CancelFunc) {
+			prepare: func(h *hooks, cancel context.CancelFunc) {
 				n := 0
-				w.beforeFile = func(string) {
+				h.beforeFile = func(string) {
 					if n++; n == 2 {
 						cancel()
 					}
@@ -206,17 +214,17 @@ func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
-			if _, err := newTreeWriter().writeTree(context.Background(), dir, first, nil); err != nil {
+			if err := write(context.Background(), dir, first, hooks{}); err != nil {
 				t.Fatal(err)
 			}
 			before := snapshot(t, dir)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			w := newTreeWriter()
-			tt.prepare(w, cancel)
-			_, err := w.writeTree(ctx, dir, second, nil)
+			var h hooks
+			tt.prepare(&h, cancel)
+			err := write(ctx, dir, second, h)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "is unchanged") {
-				t.Fatalf("writeTree() error = %v, want one containing %q and saying the output is unchanged", err, tt.wantErr)
+				t.Fatalf("write() error = %v, want one containing %q and saying the output is unchanged", err, tt.wantErr)
 			}
 			if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
 				t.Errorf("output changed by a failed build (-before +after):\n%s", diff)
@@ -226,33 +234,33 @@ func TestWriteTreeFailureLeavesOutputAlone(t *testing.T) {
 	}
 }
 
-func TestWriteTreeRefusals(t *testing.T) {
+func TestApplyRefusals(t *testing.T) {
 	tmp := t.TempDir()
 	file := filepath.Join(tmp, "file")
 	os.WriteFile(file, []byte("x"), 0o644)
-	if _, err := newTreeWriter().writeTree(context.Background(), file, first, nil); err == nil || !strings.Contains(err.Error(), "is a file") {
-		t.Errorf("writeTree(file) error = %v, want one saying it is a file", err)
+	if err := write(context.Background(), file, first, hooks{}); err == nil || !strings.Contains(err.Error(), "is a file") {
+		t.Errorf("write(file) error = %v, want one saying it is a file", err)
 	}
 	ro := filepath.Join(tmp, "ro")
-	if _, err := newTreeWriter().writeTree(context.Background(), ro, first, nil); err != nil {
+	if err := write(context.Background(), ro, first, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, ro)
 	os.Chmod(ro, 0o555)
 	defer os.Chmod(ro, 0o755)
-	if _, err := newTreeWriter().writeTree(context.Background(), ro, map[string][]byte{"a.yaml": []byte("a")}, nil); err == nil || !strings.Contains(err.Error(), "read-only") {
-		t.Errorf("writeTree(read-only dir) error = %v, want one saying it is read-only", err)
+	if err := write(context.Background(), ro, map[string][]byte{"zk/a.yaml": []byte("a")}, hooks{}); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("write(read-only dir) error = %v, want one saying it is read-only", err)
 	}
 	if diff := cmp.Diff(before, snapshot(t, ro)); diff != "" {
 		t.Errorf("read-only output changed (-before +after):\n%s", diff)
 	}
 }
 
-func TestWriteTreeRemovesStagingOfKilledRuns(t *testing.T) {
+func TestApplyRemovesStagingOfKilledRuns(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	stale := filepath.Join(dir, ".zk.stsgen-tmp-123")
 	os.MkdirAll(filepath.Join(stale, "zk"), 0o755)
-	if _, err := newTreeWriter().writeTree(context.Background(), dir, first, nil); err != nil {
+	if err := write(context.Background(), dir, first, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	noStaging(t, dir)

@@ -42,22 +42,3 @@ func TestBuildIDMarked(t *testing.T) {
 		}
 	}
 }
-
-func TestStampFile(t *testing.T) {
-	want := stamp{inputs: strings.Repeat("a", 64), previous: strings.Repeat("b", 64), manifest: strings.Repeat("c", 64), apps: 100, objects: 500}
-	data := want.bytes()
-	if got, ok := parseStamp(data); !ok || got != want {
-		t.Errorf("parseStamp(%q) = %+v, %v, want %+v", data, got, ok, want)
-	}
-	// A stamp cut short, or merged badly, vouches for nothing.
-	for _, bad := range []string{
-		string(data[:len(data)/2]),
-		strings.Replace(string(data), "apps 100", "apps many", 1),
-		strings.Replace(string(data), "previous "+want.previous+"\n", "", 1),
-		"",
-	} {
-		if got, ok := parseStamp([]byte(bad)); ok {
-			t.Errorf("parseStamp(%q) = %+v, true; want false", bad, got)
-		}
-	}
-}

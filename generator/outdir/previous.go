@@ -1,0 +1,119 @@
+package outdir
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/stsgen/stsgen/generator"
+)
+
+// Previous returns the output stsgen wrote into dir before, for a build
+// to compare with, or nil when dir is not a directory. Each app's objects
+// are read as the app is built (DIR/<app> holds them), so that a large
+// output is never held whole; files stsgen did not write are passed
+// over.
+func Previous(dir string) *generator.Previous {
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return nil
+	}
+	listed := readManifest(dir)
+	return &generator.Previous{ForApp: func(app string) (*generator.Previous, error) {
+		return readOwn(dir, app, listed)
+	}}
+}
+
+// readOwn reads the StatefulSet and Services stsgen wrote for app under
+// dir, the output directory whose manifest lists listed.
+func readOwn(dir, app string, listed map[string]string) (*generator.Previous, error) {
+	prev := &generator.Previous{}
+	entries, err := os.ReadDir(filepath.Join(dir, app))
+	if err != nil {
+		return prev, nil
+	}
+	for _, e := range entries {
+		base := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))
+		if e.IsDir() || !objectFile(e.Name()) || (base != "statefulset" && !strings.HasPrefix(base, "service-")) {
+			continue
+		}
+		p, _, err := readPreviousFile(dir, filepath.Join(dir, app, e.Name()), true, listed)
+		if err != nil {
+			return nil, err
+		}
+		prev.Merge(p)
+	}
+	return prev, nil
+}
+
+// ReadPrevious reads the objects a build replaces from path: a YAML file
+// or a directory of them, such as kubectl get -o yaml writes, parsed in
+// parallel. It returns their digest too, for a Stamp's Previous.
+func ReadPrevious(path string) (*generator.Previous, string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, "", err
+	}
+	if !info.IsDir() {
+		prev := &generator.Previous{}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, "", err
+		}
+		return prev, digest(map[string]string{filepath.Base(path): hash(data)}), prev.AddPrevious(path, data)
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(file string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if objectFile(file) {
+			files = append(files, file)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	parsed := make([]*generator.Previous, len(files))
+	sums := make([]string, len(files))
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				parsed[i], sums[i], errs[i] = readPreviousFile(path, files[i], false, nil)
+			}
+		})
+	}
+	wg.Wait()
+	prev := &generator.Previous{}
+	bySum := map[string]string{}
+	for i, file := range files {
+		if errs[i] != nil {
+			return nil, "", errs[i]
+		}
+		prev.Merge(parsed[i])
+		rel, _ := filepath.Rel(path, file)
+		bySum[filepath.ToSlash(rel)] = sums[i]
+	}
+	return prev, digest(bySum), nil
+}
+
+// readPreviousFile reads one file of a previous output directory; nil when
+// ownOnly and stsgen did not write it.
+// It returns the file's hash too.
+func readPreviousFile(dir, file string, ownOnly bool, listed map[string]string) (*generator.Previous, string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, "", err
+	}
+	if rel, _ := filepath.Rel(dir, file); ownOnly && !ownFile(listed, filepath.ToSlash(rel), data) {
+		return nil, "", nil
+	}
+	prev := &generator.Previous{}
+	return prev, hash(data), prev.AddPrevious(file, data)
+}

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/stsgen/stsgen/examples"
-	"github.com/stsgen/stsgen/internal/fsutil"
+	"github.com/stsgen/stsgen/generator/diag"
 )
 
 var initCmd = &command{
@@ -80,14 +80,14 @@ func initApp(dir, template string) error {
 			}
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: %w", dir, fsutil.UnwrapPath(err))
+		return fmt.Errorf("%s: %w", dir, diag.Cause(err))
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", filepath.Dir(dir), fsutil.UnwrapPath(err))
+		return fmt.Errorf("creating %s: %w", filepath.Dir(dir), diag.Cause(err))
 	}
 	staging, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".stsgen-init-")
 	if err != nil {
-		return fmt.Errorf("cannot create a temporary directory beside %s: %w", dir, fsutil.UnwrapPath(err))
+		return fmt.Errorf("cannot create a temporary directory beside %s: %w", dir, diag.Cause(err))
 	}
 	defer os.RemoveAll(staging)
 
@@ -105,7 +105,7 @@ func initApp(dir, template string) error {
 			pkg = string(m[1])
 		}
 		if err := os.WriteFile(filepath.Join(staging, path.Base(f)), data, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", path.Base(f), fsutil.UnwrapPath(err))
+			return fmt.Errorf("writing %s: %w", path.Base(f), diag.Cause(err))
 		}
 	}
 	bind := fmt.Sprintf(`package %s
@@ -118,17 +118,17 @@ import "github.com/stsgen/stsgen/schema"
 apps: schema.#Apps
 `, pkg)
 	if err := os.WriteFile(filepath.Join(staging, "schema.cue"), []byte(bind), 0o644); err != nil {
-		return fmt.Errorf("writing schema.cue: %w", fsutil.UnwrapPath(err))
+		return fmt.Errorf("writing schema.cue: %w", diag.Cause(err))
 	}
 	if err := vendorSchema(staging, "stsgen.local/"+pkg+"@v0"); err != nil {
-		return fmt.Errorf("vendoring the schema: %w", fsutil.UnwrapPath(err))
+		return fmt.Errorf("vendoring the schema: %w", diag.Cause(err))
 	}
 
 	// Move the staged tree in: the whole directory when dir is new, else
 	// entry by entry (none of them exists in dir: checked above).
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Rename(staging, dir); err != nil {
-			return fmt.Errorf("creating %s: %w", dir, fsutil.UnwrapPath(err))
+			return fmt.Errorf("creating %s: %w", dir, diag.Cause(err))
 		}
 		return nil
 	}
@@ -142,7 +142,7 @@ apps: schema.#Apps
 			for _, m := range moved {
 				os.RemoveAll(filepath.Join(dir, m))
 			}
-			return fmt.Errorf("writing into %s: %w", dir, fsutil.UnwrapPath(err))
+			return fmt.Errorf("writing into %s: %w", dir, diag.Cause(err))
 		}
 		moved = append(moved, e.Name())
 	}

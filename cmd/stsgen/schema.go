@@ -8,7 +8,7 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"github.com/stsgen/stsgen/internal/fsutil"
+	"github.com/stsgen/stsgen/generator/outdir"
 	"github.com/stsgen/stsgen/schema"
 )
 
@@ -64,7 +64,7 @@ func vendorSchema(root, module string) error {
 	modFile := filepath.Join(root, "cue.mod", "module.cue")
 	if _, err := os.Stat(modFile); os.IsNotExist(err) {
 		content := fmt.Sprintf("module: %q\nlanguage: version: %q\n", module, cue.LanguageVersion())
-		if err := fsutil.WriteFileAtomic(modFile, []byte(content)); err != nil {
+		if err := outdir.WriteFile(modFile, []byte(content)); err != nil {
 			return err
 		}
 	}
@@ -77,6 +77,6 @@ func vendorSchema(root, module string) error {
 		if err != nil {
 			return err
 		}
-		return fsutil.WriteFileAtomic(filepath.Join(dst, path), data)
+		return outdir.WriteFile(filepath.Join(dst, path), data)
 	})
 }

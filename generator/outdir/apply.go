@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/stsgen/stsgen/internal/fsutil"
+	"github.com/stsgen/stsgen/generator/diag"
 )
 
 // Apply makes the output directory what the plan says, then writes its
@@ -60,7 +60,7 @@ func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 		}
 	}
 	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
-		return fmt.Errorf("creating output directory %s: %w", p.Dir, fsutil.UnwrapPath(err))
+		return fmt.Errorf("creating output directory %s: %w", p.Dir, diag.Cause(err))
 	}
 	dir := p.Dir
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
@@ -86,8 +86,8 @@ func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 		return err
 	}
 	man := manifest(p.manifest)
-	if err := fsutil.WriteFileAtomic(filepath.Join(dir, ManifestName), man); err != nil {
-		return fmt.Errorf("writing %s: %w", ManifestName, fsutil.UnwrapPath(err))
+	if err := WriteFile(filepath.Join(dir, ManifestName), man); err != nil {
+		return fmt.Errorf("writing %s: %w", ManifestName, diag.Cause(err))
 	}
 	// The stamp names the manifest by its hash, so it vouches only for the
 	// files listed now. It only spares a check the compile: failing to
@@ -95,7 +95,7 @@ func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 	if stamp != nil {
 		s := *stamp
 		s.Manifest = hash(man)
-		fsutil.WriteFileAtomic(filepath.Join(dir, StampName), s.bytes())
+		WriteFile(filepath.Join(dir, StampName), s.bytes())
 	} else {
 		os.Remove(filepath.Join(dir, StampName))
 	}
@@ -133,7 +133,7 @@ func (p *Plan) stage(ctx context.Context, dir string, a *appPlan, h hooks) (stag
 		}
 		file := strings.TrimPrefix(rel, a.name+"/")
 		if err := writeFile(h.create, filepath.Join(staging, filepath.FromSlash(file)), p.files[rel]); err != nil {
-			return st, fmt.Errorf("writing %s: %w", rel, fsutil.UnwrapPath(err))
+			return st, fmt.Errorf("writing %s: %w", rel, diag.Cause(err))
 		}
 	}
 	st.remove = a.remove

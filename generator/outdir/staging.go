@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/stsgen/stsgen/internal/fsutil"
+	"github.com/stsgen/stsgen/generator/diag"
 )
 
 // Every temporary directory stsgen makes in an output directory is made,
@@ -30,7 +30,7 @@ type staged struct {
 func newStaging(dir, app string) (string, error) {
 	staging, err := os.MkdirTemp(dir, fmt.Sprintf(stagingPattern, app))
 	if err != nil {
-		return "", fmt.Errorf("cannot create a temporary directory in the output directory: %w", fsutil.UnwrapPath(err))
+		return "", fmt.Errorf("cannot create a temporary directory in the output directory: %w", diag.Cause(err))
 	}
 	// It becomes the app's directory: not MkdirTemp's 0700.
 	return staging, os.Chmod(staging, 0o755)
@@ -75,7 +75,7 @@ func swapAll(dir string, stages []staged, beforeSwap func(app string) error) err
 		}
 		if err := swap(st.staging, filepath.Join(dir, st.app)); err != nil {
 			undo()
-			return fmt.Errorf("replacing %s: %w; %s is unchanged", st.app, fsutil.UnwrapPath(err), dir)
+			return fmt.Errorf("replacing %s: %w; %s is unchanged", st.app, diag.Cause(err), dir)
 		}
 		done = append(done, st)
 	}

@@ -87,7 +87,7 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			continue
 		}
 		if err := unreadableDir(cfg.Dir, a); err != nil {
-			ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s: cannot read the directory: %v", a, unwrapPathErr(err))})
+			ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s: cannot read the directory: %v", a, diag.Cause(err))})
 		}
 	}
 	if len(ds) > 0 {
@@ -368,13 +368,6 @@ func unreadableDir(dir, arg string) error {
 		return nil
 	}
 	_, err := os.ReadDir(p)
-	return err
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
 	return err
 }
 

@@ -1,31 +1,28 @@
-package fsutil
+package outdir
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
 
-func TestWriteFileAtomic(t *testing.T) {
+func TestWriteFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "f")
-	if err := WriteFileAtomic(path, []byte("v1\n")); err != nil {
+	if err := WriteFile(path, []byte("v1\n")); err != nil {
 		t.Fatal(err)
 	}
 	old := time.Now().Add(-time.Hour).Truncate(time.Second)
 	os.Chtimes(path, old, old)
 
 	// The same bytes again: the file, and its modification time, stay.
-	if err := WriteFileAtomic(path, []byte("v1\n")); err != nil {
+	if err := WriteFile(path, []byte("v1\n")); err != nil {
 		t.Fatal(err)
 	}
 	if fi, _ := os.Stat(path); !fi.ModTime().Equal(old) {
 		t.Errorf("unchanged file was rewritten: modification time %v, want %v", fi.ModTime(), old)
 	}
-	if err := WriteFileAtomic(path, []byte("v2\n")); err != nil {
+	if err := WriteFile(path, []byte("v2\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(path); string(got) != "v2\n" {
@@ -37,24 +34,5 @@ func TestWriteFileAtomic(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left behind: %v", left)
-	}
-}
-
-func TestUnwrapPath(t *testing.T) {
-	for _, tt := range []struct {
-		err  error
-		want error
-	}{
-		{&fs.PathError{Op: "open", Path: "/tmp/.x.tmp-1", Err: syscall.ENOSPC}, syscall.ENOSPC},
-		{&os.LinkError{Op: "rename", Old: "a", New: "b", Err: syscall.EXDEV}, syscall.EXDEV},
-		{errors.New("plain"), nil},
-	} {
-		want := tt.want
-		if want == nil {
-			want = tt.err
-		}
-		if got := UnwrapPath(tt.err); got != want {
-			t.Errorf("UnwrapPath(%v) = %v, want %v", tt.err, got, want)
-		}
 	}
 }

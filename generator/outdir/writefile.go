@@ -1,15 +1,14 @@
-package fsutil
+package outdir
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
 
-// WriteFileAtomic writes one file through a temporary sibling and a
-// rename, so a reader sees the old content or the new, never a part.
-func WriteFileAtomic(path string, data []byte) error {
+// WriteFile writes one file through a temporary sibling and a
+// rename, so a reader sees the old content or the new, never a part; the
+// output directory, init and schema --vendor write every file with it.
+func WriteFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -37,18 +36,4 @@ func WriteFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-// UnwrapPath drops the path from a *fs.PathError or *os.LinkError: the
-// user knows the directory written to, not the temporary names.
-func UnwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -318,8 +317,19 @@ func shownDir(err error, dir, shown string) error {
 	if err == nil {
 		return nil
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), dir, shown))
+	return &shownPath{err: err, path: dir, shown: shown}
 }
+
+// A shownPath is an error that names a path as the user wrote it: the
+// library works with absolute paths, the user gave a relative one. The
+// error it wraps stays reachable to errors.Is and errors.As.
+type shownPath struct {
+	err         error
+	path, shown string
+}
+
+func (e *shownPath) Error() string { return strings.ReplaceAll(e.err.Error(), e.path, e.shown) }
+func (e *shownPath) Unwrap() error { return e.err }
 
 // appOutput is one app's rendered output: its files under the output
 // directory; its documents for standard output are in the spool.

@@ -61,7 +61,7 @@ func runInit(e *env, args []string) int {
 	}
 	dir := fs.Arg(0)
 	if err := initApp(e.abs(dir), template); err != nil {
-		fmt.Fprintf(e.stderr, "stsgen init: %s\n", strings.ReplaceAll(err.Error(), e.abs(dir), dir))
+		fmt.Fprintf(e.stderr, "stsgen init: %s\n", shownDir(err, e.abs(dir), dir))
 		return exitInvalid
 	}
 	fmt.Fprintf(e.stderr, "stsgen: wrote the %s example to %s; build it with: stsgen build %s\n", template, dir, dir)

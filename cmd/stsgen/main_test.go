@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -178,5 +179,18 @@ func cueVet(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if neg {
 		ts.Fatalf("cue-vet: package validates, but should not")
+	}
+}
+
+// TestShownPath: an error that names a path as the user wrote it still
+// wraps the error the library returned.
+func TestShownPath(t *testing.T) {
+	inner := fmt.Errorf("reading /abs/out/zk/x.yaml: %w", fs.ErrPermission)
+	err := shownDir(inner, "/abs/out", "out")
+	if got, want := err.Error(), "reading out/zk/x.yaml: permission denied"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
 	}
 }

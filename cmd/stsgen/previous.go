@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/stsgen/stsgen/generator"
 	"github.com/stsgen/stsgen/generator/outdir"
@@ -15,7 +14,7 @@ func (o *checkOptions) previousFor(e *env, outDir string) (*generator.Previous, 
 	if o.previous != "" {
 		prev, sum, err := outdir.ReadPrevious(e.abs(o.previous))
 		if err != nil {
-			return nil, "", fmt.Errorf("--previous: %s", strings.ReplaceAll(err.Error(), e.abs(o.previous), o.previous))
+			return nil, "", fmt.Errorf("--previous: %w", shownDir(err, e.abs(o.previous), o.previous))
 		}
 		return prev, sum, nil
 	}

@@ -33,7 +33,7 @@ drops it.
 
 --check writes nothing: it compares what build -o DIR would write with what
 DIR holds, prints a unified diff for each file that would change, and exits
-1 if any would. Files in DIR that stsgen did not write are never looked at.
+1 if any would. Files in DIR that stsgen did not write are never reported.
 A build of every app that reports nothing writes DIR/.stsgen-stamp, a digest
 of its inputs, options and stsgen binary; while they and the files are
 unchanged, --check answers from it without compiling.

@@ -32,13 +32,15 @@ type initScriptData struct {
 }
 
 type scriptFile struct {
-	Role, Key, Name string
+	Role      spec.RoleName
+	Key, Name string
 }
 
 // roleEnv is shell text appended to the identity env file for one role,
 // quoted once more to be written by printf.
 type roleEnv struct {
-	Role, Quoted string
+	Role   spec.RoleName
+	Quoted string
 }
 
 // initScript renders the identity init container's script for s.

@@ -53,7 +53,7 @@ func checkConfigMap(c *checker) {
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			addKey(at("config", "roles", r.Name, "files", f.Name), spec.RoleFileKey(r.Name, f.Name), f.Name, f.Content)
+			addKey(at("config", "roles", string(r.Name), "files", f.Name), spec.RoleFileKey(r.Name, f.Name), f.Name, f.Content)
 		}
 	}
 	if size > maxConfigMapData-64<<10 {
@@ -96,18 +96,22 @@ of the same name.`,
 func checkRoles(c *checker) {
 	s := c.s
 	roles := spec.TopologyRoles[s.Topology]
+	var names []string
+	for _, r := range roles {
+		names = append(names, string(r))
+	}
 	for _, r := range s.Config.Roles {
 		if !slices.Contains(roles, r.Name) {
-			c.reportName(at("config", "roles", r.Name), "a %s app has no role %q; its roles are %s", s.Topology, r.Name, strings.Join(roles, ", "))
+			c.reportName(at("config", "roles", string(r.Name)), "a %s app has no role %q; its roles are %s", s.Topology, r.Name, strings.Join(names, ", "))
 			continue
 		}
 		for _, f := range r.Files {
 			if slices.ContainsFunc(s.Config.Files, func(g spec.File) bool { return g.Name == f.Name }) {
-				c.report(at("config", "roles", r.Name, "files", f.Name), "%q is also a shared file; a role's file would overwrite it, so rename one", f.Name)
+				c.report(at("config", "roles", string(r.Name), "files", f.Name), "%q is also a shared file; a role's file would overwrite it, so rename one", f.Name)
 			}
 		}
 		if (len(r.Args) > 0 || len(r.Env) > 0) && len(s.Command) == 0 {
-			c.report(at("config", "roles", r.Name), "role args and env need the app's command: stsgen starts the main container through sh to add them and cannot know the image's entrypoint; set command")
+			c.report(at("config", "roles", string(r.Name)), "role args and env need the app's command: stsgen starts the main container through sh to add them and cannot know the image's entrypoint; set command")
 		}
 	}
 }

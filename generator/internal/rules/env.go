@@ -46,7 +46,7 @@ func checkEnvNames(c *checker) {
 	for _, r := range c.s.Config.Roles {
 		for _, e := range r.Env {
 			if !isShellName(e.Name) {
-				c.reportName(at("config", "roles", r.Name, "env", e.Name), "role env name %q is not a shell variable name; use letters, digits and '_', not starting with a digit, such as %q", e.Name, shellName(e.Name))
+				c.reportName(at("config", "roles", string(r.Name), "env", e.Name), "role env name %q is not a shell variable name; use letters, digits and '_', not starting with a digit, such as %q", e.Name, shellName(e.Name))
 			}
 		}
 	}
@@ -100,7 +100,7 @@ func checkEnvDuplicates(c *checker) {
 	for _, r := range s.Config.Roles {
 		for _, e := range r.Env {
 			if appEnv[e.Name] {
-				c.report(at("config", "roles", r.Name, "env", e.Name), "%s is also set in the app's env; the role's value overrides it for %s members only; rename one, or set it in each role", e.Name, r.Name)
+				c.report(at("config", "roles", string(r.Name), "env", e.Name), "%s is also set in the app's env; the role's value overrides it for %s members only; rename one, or set it in each role", e.Name, r.Name)
 			}
 		}
 	}

@@ -89,10 +89,10 @@ func checkPeerLists(c *checker) {
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			check(at("config", "roles", r.Name, "files", f.Name), f.Content)
+			check(at("config", "roles", string(r.Name), "files", f.Name), f.Content)
 		}
 		for _, e := range r.Env {
-			check(at("config", "roles", r.Name, "env", e.Name), e.Value)
+			check(at("config", "roles", string(r.Name), "env", e.Name), e.Value)
 		}
 	}
 	for _, e := range s.Env {

@@ -138,7 +138,7 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	s.Config.MountPath = d.str("config", "mountPath")
 	s.Config.Files = d.files(d.lookup("config", "files"))
 	for _, f := range fields(d.lookup("config", "roles")) {
-		r := Role{Name: label(f)}
+		r := Role{Name: RoleName(label(f))}
 		r.Files = d.files(f.LookupPath(SelPath("files")))
 		r.Args = d.strings(f.LookupPath(SelPath("args")))
 		r.Env = d.envMap(f.LookupPath(SelPath("env")))

@@ -50,17 +50,21 @@ const (
 	Quorum Topology = "quorum"
 )
 
-// The roles of members, which config.roles gives files, args and env.
+// A RoleName is the role a topology gives a member, which config.roles
+// gives files, args and env.
+type RoleName string
+
+// The roles.
 const (
-	RoleServer  = "server"
-	RolePrimary = "primary"
-	RoleReplica = "replica"
-	RoleMember  = "member"
+	RoleServer  RoleName = "server"
+	RolePrimary RoleName = "primary"
+	RoleReplica RoleName = "replica"
+	RoleMember  RoleName = "member"
 )
 
 // TopologyRoles are the roles each topology gives its members, in ordinal
 // order of first use.
-var TopologyRoles = map[Topology][]string{
+var TopologyRoles = map[Topology][]RoleName{
 	Standalone:     {RoleServer},
 	PrimaryReplica: {RolePrimary, RoleReplica},
 	Quorum:         {RoleMember},
@@ -74,4 +78,4 @@ const (
 )
 
 // RoleFileKey is the ConfigMap key of a role's file: role--name.
-func RoleFileKey(role, name string) string { return role + "--" + name }
+func RoleFileKey(role RoleName, name string) string { return string(role) + "--" + name }

@@ -168,7 +168,7 @@ type File struct {
 
 // A Role holds what only the members of one role get.
 type Role struct {
-	Name  string
+	Name  RoleName
 	Files []File
 	Args  []string
 	Env   []corev1.EnvVar
@@ -262,11 +262,11 @@ type Spread struct {
 
 // A Peer is one member's stable identity, as the schema computes it.
 type Peer struct {
-	Index   int    `json:"index"`
-	Ordinal int    `json:"ordinal"`
-	ID      int    `json:"id"`
-	Pod     string `json:"pod"`
-	Host    string `json:"host"`
-	FQDN    string `json:"fqdn"`
-	Role    string `json:"role"`
+	Index   int      `json:"index"`
+	Ordinal int      `json:"ordinal"`
+	ID      int      `json:"id"`
+	Pod     string   `json:"pod"`
+	Host    string   `json:"host"`
+	FQDN    string   `json:"fqdn"`
+	Role    RoleName `json:"role"`
 }

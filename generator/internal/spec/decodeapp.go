@@ -68,11 +68,11 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 			n, _ := f.Int64()
 			p.Port = int32(n)
 		} else {
-			n, _ := f.LookupPath(SelPath("port")).Int64()
+			n, _ := get(f, "port").Int64()
 			p.Port = int32(n)
-			proto, _ := f.LookupPath(SelPath("protocol")).String()
+			proto, _ := get(f, "protocol").String()
 			p.Protocol = corev1.Protocol(proto)
-			if e := f.LookupPath(SelPath("expose")); e.Exists() {
+			if e := get(f, "expose"); e.Exists() {
 				p.Expose = d.strings(e)
 			}
 		}
@@ -87,17 +87,17 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 
 	for _, f := range fields(d.lookup("storage")) {
 		c := Claim{Name: label(f)}
-		if q, ok := d.quantity(f.LookupPath(SelPath("size"))); ok {
+		if q, ok := d.quantity(get(f, "size")); ok {
 			c.Size = q
 		}
-		if cl, err := f.LookupPath(SelPath("class")).String(); err == nil {
+		if cl, err := get(f, "class").String(); err == nil {
 			c.Class = &cl
 		}
-		for _, m := range d.strings(f.LookupPath(SelPath("accessModes"))) {
+		for _, m := range d.strings(get(f, "accessModes")) {
 			c.AccessModes = append(c.AccessModes, corev1.PersistentVolumeAccessMode(m))
 		}
-		c.MountPath, _ = f.LookupPath(SelPath("mountPath")).String()
-		c.SubPath, _ = f.LookupPath(SelPath("subPath")).String()
+		c.MountPath, _ = get(f, "mountPath").String()
+		c.SubPath, _ = get(f, "subPath").String()
 		s.Storage = append(s.Storage, c)
 	}
 	s.Retention = Retention{
@@ -107,9 +107,9 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 
 	for _, f := range fields(d.lookup("volumes")) {
 		vol := Volume{Name: label(f)}
-		vol.MountPath, _ = f.LookupPath(SelPath("mountPath")).String()
-		vol.ReadOnly, _ = f.LookupPath(SelPath("readOnly")).Bool()
-		vol.SubPath, _ = f.LookupPath(SelPath("subPath")).String()
+		vol.MountPath, _ = get(f, "mountPath").String()
+		vol.ReadOnly, _ = get(f, "readOnly").Bool()
+		vol.SubPath, _ = get(f, "subPath").String()
 		var src map[string]any
 		_ = f.Decode(&src)
 		delete(src, "mountPath")
@@ -139,9 +139,9 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	s.Config.Files = d.files(d.lookup("config", "files"))
 	for _, f := range fields(d.lookup("config", "roles")) {
 		r := Role{Name: RoleName(label(f))}
-		r.Files = d.files(f.LookupPath(SelPath("files")))
-		r.Args = d.strings(f.LookupPath(SelPath("args")))
-		r.Env = d.envMap(f.LookupPath(SelPath("env")))
+		r.Files = d.files(get(f, "files"))
+		r.Args = d.strings(get(f, "args"))
+		r.Env = d.envMap(get(f, "env"))
 		s.Config.Roles = append(s.Config.Roles, r)
 	}
 

@@ -24,7 +24,7 @@ type decoder struct {
 }
 
 func (d *decoder) lookup(sels ...string) cue.Value {
-	return d.v.LookupPath(SelPath(sels...))
+	return get(d.v, sels...)
 }
 
 // SelPath makes a path of field names; a decimal selector is a list index.
@@ -115,6 +115,7 @@ func kindOf(v cue.Value) cue.Kind {
 
 // fields returns the regular fields of a struct in input order.
 func fields(v cue.Value) []cue.Value {
+	v = evaluated(v)
 	var out []cue.Value
 	iter, err := v.Fields()
 	if err != nil {
@@ -128,6 +129,7 @@ func fields(v cue.Value) []cue.Value {
 
 // listItems returns the elements of a list.
 func listItems(v cue.Value) []cue.Value {
+	v = evaluated(v)
 	var out []cue.Value
 	iter, err := v.List()
 	if err != nil {
@@ -213,7 +215,7 @@ func (d *decoder) resources(v cue.Value) corev1.ResourceRequirements {
 		name string
 		into *corev1.ResourceList
 	}{{"requests", &r.Requests}, {"limits", &r.Limits}} {
-		for _, f := range fields(v.LookupPath(SelPath(part.name))) {
+		for _, f := range fields(get(v, part.name)) {
 			q, ok := d.quantity(f)
 			if !ok {
 				continue
@@ -235,7 +237,7 @@ func (d *decoder) envMap(v cue.Value) []corev1.EnvVar {
 			e.Value, _ = f.String()
 		} else {
 			var src corev1.EnvVarSource
-			if !d.strict(f.LookupPath(SelPath("valueFrom")), &src) {
+			if !d.strict(get(f, "valueFrom"), &src) {
 				continue
 			}
 			e.ValueFrom = &src
@@ -259,22 +261,22 @@ func (d *decoder) probe(v cue.Value) *Probe {
 		return nil
 	}
 	p := &Probe{}
-	if e := v.LookupPath(SelPath("exec")); e.Exists() {
+	if e := get(v, "exec"); e.Exists() {
 		p.Exec = d.strings(e)
 	}
-	if h := v.LookupPath(SelPath("http")); h.Exists() {
+	if h := get(v, "http"); h.Exists() {
 		p.HTTP = &HTTPProbe{}
-		p.HTTP.Port, _ = h.LookupPath(SelPath("port")).String()
-		p.HTTP.Path, _ = h.LookupPath(SelPath("path")).String()
-		p.HTTP.Scheme, _ = h.LookupPath(SelPath("scheme")).String()
+		p.HTTP.Port, _ = get(h, "port").String()
+		p.HTTP.Path, _ = get(h, "path").String()
+		p.HTTP.Scheme, _ = get(h, "scheme").String()
 	}
-	if t := v.LookupPath(SelPath("tcp")); t.Exists() {
+	if t := get(v, "tcp"); t.Exists() {
 		p.TCP, _ = t.String()
 	}
-	if g := v.LookupPath(SelPath("grpc")); g.Exists() {
+	if g := get(v, "grpc"); g.Exists() {
 		p.GRPC = &GRPCProbe{}
-		p.GRPC.Port, _ = g.LookupPath(SelPath("port")).String()
-		if s, err := g.LookupPath(SelPath("service")).String(); err == nil {
+		p.GRPC.Port, _ = get(g, "port").String()
+		if s, err := get(g, "service").String(); err == nil {
 			p.GRPC.Service = &s
 		}
 	}
@@ -288,11 +290,11 @@ func (d *decoder) probe(v cue.Value) *Probe {
 		{"successThreshold", &p.SuccessThreshold},
 		{"failureThreshold", &p.FailureThreshold},
 	} {
-		if i, err := v.LookupPath(SelPath(f.name)).Int64(); err == nil {
+		if i, err := get(v, f.name).Int64(); err == nil {
 			*f.into = int32(i)
 		}
 	}
-	p.NeedsQuorum, _ = v.LookupPath(SelPath("needsQuorum")).Bool()
+	p.NeedsQuorum, _ = get(v, "needsQuorum").Bool()
 	return p
 }
 
@@ -309,4 +311,26 @@ func (d *decoder) containers(v cue.Value) []corev1.Container {
 		}
 	}
 	return out
+}
+
+// get returns the field sels names below v as CUE evaluates it: each
+// step taken into the default of a value that has one, as in
+// spread: *{mode: "required"} | "none", where the field itself is a
+// disjunction that only its default resolves. Every read of an app's
+// fields goes through it.
+func get(v cue.Value, sels ...string) cue.Value {
+	v = evaluated(v)
+	for _, s := range sels {
+		v = evaluated(v.LookupPath(SelPath(s)))
+	}
+	return v
+}
+
+// evaluated is v's default when it has one, else v itself (Default would
+// return a copy that has lost its path).
+func evaluated(v cue.Value) cue.Value {
+	if d, ok := v.Default(); ok {
+		return d
+	}
+	return v
 }

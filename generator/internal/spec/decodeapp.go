@@ -57,19 +57,17 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	s.Annotations = d.stringMap("annotations")
 
 	s.Topology = Topology(d.str("topology"))
-	s.Replicas = int32(d.int("replicas"))
+	s.Replicas = d.int32(d.lookup("replicas"))
 	if s.Topology == Quorum {
-		s.Quorum = int32(d.int("quorum"))
+		s.Quorum = d.int32(d.lookup("quorum"))
 	}
 
 	for _, f := range fields(d.lookup("ports")) {
 		p := Port{Name: label(f), Protocol: corev1.ProtocolTCP}
 		if kindOf(f) == cue.IntKind {
-			n, _ := f.Int64()
-			p.Port = int32(n)
+			p.Port = d.port(f)
 		} else {
-			n, _ := get(f, "port").Int64()
-			p.Port = int32(n)
+			p.Port = d.port(get(f, "port"))
 			proto, _ := get(f, "protocol").String()
 			p.Protocol = corev1.Protocol(proto)
 			if e := get(f, "expose"); e.Exists() {
@@ -146,7 +144,7 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	}
 
 	s.Identity = Identity{
-		IDBase:    int(d.int("identity", "idBase")),
+		IDBase:    int(d.int64(d.lookup("identity", "idBase"))),
 		MountPath: d.str("identity", "mountPath"),
 		Image:     d.str("identity", "image"),
 	}
@@ -188,19 +186,18 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	if mu := d.lookup("updateStrategy", "maxUnavailable"); mu.Exists() {
 		var x intstr.IntOrString
 		if kindOf(mu) == cue.IntKind {
-			n, _ := mu.Int64()
-			x = intstr.FromInt32(int32(n))
+			x = intstr.FromInt32(d.int32(mu))
 		} else {
 			str, _ := mu.String()
 			x = intstr.FromString(str)
 		}
 		s.UpdateStrategy.MaxUnavailable = &x
 	}
-	s.MinReadySeconds = int32(d.int("minReadySeconds"))
+	s.MinReadySeconds = d.int32(d.lookup("minReadySeconds"))
 	s.Recreate = d.boolean("recreate")
-	s.OrdinalsStart = int32(d.int("ordinals", "start"))
+	s.OrdinalsStart = d.int32(d.lookup("ordinals", "start"))
 	if t := d.lookup("terminationGracePeriodSeconds"); t.Exists() {
-		n, _ := t.Int64()
+		n := d.int64(t)
 		s.TerminationGracePeriodSeconds = &n
 	}
 	s.RevisionHistoryLimit = d.optInt32("revisionHistoryLimit")
@@ -224,7 +221,9 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		}
 	}
 
-	if err := d.lookup("peers").Decode(&s.Peers); err != nil {
+	// The peers are computed from fields decoded above; when one of those
+	// failed, so do they, and the field says why.
+	if err := d.lookup("peers").Decode(&s.Peers); err != nil && len(d.bad) == 0 {
 		d.ds = append(d.ds, diag.SchemaErrors(err)...)
 	}
 	return s, d.ds

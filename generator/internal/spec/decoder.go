@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -65,16 +66,52 @@ func (d *decoder) int(sels ...string) int64 {
 	return i
 }
 
+// int32 reads an integer field that Kubernetes holds in 32 bits, and
+// reports a value outside them at the field: converted, it would wrap.
+func (d *decoder) int32(v cue.Value) int32 {
+	n, err := v.Int64()
+	if err == nil && n >= math.MinInt32 && n <= math.MaxInt32 {
+		return int32(n)
+	}
+	if v.IncompleteKind() == cue.IntKind {
+		d.errorf(diag.RuleSchema, v, "%v is out of range; %s (Kubernetes holds this field in 32 bits)", v, outOfRange(v, math.MinInt32, math.MaxInt32))
+	}
+	return 0
+}
+
+// outOfRange says what to write instead of v, an integer out of [lo, hi].
+func outOfRange(v cue.Value, lo, hi int64) string {
+	if strings.HasPrefix(fmt.Sprint(v), "-") {
+		return fmt.Sprintf("write a value at least %d", lo)
+	}
+	return fmt.Sprintf("write a value at most %d", hi)
+}
+
+// port reads a port number: what does not fit in 32 bits gets the port
+// rule's words.
+func (d *decoder) port(v cue.Value) int32 {
+	if n, err := v.Int64(); err != nil || n < math.MinInt32 || n > math.MaxInt32 {
+		d.errorf(diag.RuleContainerPorts, v, "port %v is out of range; use 1 to 65535", v)
+		return 0
+	}
+	return d.int32(v)
+}
+
+// int64 is int32 for the fields Kubernetes holds in 64 bits.
+func (d *decoder) int64(v cue.Value) int64 {
+	n, err := v.Int64()
+	if err != nil && v.IncompleteKind() == cue.IntKind {
+		d.errorf(diag.RuleSchema, v, "%v is out of range; %s (the field holds 64 bits)", v, outOfRange(v, math.MinInt64, math.MaxInt64))
+	}
+	return n
+}
+
 func (d *decoder) optInt32(sels ...string) *int32 {
 	v := d.lookup(sels...)
-	if !v.Exists() {
+	if !v.Exists() || kindOf(v) != cue.IntKind {
 		return nil
 	}
-	i, err := v.Int64()
-	if err != nil {
-		return nil
-	}
-	n := int32(i)
+	n := d.int32(v)
 	return &n
 }
 
@@ -85,8 +122,7 @@ func (d *decoder) intOrPercent(sels ...string) *IntOrPercent {
 		return nil
 	}
 	if kindOf(v) == cue.IntKind {
-		n, _ := v.Int64()
-		return &IntOrPercent{Value: int32(n)}
+		return &IntOrPercent{Value: d.int32(v)}
 	}
 	str, _ := v.String()
 	n, ok := Percent(str)
@@ -290,8 +326,8 @@ func (d *decoder) probe(v cue.Value) *Probe {
 		{"successThreshold", &p.SuccessThreshold},
 		{"failureThreshold", &p.FailureThreshold},
 	} {
-		if i, err := get(v, f.name).Int64(); err == nil {
-			*f.into = int32(i)
+		if fv := get(v, f.name); kindOf(fv) == cue.IntKind {
+			*f.into = d.int32(fv)
 		}
 	}
 	p.NeedsQuorum, _ = get(v, "needsQuorum").Bool()

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"runtime"
@@ -102,12 +103,16 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 		results[i] = pieces[i].compile(pol, func(b *Bundle) error { return emit(order[b.App], b) })
 	})
 	var err error
+	var names []objectName
 	for _, r := range results {
 		ds = append(ds, r.ds...)
+		names = append(names, r.names...)
 		if err == nil {
 			err = r.err
 		}
 	}
+	slices.SortStableFunc(names, func(a, b objectName) int { return cmp.Compare(order[a.app], order[b.app]) })
+	ds = append(ds, sameNames(names)...)
 	return ds.Sort(), err
 }
 
@@ -120,6 +125,8 @@ type piece struct {
 type pieceResult struct {
 	ds  diag.Diagnostics
 	err error
+	// names are the objects of the apps built, in the piece's order.
+	names []objectName
 }
 
 // compile runs the pipeline on the piece's apps: evaluate them against the
@@ -130,11 +137,12 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 		return pieceResult{ds: diag.Diagnostics{load.SchemaBroken(err)}}
 	}
 	specs, ds := spec.Decode(pkg)
+	var names []objectName
 	for _, s := range specs {
 		pol := pol
 		prev, err := pol.Previous.Scoped(s.Name)
 		if err != nil {
-			return pieceResult{ds, err}
+			return pieceResult{ds: ds, err: err}
 		}
 		pol.Previous = prev
 		ds = append(ds, rules.Check([]*spec.Spec{s}, pol)...)
@@ -155,11 +163,12 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 		if s.Recreate || pol.Recreate[s.Name] {
 			b.Recreation = refused
 		}
+		names = append(names, objectNames(b)...)
 		if err := emit(b); err != nil {
-			return pieceResult{ds, err}
+			return pieceResult{ds: ds, err: err}
 		}
 	}
-	return pieceResult{ds: ds}
+	return pieceResult{ds: ds, names: names}
 }
 
 // hasErrors reports whether any error is about the app of s.

@@ -33,9 +33,12 @@ type Source struct {
 
 // Path is the CUE path of the app's field that sels names, such as
 // apps.zk.replicas.
-func (s *Spec) Path(sels ...string) string {
-	app := cue.MakePath(cue.Str(schema.AppsField), cue.Str(s.Name)).Selectors()
-	return cue.MakePath(append(app, SelPath(sels...).Selectors()...)...).String()
+func (s *Spec) Path(sels ...string) string { return FieldPath(s.Name, sels...) }
+
+// FieldPath is the CUE path of the field sels names in the app.
+func FieldPath(app string, sels ...string) string {
+	base := cue.MakePath(cue.Str(schema.AppsField), cue.Str(app)).Selectors()
+	return cue.MakePath(append(base, SelPath(sels...).Selectors()...)...).String()
 }
 
 // Buildable reports whether every field of the app decoded, so that its

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"io"
+
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/load"
 	"github.com/stsgen/stsgen/generator/internal/render"
@@ -25,7 +27,7 @@ type (
 	Previous = update.Previous
 	// Recreation is the refused changes of an app and how to apply them.
 	Recreation = update.Recreation
-	// FileOptions say what AppFiles writes.
+	// FileOptions say which files AppFiles makes.
 	FileOptions = render.FileOptions
 	// StreamWriter writes documents as one YAML stream or JSON List.
 	StreamWriter = render.StreamWriter
@@ -49,34 +51,37 @@ const (
 const (
 	Header               = render.Header
 	RunbookFile          = render.RunbookFile
-	KustomizationFile    = render.KustomizationFile
 	AnnotationConfigHash = spec.AnnotationConfigHash
 )
 
-// The rule ids the CLI and the e2e suite name.
+// Rule ids callers name; the others are diag's.
 const (
 	RuleImmutable = diag.RuleImmutable
 	RuleReadiness = diag.RuleReadiness
 	RuleResources = diag.RuleResources
 )
 
-var (
-	// Rules returns the catalogue in id order.
-	Rules = rules.Rules
-	// LookupRule returns the rule with the id, matched without regard to case.
-	LookupRule = rules.LookupRule
-	// RuleTitle returns a rule's title, for diagnostics printed as JSON.
-	RuleTitle = rules.RuleTitle
-	// WriteRulesMarkdown writes the catalogue as docs/rules.md.
-	WriteRulesMarkdown = rules.WriteRulesMarkdown
-	// ParseSeverity reads "error", "warning" or "off".
-	ParseSeverity = diag.ParseSeverity
-	// RenderObject returns one object as YAML, without status.
-	RenderObject = render.RenderObject
-	// NewStreamWriter starts a YAML stream, or a JSON List, on w.
-	NewStreamWriter = render.NewStreamWriter
-	// IsGenerated reports whether a file starts with stsgen's marker.
-	IsGenerated = render.IsGenerated
-	// Fingerprint digests every input file of the packages cfg names.
-	Fingerprint = load.Fingerprint
-)
+// Rules returns the catalogue in id order.
+func Rules() []*Rule { return rules.Rules() }
+
+// LookupRule returns the rule with the id, matched without regard to case.
+func LookupRule(id string) (*Rule, bool) { return rules.LookupRule(id) }
+
+// RuleTitle returns a rule's title, for diagnostics printed as JSON.
+func RuleTitle(id RuleID) string { return rules.RuleTitle(id) }
+
+// WriteRulesMarkdown writes the catalogue as docs/rules.md.
+func WriteRulesMarkdown(w io.Writer) { rules.WriteRulesMarkdown(w) }
+
+// RenderObject returns one object as YAML, without status.
+func RenderObject(obj any) ([]byte, error) { return render.RenderObject(obj) }
+
+// NewStreamWriter starts a YAML stream, or a JSON List, on w.
+func NewStreamWriter(w io.Writer, json bool) *StreamWriter { return render.NewStreamWriter(w, json) }
+
+// IsGenerated reports whether a file starts with stsgen's marker.
+func IsGenerated(data []byte) bool { return render.IsGenerated(data) }
+
+// Fingerprint digests every input file of the packages cfg names, with
+// paths relative to base.
+func Fingerprint(cfg LoadConfig, base string) (string, error) { return load.Fingerprint(cfg, base) }

@@ -40,7 +40,7 @@ func Render(bundles []*Bundle) ([]byte, error) {
 func RenderDocs(b *Bundle) ([][]byte, error) { return render.RenderDocs(b.Bundle) }
 
 // ListItems returns the bundle's objects, in order, as JSON indented to
-// be items of the List WriteList writes.
+// be items of the List a StreamWriter writes.
 func ListItems(b *Bundle) ([][]byte, error) { return render.ListItems(b.Bundle) }
 
 // AppFiles returns one bundle's files, each path relative to the output

@@ -1,6 +1,6 @@
 // Command stsgen compiles stateful apps described in CUE into consistent
-// Kubernetes manifests: a StatefulSet, its Services, ConfigMap and
-// PodDisruptionBudget.
+// Kubernetes manifests: a StatefulSet, its Services, ConfigMap,
+// PodDisruptionBudget and NetworkPolicy.
 //
 // This package is the command line and nothing more: it parses flags
 // into options, runs package generator's pipeline, hands the output

@@ -49,7 +49,7 @@ func FromCUE(err error) Diagnostics {
 	return pruneDerived(ds)
 }
 
-// SchemaErrors is fromCUE for errors in an app's value: the rule is STS016.
+// SchemaErrors is FromCUE for errors in an app's value: the rule is STS016.
 func SchemaErrors(err error) Diagnostics {
 	ds := FromCUE(err)
 	for i := range ds {

@@ -6,8 +6,10 @@ import (
 )
 
 // WriteFile writes one file through a temporary sibling and a
-// rename, so a reader sees the old content or the new, never a part; the
-// output directory, init and schema --vendor write every file with it.
+// rename, so a reader sees the old content or the new, never a part: the
+// output directory's manifest and stamp, and schema --vendor's files.
+// (Object files are staged in a directory of their own and swapped in
+// whole.)
 func WriteFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err

@@ -60,7 +60,7 @@ func SchemaBroken(err error) diag.Diagnostic {
 	return diag.Diagnostic{Message: fmt.Sprintf("internal error: embedded schema: %v", err)}
 }
 
-// A unit is one loaded package: how it was loaded, its apps in order, and
+// A Unit is one loaded package: how it was loaded, its apps in order, and
 // how to evaluate it in pieces.
 type Unit struct {
 	Group loadGroup
@@ -70,7 +70,7 @@ type Unit struct {
 	Pos map[string][]token.Pos
 	// Split is set when the package is evaluated in pieces.
 	Split *splitter
-	// mu guards building inst, which the pieces of a package that could
+	// mu guards building Inst, which the pieces of a package that could
 	// not be split share.
 	mu sync.Mutex
 }
@@ -279,9 +279,6 @@ func instances(dir string, args []string) iter.Seq2[loadGroup, *build.Instance] 
 	}
 }
 
-// localArgs makes a path to an existing file or directory explicit, so that
-// "examples/zk" means the directory, as it does to kubectl and helm, and not
-// a CUE import path.
 // A loadGroup is arguments loaded together, from dir.
 type loadGroup struct {
 	Dir  string
@@ -332,6 +329,9 @@ func byModule(dir string, args []string) []loadGroup {
 	return groups
 }
 
+// localArgs makes a path to an existing file or directory explicit, so that
+// "examples/zk" means the directory, as it does to kubectl and helm, and not
+// a CUE import path.
 func localArgs(dir string, args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {

@@ -126,7 +126,7 @@ func (s *StreamWriter) Close() error {
 }
 
 // ListItems returns the bundle's objects, in order, as JSON indented to
-// be items of the List WriteList writes.
+// be items of the List a StreamWriter writes.
 func ListItems(b *build.Bundle) ([][]byte, error) {
 	var out [][]byte
 	for _, o := range b.Objects() {
@@ -143,16 +143,6 @@ func ListItems(b *build.Bundle) ([][]byte, error) {
 	return out, nil
 }
 
-// WriteList writes items, from ListItems, to w as the JSON of one List
-// object, as json.MarshalIndent writes it.
-func WriteList(w io.Writer, items [][]byte) error {
-	s := NewStreamWriter(w, true)
-	for _, item := range items {
-		s.Write(item)
-	}
-	return s.Close()
-}
-
 // RunbookFile is the file that carries a Recreation's steps, and
 // KustomizationFile the file that lists an app's objects for kustomize.
 const (
@@ -160,7 +150,7 @@ const (
 	KustomizationFile = "kustomization.yaml"
 )
 
-// FileOptions say what Files writes.
+// FileOptions say which files AppFiles makes.
 type FileOptions struct {
 	// JSON writes each object as <object>.json instead of YAML.
 	JSON bool

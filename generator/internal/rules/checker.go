@@ -36,15 +36,15 @@ func Check(specs []*spec.Spec, pol Policy) diag.Diagnostics {
 // Verify runs the rules' output checks on a bundle built from s, refused
 // being what the previous objects refuse of it (update.Refused). Most of
 // them guard the generator: on a correct build they find nothing. When
-// the checks found errors in s, only the rules that compare the objects
-// with the previous ones run (Rule.comparesPrevious): objects built from a
-// spec in error can disagree with each other in ways that only repeat its
-// errors, and what an update would refuse is worth knowing at once.
+// the checks found errors in s, only the rules marked runsInError run
+// (STS015, STS212: what an update refuses): objects built from a spec in
+// error can disagree with each other in ways that only repeat its errors,
+// and what an update would refuse is worth knowing at once.
 func Verify(s *spec.Spec, b *build.Bundle, refused *update.Recreation, pol Policy, inError bool) diag.Diagnostics {
 	c := newChecker(s, pol)
 	c.refused = refused
 	for _, r := range catalogue {
-		if r.verify != nil && (!inError || r.comparesPrevious) {
+		if r.verify != nil && (!inError || r.runsInError) {
 			c.rule = r
 			r.verify(c, b)
 		}

@@ -30,9 +30,10 @@ type Rule struct {
 
 	check  func(*checker)
 	verify func(*checker, *build.Bundle)
-	// comparesPrevious says that verify compares the objects with the
-	// previous ones; it runs even when the checks found errors in the app.
-	comparesPrevious bool
+	// runsInError says that verify runs even when the checks found errors
+	// in the app: it compares the objects with the previous ones, and
+	// what an update would refuse is worth knowing at once.
+	runsInError bool
 }
 
 // Rules returns the catalogue in id order.
@@ -57,7 +58,8 @@ type Policy struct {
 	// Severity sets a rule's severity by id.
 	Severity map[diag.RuleID]diag.Severity
 	// Previous holds the objects the build replaces, which the update
-	// rules (STS015, STS212) compare with; nil skips them.
+	// rules (STS015, STS212, STS213, STS214, STS305) compare with; nil
+	// skips them.
 	Previous *update.Previous
 	// Recreate names the apps whose StatefulSet may be re-created: their
 	// refused changes are built, with a runbook (--recreate).

@@ -50,8 +50,8 @@ func checkUpdateStrategy(c *checker) {
 var ruleImmutable = &Rule{
 	ID: diag.RuleImmutable, Title: "an update changes no field Kubernetes forbids changing",
 	Severity: diag.Error, Source: "API server",
-	verify:           verifyImmutable,
-	comparesPrevious: true,
+	verify:      verifyImmutable,
+	runsInError: true,
 	Explain: `Once a StatefulSet exists, the API server refuses any change to its spec
 except replicas, ordinals, template, updateStrategy,
 revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and
@@ -132,8 +132,8 @@ func checkPartitionStart(c *checker) {
 var ruleScaling = &Rule{
 	ID: diag.RuleScaling, Title: "a quorum ensemble changes size through its reconfiguration",
 	Severity: diag.Warning, Source: "quorum",
-	verify:           verifyScaling,
-	comparesPrevious: true,
+	verify:      verifyScaling,
+	runsInError: true,
 	Explain: `Scaling a quorum ensemble changes its membership: the quorum size, every
 member's peer list, and, one member at a time, its fault tolerance (a
 step of one passes through an even size). The StatefulSet only adds or

@@ -11,9 +11,10 @@ import (
 )
 
 // Decode validates the package's apps against the schema and turns each
-// app into a Spec. Apps that fail the schema are reported and left out;
-// apps with fields that fail to decode (a bad quantity, say) are reported
-// and returned, so that the checks can report the rest. That app names
+// app into a Spec. What fails the schema is reported, and the app is
+// decoded without it (repaired), so that the checks report the rest; apps
+// with fields that fail to decode (a bad quantity, say) are reported and
+// returned too. Neither kind is built. That app names
 // are unique across packages is the pipeline's to check, which sees them
 // all.
 func Decode(pkg Package) ([]*Spec, diag.Diagnostics) {
@@ -123,7 +124,7 @@ func repairedSpec(pkg Package, av cue.Value, unknown diag.Diagnostics) (*Spec, d
 			if v.Validate(cue.Concrete(true)) == nil && !slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool { return strings.HasPrefix(u.Path, full+".") }) {
 				// Fill the value's data, not the value: its expressions may
 				// refer to the app in error (apps.x.primary) and carry the
-				// error along. Positions come from raw (see checker.positions).
+				// error along. Positions come from raw (see Source.Positions).
 				if data, err := v.MarshalJSON(); err == nil {
 					r = r.FillPath(path, r.Context().CompileBytes(data))
 					continue

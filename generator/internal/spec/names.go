@@ -13,7 +13,8 @@ const (
 	// template, so that a config change rolls the pods.
 	AnnotationConfigHash = "stsgen.dev/config-hash"
 	// AnnotationKubeScoreIgnore lists the kube-score checks an object
-	// fails because the user asked for it.
+	// fails on purpose: because the user asked for it, or because
+	// kube-score cannot see what makes it right (the primary Service).
 	AnnotationKubeScoreIgnore = "kube-score/ignore"
 
 	ManagedBy = "stsgen"

@@ -73,12 +73,13 @@ func (src *Source) FailedBelow(path string) bool {
 	return false
 }
 
-// Lookup returns the app's field that sels names, the schema applied.
+// Lookup returns the app's field that sels names, the schema applied, as
+// Decode reads it: defaults taken.
 func (src *Source) Lookup(sels ...string) cue.Value {
 	if src == nil {
 		return cue.Value{}
 	}
-	return src.Value.LookupPath(SelPath(sels...))
+	return get(src.Value, sels...)
 }
 
 // Wrote reports whether the user wrote the field sels names, rather than

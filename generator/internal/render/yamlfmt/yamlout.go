@@ -206,7 +206,7 @@ func (w *yamlWriter) node(v *jsonValue, mapping, simpleKey bool) bool {
 	case '"':
 		w.scalar(v.text, stringStyle(v.text))
 	case '0':
-		// As objectMap reads a number: an int64 if it is one, else a
+		// As Generic reads a number: an int64 if it is one, else a
 		// float64.
 		if n, err := strconv.ParseInt(v.text, 10, 64); err == nil {
 			w.scalar(strconv.FormatInt(n, 10), stylePlain)

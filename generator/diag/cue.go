@@ -236,6 +236,7 @@ func required(path, msg string) string {
 	return msg
 }
 
+// MsgUnknownField is what CUE's "field not allowed" says to users.
 const MsgUnknownField = "unknown field; check its spelling against the spec reference in the README"
 
 // translate rewords the raw CUE messages that users find confusing.

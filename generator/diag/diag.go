@@ -273,6 +273,8 @@ func ParseSeverity(s string) (Severity, error) {
 // points into the schema says which file and line.
 const SchemaFile = schema.ImportPath + "/app.cue"
 
+// IsSchemaFile reports whether a position's file is the embedded schema
+// or a vendored copy of it.
 func IsSchemaFile(name string) bool {
 	return strings.Contains(name, schema.ImportPath+"/")
 }

@@ -84,6 +84,7 @@ func Build(s *spec.Spec) (*Bundle, error) {
 	return b, nil
 }
 
+// ConfigMapName is the name of the app's ConfigMap.
 func ConfigMapName(s *spec.Spec) string { return s.Name + "-config" }
 
 // selectorLabels select the app's pods. They never include anything that
@@ -291,6 +292,8 @@ func merge(ms ...map[string]string) map[string]string {
 	return out
 }
 
+// SortedKeys returns the keys of m in order, for output that does not
+// depend on map order.
 func SortedKeys[K ~string, V any](m map[K]V) []K {
 	return slices.Sorted(maps.Keys(m))
 }

@@ -63,13 +63,13 @@ func SchemaBroken(err error) diag.Diagnostic {
 // A Unit is one loaded package: how it was loaded, its apps in order, and
 // how to evaluate it in pieces.
 type Unit struct {
-	Group loadGroup
+	Group Group
 	Inst  *build.Instance
 	Names []string
 	// Pos holds the first position of each app, for duplicates.
 	Pos map[string][]token.Pos
 	// Split is set when the package is evaluated in pieces.
-	Split *splitter
+	Split *Splitter
 	// mu guards building Inst, which the pieces of a package that could
 	// not be split share.
 	mu sync.Mutex
@@ -267,8 +267,8 @@ func (cfg LoadConfig) args() []string {
 
 // instances loads the packages args name, relative to dir, module by
 // module, without evaluating them.
-func instances(dir string, args []string) iter.Seq2[loadGroup, *build.Instance] {
-	return func(yield func(loadGroup, *build.Instance) bool) {
+func instances(dir string, args []string) iter.Seq2[Group, *build.Instance] {
+	return func(yield func(Group, *build.Instance) bool) {
 		for _, g := range byModule(dir, args) {
 			for _, inst := range load.Instances(localArgs(g.Dir, g.args), &load.Config{Dir: g.Dir}) {
 				if !yield(g, inst) {
@@ -279,8 +279,8 @@ func instances(dir string, args []string) iter.Seq2[loadGroup, *build.Instance] 
 	}
 }
 
-// A loadGroup is arguments loaded together, from dir.
-type loadGroup struct {
+// A Group is arguments loaded together, from dir.
+type Group struct {
 	Dir  string
 	args []string
 }
@@ -290,8 +290,8 @@ type loadGroup struct {
 // that module holds dir too, so that a package that imports from its own
 // module, such as the vendored schema, builds from anywhere; dir
 // otherwise.
-func byModule(dir string, args []string) []loadGroup {
-	var groups []loadGroup
+func byModule(dir string, args []string) []Group {
+	var groups []Group
 	for _, a := range args {
 		root := dir
 		p, _, _ := strings.Cut(a, "/...")
@@ -323,7 +323,7 @@ func byModule(dir string, args []string) []loadGroup {
 		if n := len(groups); n > 0 && groups[n-1].Dir == root {
 			groups[n-1].args = append(groups[n-1].args, arg)
 		} else {
-			groups = append(groups, loadGroup{root, []string{arg}})
+			groups = append(groups, Group{root, []string{arg}})
 		}
 	}
 	return groups

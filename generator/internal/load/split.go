@@ -28,9 +28,9 @@ import (
 // A package whose apps are not all plain fields of top-level apps structs,
 // or that uses apps other than as apps.<name>, is evaluated whole.
 
-// A splitter knows where each app of a package is declared, and what it
+// A Splitter knows where each app of a package is declared, and what it
 // refers to.
-type splitter struct {
+type Splitter struct {
 	files []*splitFile
 	// deps holds the apps each app refers to; always the apps that
 	// declarations outside apps refer to.
@@ -51,8 +51,8 @@ type splitFile struct {
 
 // NewSplitter analyses the files of inst, whose apps are names, and
 // returns nil when the package cannot be split.
-func NewSplitter(inst *build.Instance, names []string) *splitter {
-	sp := &splitter{deps: map[string][]string{}}
+func NewSplitter(inst *build.Instance, names []string) *Splitter {
+	sp := &Splitter{deps: map[string][]string{}}
 	isApp := map[string]bool{}
 	for _, n := range names {
 		isApp[n] = true
@@ -203,7 +203,7 @@ func span(src []byte, d ast.Node) [2]int {
 
 // references records what each app of f refers to, and reports whether
 // every reference to apps names an app.
-func (sp *splitter) references(f *ast.File, owner map[ast.Node]string, isApp map[string]bool) bool {
+func (sp *Splitter) references(f *ast.File, owner map[ast.Node]string, isApp map[string]bool) bool {
 	ok := true
 	var within []string
 	refer := func(to string) {
@@ -283,7 +283,7 @@ func declaration(parent ast.Node, id *ast.Ident) bool {
 
 // Keep returns the apps a piece of names must hold: names, what they
 // refer to, and what declarations outside apps refer to.
-func (sp *splitter) Keep(names []string) map[string]bool {
+func (sp *Splitter) Keep(names []string) map[string]bool {
 	keep := map[string]bool{}
 	var add func(n string)
 	add = func(n string) {
@@ -307,7 +307,7 @@ func (sp *splitter) Keep(names []string) map[string]bool {
 // Overlay returns the package's files, as CUE first read them, with the
 // apps not in keep blanked out, for load.Config.Overlay: reloading reads
 // none of them again.
-func (sp *splitter) Overlay(keep map[string]bool) map[string]load.Source {
+func (sp *Splitter) Overlay(keep map[string]bool) map[string]load.Source {
 	ov := map[string]load.Source{}
 	for _, f := range sp.files {
 		var src []byte
@@ -341,7 +341,7 @@ func (sp *splitter) Overlay(keep map[string]bool) map[string]load.Source {
 
 // Reload loads the package of inst again, its files as overlay has them.
 // It returns an error when the result is not the same package.
-func Reload(g loadGroup, inst *build.Instance, overlay map[string]load.Source) (*build.Instance, error) {
+func Reload(g Group, inst *build.Instance, overlay map[string]load.Source) (*build.Instance, error) {
 	var args []string
 	if inst.User {
 		for _, f := range inst.BuildFiles {

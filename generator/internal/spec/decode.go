@@ -168,6 +168,7 @@ func nearestPos(raw cue.Value, path string, app cue.Value) []token.Pos {
 	return ValuePositions(app)[:1]
 }
 
+// AppPath is the CUE path of the app: apps.<name>.
 func AppPath(name string) string {
 	return cue.MakePath(cue.Str(schema.AppsField), cue.Str(name)).String()
 }

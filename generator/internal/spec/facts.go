@@ -82,6 +82,7 @@ func (s *Spec) ContainerLists() []containerList {
 	return []containerList{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}}
 }
 
+// PortNames are the names of the main container's ports, in order.
 func (s *Spec) PortNames() []string {
 	names := make([]string, len(s.Ports))
 	for i, p := range s.Ports {
@@ -90,6 +91,7 @@ func (s *Spec) PortNames() []string {
 	return names
 }
 
+// HasPort reports whether the main container has a port of the name.
 func (s *Spec) HasPort(name string) bool {
 	return slices.Contains(s.PortNames(), name)
 }
@@ -99,6 +101,8 @@ type namedProbe struct {
 	P    *Probe
 }
 
+// NamedProbes are the probes the app sets, readiness, liveness and
+// startup, each with its field name.
 func (s *Spec) NamedProbes() []namedProbe {
 	var out []namedProbe
 	for _, np := range []namedProbe{{"readiness", s.Probes.Readiness}, {"liveness", s.Probes.Liveness}, {"startup", s.Probes.Startup}} {
@@ -112,6 +116,7 @@ func (s *Spec) NamedProbes() []namedProbe {
 // svcRef is one of the app's Services, by kind and name.
 type svcRef struct{ Kind, Name string }
 
+// ServiceRefs are the app's Services, by kind and name.
 func (s *Spec) ServiceRefs() []svcRef {
 	svcs := []svcRef{{SvcHeadless, s.Services.Headless.Name}, {SvcRead, s.Services.Read.Name}}
 	if s.Services.Primary != nil {
@@ -120,6 +125,8 @@ func (s *Spec) ServiceRefs() []svcRef {
 	return svcs
 }
 
+// HasConfigFiles reports whether the app has config files, shared or by
+// role: only then is the config directory mounted.
 func (s *Spec) HasConfigFiles() bool {
 	if len(s.Config.Files) > 0 {
 		return true
@@ -154,10 +161,12 @@ func CapabilityName(c corev1.Capability) string {
 	return strings.TrimPrefix(strings.ToUpper(string(c)), "CAP_")
 }
 
+// PtrEqual reports whether a and b are both nil or point at equal values.
 func PtrEqual[T comparable](a, b *T) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
+// Percent reads a percentage such as "50%".
 func Percent(s string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimSuffix(s, "%"))
 	return n, err == nil && strings.HasSuffix(s, "%")

@@ -21,6 +21,8 @@ func UserPositions(app, v cue.Value) []token.Pos {
 	return ValuePositions(v)
 }
 
+// ValuePositions are the positions of v and of the values it was made
+// of, the user's first.
 func ValuePositions(v cue.Value) []token.Pos {
 	var ps []token.Pos
 	if p := v.Pos(); p.IsValid() {

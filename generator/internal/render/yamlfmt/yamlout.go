@@ -1,6 +1,3 @@
-// Package yamlfmt writes YAML byte for byte as go.yaml.in/yaml/v2 writes
-// the same values, from an object's JSON, without reflection. See yamlout.go
-// for the rules it follows and when it declines.
 package yamlfmt
 
 import (

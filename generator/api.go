@@ -57,6 +57,7 @@ const (
 // Rule ids callers name; the others are diag's.
 const (
 	RuleImmutable = diag.RuleImmutable
+	RuleDNSNames  = diag.RuleDNSNames
 	RuleReadiness = diag.RuleReadiness
 	RuleResources = diag.RuleResources
 )

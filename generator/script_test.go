@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -169,4 +171,85 @@ func read(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestInitScriptHostile runs the init script and the main container's
+// launcher of an app whose values are shell code: an identity mount path,
+// role env and args. sh must read each as data: no command of theirs
+// runs, and each reaches the member as written. A headless Service name,
+// which reaches the identity env file, must be a DNS label even with STS003
+// off (STS018).
+func TestInitScriptHostile(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this machine")
+	}
+	work := t.TempDir()
+	identity := filepath.Join(work, `id"$(touch pwned-mount)`+"`touch pwned-tick`")
+	src := `package t
+
+apps: db: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	replicas: 2
+	command: ["postgres"]
+	ports: pg: 5432
+	probes: readiness: tcp: "pg"
+	checks: {STS003: "off", STS107: "off"}
+	services: headless: name: HEADLESS
+	identity: mountPath: ` + strconv.Quote(identity) + `
+	config: {mountPath: "/conf", roles: replica: {env: {A: "$(touch pwned-env)\"'"}, args: ["$(touch pwned-arg)"]}}
+}
+`
+	compile := func(headless string) ([]*generator.Bundle, generator.Diagnostics) {
+		dir := t.TempDir()
+		app := strings.Replace(src, "HEADLESS", strconv.Quote(headless), 1)
+		if err := os.WriteFile(filepath.Join(dir, "app.cue"), []byte(app), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return generator.Compile(generator.LoadConfig{Dir: dir}, generator.Policy{})
+	}
+	if _, ds := compile("hs$(touch pwned-service)"); !slices.ContainsFunc(ds, func(d generator.Diagnostic) bool {
+		return d.Rule == generator.RuleDNSNames && d.Path == "apps.db.services.headless.name"
+	}) {
+		t.Errorf("a headless Service name of shell code with STS003 off: want STS018, got\n%v", ds)
+	}
+	bundles, ds := compile("db-hs")
+	if ds.HasErrors() || len(bundles) != 1 {
+		t.Fatalf("compile: %v", ds)
+	}
+	source := filepath.Join(work, "source")
+	if err := os.Mkdir(source, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range bundles[0].ConfigMap.Data {
+		if err := os.WriteFile(filepath.Join(source, k), []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(sh, filepath.Join(source, "stsgen-init.sh"))
+	cmd.Dir = work
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"STSGEN_POD_NAME=db-1",
+		"STSGEN_SOURCE_DIR=" + source,
+		"STSGEN_CONFIG_DIR=" + filepath.Join(work, "config"),
+		"STSGEN_IDENTITY_DIR=" + identity,
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("init script: %v\n%s", err, out)
+	}
+	main := bundles[0].StatefulSet.Spec.Template.Spec.Containers[0]
+	launcher := exec.Command(sh, append(main.Command[1:], "sh", "-c", `printf '[%s]' "$A" "$STSGEN_HOST" "$@"`, "cmd")...)
+	launcher.Dir = work
+	out, err := launcher.Output()
+	if err != nil {
+		t.Fatalf("launcher %q: %v", main.Command, err)
+	}
+	if want := `[$(touch pwned-env)"'][db-1.db-hs][$(touch pwned-arg)]`; string(out) != want {
+		t.Errorf("the member got %s, want %s", out, want)
+	}
+	if pwned, _ := filepath.Glob(filepath.Join(work, "pwned-*")); len(pwned) > 0 {
+		t.Errorf("sh ran a value as code: %v", pwned)
+	}
 }

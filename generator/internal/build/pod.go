@@ -303,7 +303,7 @@ func mainContainer(s *spec.Spec) corev1.Container {
 		Lifecycle:       s.Lifecycle,
 	}
 	if s.RoleEnvOrArgs() {
-		c.Command = []string{"/bin/sh", "-c", `. "` + s.Identity.MountPath + `/env" && exec "$@"`, "sh"}
+		c.Command = []string{"/bin/sh", "-c", `. "` + shellDQ(s.Identity.MountPath) + `/env" && exec "$@"`, "sh"}
 		c.Args = append(slices.Clone(s.Command), s.Args...)
 	}
 	for _, p := range s.Ports {

@@ -10,7 +10,10 @@ import (
 )
 
 var initTemplate = sync.OnceValues(func() (*template.Template, error) {
-	return template.New("init.sh").Parse(templates.Init)
+	// Every value of the user's that reaches the script goes through dq,
+	// inside double quotes, or word, as a word of its own: sh never reads
+	// it as code.
+	return template.New("init.sh").Funcs(template.FuncMap{"dq": shellDQ, "word": shellWord}).Parse(templates.Init)
 })
 
 // initScriptData is what the init script template sees.
@@ -32,15 +35,13 @@ type initScriptData struct {
 }
 
 type scriptFile struct {
-	Role      spec.RoleName
-	Key, Name string
+	Role, Key, Name string
 }
 
 // roleEnv is shell text appended to the identity env file for one role,
 // quoted once more to be written by printf.
 type roleEnv struct {
-	Role   spec.RoleName
-	Quoted string
+	Role, Quoted string
 }
 
 // initScript renders the identity init container's script for s.
@@ -65,10 +66,10 @@ func initScript(s *spec.Spec) (string, error) {
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			data.Files = append(data.Files, scriptFile{Role: r.Name, Key: spec.RoleFileKey(r.Name, f.Name), Name: f.Name})
+			data.Files = append(data.Files, scriptFile{Role: string(r.Name), Key: spec.RoleFileKey(r.Name, f.Name), Name: f.Name})
 		}
 		if text := roleShell(r); text != "" {
-			data.RoleEnv = append(data.RoleEnv, roleEnv{Role: r.Name, Quoted: shellQuote(text)})
+			data.RoleEnv = append(data.RoleEnv, roleEnv{Role: string(r.Name), Quoted: shellQuote(text)})
 		}
 	}
 	var b strings.Builder
@@ -98,4 +99,27 @@ func roleShell(r spec.Role) string {
 // shellQuote quotes s for sh: single quotes, with each ' written as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellDQ escapes s for sh inside double quotes: a backslash before each
+// of $ ` " \, which are all that sh reads there. A name of letters,
+// digits, '.', '-' and '/' is written as it is.
+func shellDQ(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune("$`\"\\", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// shellWord is s as one word for sh: as it is when sh reads nothing in
+// it, else single-quoted.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == "" {
+		return s
+	}
+	return shellQuote(s)
 }

@@ -57,6 +57,9 @@ type checker struct {
 	s    *spec.Spec
 	rule *Rule
 	ds   diag.Diagnostics
+	// pol is the run's policy, for the checks whose reach depends on
+	// another rule's severity.
+	pol Policy
 	// prev holds the objects this build replaces, for the update rules;
 	// nil when there are none.
 	prev *update.Previous
@@ -73,7 +76,7 @@ type checker struct {
 
 // newChecker starts one app's findings under the run's policy.
 func newChecker(s *spec.Spec, pol Policy) *checker {
-	return &checker{s: s, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name], rules: catalogue}
+	return &checker{s: s, pol: pol, prev: pol.Previous, recreate: s.Recreate || pol.Recreate[s.Name], rules: catalogue}
 }
 
 // lookupRule returns the rule with the id, as LookupRule does.

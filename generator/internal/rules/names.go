@@ -51,7 +51,9 @@ var ruleDNSNames = &Rule{
 	Explain: `namespace must be an RFC 1123 label and clusterDomain a DNS domain:
 both become part of every pod's stable name
 (<pod>.<service>.<namespace>.svc.<clusterDomain>) and of the peer lists
-rendered from it. serviceAccountName must be a DNS subdomain.`,
+rendered from it. serviceAccountName must be a DNS subdomain. The
+headless Service's name is part of that name too: with STS003 lowered or
+off, it must still be an RFC 1123 label.`,
 }
 
 // checkDNSNames: the namespace and cluster domain are valid DNS names.
@@ -60,6 +62,12 @@ func checkDNSNames(c *checker) {
 	c.dnsLabel(at("namespace"), s.Namespace, "namespace", validation.DNS1123LabelMaxLength)
 	if msgs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(msgs) > 0 {
 		c.report(at("clusterDomain"), "%q is not a DNS domain: write lower-case labels joined by dots, such as \"cluster.local\"", s.ClusterDomain)
+	}
+	// STS003 holds Service names to RFC 1035 labels; lowered or off, it
+	// lets the headless name be anything, and that name is in every pod's
+	// stable name, the peer lists and the identity script.
+	if c.pol.severity(ruleServiceNames, s.Checks) != diag.Error {
+		c.dnsLabel(at("services", "headless", "name"), s.Services.Headless.Name, "headless Service name (it is part of every pod's DNS name)", validation.DNS1123LabelMaxLength)
 	}
 	if n := s.ServiceAccountName; n != "" && len(validation.IsDNS1123Subdomain(n)) > 0 {
 		c.report(at("serviceAccountName"), "%q is not a valid service account name: lower-case letters, digits, '-' and '.'; write %q", n, suggestSubdomain(n))

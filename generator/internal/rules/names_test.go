@@ -49,6 +49,32 @@ apps: db1: {
 `},
 
 	// STS018: namespace, cluster domain and service account.
+	{rule: diag.RuleDNSNames, name: "headless Service name of shell code, STS003 off", fires: true, src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: STS003: "off"
+	services: headless: name: "hs$(reboot)"
+}
+`},
+	{rule: diag.RuleDNSNames, name: "headless Service name with a leading digit, STS003 off", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	checks: STS003: "off"
+	services: headless: name: "1db-hs"
+}
+`},
+	{rule: diag.RuleDNSNames, name: "headless Service name of shell code, STS003 on: STS003 reports it", src: `package t
+
+apps: db: {
+	image: "postgres:17.2"
+	ports: pg: 5432
+	services: headless: name: "hs$(reboot)"
+}
+`},
 	{rule: diag.RuleDNSNames, name: "upper-case namespace", fires: true, src: `package t
 
 apps: db: {

@@ -160,6 +160,18 @@ func runBuild(e *env, args []string) int {
 	diag := opts.rules.diagnostics
 	fail := func(err error) int { return report(e, diag, e.stderr, nil, "build", err) }
 
+	// One run at a time writes the output directory, from reading its
+	// previous output to writing its manifest; --check reads it whole.
+	if outDir != "" {
+		release, err := outdir.Lock(e.ctx, outDir, !opts.check, func() {
+			fmt.Fprintf(e.stderr, "stsgen: waiting for another stsgen run on %s to finish\n", opts.output)
+		})
+		if err != nil {
+			return fail(shownDir(err, outDir, opts.output))
+		}
+		defer release()
+	}
+
 	// prevSum digests the previous output when it comes from elsewhere
 	// than the output directory.
 	var prev *generator.Previous

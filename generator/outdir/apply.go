@@ -1,6 +1,7 @@
 package outdir
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -36,13 +37,13 @@ type hooks struct {
 	create     func(name string) (io.WriteCloser, error)
 	beforeFile func(rel string)
 	beforeSwap func(app string) error
+	// renameManifest puts the manifest in place after the swaps.
+	renameManifest func(old, new string) error
 }
 
 func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 	if h.create == nil {
-		h.create = func(name string) (io.WriteCloser, error) {
-			return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		}
+		h.create = createFile
 	}
 	if p.readOnly {
 		return fmt.Errorf("output directory %s is read-only; make it writable (chmod u+w) or choose another with -o", p.Dir)
@@ -69,7 +70,7 @@ func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 	removeStaleStaging(dir)
 
 	var stages []staged
-	defer func() { removeStaging(stages) }()
+	defer func() { removeStaging(dir, stages) }()
 	for _, a := range p.apps {
 		st, err := p.stage(ctx, dir, a, h)
 		if st.staging != "" {
@@ -82,13 +83,32 @@ func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 	if err := ctx.Err(); err != nil {
 		return interrupted(dir)
 	}
+	// The manifest is written in full before the swaps and renamed into
+	// place after them: a disk that fills up fails it while the directory
+	// is still as it was, and the rename needs no room.
+	man := manifest(p.manifest)
+	manifestFile := filepath.Join(dir, ManifestName)
+	pending := ""
+	if old, err := os.ReadFile(manifestFile); err != nil || !bytes.Equal(old, man) {
+		if pending, err = prepareFile(manifestFile, man, h.create); err != nil {
+			return fmt.Errorf("writing %s: %w; %s is unchanged", ManifestName, diag.Cause(err), dir)
+		}
+		defer os.Remove(pending) // gone after a successful rename
+	}
 	if err := swapAll(dir, stages, h.beforeSwap); err != nil {
 		return err
 	}
-	man := manifest(p.manifest)
-	if err := WriteFile(filepath.Join(dir, ManifestName), man); err != nil {
-		return fmt.Errorf("writing %s: %w", ManifestName, diag.Cause(err))
+	if pending != "" {
+		rename := os.Rename
+		if h.renameManifest != nil {
+			rename = h.renameManifest
+		}
+		if err := rename(pending, manifestFile); err != nil {
+			unswapAll(dir, stages)
+			return fmt.Errorf("writing %s: %w; %s is unchanged", ManifestName, diag.Cause(err), dir)
+		}
 	}
+	dropRemoved(dir, stages)
 	// The stamp names the manifest by its hash, so it vouches only for the
 	// files listed now. It only spares a check the compile: failing to
 	// write or remove it fails nothing.

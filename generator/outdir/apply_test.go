@@ -38,7 +38,10 @@ func snapshot(t *testing.T, dir string) map[string]string {
 // noStaging fails when a temporary directory is left behind in dir.
 func noStaging(t *testing.T, dir string) {
 	t.Helper()
-	left, _ := filepath.Glob(filepath.Join(dir, ".*.stsgen-tmp-*"))
+	left, _ := filepath.Glob(filepath.Join(dir, StagingDir, "*"))
+	if _, err := os.Lstat(filepath.Join(dir, StagingDir)); err == nil && len(left) == 0 {
+		left = []string{filepath.Join(dir, StagingDir)}
+	}
 	if len(left) > 0 {
 		t.Errorf("temporary directories left behind: %v", left)
 	}
@@ -210,6 +213,27 @@ func TestApplyFailureLeavesOutputAlone(t *testing.T) {
 			},
 			wantErr: "interrupted",
 		},
+		{
+			// The objects are staged; the disk is full when the
+			// manifest is written, before any swap.
+			name: "disk full at the manifest",
+			prepare: func(h *hooks, _ context.CancelFunc) {
+				h.create = func(name string) (io.WriteCloser, error) {
+					if strings.Contains(name, ManifestName) {
+						return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.ENOSPC}
+					}
+					return createFile(name)
+				}
+			},
+			wantErr: ManifestName + ": no space left on device",
+		},
+		{
+			name: "the manifest cannot be put in place after the swaps",
+			prepare: func(h *hooks, _ context.CancelFunc) {
+				h.renameManifest = func(string, string) error { return syscall.EIO }
+			},
+			wantErr: ManifestName + ": input/output error",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,10 +282,88 @@ func TestApplyRefusals(t *testing.T) {
 
 func TestApplyRemovesStagingOfKilledRuns(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	stale := filepath.Join(dir, ".zk.stsgen-tmp-123")
+	stale := filepath.Join(dir, StagingDir, "zk-123")
 	os.MkdirAll(filepath.Join(stale, "zk"), 0o755)
 	if err := write(context.Background(), dir, first, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	noStaging(t, dir)
+}
+
+// TestApplyKeepsLookalikes: a build removes only what a run of stsgen
+// made: a directory of the user's named like an old staging directory,
+// and one in the staging directory that newStaging would not name, stay.
+func TestApplyKeepsLookalikes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	keep := []string{
+		filepath.Join(dir, ".db.stsgen-tmp-notes", "notes.txt"),
+		filepath.Join(dir, ".zk.stsgen-tmp-123", "x"),
+		filepath.Join(dir, StagingDir, "notes", "x"),
+		filepath.Join(dir, StagingDir, "zk-12a", "x"),
+	}
+	for _, k := range keep {
+		os.MkdirAll(filepath.Dir(k), 0o755)
+		os.WriteFile(k, []byte("mine\n"), 0o644)
+	}
+	if err := write(context.Background(), dir, first, hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keep {
+		if data, err := os.ReadFile(k); err != nil || string(data) != "mine\n" {
+			t.Errorf("%s: %q, %v; want it kept", k, data, err)
+		}
+	}
+}
+
+// TestApplyFullTmpfs fills a small tmpfs until a build finds no room for
+// its manifest, after its objects are staged: the output must be exactly
+// as it was. It needs root, to mount the tmpfs.
+func TestApplyFullTmpfs(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	mnt := t.TempDir()
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=512k"); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v", err)
+	}
+	defer syscall.Unmount(mnt, 0)
+	dir := filepath.Join(mnt, "out")
+	if err := write(context.Background(), dir, first, hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	second := map[string][]byte{
+		"redis/service.yaml":  []byte("svc v2\n"),
+		"zk/configmap.yaml":   []byte("cm v2\n"),
+		"zk/statefulset.yaml": []byte("sts v2\n"),
+	}
+	before := snapshot(t, dir)
+	filler := filepath.Join(mnt, "filler")
+	// Leave room for k pages, more each time, until the objects fit and
+	// the manifest does not.
+	for k := 0; k < 16; k++ {
+		os.Remove(filler)
+		var st syscall.Statfs_t
+		if err := syscall.Statfs(mnt, &st); err != nil {
+			t.Fatal(err)
+		}
+		free := int64(st.Bavail) * st.Bsize
+		if err := os.WriteFile(filler, make([]byte, free-int64(k)*st.Bsize), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := write(context.Background(), dir, second, hooks{})
+		if diff := cmp.Diff(before, snapshot(t, dir)); err != nil && diff != "" {
+			t.Fatalf("a build that failed with %v changed the output (-before +after):\n%s", err, diff)
+		}
+		switch {
+		case err == nil:
+			t.Fatalf("with %d pages free the build fit before its manifest did not", k)
+		case strings.Contains(err.Error(), ManifestName):
+			if !strings.Contains(err.Error(), "is unchanged") {
+				t.Errorf("error %q does not say the output is unchanged", err)
+			}
+			noStaging(t, dir)
+			return
+		}
+	}
+	t.Fatal("never ran out of room at the manifest")
 }

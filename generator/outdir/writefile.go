@@ -1,6 +1,7 @@
 package outdir
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -17,25 +18,52 @@ func WriteFile(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
 		return nil // unchanged: keep the file and its modification time
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := prepareFile(path, data, nil)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	defer os.Remove(tmp) // no-op after a successful rename
+	return os.Rename(tmp, path)
+}
+
+// prepareFile writes data to a new temporary sibling of path, synced and
+// readable by all, and returns its name, for a rename over path. create
+// opens it; nil opens the file itself, and tests pass one that fails as a
+// full disk would.
+func prepareFile(path string, data []byte, create func(name string) (io.WriteCloser, error)) (string, error) {
+	if create == nil {
+		create = createFile
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	// CreateTemp finds a free name; create makes the file anew.
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
+	name := tmp.Name()
+	tmp.Close()
+	os.Remove(name)
+	w, err := create(name)
+	if err != nil {
+		return "", err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	_, err = w.Write(data)
+	if f, ok := w.(*os.File); ok && err == nil {
+		err = f.Sync()
 	}
-	return os.Rename(tmp.Name(), path)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(name, 0o644)
+	}
+	if err != nil {
+		os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// createFile makes a new file for writing.
+func createFile(name string) (io.WriteCloser, error) {
+	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 }

@@ -51,7 +51,8 @@ func PreviousAt(ctx context.Context, dir, rev string) (*generator.Previous, stri
 		return nil, "", fmt.Errorf("the output directory is outside the git repository at %s", top)
 	}
 	rel = filepath.ToSlash(rel)
-	if _, err := git(ctx, top, nil, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+	commit, err := git(ctx, top, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	if err != nil {
 		// Before the first commit there is no previous output: the hook
 		// of a new repository passes.
 		if all, err := git(ctx, top, nil, "rev-list", "-n", "1", "--all"); err == nil && len(bytes.TrimSpace(all)) == 0 && rev == "HEAD" {
@@ -59,18 +60,28 @@ func PreviousAt(ctx context.Context, dir, rev string) (*generator.Previous, stri
 		}
 		return nil, "", fmt.Errorf("no such commit in the repository at %s", top)
 	}
-	list, err := git(ctx, top, nil, "ls-tree", "-r", "-z", "--name-only", rev, "--", rel)
+	// Git's plumbing, NUL-separated, with the files read by object id:
+	// no file name, whatever it holds, is ever parsed out of a line.
+	list, err := git(ctx, top, nil, "--literal-pathspecs", "ls-tree", "-r", "-z", strings.TrimSpace(string(commit)), "--", rel)
 	if err != nil {
 		return nil, "", err
 	}
+	manifestPath := path.Join(rel, ManifestName)
+	ids := map[string]string{} // path -> blob id
 	var names []string
-	for _, n := range strings.Split(string(list), "\x00") {
-		if objectFile(n) {
-			names = append(names, n)
+	for _, entry := range strings.Split(string(list), "\x00") {
+		// <mode> SP <type> SP <id> TAB <path>
+		meta, name, ok := strings.Cut(entry, "\t")
+		fields := strings.Fields(meta)
+		if !ok || len(fields) != 3 || fields[1] != "blob" {
+			continue
+		}
+		ids[name] = fields[2]
+		if objectFile(name) {
+			names = append(names, name)
 		}
 	}
-	manifestPath := path.Join(rel, ManifestName)
-	blobs, err := catFiles(ctx, top, rev, append([]string{manifestPath}, names...))
+	blobs, err := catFiles(ctx, top, ids, append([]string{manifestPath}, names...))
 	if err != nil {
 		return nil, "", err
 	}
@@ -113,12 +124,16 @@ func git(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]by
 	return out, nil
 }
 
-// catFiles reads the named files at rev with one git cat-file; files the
-// revision lacks are left out.
-func catFiles(ctx context.Context, top, rev string, names []string) (map[string][]byte, error) {
+// catFiles reads the named files, by their blob ids, with one git
+// cat-file; files without an id are left out.
+func catFiles(ctx context.Context, top string, ids map[string]string, names []string) (map[string][]byte, error) {
 	var in bytes.Buffer
+	var asked []string
 	for _, n := range names {
-		fmt.Fprintf(&in, "%s:%s\n", rev, n)
+		if id, ok := ids[n]; ok {
+			fmt.Fprintf(&in, "%s\n", id)
+			asked = append(asked, n)
+		}
 	}
 	out, err := git(ctx, top, &in, "cat-file", "--batch")
 	if err != nil {
@@ -126,7 +141,7 @@ func catFiles(ctx context.Context, top, rev string, names []string) (map[string]
 	}
 	blobs := map[string][]byte{}
 	r := bufio.NewReader(bytes.NewReader(out))
-	for _, n := range names {
+	for _, n := range asked {
 		header, err := r.ReadString('\n')
 		if err != nil {
 			return nil, errors.New("git cat-file: short output")

@@ -181,7 +181,7 @@ func copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(src)
+	data, err := readFile(src, maxAppFile)
 	if err != nil {
 		return err
 	}

@@ -172,7 +172,7 @@ func (p *Plan) planApp(dir, app string, files map[string][]byte, prev map[string
 				a.carry = append(a.carry, carried{rel: rel, mode: fs.ModeSymlink, link: link})
 				return nil
 			}
-			data, err := os.ReadFile(path)
+			data, err := readFile(path, maxAppFile)
 			if err != nil {
 				return err
 			}

@@ -58,7 +58,7 @@ func ReadPrevious(path string) (*generator.Previous, string, error) {
 	}
 	if !info.IsDir() {
 		prev := &generator.Previous{}
-		data, err := os.ReadFile(path)
+		data, err := readFile(path, maxPreviousFile)
 		if err != nil {
 			return nil, "", err
 		}
@@ -107,7 +107,7 @@ func ReadPrevious(path string) (*generator.Previous, string, error) {
 // ownOnly and stsgen did not write it.
 // It returns the file's hash too.
 func readPreviousFile(dir, file string, ownOnly bool, listed map[string]string) (*generator.Previous, string, error) {
-	data, err := os.ReadFile(file)
+	data, err := readFile(file, maxPreviousFile)
 	if err != nil {
 		return nil, "", err
 	}

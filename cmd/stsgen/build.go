@@ -221,7 +221,7 @@ func runBuild(e *env, args []string) int {
 	// Standard output is held in a spool, in a temporary file once large.
 	docs := newSpool(e.spoolMemory)
 	defer docs.close()
-	ds, err := generator.CompileEach(cfg, pol, func(i int, b *generator.Bundle) error {
+	emit := func(i int, b *generator.Bundle) error {
 		out := &appOutput{name: b.App, objects: len(b.Objects()), recreation: b.Recreation}
 		var err error
 		var rendered [][]byte
@@ -240,7 +240,11 @@ func runBuild(e *env, args []string) int {
 		apps[i] = out
 		mu.Unlock()
 		return err
-	})
+	}
+	var ds generator.Diagnostics
+	if stopped := e.evaluate(func() { ds, err = generator.CompileEach(cfg, pol, emit) }); stopped != nil {
+		return report(e, diag, e.stderr, nil, "build", stopped)
+	}
 	if ds.HasErrors() || err != nil {
 		return report(e, diag, e.stderr, ds, "build", err)
 	}
@@ -375,7 +379,13 @@ func runVet(e *env, args []string) int {
 		return report(e, opts.diagnostics, e.stdout, nil, "vet", err)
 	}
 	pol.Previous = prev
-	ds, _ := generator.CompileEach(generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.apps}, pol, func(int, *generator.Bundle) error { return nil })
+	var ds generator.Diagnostics
+	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.apps}
+	if stopped := e.evaluate(func() {
+		ds, _ = generator.CompileEach(cfg, pol, func(int, *generator.Bundle) error { return nil })
+	}); stopped != nil {
+		return report(e, opts.diagnostics, e.stderr, nil, "vet", stopped)
+	}
 	return report(e, opts.diagnostics, e.stdout, ds, "vet", nil)
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -30,13 +31,16 @@ type command struct {
 }
 
 // env is what a command may touch: its streams and working directory, a
-// context that is cancelled when the process is interrupted, and the
-// memory build holds standard output in (see spool).
+// context that is cancelled when the process is interrupted, the memory
+// build holds standard output in (see spool), and the bounds on an
+// evaluation (see limits).
 type env struct {
 	stdout, stderr io.Writer
 	dir            string
 	ctx            context.Context
 	spoolMemory    int64
+	maxMemory      int64
+	timeout        time.Duration
 }
 
 var commands []*command
@@ -73,7 +77,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdout: stdout, stderr: stderr, dir: dir, ctx: ctx, spoolMemory: spoolMemory}
+	maxMemory, timeout, err := limits(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "stsgen: %v\n", err)
+		return exitUsage
+	}
+	e := &env{stdout: stdout, stderr: stderr, dir: dir, ctx: ctx, spoolMemory: spoolMemory, maxMemory: maxMemory, timeout: timeout}
 	return e.run(args)
 }
 

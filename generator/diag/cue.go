@@ -98,6 +98,13 @@ func msgOf(e errors.Error) string {
 		// carries no message of its own.
 		return e.Error()
 	}
+	// "import failed" says why only in the error it wraps.
+	if msg == "import failed" {
+		var cause errors.Error
+		if errors.As(errors.Unwrap(e), &cause) {
+			return msg + ": " + msgOf(cause)
+		}
+	}
 	return msg
 }
 
@@ -251,6 +258,9 @@ func translate(msg string) string {
 	}
 	if n, _ := fmt.Sscanf(msg, "conflicting values %s and %s", &value, &other); n == 2 && !strings.Contains(msg, "(") {
 		return fmt.Sprintf("is set to both %s and %s; set it in one place", other, value)
+	}
+	if strings.HasPrefix(msg, "import failed: ") && strings.Contains(msg, "no cue.mod/module.cue file") {
+		return msg + "; stsgen applies its schema itself, so drop the import, or run stsgen schema --vendor DIR to make DIR a CUE module that holds it"
 	}
 	if strings.HasPrefix(msg, "illegal character") {
 		return msg + "; is this a CUE text file?"

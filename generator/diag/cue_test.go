@@ -1,6 +1,8 @@
 package diag
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -151,6 +153,14 @@ func TestCUELoadMessages(t *testing.T) {
 	inst := load.Instances([]string{"./..."}, &load.Config{Dir: dir})[0]
 	if got, want := FromCUE(inst.Err)[0].Message, "no CUE files in ./..."; got != want {
 		t.Errorf("an empty directory: %q; want %q (CUE said %v)", got, want, inst.Err)
+	}
+	// An import outside a module: CUE's reason is in the error it wraps.
+	if err := os.WriteFile(filepath.Join(dir, "app.cue"), []byte("package t\n\nimport \"example.com/x\"\n\ny: x.z\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inst = load.Instances([]string{"."}, &load.Config{Dir: dir})[0]
+	if got, want := FromCUE(inst.Err)[0].Message, "import failed: imports are unavailable because there is no cue.mod/module.cue file; stsgen applies its schema itself"; !strings.HasPrefix(got, want) {
+		t.Errorf("an import outside a module: %q; want it to start %q (CUE said %v)", got, want, inst.Err)
 	}
 	v := cuecontext.New().CompileString("x: 1\x01")
 	got := FromCUE(v.Err())

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"iter"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/spec"
@@ -113,6 +115,14 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			continue
 		}
 		if inst.Err != nil {
+			dir := inst.Dir
+			if !filepath.IsAbs(dir) {
+				dir = filepath.Join(g.Dir, dir)
+			}
+			if d, ok := packagesInOneDir(inst.Err, dir); ok {
+				ds = append(ds, d)
+				continue
+			}
 			for _, d := range diag.FromCUE(inst.Err) {
 				// Name files as the user does: relative to the directory.
 				d.Message = strings.ReplaceAll(d.Message, cfg.Dir+string(filepath.Separator), "./")
@@ -470,4 +480,32 @@ func PieceSize(n, workers, fixed int) int {
 		return fixed
 	}
 	return min(max((n+4*workers-1)/(4*workers), 8), 64)
+}
+
+// packagesInOneDir words CUE's error for a directory whose files name
+// different packages: at each package clause, with what to do.
+func packagesInOneDir(err error, dir string) (diag.Diagnostic, bool) {
+	var mpe *load.MultiplePackageError
+	if !errors.As(err, &mpe) || len(mpe.Files) < 2 {
+		return diag.Diagnostic{}, false
+	}
+	var pos []token.Pos
+	for _, name := range mpe.Files {
+		f, err := parser.ParseFile(filepath.Join(dir, name), nil, parser.PackageClauseOnly)
+		if err != nil {
+			continue
+		}
+		if p := f.PackageName(); p != "" {
+			for _, d := range f.Decls {
+				if pkg, ok := d.(*ast.Package); ok {
+					pos = append(pos, pkg.Name.Pos())
+				}
+			}
+		}
+	}
+	return diag.Diagnostic{
+		Message: fmt.Sprintf("found packages %q (%s) and %q (%s) in one directory; its CUE files form one package: give them one package name, or move the other files away",
+			mpe.Packages[0], mpe.Files[0], mpe.Packages[1], mpe.Files[1]),
+		Pos: pos,
+	}, true
 }

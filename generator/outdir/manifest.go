@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/stsgen/stsgen/generator"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // ManifestName is the file in which stsgen lists what it wrote into an
@@ -50,11 +51,21 @@ func readManifest(dir string) map[string]string {
 func parseManifest(data []byte) map[string]string {
 	m := map[string]string{}
 	for _, line := range strings.Split(string(data), "\n") {
-		if sum, rel, ok := strings.Cut(line, "  "); ok && !strings.HasPrefix(line, "#") && path.IsAbs("/"+rel) && !strings.Contains(rel, "..") {
+		if sum, rel, ok := strings.Cut(line, "  "); ok && !strings.HasPrefix(line, "#") && manifestEntry(sum, rel) {
 			m[rel] = sum
 		}
 	}
 	return m
+}
+
+// manifestEntry reports whether a manifest line names a file stsgen could
+// have written: a SHA-256 and <app>/<file>, the path clean and relative,
+// the app a DNS label. Any other line, edited by hand or damaged, grants
+// nothing: stsgen then treats the file as not its own.
+func manifestEntry(sum, rel string) bool {
+	app, file, ok := strings.Cut(rel, "/")
+	return ok && file != "" && len(sum) == 64 && strings.Trim(sum, "0123456789abcdef") == "" &&
+		path.Clean(rel) == rel && !strings.Contains(rel, "..") && len(validation.IsDNS1123Label(app)) == 0
 }
 
 // ownFile reports whether stsgen wrote a file: the manifest lists it (rel,

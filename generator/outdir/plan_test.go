@@ -3,6 +3,7 @@ package outdir
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,5 +197,27 @@ diff out/zk/b.yaml /dev/null
 `
 	if diff := cmp.Diff(want, string(p.Diff("out"))); diff != "" {
 		t.Errorf("Diff(out) (-want +got):\n%s", diff)
+	}
+}
+
+// TestParseManifest: a manifest line that names no file stsgen could have
+// written grants nothing, and breaks nothing: a line with an absolute path
+// once made every later build fail.
+func TestParseManifest(t *testing.T) {
+	sum := strings.Repeat("ab", 32)
+	data := strings.Join([]string{
+		sum + "  zk/statefulset.yaml",
+		sum + "  /" + strings.Repeat("x/", 400),
+		sum + "  ./zk/a.yaml",
+		sum + "  zk/../b.yaml",
+		sum + "  zk//c.yaml",
+		sum + "  top.yaml",
+		sum + "  Zk/d.yaml",
+		"nothex  zk/e.yaml",
+		"# comment",
+	}, "\n")
+	got := parseManifest([]byte(data))
+	if want := map[string]string{"zk/statefulset.yaml": sum}; !maps.Equal(got, want) {
+		t.Errorf("parseManifest = %v, want %v", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -19,9 +20,8 @@ import (
 // all.
 func Decode(pkg Package) ([]*Spec, diag.Diagnostics) {
 	var specs []*Spec
-	var ds diag.Diagnostics
 	schemas := &topologySchemas{app: pkg.App}
-	apps, err := pkg.apps()
+	apps, ds, err := pkg.apps()
 	if err != nil {
 		return nil, diag.SchemaErrors(err)
 	}
@@ -75,23 +75,36 @@ func Decode(pkg Package) ([]*Spec, diag.Diagnostics) {
 }
 
 // apps returns the values of the package's apps to decode.
-func (pkg Package) apps() ([]cue.Value, error) {
+func (pkg Package) apps() ([]cue.Value, diag.Diagnostics, error) {
 	apps := pkg.Root.LookupPath(cue.MakePath(cue.Str(schema.AppsField)))
 	var out []cue.Value
+	var ds diag.Diagnostics
 	if pkg.Apps != nil {
 		for _, n := range pkg.Apps {
-			out = append(out, apps.LookupPath(cue.MakePath(cue.Str(n))))
+			v := apps.LookupPath(cue.MakePath(cue.Str(n)))
+			if !v.Exists() {
+				// The package has the field, the schema's apps not: it is
+				// required (n!:) or optional (n?:), a constraint.
+				ds = append(ds, diag.Diagnostic{
+					Rule:    diag.RuleSchema,
+					Path:    AppPath(n),
+					Message: fmt.Sprintf("is a constraint (%[1]s!: or %[1]s?:), not an app; write %[1]s: {...}", n),
+					Pos:     fieldPos(pkg.Raw.LookupPath(cue.MakePath(cue.Str(schema.AppsField))), n),
+				})
+				continue
+			}
+			out = append(out, v)
 		}
-		return out, nil
+		return out, ds, nil
 	}
 	iter, err := apps.Fields()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for iter.Next() {
 		out = append(out, iter.Value())
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 // repairedSpec decodes an app that has schema errors from its fields that
@@ -186,4 +199,21 @@ type Package struct {
 	// Apps, when not nil, names the apps of Root to decode, in order; the
 	// others are there only because these refer to them.
 	Apps []string
+}
+
+// fieldPos is where the field name of the struct v is written, whatever
+// kind of field it is.
+func fieldPos(v cue.Value, name string) []token.Pos {
+	iter, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	for iter.Next() {
+		if iter.Selector().Unquoted() == name {
+			if ps := ValuePositions(iter.Value()); len(ps) > 0 {
+				return ps[:1]
+			}
+		}
+	}
+	return nil
 }

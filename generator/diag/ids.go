@@ -29,6 +29,7 @@ const (
 	RuleDNSNames        RuleID = "STS018"
 	RuleQuantities      RuleID = "STS019"
 	RuleEnvNames        RuleID = "STS020"
+	RuleAPIValidation   RuleID = "STS021"
 
 	RuleHeadlessService RuleID = "STS101"
 	RuleAntiAffinity    RuleID = "STS102"

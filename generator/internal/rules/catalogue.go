@@ -30,6 +30,7 @@ var catalogue = sortRules(
 	peerRules,
 	updateRules,
 	conventionRules,
+	apiRules,
 )
 
 // sortRules joins the families' rules in id order.

@@ -480,6 +480,7 @@ var ruleCases = slices.Concat(
 	peerCases,
 	updateCases,
 	conventionCases,
+	apiCases,
 )
 
 // pgApp is a clean standalone Postgres with a claim; extra is added inside

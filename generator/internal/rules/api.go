@@ -1,0 +1,160 @@
+package rules
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/build"
+)
+
+// apiRules hold the output to what the API server validates on the fields
+// stsgen passes through from the app, as Kubernetes' own validation does,
+// so that a refusal is found at build time and not at apply time.
+var apiRules = []*Rule{ruleAPIValidation}
+
+var ruleAPIValidation = &Rule{
+	ID: diag.RuleAPIValidation, Title: "the objects pass the API server's validation of the fields an app passes through",
+	Severity: diag.Error, Fixed: true, Source: "API server",
+	check: checkAPIValidation, verify: verifyObjectSize,
+	Explain: `Some of what an app writes reaches the objects as it is: the spread's
+topology key, env values taken from elsewhere (valueFrom), security
+contexts, lifecycle hooks and NetworkPolicy rules. The API server
+validates them and refuses the whole object when one is wrong: an empty
+topologyKey ("Required value: can not be empty"), a valueFrom with no
+source or two, a runAsUser, runAsGroup or fsGroup outside 0 to
+2147483647, an exec hook without a command, a label selector key that is
+not a qualified name. And no object may exceed 1.5 MiB, the most etcd
+takes in one request. stsgen checks the same, so that kubectl apply never
+finds it first.`,
+}
+
+// maxObjectBytes is the largest object etcd accepts in one request.
+const maxObjectBytes = 3 << 19 // 1.5 MiB
+
+// checkAPIValidation: the fields an app passes through pass the API
+// server's validation.
+func checkAPIValidation(c *checker) {
+	s := c.s
+	if s.Spread.Mode != "none" {
+		if s.Spread.TopologyKey == "" {
+			c.report(at("spread", "topologyKey"), "is empty; the API server refuses an anti-affinity term without a topology key (topologyKey: Required value); write e.g. \"kubernetes.io/hostname\"")
+		} else if msgs := validation.IsQualifiedName(s.Spread.TopologyKey); len(msgs) > 0 {
+			c.report(at("spread", "topologyKey"), "%q is not a label key, as the API server requires of a topology key: %s", s.Spread.TopologyKey, strings.Join(msgs, "; "))
+		}
+	}
+	for _, e := range s.Env {
+		c.valueFrom(at("env", e.Name, "valueFrom"), e.ValueFrom)
+	}
+	for _, r := range s.Config.Roles {
+		for _, e := range r.Env {
+			c.valueFrom(at("config", "roles", string(r.Name), "env", e.Name, "valueFrom"), e.ValueFrom)
+		}
+	}
+	if p := s.PodSecurityContext; p != nil {
+		c.id(at("podSecurityContext", "runAsUser"), p.RunAsUser)
+		c.id(at("podSecurityContext", "runAsGroup"), p.RunAsGroup)
+		c.id(at("podSecurityContext", "fsGroup"), p.FSGroup)
+	}
+	c.securityContext(at("securityContext"), s.SecurityContext)
+	c.lifecycle(at("lifecycle"), s.Lifecycle)
+	for _, l := range s.ContainerLists() {
+		for i, ct := range l.Cs {
+			base := at(l.Field, strconv.Itoa(i))
+			c.securityContext(append(base, "securityContext"), ct.SecurityContext)
+			c.lifecycle(append(base, "lifecycle"), ct.Lifecycle)
+			for _, e := range ct.Env {
+				c.valueFrom(append(base, "env", e.Name, "valueFrom"), e.ValueFrom)
+			}
+		}
+	}
+	for i, r := range s.NetworkPolicy.Ingress {
+		for j, peer := range r.From {
+			base := at("networkPolicy", "ingress", strconv.Itoa(i), "from", strconv.Itoa(j))
+			for _, sel := range []struct {
+				field string
+				s     *metav1.LabelSelector
+			}{{"podSelector", peer.PodSelector}, {"namespaceSelector", peer.NamespaceSelector}} {
+				for _, k := range selectorKeys(sel.s) {
+					if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
+						c.report(append(base, sel.field), "label key %q is not valid, so the API server refuses the NetworkPolicy: %s", k, strings.Join(msgs, "; "))
+					}
+				}
+			}
+		}
+	}
+}
+
+// valueFrom reports an env source that names no source, or several.
+func (c *checker) valueFrom(sels []string, v *corev1.EnvVarSource) {
+	if v == nil {
+		return
+	}
+	n := 0
+	for _, set := range []bool{v.FieldRef != nil, v.ResourceFieldRef != nil, v.ConfigMapKeyRef != nil, v.SecretKeyRef != nil, v.FileKeyRef != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		c.report(sels, "names no source; the API server refuses it (must specify one of: fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef or fileKeyRef); write e.g. valueFrom: secretKeyRef: {name: \"db\", key: \"password\"}")
+	case n > 1:
+		c.report(sels, "names %d sources; the API server refuses more than one; keep one", n)
+	}
+}
+
+// id reports a user or group id outside what the API server accepts.
+func (c *checker) id(sels []string, id *int64) {
+	if id != nil && (*id < 0 || *id > math.MaxInt32) {
+		c.report(sels, "%d is refused by the API server: a user or group id must be between 0 and 2147483647, inclusive", *id)
+	}
+}
+
+func (c *checker) securityContext(sels []string, sc *corev1.SecurityContext) {
+	if sc == nil {
+		return
+	}
+	c.id(append(sels, "runAsUser"), sc.RunAsUser)
+	c.id(append(sels, "runAsGroup"), sc.RunAsGroup)
+}
+
+// lifecycle reports an exec hook without a command.
+func (c *checker) lifecycle(sels []string, l *corev1.Lifecycle) {
+	if l == nil {
+		return
+	}
+	for name, h := range map[string]*corev1.LifecycleHandler{"postStart": l.PostStart, "preStop": l.PreStop} {
+		if h != nil && h.Exec != nil && len(h.Exec.Command) == 0 {
+			c.report(append(sels, name, "exec", "command"), "is empty; the API server refuses an exec hook without a command (Required value); write the command to run, e.g. [\"sh\", \"-c\", \"...\"]")
+		}
+	}
+}
+
+// verifyObjectSize: no object is larger than etcd takes in one request.
+func verifyObjectSize(c *checker, b *build.Bundle) {
+	for _, o := range b.Objects() {
+		data, err := json.Marshal(o.Obj)
+		if err == nil && len(data) > maxObjectBytes {
+			c.reportObject("%s is %.1f MiB as JSON; the API server refuses an object over 1.5 MiB (etcd's request limit): make the config files smaller, or move them to a volume", o.File, float64(len(data))/(1<<20))
+		}
+	}
+}
+
+// selectorKeys are the label keys a selector names, in order.
+func selectorKeys(s *metav1.LabelSelector) []string {
+	if s == nil {
+		return nil
+	}
+	keys := build.SortedKeys(s.MatchLabels)
+	for _, e := range s.MatchExpressions {
+		keys = append(keys, e.Key)
+	}
+	return keys
+}

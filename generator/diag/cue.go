@@ -98,11 +98,14 @@ func msgOf(e errors.Error) string {
 		// carries no message of its own.
 		return e.Error()
 	}
-	// "import failed" says why only in the error it wraps.
-	if msg == "import failed" {
+	// "import failed" and "error in call to f" say why only in the error
+	// they wrap.
+	if msg == "import failed" || strings.HasPrefix(msg, "error in call to ") {
 		var cause errors.Error
-		if errors.As(errors.Unwrap(e), &cause) {
+		if u := errors.Unwrap(e); errors.As(u, &cause) {
 			return msg + ": " + msgOf(cause)
+		} else if u != nil {
+			return msg + ": " + u.Error()
 		}
 	}
 	return msg

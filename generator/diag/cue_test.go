@@ -93,6 +93,12 @@ func TestCUEMessages(t *testing.T) {
 			want: `has no single value: it refers to itself or to a field that has none; write a concrete value`,
 		},
 		{
+			name: "error in a builtin",
+			src:  `x: strings.Repeat("a", 99999999999)`,
+			raw:  `error in call to strings.Repeat: count 99999999999 exceeds limit of 1000000`,
+			want: `error in call to strings.Repeat: count 99999999999 exceeds limit of 1000000`,
+		},
+		{
 			name: "structural cycle",
 			src:  `x: {a: x}`,
 			path: "x.a",
@@ -104,7 +110,11 @@ func TestCUEMessages(t *testing.T) {
 			if c.path == "" {
 				c.path = "x"
 			}
-			v := cuecontext.New().CompileString(c.src)
+			src := c.src
+			if strings.Contains(src, "strings.") {
+				src = "import \"strings\"\n" + src
+			}
+			v := cuecontext.New().CompileString(src)
 			err := v.Err()
 			if err == nil {
 				err = v.Validate(cue.Concrete(true))

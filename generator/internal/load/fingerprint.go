@@ -45,6 +45,14 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 		for name, src := range sources(inst) {
 			files[name] = src
 		}
+		// The files @embed reads are inputs too; CUE reads them as it
+		// evaluates, so they are read here.
+		emb, _ := embedded(inst)
+		for _, name := range emb {
+			if _, ok := files[name]; !ok {
+				files[name] = nil
+			}
+		}
 		if inst.Root != "" {
 			if mod := filepath.Join(inst.Root, "cue.mod", "module.cue"); fileExists(mod) {
 				files[mod] = nil

@@ -130,6 +130,16 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			}
 			continue
 		}
+		// CUE reads embedded files as it evaluates: refuse the ones outside
+		// the module first.
+		if _, bad := embedded(inst); len(bad) > 0 {
+			ds = append(ds, bad...)
+			continue
+		}
+		if bad := linkedOut(inst); len(bad) > 0 {
+			ds = append(ds, bad...)
+			continue
+		}
 		v := ctx.BuildInstance(inst)
 		if err := v.Err(); err != nil {
 			if err := schemaIn(); err != nil {

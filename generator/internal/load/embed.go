@@ -13,46 +13,58 @@ import (
 	"github.com/stsgen/stsgen/generator/diag"
 )
 
-// embedded lists the files the @embed attributes of inst's files name, as
-// absolute paths, and reports each that lies outside the CUE module once
-// symbolic links are resolved: in CI, a GitOps repo server or an Argo CD
-// plugin an input is untrusted, and a link.txt pointing at /etc/shadow
-// must not put the file into a ConfigMap. It reads no file; the caller
-// checks before CUE evaluates, which is when CUE reads them.
-func embedded(inst *build.Instance) ([]string, diag.Diagnostics) {
-	root, where := boundary(inst)
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil, nil // CUE reports what it cannot read
-	}
-	fsys := os.DirFS(root)
+// moduleInputs lists the files the @embed attributes of inst and of the
+// packages it imports name, as absolute paths, and reports every file CUE
+// would read on the input's behalf that lies in its package's module by
+// its path but outside it once symbolic links are resolved: a package
+// file, an imported one, or an embedded one. In CI, a GitOps repo server
+// or an Argo CD plugin an input is untrusted, and a link.txt pointing at
+// /etc/shadow must not put the file into a ConfigMap. It reads no file;
+// the caller checks before CUE evaluates, which is when CUE reads the
+// embedded ones. Files CUE found outside the module by their path (a
+// module cache) are CUE's to choose.
+func moduleInputs(inst *build.Instance) ([]string, diag.Diagnostics) {
 	var files []string
 	var ds diag.Diagnostics
-	for _, f := range inst.Files {
-		rel, err := filepath.Rel(root, f.Filename)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			continue
+	for _, i := range withImports(inst) {
+		root, where := boundary(i)
+		realRoot, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			continue // CUE reports what it cannot read
 		}
-		embeds, _ := embed.EmbeddedPaths(filepath.ToSlash(rel), f)
-		for _, e := range embeds {
-			found, err := e.FindAll(fsys)
-			if err != nil {
-				continue // CUE reports it, with its reason
+		for _, f := range i.BuildFiles {
+			if !within(f.Filename, root) {
+				continue
 			}
-			for _, p := range found {
-				full := filepath.Join(root, filepath.FromSlash(p))
-				real, err := filepath.EvalSymlinks(full)
+			if real, err := filepath.EvalSymlinks(f.Filename); err == nil && !within(real, realRoot) {
+				ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s is a link to %s, outside %s; stsgen reads nothing outside it, so copy the file in", f.Filename, real, where)})
+			}
+		}
+		fsys := os.DirFS(root)
+		for _, f := range i.Files {
+			rel, err := filepath.Rel(root, f.Filename)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			embeds, _ := embed.EmbeddedPaths(filepath.ToSlash(rel), f)
+			for _, e := range embeds {
+				found, err := e.FindAll(fsys)
 				if err != nil {
-					continue
+					continue // CUE reports it, with its reason
 				}
-				if !within(real, realRoot) {
-					ds = append(ds, diag.Diagnostic{
-						Message: fmt.Sprintf("@embed reads %s, which is %s: outside %s; stsgen reads nothing outside it, so copy the file in", p, real, where),
-						Pos:     embedPos(e),
-					})
-					continue
+				for _, p := range found {
+					full := filepath.Join(root, filepath.FromSlash(p))
+					if real, err := filepath.EvalSymlinks(full); err != nil {
+						continue
+					} else if !within(real, realRoot) {
+						ds = append(ds, diag.Diagnostic{
+							Message: fmt.Sprintf("@embed reads %s, which is %s: outside %s; stsgen reads nothing outside it, so copy the file in", p, real, where),
+							Pos:     embedPos(e),
+						})
+						continue
+					}
+					files = append(files, full)
 				}
-				files = append(files, full)
 			}
 		}
 	}
@@ -73,40 +85,6 @@ func embedPos(e *embed.Embed) []token.Pos {
 // within reports whether path is root or below it.
 func within(path, root string) bool {
 	return path == root || strings.HasPrefix(path, root+string(filepath.Separator))
-}
-
-// linkedOut reports the files of inst and of the packages it imports that
-// lie in the module by their path but outside it by a symbolic link: CUE
-// would read them on the input's behalf. Files CUE found outside the
-// module by their path (a module cache) are CUE's to choose.
-func linkedOut(inst *build.Instance) diag.Diagnostics {
-	root, where := boundary(inst)
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil
-	}
-	var ds diag.Diagnostics
-	seen := map[*build.Instance]bool{}
-	var walk func(*build.Instance)
-	walk = func(i *build.Instance) {
-		if seen[i] {
-			return
-		}
-		seen[i] = true
-		for _, f := range i.BuildFiles {
-			if !within(f.Filename, root) {
-				continue
-			}
-			if real, err := filepath.EvalSymlinks(f.Filename); err == nil && !within(real, realRoot) {
-				ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("%s is a link to %s, outside %s; stsgen reads nothing outside it, so copy the file in", f.Filename, real, where)})
-			}
-		}
-		for _, imp := range i.Imports {
-			walk(imp)
-		}
-	}
-	walk(inst)
-	return ds
 }
 
 // boundary is the directory no input may leave: the CUE module's root, or

@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-
-	"cuelang.org/go/cue/build"
 )
 
 // Fingerprint returns the SHA-256 of every CUE file a build of cfg reads:
@@ -32,42 +30,27 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 	}
 	// The files, and what CUE read of each (nil: read it here).
 	files := map[string][]byte{}
-	seen := map[*build.Instance]bool{}
-	var walk func(inst *build.Instance) error
-	walk = func(inst *build.Instance) error {
-		if seen[inst] {
-			return nil
-		}
-		seen[inst] = true
-		if inst.Err != nil {
-			return inst.Err
-		}
-		for name, src := range sources(inst) {
-			files[name] = src
+	for _, top := range instances(cfg.Dir, args) {
+		for _, inst := range withImports(top) {
+			if inst.Err != nil {
+				return "", inst.Err
+			}
+			for name, src := range sources(inst) {
+				files[name] = src
+			}
+			if inst.Root != "" {
+				if mod := filepath.Join(inst.Root, "cue.mod", "module.cue"); fileExists(mod) {
+					files[mod] = nil
+				}
+			}
 		}
 		// The files @embed reads are inputs too; CUE reads them as it
 		// evaluates, so they are read here.
-		emb, _ := embedded(inst)
+		emb, _ := moduleInputs(top)
 		for _, name := range emb {
 			if _, ok := files[name]; !ok {
 				files[name] = nil
 			}
-		}
-		if inst.Root != "" {
-			if mod := filepath.Join(inst.Root, "cue.mod", "module.cue"); fileExists(mod) {
-				files[mod] = nil
-			}
-		}
-		for _, imp := range inst.Imports {
-			if err := walk(imp); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for _, inst := range instances(cfg.Dir, args) {
-		if err := walk(inst); err != nil {
-			return "", err
 		}
 	}
 	if len(files) == 0 {

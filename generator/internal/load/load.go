@@ -132,11 +132,7 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 		}
 		// CUE reads embedded files as it evaluates: refuse the ones outside
 		// the module first.
-		if _, bad := embedded(inst); len(bad) > 0 {
-			ds = append(ds, bad...)
-			continue
-		}
-		if bad := linkedOut(inst); len(bad) > 0 {
+		if _, bad := moduleInputs(inst); len(bad) > 0 {
 			ds = append(ds, bad...)
 			continue
 		}

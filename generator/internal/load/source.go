@@ -30,3 +30,22 @@ func sources(inst *build.Instance) map[string][]byte {
 	}
 	return m
 }
+
+// withImports is inst and every package it imports, each once.
+func withImports(inst *build.Instance) []*build.Instance {
+	var out []*build.Instance
+	seen := map[*build.Instance]bool{}
+	var walk func(*build.Instance)
+	walk = func(i *build.Instance) {
+		if seen[i] {
+			return
+		}
+		seen[i] = true
+		out = append(out, i)
+		for _, imp := range i.Imports {
+			walk(imp)
+		}
+	}
+	walk(inst)
+	return out
+}

@@ -355,23 +355,13 @@ func Reload(g Group, inst *build.Instance, overlay map[string]load.Source) (*bui
 		args = []string{"./" + filepath.ToSlash(rel) + ":" + inst.PkgName}
 	}
 	// The packages it imports, as CUE first read them too.
-	seen := map[*build.Instance]bool{}
-	var imports func(*build.Instance)
-	imports = func(i *build.Instance) {
-		for _, imp := range i.Imports {
-			if seen[imp] {
-				continue
+	for _, imp := range withImports(inst)[1:] {
+		for name, src := range sources(imp) {
+			if _, ok := overlay[name]; !ok {
+				overlay[name] = load.FromBytes(src)
 			}
-			seen[imp] = true
-			for name, src := range sources(imp) {
-				if _, ok := overlay[name]; !ok {
-					overlay[name] = load.FromBytes(src)
-				}
-			}
-			imports(imp)
 		}
 	}
-	imports(inst)
 	insts := load.Instances(localArgs(g.Dir, args), &load.Config{Dir: g.Dir, Overlay: overlay})
 	if len(insts) != 1 || insts[0].Err != nil {
 		return nil, fmt.Errorf("reloading %s: %d instances", inst.Dir, len(insts))

@@ -140,6 +140,14 @@ func (c *checker) lifecycle(sels []string, l *corev1.Lifecycle) {
 // verifyObjectSize: no object is larger than etcd takes in one request.
 func verifyObjectSize(c *checker, b *build.Bundle) {
 	for _, o := range b.Objects() {
+		// Marshalling every object again would cost the re-check ten times
+		// its other work. Kubernetes' types know their protobuf size
+		// cheaply, and an object's JSON is far below 16 times that (its
+		// field names and punctuation are what JSON adds), so only an
+		// object of a protobuf size near the limit is marshalled.
+		if s, ok := o.Obj.(interface{ Size() int }); ok && s.Size() < maxObjectBytes/16 {
+			continue
+		}
 		data, err := json.Marshal(o.Obj)
 		if err == nil && len(data) > maxObjectBytes {
 			c.reportObject("%s is %.1f MiB as JSON; the API server refuses an object over 1.5 MiB (etcd's request limit): make the config files smaller, or move them to a volume", o.File, float64(len(data))/(1<<20))

@@ -98,11 +98,14 @@ func msgOf(e errors.Error) string {
 		// carries no message of its own.
 		return e.Error()
 	}
-	// "import failed" and "error in call to f" say why only in the error
-	// they wrap.
-	if msg == "import failed" || strings.HasPrefix(msg, "error in call to ") {
+	// "import failed", "error in call to f" and "@embed" say why only in
+	// the error they wrap.
+	if msg == "import failed" || msg == "@embed" || msg == "invalid interpolation" || strings.HasPrefix(msg, "error in call to ") {
 		var cause errors.Error
-		if u := errors.Unwrap(e); errors.As(u, &cause) {
+		if u := errors.Unwrap(e); msg == "@embed" && u != nil {
+			// Its reason may wrap one of its own (a parse error).
+			return msg + ": " + u.Error()
+		} else if errors.As(u, &cause) {
 			return msg + ": " + msgOf(cause)
 		} else if u != nil {
 			return msg + ": " + u.Error()
@@ -251,7 +254,7 @@ const MsgUnknownField = "unknown field; check its spelling against the spec refe
 
 // translate rewords the raw CUE messages that users find confusing.
 func translate(msg string) string {
-	var value, other, have, want string
+	var value, other, have, want, bound string
 	if i := strings.LastIndex(msg, " (mismatched types "); i > 0 && strings.HasPrefix(msg, "conflicting values ") {
 		if n, _ := fmt.Sscanf(msg[i:], " (mismatched types %s and %s", &have, &want); n == 2 {
 			want = strings.TrimSuffix(want, ")")
@@ -265,10 +268,19 @@ func translate(msg string) string {
 	if strings.HasPrefix(msg, "import failed: ") && strings.Contains(msg, "no cue.mod/module.cue file") {
 		return msg + "; stsgen applies its schema itself, so drop the import, or run stsgen schema --vendor DIR to make DIR a CUE module that holds it"
 	}
+	if n, _ := fmt.Sscanf(msg, "invalid interpolation: non-concrete value %s (type %s", &value, &bound); n == 2 {
+		return fmt.Sprintf("is an interpolation of a value that has none yet (%s): give every value it interpolates a concrete value", value)
+	}
+	if msg == "invalid interpolation" {
+		// What CUE keeps of it after evaluation says no more.
+		return "is an interpolation that CUE cannot complete: make every value it interpolates a concrete string, number or bool"
+	}
+	if rest, ok := strings.CutPrefix(msg, "@embed: "); ok {
+		return "@embed: " + embedFix(rest)
+	}
 	if strings.HasPrefix(msg, "illegal character") {
 		return msg + "; is this a CUE text file?"
 	}
-	var bound string
 	if n, _ := fmt.Sscanf(msg, "invalid value %s (out of bound %s", &value, &bound); n == 2 {
 		bound = strings.TrimSuffix(bound, ")")
 		for _, b := range []struct{ op, words string }{{">=", "at least"}, {"<=", "at most"}, {">", "more than"}, {"<", "less than"}} {
@@ -291,4 +303,20 @@ func translate(msg string) string {
 		return MsgUnknownField
 	}
 	return msg
+}
+
+// embedFix adds to CUE's reason for refusing an @embed what to write
+// instead.
+func embedFix(reason string) string {
+	switch {
+	case reason == "cannot refer to parent directory":
+		return reason + "; an embedded file must lie in the directory of the file that embeds it or below, so move it there"
+	case strings.HasPrefix(reason, "open ") && strings.ContainsAny(reason, "*?["):
+		return reason + "; file= names one file: write @embed(glob=\"...\") to embed every file a pattern matches"
+	case strings.HasPrefix(reason, "open ") && strings.HasSuffix(reason, "no such file or directory"):
+		return reason + "; the path is relative to the directory of the file that embeds it"
+	case strings.HasPrefix(reason, "invalid ") && strings.Contains(reason, " for file "):
+		return reason + "; fix the file, or write type=text to embed it as a string"
+	}
+	return reason
 }

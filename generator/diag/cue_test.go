@@ -43,6 +43,12 @@ func TestCUEMessages(t *testing.T) {
 			want: `"5x" is neither a count nor a percentage; write 5x or "5x%"`,
 		},
 		{
+			name: "interpolation of an incomplete value",
+			src:  `t: string, x: "\(t)-x"`,
+			raw:  `invalid interpolation: non-concrete value string (type string)`,
+			want: `is an interpolation of a value that has none yet (string): give every value it interpolates a concrete value`,
+		},
+		{
 			name: "mismatched types",
 			src:  `x: int, x: "three"`,
 			raw:  `conflicting values int and "three" (mismatched types int and string)`,

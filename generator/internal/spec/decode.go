@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -43,6 +44,13 @@ func Decode(pkg Package) ([]*Spec, diag.Diagnostics) {
 					// stsgen's schema allows it (the walk above found
 					// nothing): a definition of the user's closes it out.
 					cds[i].Message = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
+				}
+				if strings.HasPrefix(cds[i].Message, "is an interpolation ") {
+					// CUE says only that the value is missing: say what it
+					// may be.
+					if alts := allowed(schemas.forApp(av), strings.TrimPrefix(cds[i].Path, AppPath(lastLabel(av))+".")); len(alts) > 0 {
+						cds[i].Message += "; it must give one of " + strings.Join(alts, ", ")
+					}
 				}
 				if len(cds[i].Pos) == 0 || diag.IsSchemaFile(cds[i].Pos[0].Filename()) {
 					cds[i].Pos = append(nearestPos(pkg.Raw, cds[i].Path, av), cds[i].Pos...)
@@ -216,4 +224,34 @@ func fieldPos(v cue.Value, name string) []token.Pos {
 		}
 	}
 	return nil
+}
+
+// allowed returns the values a field of the schema may take, quoted and
+// sorted, when the schema lists them (an enum of strings); rel is the
+// field's path inside the app.
+func allowed(app cue.Value, rel string) []string {
+	v := app.LookupPath(cue.ParsePath(rel))
+	op, args := v.Expr()
+	if op != cue.OrOp {
+		return nil
+	}
+	var alts []string
+	for _, a := range args {
+		s, err := a.String()
+		if err != nil {
+			return nil
+		}
+		alts = append(alts, strconv.Quote(s))
+	}
+	slices.Sort(alts)
+	return alts
+}
+
+// lastLabel is the label of v's last selector: an app's name.
+func lastLabel(v cue.Value) string {
+	sels := v.Path().Selectors()
+	if len(sels) == 0 {
+		return ""
+	}
+	return sels[len(sels)-1].Unquoted()
 }

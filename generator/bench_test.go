@@ -11,13 +11,13 @@ import (
 )
 
 // BenchmarkCompileExample compiles and renders the bundled ZooKeeper
-// example, as stsgen build does.
+// example (two ensembles), as stsgen build does.
 func BenchmarkCompileExample(b *testing.B) {
 	dir, err := filepath.Abs("../examples/zookeeper")
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchCompile(b, dir, 1)
+	benchCompile(b, dir, 2)
 }
 
 // BenchmarkCompile100Apps compiles and renders one package of 100

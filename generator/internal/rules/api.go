@@ -12,6 +12,7 @@ import (
 
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/validate"
 )
 
 // apiRules hold the output to what the API server validates on the fields
@@ -22,7 +23,7 @@ var apiRules = []*Rule{ruleAPIValidation}
 var ruleAPIValidation = &Rule{
 	ID: diag.RuleAPIValidation, Title: "the objects pass the API server's validation of the fields an app passes through",
 	Severity: diag.Error, Fixed: true, Source: "API server",
-	check: checkAPIValidation, verify: verifyObjectSize,
+	check: checkAPIValidation, verify: verifyObjects,
 	Explain: `Some of what an app writes reaches the objects as it is: the spread's
 topology key, env values taken from elsewhere (valueFrom), security
 contexts, lifecycle hooks and NetworkPolicy rules. The API server
@@ -32,7 +33,12 @@ source or two, a runAsUser, runAsGroup or fsGroup outside 0 to
 2147483647, an exec hook without a command, a label selector key that is
 not a qualified name. And no object may exceed 1.5 MiB, the most etcd
 takes in one request. stsgen checks the same, so that kubectl apply never
-finds it first.`,
+finds it first.
+
+Every object stsgen writes is then validated as the API server validates
+it (stsgen's port of Kubernetes' own validation rules, with the server's
+field paths and messages); a refusal there that no check of the app's
+fields caught is reported at the app, with the object's field.`,
 }
 
 // maxObjectBytes is the largest object etcd accepts in one request.
@@ -137,9 +143,13 @@ func (c *checker) lifecycle(sels []string, l *corev1.Lifecycle) {
 	}
 }
 
-// verifyObjectSize: no object is larger than etcd takes in one request.
-func verifyObjectSize(c *checker, b *build.Bundle) {
+// verifyObjects: every object passes the API server's validation, and
+// none is larger than etcd takes in one request.
+func verifyObjects(c *checker, b *build.Bundle) {
 	for _, o := range b.Objects() {
+		for _, e := range validate.Object(o.Obj) {
+			c.reportObject("%s: the API server refuses it: %s", o.File, e.Error())
+		}
 		// Marshalling every object again would cost the re-check ten times
 		// its other work. Kubernetes' types know their protobuf size
 		// cheaply, and an object's JSON is far below 16 times that (its

@@ -44,6 +44,17 @@ var apiCases = []ruleCase{
 	{rule: diag.RuleAPIValidation, name: "NetworkPolicy selector with a label key", src: pgApp(`	networkPolicy: ingress: [{from: [{podSelector: matchLabels: role: "client"}]}]
 `)},
 	{rule: diag.RuleAPIValidation, name: "a StatefulSet over 1.5 MiB", fires: true, src: pgApp(``), mutate: bigStatefulSet},
+	// The objects as the API server validates them: what no check of the
+	// app's fields caught is still found before it is written.
+	{rule: diag.RuleAPIValidation, name: "a container port name the server refuses", fires: true, src: pgApp(``), mutate: func(b *build.Bundle) {
+		b.StatefulSet.Spec.Template.Spec.Containers[0].Ports[0].Name = "postgres-client-port"
+	}},
+	{rule: diag.RuleAPIValidation, name: "a Service port twice", fires: true, src: pgApp(``), mutate: func(b *build.Bundle) {
+		b.Read.Spec.Ports = append(b.Read.Spec.Ports, b.Read.Spec.Ports[0])
+	}},
+	{rule: diag.RuleAPIValidation, name: "a ConfigMap key the server refuses", fires: true, src: pgApp(``), mutate: func(b *build.Bundle) {
+		b.ConfigMap.Data = map[string]string{"../x": ""}
+	}},
 }
 
 // bigStatefulSet gives the StatefulSet a 2 MiB annotation.

@@ -1,0 +1,42 @@
+// Package validate is stsgen's port of the API server's validation of the
+// kinds stsgen writes: the rules of Kubernetes' hand-written validation
+// (pkg/apis/{apps,core,policy,networking}/validation, v1.36) that apply
+// to an object as it is created, with their field paths and messages, so
+// that "the API server would refuse this" is found at build time.
+//
+// The server defaults an object before it validates it; a field the server
+// defaults (a probe's timeoutSeconds, a port's protocol, the pod's
+// restartPolicy) is not required here when it is left out. Feature gates
+// are those on by default in v1.36. The rules that depend on the cluster
+// (admission, quotas, the node's allow-lists) are not the server's
+// validation and are not here.
+package validate
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Object returns what the API server's validation refuses of obj, in the
+// order the server reports it. obj is a pointer to one of the kinds stsgen
+// writes; any other is an internal error.
+func Object(obj any) field.ErrorList {
+	switch o := obj.(type) {
+	case *appsv1.StatefulSet:
+		return statefulSet(o)
+	case *corev1.Service:
+		return service(o)
+	case *corev1.ConfigMap:
+		return configMap(o)
+	case *policyv1.PodDisruptionBudget:
+		return podDisruptionBudget(o)
+	case *networkingv1.NetworkPolicy:
+		return networkPolicy(o)
+	}
+	return field.ErrorList{field.InternalError(nil, fmt.Errorf("stsgen does not validate a %T", obj))}
+}

@@ -1,0 +1,433 @@
+package validate
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"sigs.k8s.io/yaml"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/cases from the cases")
+
+// A case changes one field of a valid base object; want is what the API
+// server says of the result, error by error, as field.Error prints it.
+// The cases are also written to testdata/cases, where the end-to-end
+// suite creates each on a real API server (dry run) and requires the
+// server to refuse it with the same errors (e2e/validate_test.go).
+type testCase struct {
+	name string
+	base string // a file of testdata/base, without .yaml
+	edit func(obj any)
+	want []string
+}
+
+func sts(f func(s *appsv1.StatefulSet)) func(any) { return func(o any) { f(o.(*appsv1.StatefulSet)) } }
+func pod(f func(p *corev1.PodSpec)) func(any) {
+	return sts(func(s *appsv1.StatefulSet) { f(&s.Spec.Template.Spec) })
+}
+func main(f func(c *corev1.Container)) func(any) {
+	return pod(func(p *corev1.PodSpec) { f(&p.Containers[0]) })
+}
+func svc(f func(s *corev1.Service)) func(any) { return func(o any) { f(o.(*corev1.Service)) } }
+func cm(f func(c *corev1.ConfigMap)) func(any) { return func(o any) { f(o.(*corev1.ConfigMap)) } }
+func pdb(f func(b *policyv1.PodDisruptionBudget)) func(any) {
+	return func(o any) { f(o.(*policyv1.PodDisruptionBudget)) }
+}
+func netpol(f func(n *networkingv1.NetworkPolicy)) func(any) {
+	return func(o any) { f(o.(*networkingv1.NetworkPolicy)) }
+}
+
+const c0 = "spec.template.spec.containers[0]"
+
+var cases = []testCase{
+	// The bases themselves.
+	{name: "valid-statefulset", base: "statefulset", edit: func(any) {}},
+	{name: "valid-service", base: "service", edit: func(any) {}},
+	{name: "valid-configmap", base: "configmap", edit: func(any) {}},
+	{name: "valid-pdb", base: "poddisruptionbudget", edit: func(any) {}},
+	{name: "valid-networkpolicy", base: "networkpolicy", edit: func(any) {}},
+
+	// Metadata.
+	{name: "statefulset-name-with-dot", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Name = "db.prod" }),
+		want: []string{`metadata.name: Invalid value: "db.prod": must not contain dots`}},
+	{name: "label-value-too-long", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Labels["app.kubernetes.io/version"] = strings.Repeat("v", 64) }),
+		want: []string{`metadata.labels: Invalid value: "` + strings.Repeat("v", 64) + `": must be no more than 63 bytes`}},
+	{name: "template-label-key", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.Template.Labels["a/b/c"] = "x" }),
+		want: []string{`spec.template.metadata.labels: Invalid value: "a/b/c": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`}},
+
+	// The StatefulSet's spec.
+	{name: "replicas-negative", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.Replicas = new(int32(-1)) }),
+		want: []string{`spec.replicas: Invalid value: -1: must be greater than or equal to 0`}},
+	{name: "ordinals-start-negative", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.Ordinals.Start = -2 }),
+		want: []string{`spec.ordinals.start: Invalid value: -2: must be greater than or equal to 0`}},
+	{name: "min-ready-negative", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.MinReadySeconds = -1 }),
+		want: []string{`spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0`}},
+	{name: "pod-management-policy", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.PodManagementPolicy = "Burst" }),
+		want: []string{`spec.podManagementPolicy: Unsupported value: "Burst": supported values: "OrderedReady", "Parallel"`}},
+	{name: "partition-negative", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.Partition = new(int32(-1)) }),
+		want: []string{`spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0`}},
+	{name: "rolling-update-with-on-delete", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.UpdateStrategy.Type = appsv1.OnDeleteStatefulSetStrategyType }),
+		want: []string{`spec.updateStrategy.rollingUpdate: Invalid value: {"partition":0}: only allowed for updateStrategy 'RollingUpdate'`}},
+	{name: "retention-policy", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled = "Keep" }),
+		want: []string{`spec.persistentVolumeClaimRetentionPolicy.whenScaled: Unsupported value: "Keep": supported values: "Retain", "Delete"`}},
+	{name: "service-name-upper-case", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.ServiceName = "DB_HS" }),
+		want: []string{`spec.serviceName: Invalid value: "DB_HS": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`}},
+	{name: "selector-does-not-match", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.Selector.MatchLabels["app.kubernetes.io/name"] = "other" }),
+		want: []string{`spec.template.metadata.labels: Invalid value: {"app.kubernetes.io/name":"db"}: ` + "`selector` does not match template `labels`"}},
+	{name: "selector-empty", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.Selector = &metav1.LabelSelector{} }),
+		want: []string{`spec.selector: Invalid value: {}: empty selector is invalid for statefulset`}},
+	{name: "claim-without-access-mode", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.VolumeClaimTemplates[0].Spec.AccessModes = nil }),
+		want: []string{`spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required`}},
+	{name: "claim-access-mode", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) {
+		s.Spec.VolumeClaimTemplates[0].Spec.AccessModes = []corev1.PersistentVolumeAccessMode{"ReadWriteAll"}
+	}),
+		want: []string{`spec.volumeClaimTemplates[0].spec.accessModes: Unsupported value: "ReadWriteAll": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"`}},
+	{name: "claim-once-pod-with-others", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) {
+		s.Spec.VolumeClaimTemplates[0].Spec.AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce, corev1.ReadWriteOncePod}
+	}),
+		want: []string{`spec.volumeClaimTemplates[0].spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes`}},
+	{name: "claim-without-size", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests = nil }),
+		want: []string{`spec.volumeClaimTemplates[0].spec.resources[storage]: Required value`}},
+	{name: "claim-size-zero", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) {
+		s.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests[corev1.ResourceStorage] = resource.MustParse("0")
+	}),
+		want: []string{`spec.volumeClaimTemplates[0].spec.resources[storage]: Invalid value: "0": must be greater than zero`}},
+	{name: "claim-storage-class", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.VolumeClaimTemplates[0].Spec.StorageClassName = new("Fast_SSD") }),
+		want: []string{`spec.volumeClaimTemplates[0].spec.storageClassName: Invalid value: "Fast_SSD": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`}},
+	{name: "restart-policy-never", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.RestartPolicy = corev1.RestartPolicyNever }),
+		want: []string{`spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"`}},
+	{name: "active-deadline", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.ActiveDeadlineSeconds = new(int64(60)) }),
+		want: []string{`spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported`}},
+
+	// The pod.
+	{name: "dns-policy", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.DNSPolicy = "ClusterLast" }),
+		want: []string{`spec.template.spec.dnsPolicy: Unsupported value: "ClusterLast": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"`}},
+	{name: "node-selector-key", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.NodeSelector["-pool"] = "db" }),
+		want: []string{`spec.template.spec.nodeSelector: Invalid value: "-pool": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`}},
+	{name: "priority-class-name", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.PriorityClassName = "High" }),
+		want: []string{`spec.template.spec.priorityClassName: Invalid value: "High": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`}},
+	{name: "run-as-user-negative", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.SecurityContext.RunAsUser = new(int64(-1)) }),
+		want: []string{`spec.template.spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive`}},
+	{name: "fs-group-too-big", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.SecurityContext.FSGroup = new(int64(1 << 32)) }),
+		want: []string{`spec.template.spec.securityContext.fsGroup: Invalid value: 4294967296: must be between 0 and 2147483647, inclusive`}},
+	{name: "sysctl-name", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.SecurityContext.Sysctls[0].Name = "net..ipv4" }),
+		want: []string{`spec.template.spec.securityContext.sysctls[0].name: Invalid value: "net..ipv4": must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`}},
+	{name: "seccomp-localhost-without-profile", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.SecurityContext.SeccompProfile.Type = corev1.SeccompProfileTypeLocalhost }),
+		want: []string{`spec.template.spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost`}},
+	{name: "toleration-operator", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Tolerations[0].Operator = "Equals" }),
+		want: []string{`spec.template.spec.tolerations[0].operator: Unsupported value: "Equals": supported values: "Equal", "Exists"`}},
+	{name: "toleration-effect", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Tolerations[0].Effect = "NoSchedul" }),
+		want: []string{`spec.template.spec.tolerations[0].effect: Unsupported value: "NoSchedul": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"`}},
+	{name: "toleration-seconds-without-no-execute", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Tolerations[0].TolerationSeconds = new(int64(60)) }),
+		want: []string{`spec.template.spec.tolerations[0].effect: Invalid value: "NoSchedule": effect must be 'NoExecute' when ` + "`tolerationSeconds`" + ` is set`}},
+	{name: "toleration-without-key", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Tolerations[0].Key = "" }),
+		want: []string{`spec.template.spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when ` + "`key`" + ` is empty, which means "match all values and all keys"`}},
+	{name: "node-affinity-operator", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0].Operator = "Within"
+	}),
+		want: []string{`spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: Invalid value: "Within": not a valid selector operator`}},
+	{name: "node-affinity-no-terms", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms = nil
+	}),
+		want: []string{`spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: must have at least one node selector term`}},
+	{name: "anti-affinity-weight", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].Weight = 101
+	}),
+		want: []string{`spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 101: must be in the range 1-100`}},
+	{name: "anti-affinity-empty-topology-key", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].PodAffinityTerm.TopologyKey = ""
+	}),
+		want: []string{
+			`spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey: Required value: can not be empty`,
+			`spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey: Invalid value: "": name part must be non-empty`,
+			`spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey: Invalid value: "": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+		}},
+	{name: "spread-max-skew", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.TopologySpreadConstraints[0].MaxSkew = 0 }),
+		want: []string{`spec.template.spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero`}},
+	{name: "spread-when-unsatisfiable", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.TopologySpreadConstraints[0].WhenUnsatisfiable = "Wait" }),
+		want: []string{`spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Wait": supported values: "DoNotSchedule", "ScheduleAnyway"`}},
+	{name: "spread-twice", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.TopologySpreadConstraints = append(p.TopologySpreadConstraints, *p.TopologySpreadConstraints[0].DeepCopy())
+	}),
+		want: []string{`spec.template.spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value: "{topology.kubernetes.io/zone, ScheduleAnyway}"`}},
+	{name: "spread-min-domains-anyway", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.TopologySpreadConstraints[0].MinDomains = new(int32(2)) }),
+		want: []string{`spec.template.spec.topologySpreadConstraints[0].minDomains: Invalid value: 2: can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway`}},
+	{name: "image-pull-secret-extra", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "registry"}}
+	})},
+
+	// Containers.
+	{name: "container-name-duplicate", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.InitContainers[0].Name = "db" }),
+		want: []string{`spec.template.spec.initContainers[0].name: Duplicate value: "db"`}},
+	{name: "container-name-upper-case", base: "statefulset", edit: main(func(c *corev1.Container) { c.Name = "DB" }),
+		want: []string{c0 + `.name: Invalid value: "DB": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`}},
+	{name: "container-without-image", base: "statefulset", edit: main(func(c *corev1.Container) { c.Image = "" }),
+		want: []string{c0 + `.image: Required value`}},
+	{name: "pull-policy", base: "statefulset", edit: main(func(c *corev1.Container) { c.ImagePullPolicy = "Sometimes" }),
+		want: []string{c0 + `.imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"`}},
+	{name: "port-name-too-long", base: "statefulset", edit: main(func(c *corev1.Container) { c.Ports[0].Name = "client-port-1234" }),
+		want: []string{c0 + `.ports[0].name: Invalid value: "client-port-1234": must be no more than 15 characters`}},
+	{name: "port-zero", base: "statefulset", edit: main(func(c *corev1.Container) { c.Ports[0].ContainerPort = 0 }),
+		want: []string{c0 + `.ports[0].containerPort: Required value`}},
+	{name: "port-too-big", base: "statefulset", edit: main(func(c *corev1.Container) { c.Ports[0].ContainerPort = 70000 }),
+		want: []string{c0 + `.ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive`}},
+	{name: "port-protocol", base: "statefulset", edit: main(func(c *corev1.Container) { c.Ports[0].Protocol = "tcp" }),
+		want: []string{c0 + `.ports[0].protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"`}},
+	{name: "port-name-duplicate", base: "statefulset", edit: main(func(c *corev1.Container) {
+		c.Ports = append(c.Ports, corev1.ContainerPort{Name: "pg", ContainerPort: 5433, Protocol: corev1.ProtocolTCP})
+	}),
+		want: []string{c0 + `.ports[1].name: Duplicate value: "pg"`}},
+	{name: "host-port-twice", base: "statefulset", edit: main(func(c *corev1.Container) {
+		c.Ports[0].HostPort = 5432
+		c.Ports = append(c.Ports, corev1.ContainerPort{Name: "pg2", ContainerPort: 5433, HostPort: 5432, Protocol: corev1.ProtocolTCP})
+	}),
+		want: []string{c0 + `.ports[1].hostPort: Duplicate value: "TCP//5432"`}},
+	{name: "env-name-with-equals", base: "statefulset", edit: main(func(c *corev1.Container) { c.Env[0].Name = "A=B" }),
+		want: []string{c0 + `.env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than '='`}},
+	{name: "env-value-from-nothing", base: "statefulset", edit: main(func(c *corev1.Container) { c.Env[1].ValueFrom = &corev1.EnvVarSource{} }),
+		want: []string{c0 + ".env[1].valueFrom: Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`"}},
+	{name: "env-value-and-value-from", base: "statefulset", edit: main(func(c *corev1.Container) { c.Env[1].Value = "x" }),
+		want: []string{c0 + ".env[1].valueFrom: Invalid value: \"\": may not be specified when `value` is not empty"}},
+	{name: "env-two-sources", base: "statefulset", edit: main(func(c *corev1.Container) {
+		c.Env[2].ValueFrom.ConfigMapKeyRef = &corev1.ConfigMapKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "db"}, Key: "password"}
+	}),
+		want: []string{c0 + ".env[2].valueFrom: Invalid value: \"\": may not have more than one field specified at a time"}},
+	{name: "env-field-path", base: "statefulset", edit: main(func(c *corev1.Container) { c.Env[1].ValueFrom.FieldRef.FieldPath = "metadata.nam" }),
+		want: []string{c0 + `.env[1].valueFrom.fieldRef.fieldPath: Unsupported value: "metadata.nam": supported values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"`}},
+	{name: "env-secret-key", base: "statefulset", edit: main(func(c *corev1.Container) { c.Env[2].ValueFrom.SecretKeyRef.Key = "pass word" }),
+		want: []string{c0 + `.env[2].valueFrom.secretKeyRef.key: Invalid value: "pass word": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`}},
+	{name: "env-from-nothing", base: "statefulset", edit: main(func(c *corev1.Container) { c.EnvFrom[0].ConfigMapRef = nil }),
+		want: []string{c0 + ".envFrom: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`"}},
+	{name: "mount-of-no-volume", base: "statefulset", edit: main(func(c *corev1.Container) { c.VolumeMounts[0].Name = "datadir" }),
+		want: []string{c0 + `.volumeMounts[0].name: Not found: "datadir"`}},
+	{name: "mount-path-twice", base: "statefulset", edit: main(func(c *corev1.Container) { c.VolumeMounts[1].MountPath = "/data" }),
+		want: []string{c0 + `.volumeMounts[1].mountPath: Invalid value: "/data": must be unique`}},
+	{name: "mount-without-path", base: "statefulset", edit: main(func(c *corev1.Container) { c.VolumeMounts[1].MountPath = "" }),
+		want: []string{c0 + `.volumeMounts[1].mountPath: Required value`}},
+	{name: "mount-sub-path-up", base: "statefulset", edit: main(func(c *corev1.Container) { c.VolumeMounts[2].SubPath = "../etc" }),
+		want: []string{c0 + `.volumeMounts.subPath: Invalid value: "../etc": must not contain '..'`}},
+	{name: "requests-above-limits", base: "statefulset", edit: main(func(c *corev1.Container) { c.Resources.Requests[corev1.ResourceMemory] = resource.MustParse("1Gi") }),
+		want: []string{c0 + `.resources.requests: Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi`}},
+	{name: "resource-unknown", base: "statefulset", edit: main(func(c *corev1.Container) { c.Resources.Limits["gpu"] = resource.MustParse("1") }),
+		want: []string{c0 + `.resources.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified`}},
+	{name: "resource-negative", base: "statefulset", edit: main(func(c *corev1.Container) { c.Resources.Requests[corev1.ResourceCPU] = resource.MustParse("-1") }),
+		want: []string{c0 + `.resources.requests[cpu]: Invalid value: "-1": must be greater than or equal to 0`}},
+	{name: "extended-resource-without-limit", base: "statefulset", edit: main(func(c *corev1.Container) { c.Resources.Requests["example.com/gpu"] = resource.MustParse("1") }),
+		want: []string{c0 + `.resources.limits: Required value: Limit must be set for non overcommitable resources`}},
+	{name: "privileged-without-escalation", base: "statefulset", edit: main(func(c *corev1.Container) { c.SecurityContext.Privileged = new(true) }),
+		want: []string{c0 + ".securityContext: Invalid value: {\"capabilities\":{\"drop\":[\"ALL\"]},\"privileged\":true,\"readOnlyRootFilesystem\":true,\"allowPrivilegeEscalation\":false}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true"}},
+	{name: "container-run-as-group-negative", base: "statefulset", edit: main(func(c *corev1.Container) { c.SecurityContext.RunAsGroup = new(int64(-5)) }),
+		want: []string{c0 + `.securityContext.runAsGroup: Invalid value: -5: must be between 0 and 2147483647, inclusive`}},
+	{name: "probe-two-handlers", base: "statefulset", edit: main(func(c *corev1.Container) {
+		c.ReadinessProbe.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromString("pg")}
+	}),
+		want: []string{c0 + `.readinessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type`}},
+	{name: "probe-no-handler", base: "statefulset", edit: main(func(c *corev1.Container) { c.ReadinessProbe.Exec = nil }),
+		want: []string{c0 + `.readinessProbe: Required value: must specify a handler type`}},
+	{name: "probe-empty-command", base: "statefulset", edit: main(func(c *corev1.Container) { c.ReadinessProbe.Exec.Command = nil }),
+		want: []string{c0 + `.readinessProbe.exec.command: Required value`}},
+	{name: "probe-negative-period", base: "statefulset", edit: main(func(c *corev1.Container) { c.ReadinessProbe.PeriodSeconds = -5 }),
+		want: []string{c0 + `.readinessProbe.periodSeconds: Invalid value: -5: must be greater than or equal to 0`}},
+	{name: "liveness-success-threshold", base: "statefulset", edit: main(func(c *corev1.Container) { c.LivenessProbe.SuccessThreshold = 2 }),
+		want: []string{c0 + `.livenessProbe.successThreshold: Invalid value: 2: must be 1`}},
+	{name: "probe-port-name", base: "statefulset", edit: main(func(c *corev1.Container) { c.LivenessProbe.TCPSocket.Port = intstr.FromString("PG") }),
+		want: []string{
+			c0 + `.livenessProbe.tcpSocket.port: Invalid value: "PG": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)`,
+			c0 + `.livenessProbe.tcpSocket.port: Invalid value: "PG": must contain at least one letter (a-z)`,
+		}},
+	{name: "probe-scheme", base: "statefulset", edit: main(func(c *corev1.Container) { c.StartupProbe.HTTPGet.Scheme = "FTP" }),
+		want: []string{c0 + `.startupProbe.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", "HTTPS"`}},
+	{name: "hook-empty-command", base: "statefulset", edit: main(func(c *corev1.Container) { c.Lifecycle.PreStop.Exec.Command = []string{} }),
+		want: []string{c0 + `.lifecycle.preStop.exec.command: Required value`}},
+	{name: "hook-sleep-too-long", base: "statefulset", edit: main(func(c *corev1.Container) {
+		c.Lifecycle.PreStop = &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 60}}
+	}),
+		want: []string{c0 + `.lifecycle.preStop.sleep: Invalid value: 60: must be non-negative and less than terminationGracePeriodSeconds (30)`}},
+	{name: "init-container-probe", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.InitContainers[0].ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}
+	}),
+		want: []string{`spec.template.spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always`}},
+	{name: "container-restart-policy", base: "statefulset", edit: main(func(c *corev1.Container) { c.RestartPolicy = new(corev1.ContainerRestartPolicyAlways) }),
+		want: []string{c0 + `.restartPolicy: Forbidden: may not be set for non-init containers`}},
+
+	// Volumes.
+	{name: "volume-two-sources", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Volumes[1].HostPath = &corev1.HostPathVolumeSource{Path: "/tmp"} }),
+		want: []string{`spec.template.spec.volumes[1].hostPath: Forbidden: may not specify more than 1 volume type`, c0 + `.volumeMounts[2].name: Not found: "work"`, `spec.template.spec.initContainers[0].volumeMounts[0].name: Not found: "work"`}},
+	{name: "volume-name-duplicate", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Volumes[2].Name = "work" }),
+		want: []string{`spec.template.spec.volumes[2].name: Duplicate value: "work"`}},
+	{name: "volume-item-path-absolute", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Volumes[0].ConfigMap.Items[0].Path = "/etc/x" }),
+		want: []string{`spec.template.spec.volumes[0].configMap.items[0].path: Invalid value: "/etc/x": must be a relative path`, c0 + `.volumeMounts[1].name: Not found: "config"`}},
+	{name: "volume-default-mode", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Volumes[0].ConfigMap.DefaultMode = new(int32(0o1000)) }),
+		want: []string{`spec.template.spec.volumes[0].configMap.defaultMode: Invalid value: 512: must be a number between 0 and 0777 (octal), both inclusive`, c0 + `.volumeMounts[1].name: Not found: "config"`}},
+
+	// Services.
+	{name: "service-name-leading-digit", base: "service", edit: svc(func(s *corev1.Service) { s.Name = "1db" })},
+	{name: "service-port-without-name", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports[1].Name = "" }),
+		want: []string{`spec.ports[1].name: Required value`}},
+	{name: "service-port-name-upper-case", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports[0].Name = "Client" }),
+		want: []string{`spec.ports[0].name: Invalid value: "Client": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`}},
+	{name: "service-port-twice", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports[1].Port = 5432 }),
+		want: []string{`spec.ports[1]: Duplicate value: {"protocol":"TCP","port":5432,"targetPort":0}`}},
+	{name: "service-target-port-name", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports[0].TargetPort = intstr.FromString("postgres-client-port") }),
+		want: []string{`spec.ports[0].targetPort: Invalid value: "postgres-client-port": must be no more than 15 characters`}},
+	{name: "service-node-port-cluster-ip", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports[0].NodePort = 30432 }),
+		want: []string{"spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"}},
+	{name: "service-headless-node-port", base: "service", edit: svc(func(s *corev1.Service) {
+		s.Spec.Type = corev1.ServiceTypeNodePort
+		s.Spec.ClusterIP = corev1.ClusterIPNone
+	}),
+		want: []string{`spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for NodePort services`}},
+	{name: "service-without-ports", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports = nil }),
+		want: []string{`spec.ports: Required value`}},
+	{name: "service-headless-without-ports", base: "service", edit: svc(func(s *corev1.Service) {
+		s.Spec.ClusterIP = corev1.ClusterIPNone
+		s.Spec.Ports = nil
+	})},
+	{name: "service-selector-value", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Selector["app.kubernetes.io/name"] = "db prod" }),
+		want: []string{`spec.selector: Invalid value: "db prod": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`}},
+	{name: "service-app-protocol", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports[0].AppProtocol = new("postgres sql") }),
+		want: []string{`spec.ports[0].appProtocol: Invalid value: "postgres sql": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`}},
+
+	// ConfigMaps.
+	{name: "configmap-key-with-space", base: "configmap", edit: cm(func(c *corev1.ConfigMap) { c.Data["zoo cfg"] = "x" }),
+		want: []string{`data[zoo cfg]: Invalid value: "zoo cfg": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`}},
+	{name: "configmap-key-dot-dot", base: "configmap", edit: cm(func(c *corev1.ConfigMap) { c.Data["..data"] = "x" }),
+		want: []string{`data[..data]: Invalid value: "..data": must not start with '..'`}},
+	{name: "configmap-too-big", base: "configmap", edit: cm(func(c *corev1.ConfigMap) { c.Data["big"] = strings.Repeat("x", 1<<20) }),
+		want: []string{`[]: Too long: may not be more than 1048576 bytes`}},
+	{name: "configmap-name", base: "configmap", edit: cm(func(c *corev1.ConfigMap) { c.Name = "DB" }),
+		want: []string{`metadata.name: Invalid value: "DB": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`}},
+
+	// PodDisruptionBudgets.
+	{name: "pdb-both", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) { b.Spec.MinAvailable = new(intstr.FromInt32(2)) }),
+		want: []string{`spec: Invalid value: {"minAvailable":2,"selector":{"matchLabels":{"app.kubernetes.io/name":"db"}},"maxUnavailable":1,"unhealthyPodEvictionPolicy":"AlwaysAllow"}: minAvailable and maxUnavailable cannot be both set`}},
+	{name: "pdb-over-100-percent", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) { b.Spec.MaxUnavailable = new(intstr.FromString("150%")) }),
+		want: []string{`spec.maxUnavailable: Invalid value: "150%": must not be greater than 100%`}},
+	{name: "pdb-negative", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) { b.Spec.MaxUnavailable = new(intstr.FromInt32(-1)) }),
+		want: []string{`spec.maxUnavailable: Invalid value: -1: must be greater than or equal to 0`}},
+	{name: "pdb-eviction-policy", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) { b.Spec.UnhealthyPodEvictionPolicy = new(policyv1.UnhealthyPodEvictionPolicyType("Never")) }),
+		want: []string{`spec.unhealthyPodEvictionPolicy: Unsupported value: "Never": supported values: "AlwaysAllow", "IfHealthyBudget"`}},
+	{name: "pdb-selector-operator", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) {
+		b.Spec.Selector.MatchExpressions = []metav1.LabelSelectorRequirement{{Key: "tier", Operator: "Is"}}
+	}),
+		want: []string{`spec.selector.matchExpressions[0].operator: Invalid value: "Is": not a valid selector operator`}},
+
+	// NetworkPolicies.
+	{name: "netpol-empty-label-key", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.Ingress[0].From[0].PodSelector.MatchLabels[""] = "x" }),
+		want: []string{
+			`spec.ingress[0].from[0].podSelector.matchLabels: Invalid value: "": name part must be non-empty`,
+			`spec.ingress[0].from[0].podSelector.matchLabels: Invalid value: "": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+		}},
+	{name: "netpol-empty-peer", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.Ingress[0].From[0].PodSelector = nil }),
+		want: []string{`spec.ingress[0].from[0]: Required value: must specify a peer`}},
+	{name: "netpol-ip-block-and-selector", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) {
+		n.Spec.Ingress[0].From[1].PodSelector = &metav1.LabelSelector{}
+	}),
+		want: []string{`spec.ingress[0].from[1]: Forbidden: may not specify both ipBlock and another peer`}},
+	{name: "netpol-cidr", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.Ingress[0].From[1].IPBlock.CIDR = "10.0.0.0/33" }),
+		want: []string{`spec.ingress[0].from[1].ipBlock.cidr: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`}},
+	{name: "netpol-end-port-below-port", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.Ingress[0].Ports[1].EndPort = new(int32(8000)) }),
+		want: []string{"spec.ingress[0].ports[1].endPort: Invalid value: 9000: must be greater than or equal to `port`"}},
+	{name: "netpol-policy-type", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.PolicyTypes = []networkingv1.PolicyType{"Inbound"} }),
+		want: []string{`spec.policyTypes[0]: Unsupported value: "Inbound": supported values: "Egress", "Ingress"`}},
+}
+
+// TestCases: each case's object gets exactly its errors, and its file in
+// testdata/cases is up to date.
+func TestCases(t *testing.T) {
+	names := map[string]bool{}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if names[c.name] {
+				t.Fatalf("two cases named %s", c.name)
+			}
+			names[c.name] = true
+			obj := readBase(t, c.base)
+			c.edit(obj)
+			var got []string
+			for _, e := range Object(obj) {
+				got = append(got, e.Error())
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("got\n\t%s\nwant\n\t%s", strings.Join(got, "\n\t"), strings.Join(c.want, "\n\t"))
+			}
+			data, err := yaml.Marshal(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var file bytes.Buffer
+			fmt.Fprintf(&file, "# %s: written by go test ./generator/internal/validate -update\n", c.name)
+			for _, w := range c.want {
+				fmt.Fprintf(&file, "# want: %s\n", w)
+			}
+			file.Write(data)
+			path := filepath.Join("testdata", "cases", c.name+".yaml")
+			if *update {
+				if err := os.WriteFile(path, file.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, file.Bytes()) {
+				t.Errorf("%s is not up to date: run go test ./generator/internal/validate -update", path)
+			}
+		})
+	}
+	if *update {
+		files, _ := filepath.Glob(filepath.Join("testdata", "cases", "*.yaml"))
+		for _, f := range files {
+			if !names[strings.TrimSuffix(filepath.Base(f), ".yaml")] {
+				os.Remove(f)
+			}
+		}
+	}
+}
+
+// readBase decodes a base object strictly.
+func readBase(t *testing.T, name string) any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "base", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var obj any
+	switch name {
+	case "statefulset":
+		obj = &appsv1.StatefulSet{}
+	case "service":
+		obj = &corev1.Service{}
+	case "configmap":
+		obj = &corev1.ConfigMap{}
+	case "poddisruptionbudget":
+		obj = &policyv1.PodDisruptionBudget{}
+	case "networkpolicy":
+		obj = &networkingv1.NetworkPolicy{}
+	default:
+		t.Fatalf("no base %s", name)
+	}
+	if err := yaml.UnmarshalStrict(data, obj); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return obj
+}
+
+// TestUnknownKind: a kind the package does not know is an error, never a
+// silent pass.
+func TestUnknownKind(t *testing.T) {
+	if errs := Object(&corev1.Pod{}); len(errs) != 1 {
+		t.Errorf("Object(Pod) = %v; want one internal error", errs)
+	}
+}

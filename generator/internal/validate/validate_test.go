@@ -41,7 +41,7 @@ func pod(f func(p *corev1.PodSpec)) func(any) {
 func main(f func(c *corev1.Container)) func(any) {
 	return pod(func(p *corev1.PodSpec) { f(&p.Containers[0]) })
 }
-func svc(f func(s *corev1.Service)) func(any) { return func(o any) { f(o.(*corev1.Service)) } }
+func svc(f func(s *corev1.Service)) func(any)  { return func(o any) { f(o.(*corev1.Service)) } }
 func cm(f func(c *corev1.ConfigMap)) func(any) { return func(o any) { f(o.(*corev1.ConfigMap)) } }
 func pdb(f func(b *policyv1.PodDisruptionBudget)) func(any) {
 	return func(o any) { f(o.(*policyv1.PodDisruptionBudget)) }
@@ -318,7 +318,9 @@ var cases = []testCase{
 		want: []string{`spec.maxUnavailable: Invalid value: "150%": must not be greater than 100%`}},
 	{name: "pdb-negative", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) { b.Spec.MaxUnavailable = new(intstr.FromInt32(-1)) }),
 		want: []string{`spec.maxUnavailable: Invalid value: -1: must be greater than or equal to 0`}},
-	{name: "pdb-eviction-policy", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) { b.Spec.UnhealthyPodEvictionPolicy = new(policyv1.UnhealthyPodEvictionPolicyType("Never")) }),
+	{name: "pdb-eviction-policy", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) {
+		b.Spec.UnhealthyPodEvictionPolicy = new(policyv1.UnhealthyPodEvictionPolicyType("Never"))
+	}),
 		want: []string{`spec.unhealthyPodEvictionPolicy: Unsupported value: "Never": supported values: "AlwaysAllow", "IfHealthyBudget"`}},
 	{name: "pdb-selector-operator", base: "poddisruptionbudget", edit: pdb(func(b *policyv1.PodDisruptionBudget) {
 		b.Spec.Selector.MatchExpressions = []metav1.LabelSelectorRequirement{{Key: "tier", Operator: "Is"}}

@@ -119,6 +119,10 @@ func startControlPlane(ctx context.Context, bin string) (cp *controlPlane, err e
 		"--disable-admission-plugins", "ServiceAccount",
 		// The kubernetes Service cannot point at a loopback address.
 		"--endpoint-reconciler-type", "none",
+		// As kubeadm and the managed clusters set it: privileged
+		// containers are a matter of admission (Pod Security), not of
+		// the server's validation.
+		"--allow-privileged=true",
 		"--profiling=false",
 	); err != nil {
 		return cp, err

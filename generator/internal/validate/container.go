@@ -30,8 +30,10 @@ func containers(s *corev1.PodSpec, vols map[string]corev1.VolumeSource, p *field
 		names[c.Name] = true
 		errs = append(errs, lifecycle(c.Lifecycle, grace, ip.Child("lifecycle"))...)
 		errs = append(errs, probes(c, grace, ip)...)
+		// Restart rules (on by default since 1.35) let a container set
+		// its own policy.
 		if c.RestartPolicy != nil {
-			errs = append(errs, field.Forbidden(ip.Child("restartPolicy"), "may not be set for non-init containers"))
+			errs = append(errs, oneOf(*c.RestartPolicy, ip.Child("restartPolicy"), corev1.ContainerRestartPolicyAlways, corev1.ContainerRestartPolicyNever, corev1.ContainerRestartPolicyOnFailure)...)
 		}
 	}
 	errs = append(errs, hostPorts(s.Containers, cp)...)
@@ -151,8 +153,11 @@ func hostPorts(cs []corev1.Container, p *field.Path) field.ErrorList {
 
 // The fields of the pod and the container that env can take from.
 var (
-	envFieldPaths    = []string{"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"}
-	envResourcePaths = []string{"limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"}
+	envFieldPaths = []string{"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"}
+	// downwardFieldPaths are the fields of a pod the downward API knows;
+	// env may take only envFieldPaths of them.
+	downwardFieldPaths = []string{"metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName", "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"}
+	envResourcePaths   = []string{"limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"}
 )
 
 func env(vars []corev1.EnvVar, p *field.Path) field.ErrorList {
@@ -186,6 +191,8 @@ func valueFrom(e corev1.EnvVar, p *field.Path) field.ErrorList {
 			errs = append(errs, qualifiedName(strings.TrimSuffix(strings.TrimPrefix(f.FieldPath, "metadata.labels['"), "']"), fp)...)
 		case strings.HasPrefix(f.FieldPath, "metadata.annotations['") && strings.HasSuffix(f.FieldPath, "']"):
 			errs = append(errs, qualifiedName(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(f.FieldPath, "metadata.annotations['"), "']")), fp)...)
+		case !slices.Contains(downwardFieldPaths, f.FieldPath):
+			errs = append(errs, field.Invalid(fp.Child("fieldPath"), f.FieldPath, "error converting fieldPath: field label not supported: "+f.FieldPath))
 		case !slices.Contains(envFieldPaths, f.FieldPath):
 			errs = append(errs, field.NotSupported(fp.Child("fieldPath"), f.FieldPath, envFieldPaths))
 		}
@@ -344,12 +351,13 @@ func resources(r *corev1.ResourceRequirements, p *field.Path) field.ErrorList {
 // quantity validates one resource's name and amount.
 func quantity(name corev1.ResourceName, q resource.Quantity, p *field.Path) field.ErrorList {
 	errs := qualifiedName(string(name), p)
-	switch {
-	case len(errs) > 0:
-	case !strings.Contains(string(name), "/") && !slices.Contains(otherStandard, string(name)) && !standardResource(name):
-		errs = append(errs, field.Invalid(p, name, "must be a standard resource type or fully qualified"))
-	case !strings.Contains(string(name), "/") && !standardResource(name):
-		errs = append(errs, field.Invalid(p, name, "must be a standard resource for containers"))
+	if len(errs) == 0 && !strings.Contains(string(name), "/") {
+		if !slices.Contains(otherStandard, string(name)) && !standardResource(name) {
+			errs = append(errs, field.Invalid(p, name, "must be a standard resource type or fully qualified"))
+		}
+		if !standardResource(name) {
+			errs = append(errs, field.Invalid(p, name, "must be a standard resource for containers"))
+		}
 	}
 	if q.Cmp(resource.Quantity{}) < 0 {
 		errs = append(errs, field.Invalid(p, q.String(), "must be greater than or equal to 0"))

@@ -21,7 +21,8 @@ func objectMeta(m *metav1.ObjectMeta, name apivalidation.ValidateNameFunc) field
 	return apivalidation.ValidateObjectMeta(m, m.Namespace != "", name, field.NewPath("metadata"))
 }
 
-// templateMeta validates a pod template's labels and annotations.
+// templateMeta validates a pod template's labels and annotations; p is
+// the template's path (the server names them spec.template.labels).
 func templateMeta(m *metav1.ObjectMeta, p *field.Path) field.ErrorList {
 	errs := metavalidation.ValidateLabels(m.Labels, p.Child("labels"))
 	return append(errs, apivalidation.ValidateAnnotations(m.Annotations, p.Child("annotations"))...)

@@ -82,7 +82,7 @@ func networkPolicy(n *networkingv1.NetworkPolicy) field.ErrorList {
 			errs = append(errs, policyPeer(&r.To[j], rp.Child("to").Index(j))...)
 		}
 	}
-	types := []networkingv1.PolicyType{networkingv1.PolicyTypeEgress, networkingv1.PolicyTypeIngress}
+	types := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
 	tp := spec.Child("policyTypes")
 	if len(n.Spec.PolicyTypes) > len(types) {
 		errs = append(errs, field.Invalid(tp, n.Spec.PolicyTypes, "may not specify more than two policyTypes"))

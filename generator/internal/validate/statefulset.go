@@ -17,7 +17,11 @@ func statefulSet(s *appsv1.StatefulSet) field.ErrorList {
 	errs := objectMeta(&s.ObjectMeta, apivalidation.NameIsDNSLabel)
 	spec := field.NewPath("spec")
 	sp := &s.Spec
-	errs = append(errs, oneOf(sp.PodManagementPolicy, spec.Child("podManagementPolicy"), appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement)...)
+	switch sp.PodManagementPolicy {
+	case appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement, "":
+	default:
+		errs = append(errs, field.Invalid(spec.Child("podManagementPolicy"), sp.PodManagementPolicy, "must be 'OrderedReady' or 'Parallel'"))
+	}
 	errs = append(errs, updateStrategy(&sp.UpdateStrategy, spec.Child("updateStrategy"))...)
 	if p := sp.PersistentVolumeClaimRetentionPolicy; p != nil {
 		rp := spec.Child("persistentVolumeClaimRetentionPolicy")
@@ -53,15 +57,22 @@ func statefulSet(s *appsv1.StatefulSet) field.ErrorList {
 	}
 
 	tmpl := spec.Child("template")
-	errs = append(errs, templateMeta(&sp.Template.ObjectMeta, tmpl.Child("metadata"))...)
+	// The server validates the template's labels twice, both times under
+	// spec.template.labels (as a pod template, then as a StatefulSet's).
+	labels := templateMeta(&sp.Template.ObjectMeta, tmpl)
+	errs = append(errs, labels...)
 	// The controller sets each pod's hostname and subdomain, and makes a
-	// claim per template, which the pod mounts as a volume.
+	// claim per template, which the pod mounts as a volume: the server
+	// validates the pod with a volume per claim template before its own.
 	pod := sp.Template.Spec.DeepCopy()
 	pod.Hostname, pod.Subdomain = "", ""
+	var claimVolumes []corev1.Volume
 	for _, c := range sp.VolumeClaimTemplates {
-		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: c.Name, VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: c.Name}}})
+		claimVolumes = append(claimVolumes, corev1.Volume{Name: c.Name, VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: c.Name}}})
 	}
+	pod.Volumes = append(claimVolumes, pod.Volumes...)
 	errs = append(errs, podSpec(pod, tmpl.Child("spec"))...)
+	errs = append(errs, labels...)
 	if p := sp.Template.Spec.RestartPolicy; p != "" && p != corev1.RestartPolicyAlways {
 		errs = append(errs, field.NotSupported(tmpl.Child("spec", "restartPolicy"), p, []corev1.RestartPolicy{corev1.RestartPolicyAlways}))
 	}

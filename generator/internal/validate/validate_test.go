@@ -52,6 +52,8 @@ func netpol(f func(n *networkingv1.NetworkPolicy)) func(any) {
 
 const c0 = "spec.template.spec.containers[0]"
 
+const labelKeyError = `spec.template.labels: Invalid value: "a/b/c": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`
+
 var cases = []testCase{
 	// The bases themselves.
 	{name: "valid-statefulset", base: "statefulset", edit: func(any) {}},
@@ -66,7 +68,7 @@ var cases = []testCase{
 	{name: "label-value-too-long", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Labels["app.kubernetes.io/version"] = strings.Repeat("v", 64) }),
 		want: []string{`metadata.labels: Invalid value: "` + strings.Repeat("v", 64) + `": must be no more than 63 bytes`}},
 	{name: "template-label-key", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.Template.Labels["a/b/c"] = "x" }),
-		want: []string{`spec.template.metadata.labels: Invalid value: "a/b/c": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`}},
+		want: []string{labelKeyError, labelKeyError}},
 
 	// The StatefulSet's spec.
 	{name: "replicas-negative", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.Replicas = new(int32(-1)) }),
@@ -76,7 +78,7 @@ var cases = []testCase{
 	{name: "min-ready-negative", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.MinReadySeconds = -1 }),
 		want: []string{`spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0`}},
 	{name: "pod-management-policy", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.PodManagementPolicy = "Burst" }),
-		want: []string{`spec.podManagementPolicy: Unsupported value: "Burst": supported values: "OrderedReady", "Parallel"`}},
+		want: []string{`spec.podManagementPolicy: Invalid value: "Burst": must be 'OrderedReady' or 'Parallel'`}},
 	{name: "partition-negative", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.Partition = new(int32(-1)) }),
 		want: []string{`spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0`}},
 	{name: "rolling-update-with-on-delete", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Spec.UpdateStrategy.Type = appsv1.OnDeleteStatefulSetStrategyType }),
@@ -206,7 +208,9 @@ var cases = []testCase{
 	}),
 		want: []string{c0 + ".env[2].valueFrom: Invalid value: \"\": may not have more than one field specified at a time"}},
 	{name: "env-field-path", base: "statefulset", edit: main(func(c *corev1.Container) { c.Env[1].ValueFrom.FieldRef.FieldPath = "metadata.nam" }),
-		want: []string{c0 + `.env[1].valueFrom.fieldRef.fieldPath: Unsupported value: "metadata.nam": supported values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"`}},
+		want: []string{c0 + `.env[1].valueFrom.fieldRef.fieldPath: Invalid value: "metadata.nam": error converting fieldPath: field label not supported: metadata.nam`}},
+	{name: "env-field-path-not-for-env", base: "statefulset", edit: main(func(c *corev1.Container) { c.Env[1].ValueFrom.FieldRef.FieldPath = "status.phase" }),
+		want: []string{c0 + `.env[1].valueFrom.fieldRef.fieldPath: Unsupported value: "status.phase": supported values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"`}},
 	{name: "env-secret-key", base: "statefulset", edit: main(func(c *corev1.Container) { c.Env[2].ValueFrom.SecretKeyRef.Key = "pass word" }),
 		want: []string{c0 + `.env[2].valueFrom.secretKeyRef.key: Invalid value: "pass word": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`}},
 	{name: "env-from-nothing", base: "statefulset", edit: main(func(c *corev1.Container) { c.EnvFrom[0].ConfigMapRef = nil }),
@@ -222,7 +226,10 @@ var cases = []testCase{
 	{name: "requests-above-limits", base: "statefulset", edit: main(func(c *corev1.Container) { c.Resources.Requests[corev1.ResourceMemory] = resource.MustParse("1Gi") }),
 		want: []string{c0 + `.resources.requests: Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi`}},
 	{name: "resource-unknown", base: "statefulset", edit: main(func(c *corev1.Container) { c.Resources.Limits["gpu"] = resource.MustParse("1") }),
-		want: []string{c0 + `.resources.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified`}},
+		want: []string{
+			c0 + `.resources.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified`,
+			c0 + `.resources.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers`,
+		}},
 	{name: "resource-negative", base: "statefulset", edit: main(func(c *corev1.Container) { c.Resources.Requests[corev1.ResourceCPU] = resource.MustParse("-1") }),
 		want: []string{c0 + `.resources.requests[cpu]: Invalid value: "-1": must be greater than or equal to 0`}},
 	{name: "extended-resource-without-limit", base: "statefulset", edit: main(func(c *corev1.Container) { c.Resources.Requests["example.com/gpu"] = resource.MustParse("1") }),
@@ -260,18 +267,19 @@ var cases = []testCase{
 		p.InitContainers[0].ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}
 	}),
 		want: []string{`spec.template.spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always`}},
-	{name: "container-restart-policy", base: "statefulset", edit: main(func(c *corev1.Container) { c.RestartPolicy = new(corev1.ContainerRestartPolicyAlways) }),
-		want: []string{c0 + `.restartPolicy: Forbidden: may not be set for non-init containers`}},
+	{name: "container-restart-policy", base: "statefulset", edit: main(func(c *corev1.Container) { c.RestartPolicy = new(corev1.ContainerRestartPolicyAlways) })},
+	{name: "container-restart-policy-unknown", base: "statefulset", edit: main(func(c *corev1.Container) { c.RestartPolicy = new(corev1.ContainerRestartPolicy("Sometimes")) }),
+		want: []string{c0 + `.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "Never", "OnFailure"`}},
 
 	// Volumes.
 	{name: "volume-two-sources", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Volumes[1].HostPath = &corev1.HostPathVolumeSource{Path: "/tmp"} }),
-		want: []string{`spec.template.spec.volumes[1].hostPath: Forbidden: may not specify more than 1 volume type`, c0 + `.volumeMounts[2].name: Not found: "work"`, `spec.template.spec.initContainers[0].volumeMounts[0].name: Not found: "work"`}},
+		want: []string{`spec.template.spec.volumes[2].hostPath: Forbidden: may not specify more than 1 volume type`, c0 + `.volumeMounts[2].name: Not found: "work"`, `spec.template.spec.initContainers[0].volumeMounts[0].name: Not found: "work"`}},
 	{name: "volume-name-duplicate", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Volumes[2].Name = "work" }),
-		want: []string{`spec.template.spec.volumes[2].name: Duplicate value: "work"`}},
+		want: []string{`spec.template.spec.volumes[3].name: Duplicate value: "work"`}},
 	{name: "volume-item-path-absolute", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Volumes[0].ConfigMap.Items[0].Path = "/etc/x" }),
-		want: []string{`spec.template.spec.volumes[0].configMap.items[0].path: Invalid value: "/etc/x": must be a relative path`, c0 + `.volumeMounts[1].name: Not found: "config"`}},
+		want: []string{`spec.template.spec.volumes[1].configMap.items[0].path: Invalid value: "/etc/x": must be a relative path`, c0 + `.volumeMounts[1].name: Not found: "config"`}},
 	{name: "volume-default-mode", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.Volumes[0].ConfigMap.DefaultMode = new(int32(0o1000)) }),
-		want: []string{`spec.template.spec.volumes[0].configMap.defaultMode: Invalid value: 512: must be a number between 0 and 0777 (octal), both inclusive`, c0 + `.volumeMounts[1].name: Not found: "config"`}},
+		want: []string{`spec.template.spec.volumes[1].configMap.defaultMode: Invalid value: 512: must be a number between 0 and 0777 (octal), both inclusive`, c0 + `.volumeMounts[1].name: Not found: "config"`}},
 
 	// Services.
 	{name: "service-name-leading-digit", base: "service", edit: svc(func(s *corev1.Service) { s.Name = "1db" })},
@@ -344,7 +352,7 @@ var cases = []testCase{
 	{name: "netpol-end-port-below-port", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.Ingress[0].Ports[1].EndPort = new(int32(8000)) }),
 		want: []string{"spec.ingress[0].ports[1].endPort: Invalid value: 9000: must be greater than or equal to `port`"}},
 	{name: "netpol-policy-type", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.PolicyTypes = []networkingv1.PolicyType{"Inbound"} }),
-		want: []string{`spec.policyTypes[0]: Unsupported value: "Inbound": supported values: "Egress", "Ingress"`}},
+		want: []string{`spec.policyTypes[0]: Unsupported value: "Inbound": supported values: "Ingress", "Egress"`}},
 }
 
 // TestCases: each case's object gets exactly its errors, and its file in

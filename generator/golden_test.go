@@ -3,6 +3,7 @@ package generator_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,27 +111,9 @@ func TestGoldenRoundTrip(t *testing.T) {
 		}
 		docs := strings.Split(strings.TrimPrefix(string(data), generator.Header), "---\n")
 		for i, doc := range docs {
-			var meta struct{ Kind string }
-			if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
-				t.Fatalf("%s: document %d: %v", dir, i, err)
-			}
-			var obj any
-			switch meta.Kind {
-			case "ConfigMap":
-				obj = &corev1.ConfigMap{}
-			case "Service":
-				obj = &corev1.Service{}
-			case "PodDisruptionBudget":
-				obj = &policyv1.PodDisruptionBudget{}
-			case "NetworkPolicy":
-				obj = &networkingv1.NetworkPolicy{}
-			case "StatefulSet":
-				obj = &appsv1.StatefulSet{}
-			default:
-				t.Fatalf("%s: document %d: unexpected kind %q", dir, i, meta.Kind)
-			}
-			if err := yaml.UnmarshalStrict([]byte(doc), obj); err != nil {
-				t.Errorf("%s: %s: strict decoding: %v", dir, meta.Kind, err)
+			obj, kind, err := decodeStrict(doc)
+			if err != nil {
+				t.Errorf("%s: document %d (%s): %v", dir, i, kind, err)
 				continue
 			}
 			again, err := generator.RenderObject(obj)
@@ -138,8 +121,35 @@ func TestGoldenRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(doc, string(again)); diff != "" {
-				t.Errorf("%s: %s does not survive a round trip (-golden +typed):\n%s", dir, meta.Kind, diff)
+				t.Errorf("%s: %s does not survive a round trip (-golden +typed):\n%s", dir, kind, diff)
 			}
 		}
 	}
+}
+
+// decodeStrict decodes one document of the output into its typed object,
+// refusing unknown and duplicate fields.
+func decodeStrict(doc string) (obj any, kind string, err error) {
+	var meta struct{ Kind string }
+	if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+		return nil, "", err
+	}
+	switch meta.Kind {
+	case "ConfigMap":
+		obj = &corev1.ConfigMap{}
+	case "Service":
+		obj = &corev1.Service{}
+	case "PodDisruptionBudget":
+		obj = &policyv1.PodDisruptionBudget{}
+	case "NetworkPolicy":
+		obj = &networkingv1.NetworkPolicy{}
+	case "StatefulSet":
+		obj = &appsv1.StatefulSet{}
+	default:
+		return nil, meta.Kind, fmt.Errorf("unexpected kind %q", meta.Kind)
+	}
+	if err := yaml.UnmarshalStrict([]byte(doc), obj); err != nil {
+		return nil, meta.Kind, fmt.Errorf("strict decoding: %w", err)
+	}
+	return obj, meta.Kind, nil
 }

@@ -1,8 +1,6 @@
 package spec
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -188,23 +186,6 @@ func (d *decoder) stringMap(sels ...string) map[string]string {
 		m[label(f)], _ = f.String()
 	}
 	return m
-}
-
-// strict decodes a CUE value into a Kubernetes type, refusing fields the
-// type does not have.
-func (d *decoder) strict(v cue.Value, into any) bool {
-	data, err := v.MarshalJSON()
-	if err != nil {
-		d.ds = append(d.ds, diag.SchemaErrors(err)...)
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		d.errorf(diag.RuleSchema, v, "%s", strings.TrimPrefix(err.Error(), "json: "))
-		return false
-	}
-	return true
 }
 
 func (d *decoder) quantity(v cue.Value) (resource.Quantity, bool) {

@@ -118,3 +118,40 @@ func normalise(errs []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestGoldens: the API server accepts every object of every golden file
+// (a dry run of server-side apply with strict field validation, as
+// kubectl apply --server-side --validate=strict --dry-run=server does), in
+// the namespace each names.
+func TestGoldens(t *testing.T) {
+	files, err := filepath.Glob("../testdata/golden/*/manifests.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	for _, f := range files {
+		t.Run(filepath.Base(filepath.Dir(f)), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, doc := range strings.Split(string(data), "\n---\n") {
+				var obj unstructured.Unstructured
+				if err := yaml.Unmarshal([]byte(doc), &obj.Object); err != nil {
+					t.Fatal(err)
+				}
+				if ns := obj.GetNamespace(); ns != "" && ns != "default" {
+					_, err := cluster.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+					if err != nil && !apierrors.IsAlreadyExists(err) {
+						t.Fatal(err)
+					}
+				}
+				if err := applyYAML(ctx, []byte(doc), true); err != nil {
+					t.Errorf("%s %s: %v", obj.GetKind(), obj.GetName(), err)
+				}
+			}
+		})
+	}
+}

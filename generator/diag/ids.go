@@ -30,6 +30,7 @@ const (
 	RuleQuantities      RuleID = "STS019"
 	RuleEnvNames        RuleID = "STS020"
 	RuleAPIValidation   RuleID = "STS021"
+	RuleSchedulable     RuleID = "STS022"
 
 	RuleHeadlessService RuleID = "STS101"
 	RuleAntiAffinity    RuleID = "STS102"
@@ -44,6 +45,8 @@ const (
 	RuleEnvDuplicates   RuleID = "STS111"
 	RuleRevisionHistory RuleID = "STS112"
 	RulePartitionStart  RuleID = "STS113"
+	RuleUnsafeSysctls   RuleID = "STS114"
+	RuleOwnSelector     RuleID = "STS115"
 
 	RuleEnsembleMinimum RuleID = "STS201"
 	RuleEnsembleEven    RuleID = "STS202"
@@ -59,10 +62,12 @@ const (
 	RuleScaling         RuleID = "STS212"
 	RulePeerRestart     RuleID = "STS213"
 	RuleRetentionLoss   RuleID = "STS214"
+	RuleNoExecute       RuleID = "STS215"
 
 	RuleReserved       RuleID = "STS301"
 	RuleRoles          RuleID = "STS302"
 	RuleIgnoredBudget  RuleID = "STS303"
 	RuleChecksOverride RuleID = "STS304"
 	RuleRecreate       RuleID = "STS305"
+	RuleSpreadOverlap  RuleID = "STS306"
 )

@@ -87,7 +87,26 @@ func podTemplate(s *spec.Spec, hash string) corev1.PodTemplateSpec {
 	annotations := merge(s.Annotations)
 	annotations[spec.AnnotationConfigHash] = hash
 	automount := s.AutomountServiceAccountToken
-	pod := corev1.PodSpec{
+	pod := *s.Pod.DeepCopy()
+	pod = corev1.PodSpec{
+		NodeSelector:                  pod.NodeSelector,
+		Tolerations:                   pod.Tolerations,
+		TopologySpreadConstraints:     topologySpread(s),
+		PriorityClassName:             pod.PriorityClassName,
+		PreemptionPolicy:              pod.PreemptionPolicy,
+		ImagePullSecrets:              pod.ImagePullSecrets,
+		RuntimeClassName:              pod.RuntimeClassName,
+		SchedulerName:                 pod.SchedulerName,
+		DNSPolicy:                     pod.DNSPolicy,
+		DNSConfig:                     pod.DNSConfig,
+		HostAliases:                   pod.HostAliases,
+		EnableServiceLinks:            pod.EnableServiceLinks,
+		ShareProcessNamespace:         pod.ShareProcessNamespace,
+		SetHostnameAsFQDN:             pod.SetHostnameAsFQDN,
+		ReadinessGates:                pod.ReadinessGates,
+		SchedulingGates:               pod.SchedulingGates,
+		OS:                            pod.OS,
+		HostUsers:                     pod.HostUsers,
 		ServiceAccountName:            s.ServiceAccountName,
 		AutomountServiceAccountToken:  &automount,
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
@@ -220,23 +239,49 @@ func kubeScoreIgnores(s *spec.Spec) map[string]string {
 	return map[string]string{spec.AnnotationKubeScoreIgnore: strings.Join(slices.Compact(ignore), ",")}
 }
 
-// affinity spreads members over the topology key with anti-affinity that
-// selects the pods' own labels.
+// affinity is the app's own affinity, with the anti-affinity that spreads
+// members over the topology key, selecting the pods' own labels, added.
 func affinity(s *spec.Spec) *corev1.Affinity {
+	own := s.Pod.Affinity.DeepCopy()
 	if s.Spread.Mode == "none" || s.Replicas < 2 {
-		return nil
+		return own
 	}
 	term := corev1.PodAffinityTerm{
 		LabelSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)},
 		TopologyKey:   s.Spread.TopologyKey,
 	}
-	anti := &corev1.PodAntiAffinity{}
-	if s.Spread.Mode == "required" {
-		anti.RequiredDuringSchedulingIgnoredDuringExecution = []corev1.PodAffinityTerm{term}
-	} else {
-		anti.PreferredDuringSchedulingIgnoredDuringExecution = []corev1.WeightedPodAffinityTerm{{Weight: 100, PodAffinityTerm: term}}
+	if own == nil {
+		own = &corev1.Affinity{}
 	}
-	return &corev1.Affinity{PodAntiAffinity: anti}
+	if own.PodAntiAffinity == nil {
+		own.PodAntiAffinity = &corev1.PodAntiAffinity{}
+	}
+	anti := own.PodAntiAffinity
+	if s.Spread.Mode == "required" {
+		anti.RequiredDuringSchedulingIgnoredDuringExecution = append(anti.RequiredDuringSchedulingIgnoredDuringExecution, term)
+	} else {
+		anti.PreferredDuringSchedulingIgnoredDuringExecution = append(anti.PreferredDuringSchedulingIgnoredDuringExecution, corev1.WeightedPodAffinityTerm{Weight: 100, PodAffinityTerm: term})
+	}
+	return own
+}
+
+// topologySpread is the app's own topologySpreadConstraints, with the one
+// that spreads members evenly over zones added.
+func topologySpread(s *spec.Spec) []corev1.TopologySpreadConstraint {
+	out := slices.Clone(s.Pod.TopologySpreadConstraints)
+	if s.Spread.Zones == "none" || s.Spread.Zones == "" || s.Replicas < 2 {
+		return out
+	}
+	when := corev1.ScheduleAnyway
+	if s.Spread.Zones == "required" {
+		when = corev1.DoNotSchedule
+	}
+	return append(out, corev1.TopologySpreadConstraint{
+		MaxSkew:           1,
+		TopologyKey:       s.Spread.ZoneKey,
+		WhenUnsatisfiable: when,
+		LabelSelector:     &metav1.LabelSelector{MatchLabels: selectorLabels(s)},
+	})
 }
 
 func volumes(s *spec.Spec) []corev1.Volume {
@@ -295,6 +340,7 @@ func mainContainer(s *spec.Spec) corev1.Container {
 		Command:         s.Command,
 		Args:            s.Args,
 		Env:             s.Env,
+		EnvFrom:         s.EnvFrom,
 		Resources:       s.Resources,
 		SecurityContext: containerSecurityContext(s.SecurityContext),
 		ReadinessProbe:  probe(s, s.Probes.Readiness),

@@ -3,15 +3,18 @@ package rules
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/spec"
 	"github.com/stsgen/stsgen/generator/internal/validate"
 )
 
@@ -148,6 +151,10 @@ func (c *checker) lifecycle(sels []string, l *corev1.Lifecycle) {
 func verifyObjects(c *checker, b *build.Bundle) {
 	for _, o := range b.Objects() {
 		for _, e := range validate.Object(o.Obj) {
+			if sels, ok := appField(c.s, o.Obj, e.Field); ok {
+				c.report(sels, "the API server refuses this: %s", e.ErrorBody())
+				continue
+			}
 			c.reportObject("%s: the API server refuses it: %s", o.File, e.Error())
 		}
 		// Marshalling every object again would cost the re-check ten times
@@ -175,4 +182,116 @@ func selectorKeys(s *metav1.LabelSelector) []string {
 		keys = append(keys, e.Key)
 	}
 	return keys
+}
+
+// appField maps the field path of an error in a StatefulSet to the field
+// of the app it was written from, when the app passed the field through as
+// it is: the pod's placement and platform fields, its security context,
+// the main container's envFrom, securityContext and lifecycle, and the
+// user's init containers and sidecars.
+func appField(s *spec.Spec, obj any, path string) ([]string, bool) {
+	sts, ok := obj.(*appsv1.StatefulSet)
+	if !ok {
+		return nil, false
+	}
+	sels := fieldSels(path)
+	if len(sels) < 4 || sels[0] != "spec" || sels[1] != "template" || sels[2] != "spec" {
+		return nil, false
+	}
+	sels = sels[3:]
+	name, rest := sels[0], sels[1:]
+	switch {
+	case name == "affinity":
+		return affinityField(s, rest)
+	case name == "topologySpreadConstraints":
+		if len(rest) > 0 && index(rest[0]) < len(s.Pod.TopologySpreadConstraints) {
+			return sels, true
+		}
+		return at("spread"), true
+	case slices.Contains(spec.PodFields, name):
+		return sels, true
+	case name == "securityContext":
+		return append(at("podSecurityContext"), rest...), true
+	case (name == "containers" || name == "initContainers") && len(rest) > 0:
+		return containerField(s, &sts.Spec.Template.Spec, name, index(rest[0]), rest[1:])
+	}
+	return nil, false
+}
+
+// affinityField maps a path inside the pod's affinity: the terms the app
+// wrote come first, then the one spread derives.
+func affinityField(s *spec.Spec, rest []string) ([]string, bool) {
+	own := s.Pod.Affinity
+	if len(rest) >= 3 && rest[0] == "podAntiAffinity" {
+		n := 0
+		if own != nil && own.PodAntiAffinity != nil {
+			switch rest[1] {
+			case "requiredDuringSchedulingIgnoredDuringExecution":
+				n = len(own.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution)
+			case "preferredDuringSchedulingIgnoredDuringExecution":
+				n = len(own.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution)
+			}
+		}
+		if index(rest[2]) >= n {
+			return at("spread"), true
+		}
+	}
+	if own == nil {
+		return nil, false
+	}
+	return append(at("affinity"), rest...), true
+}
+
+// containerField maps a path inside a container: the main container's
+// pass-through fields, and the init containers and sidecars the app wrote
+// (found by name: stsgen's own come first).
+func containerField(s *spec.Spec, pod *corev1.PodSpec, list string, i int, rest []string) ([]string, bool) {
+	cs, field, own := pod.Containers, "sidecars", s.Sidecars
+	if list == "initContainers" {
+		cs, field, own = pod.InitContainers, "initContainers", s.InitContainers
+	}
+	if i < 0 || i >= len(cs) {
+		return nil, false
+	}
+	if list == "containers" && i == 0 {
+		if len(rest) > 0 && (rest[0] == "envFrom" || rest[0] == "securityContext" || rest[0] == "lifecycle") {
+			return rest, true
+		}
+		return nil, false
+	}
+	j := slices.IndexFunc(own, func(c corev1.Container) bool { return c.Name == cs[i].Name })
+	if j < 0 {
+		return nil, false
+	}
+	return append(at(field, strconv.Itoa(j)), rest...), true
+}
+
+// fieldSels splits a field path (spec.ports[0].name, limits[cpu]) into
+// its steps.
+func fieldSels(path string) []string {
+	var out []string
+	for _, part := range strings.Split(path, ".") {
+		for part != "" {
+			name, sub, found := strings.Cut(part, "[")
+			if name != "" {
+				out = append(out, name)
+			}
+			if !found {
+				break
+			}
+			key, after, _ := strings.Cut(sub, "]")
+			out = append(out, key)
+			part = after
+		}
+	}
+	return out
+}
+
+// index is a list index step, or -1.
+func index(step string) int {
+	n, err := strconv.Atoi(step)
+	if err != nil {
+		return -1
+	}
+	return n
 }

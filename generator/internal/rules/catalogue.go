@@ -25,6 +25,7 @@ var catalogue = sortRules(
 	resourceRules,
 	securityRules,
 	spreadRules,
+	placementRules,
 	budgetRules,
 	quorumRules,
 	peerRules,

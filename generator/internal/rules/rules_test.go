@@ -475,6 +475,7 @@ var ruleCases = slices.Concat(
 	resourceCases,
 	securityCases,
 	spreadCases,
+	placementCases,
 	budgetCases,
 	quorumCases,
 	peerCases,

@@ -48,6 +48,10 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		s.Lifecycle = &corev1.Lifecycle{}
 		d.strict(l, s.Lifecycle)
 	}
+	if e := evaluated(d.lookup("envFrom")); e.Exists() && !empty(e) {
+		d.strict(e, &s.EnvFrom)
+	}
+	d.decodePod(s)
 	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
 	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")
 	if p, ok := d.optStr("imagePullPolicy"); ok {
@@ -202,12 +206,14 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	}
 	s.RevisionHistoryLimit = d.optInt32("revisionHistoryLimit")
 
-	s.Spread = Spread{Mode: "preferred", TopologyKey: "kubernetes.io/hostname"}
+	s.Spread = Spread{Mode: "preferred", TopologyKey: "kubernetes.io/hostname", Zones: "none", ZoneKey: "topology.kubernetes.io/zone"}
 	if sp := d.lookup("spread"); kindOf(sp) == cue.StringKind {
 		s.Spread.Mode, _ = sp.String()
 	} else {
 		s.Spread.Mode = d.str("spread", "mode")
 		s.Spread.TopologyKey = d.str("spread", "topologyKey")
+		s.Spread.Zones = d.str("spread", "zones")
+		s.Spread.ZoneKey = d.str("spread", "zoneKey")
 	}
 
 	s.InitContainers = d.containers(d.lookup("initContainers"))

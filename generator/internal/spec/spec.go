@@ -70,6 +70,13 @@ type Spec struct {
 
 	InitContainers []corev1.Container
 	Sidecars       []corev1.Container
+	// EnvFrom fills the main container's environment from ConfigMaps and
+	// Secrets, after Env.
+	EnvFrom []corev1.EnvFromSource
+
+	// Pod holds the PodFields the app set, as Kubernetes writes them; its
+	// other fields are empty.
+	Pod corev1.PodSpec
 
 	Peers []Peer
 
@@ -255,9 +262,14 @@ type UpdateStrategy struct {
 	MaxUnavailable *intstr.IntOrString
 }
 
+// Spread says how the members are kept apart: Mode across TopologyKey
+// (hosts) with pod anti-affinity, and Zones across ZoneKey with a topology
+// spread constraint.
 type Spread struct {
 	Mode        string
 	TopologyKey string
+	Zones       string
+	ZoneKey     string
 }
 
 // A Peer is one member's stable identity, as the schema computes it.

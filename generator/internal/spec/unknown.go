@@ -49,6 +49,9 @@ func unknownFields(raw, schema cue.Value) diag.Diagnostics {
 					if t, ok := topologyField(path); ok {
 						msg = fmt.Sprintf("%s applies to topology: %q only; set the topology, or remove it", sel.Unquoted(), t)
 					}
+					if m, ok := PodFieldMessage(sel.Unquoted()); ok && len(cue.ParsePath(path).Selectors()) == 3 {
+						msg = m
+					}
 					ds = append(ds, diag.Diagnostic{
 						Rule:    diag.RuleSchema,
 						Path:    path,

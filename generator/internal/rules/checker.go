@@ -28,7 +28,7 @@ func Check(specs []*spec.Spec, pol Policy) diag.Diagnostics {
 				r.check(c)
 			}
 		}
-		ds = append(ds, pol.apply(c.ds, s.Checks)...)
+		ds = append(ds, pol.apply(c.ds, s)...)
 	}
 	return ds.Sort()
 }
@@ -49,7 +49,7 @@ func Verify(s *spec.Spec, b *build.Bundle, refused *update.Recreation, pol Polic
 			r.verify(c, b)
 		}
 	}
-	return pol.apply(c.ds, s.Checks).Sort()
+	return pol.apply(c.ds, s).Sort()
 }
 
 // checker collects one app's findings for the rule being run.

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -82,13 +83,27 @@ cannot be changed.`,
 // checkChecksOverride: an app's check overrides name rules that exist and
 // may change.
 func checkChecksOverride(c *checker) {
-	for _, id := range build.SortedKeys(c.s.Checks) {
-		r, ok := c.lookupRule(id)
-		switch {
-		case !ok:
-			c.report(at("checks", string(id)), "no rule %s; stsgen explain lists the rules", id)
-		case r.Fixed && c.s.Checks[id] != r.Severity:
-			c.report(at("checks", string(id)), "%s cannot be changed: %s", r.ID, fixedWhy)
+	check := func(base []string, checks map[diag.RuleID]diag.Severity) {
+		for _, id := range build.SortedKeys(checks) {
+			r, ok := c.lookupRule(id)
+			sels := append(slices.Clone(base), "checks", string(id))
+			switch {
+			case !ok:
+				c.report(sels, "no rule %s; stsgen explain lists the rules", id)
+			case r.Fixed && checks[id] != r.Severity:
+				c.report(sels, "%s cannot be changed: %s", r.ID, fixedWhy)
+			}
+		}
+	}
+	check(nil, c.s.Checks)
+	for _, list := range []string{"initContainers", "sidecars"} {
+		n := len(c.s.InitContainers)
+		if list == "sidecars" {
+			n = len(c.s.Sidecars)
+		}
+		for i := range n {
+			base := at(list, strconv.Itoa(i))
+			check(base, c.s.ContainerChecks[c.s.Path(base...)])
 		}
 	}
 }

@@ -235,4 +235,8 @@ apps: db: {
 	checks: STS304: "off"
 }
 `},
+	{rule: diag.RuleChecksOverride, name: "a container's checks name a fixed rule", fires: true, src: pgApp(`	initContainers: [{name: "init", image: "busybox:1.36", command: ["true"], checks: STS021: "off"}]
+`)},
+	{rule: diag.RuleChecksOverride, name: "a container's checks name a rule that may change", src: pgApp(`	initContainers: [{name: "init", image: "busybox:1.36", command: ["true"], checks: STS107: "off"}]
+`)},
 }

@@ -3,11 +3,13 @@ package rules
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
+	"github.com/stsgen/stsgen/generator/internal/spec"
 	"github.com/stsgen/stsgen/generator/internal/update"
 )
 
@@ -109,13 +111,14 @@ func (p Policy) severity(r *Rule, app map[diag.RuleID]diag.Severity) diag.Severi
 	return sev
 }
 
-// apply sets each diagnostic's severity from its rule and the policy, and
-// drops the ones turned off. Diagnostics without a rule stay errors.
-func (p Policy) apply(ds diag.Diagnostics, app map[diag.RuleID]diag.Severity) diag.Diagnostics {
+// apply sets each diagnostic's severity from its rule, the policy and the
+// app's checks (a container's own for what is at or below it), and drops
+// the ones turned off. Diagnostics without a rule stay errors.
+func (p Policy) apply(ds diag.Diagnostics, s *spec.Spec) diag.Diagnostics {
 	out := ds[:0]
 	for _, d := range ds {
 		if r, ok := LookupRule(string(d.Rule)); ok {
-			d.Severity = p.severity(r, app)
+			d.Severity = p.severity(r, checksAt(s, d.Path))
 		}
 		if d.Severity != diag.Off {
 			out = append(out, d)
@@ -167,4 +170,20 @@ func RuleTitle(id diag.RuleID) string {
 		return r.Title
 	}
 	return ""
+}
+
+// checksAt is the rule severities that hold at path: the app's, with
+// those of the container the path is in over them.
+func checksAt(s *spec.Spec, path string) map[diag.RuleID]diag.Severity {
+	for prefix, own := range s.ContainerChecks {
+		if path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"[") {
+			m := maps.Clone(s.Checks)
+			if m == nil {
+				m = map[diag.RuleID]diag.Severity{}
+			}
+			maps.Copy(m, own)
+			return m
+		}
+	}
+	return s.Checks
 }

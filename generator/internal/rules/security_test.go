@@ -146,4 +146,10 @@ apps: db: {
 	}]
 }
 `},
+	// A container's own checks: one init container alone may be privileged.
+	{rule: diag.RuleSecurity, name: "privileged init container that says so", src: pgApp(`	initContainers: [{name: "sysctl", image: "busybox:1.36", command: ["sysctl", "-w", "vm.max_map_count=262144"], securityContext: {privileged: true, runAsUser: 0}, checks: STS109: "off"}]
+`)},
+	{rule: diag.RuleSecurity, name: "privileged sidecar beside an init container that says so", fires: true, src: pgApp(`	initContainers: [{name: "sysctl", image: "busybox:1.36", command: ["true"], securityContext: privileged: true, checks: STS109: "off"}]
+	sidecars: [{name: "agent", image: "busybox:1.36", command: ["sleep", "inf"], securityContext: privileged: true}]
+`)},
 }

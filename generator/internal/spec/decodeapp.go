@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -219,11 +220,15 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	s.InitContainers = d.containers(d.lookup("initContainers"))
 	s.Sidecars = d.containers(d.lookup("sidecars"))
 
-	s.Checks = map[diag.RuleID]diag.Severity{}
-	for _, f := range fields(d.lookup("checks")) {
-		level, _ := f.String()
-		if sev, err := diag.ParseSeverity(level); err == nil {
-			s.Checks[diag.RuleID(strings.ToUpper(label(f)))] = sev
+	s.Checks = d.checks(d.lookup("checks"))
+	for _, list := range []string{"initContainers", "sidecars"} {
+		for i, c := range listItems(d.lookup(list)) {
+			if m := d.checks(get(c, "checks")); len(m) > 0 {
+				if s.ContainerChecks == nil {
+					s.ContainerChecks = map[string]map[diag.RuleID]diag.Severity{}
+				}
+				s.ContainerChecks[s.Path(list, strconv.Itoa(i))] = m
+			}
 		}
 	}
 

@@ -323,11 +323,23 @@ func (d *decoder) containers(v cue.Value) []corev1.Container {
 	}
 	for iter.Next() {
 		var c corev1.Container
-		if d.strict(iter.Value(), &c) {
+		if d.strictExcept(iter.Value(), &c, "checks") {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// checks reads a checks field: rule ids and their severities.
+func (d *decoder) checks(v cue.Value) map[diag.RuleID]diag.Severity {
+	m := map[diag.RuleID]diag.Severity{}
+	for _, f := range fields(v) {
+		level, _ := f.String()
+		if sev, err := diag.ParseSeverity(level); err == nil {
+			m[diag.RuleID(strings.ToUpper(label(f)))] = sev
+		}
+	}
+	return m
 }
 
 // get returns the field sels names below v as CUE evaluates it: each

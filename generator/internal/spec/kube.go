@@ -22,8 +22,14 @@ import (
 // key meant, and a value of the wrong kind an error at the value. It
 // reports false when anything was wrong.
 func (d *decoder) strict(v cue.Value, into any) bool {
+	return d.strictExcept(v, into)
+}
+
+// strictExcept is strict for a struct whose fields named except are
+// stsgen's, not the Kubernetes type's, and are left out.
+func (d *decoder) strictExcept(v cue.Value, into any, except ...string) bool {
 	n := len(d.ds)
-	d.kubeValue(v, reflect.TypeOf(into).Elem())
+	d.kubeValue(v, reflect.TypeOf(into).Elem(), except...)
 	if len(d.ds) > n {
 		return false
 	}
@@ -31,6 +37,15 @@ func (d *decoder) strict(v cue.Value, into any) bool {
 	if err != nil {
 		d.ds = append(d.ds, diag.SchemaErrors(err)...)
 		return false
+	}
+	if len(except) > 0 {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(data, &m); err == nil {
+			for _, k := range except {
+				delete(m, k)
+			}
+			data, _ = json.Marshal(m)
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -52,7 +67,7 @@ var (
 
 // kubeValue checks v against the Go type t, as encoding/json would decode
 // it, reporting unknown keys and values of the wrong kind where they are.
-func (d *decoder) kubeValue(v cue.Value, t reflect.Type) {
+func (d *decoder) kubeValue(v cue.Value, t reflect.Type, except ...string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -88,6 +103,9 @@ func (d *decoder) kubeValue(v cue.Value, t reflect.Type) {
 		}
 		for iter.Next() {
 			name := iter.Selector().Unquoted()
+			if slices.Contains(except, name) {
+				continue
+			}
 			f, ok := known[name]
 			if !ok {
 				d.errorf(diag.RuleSchema, iter.Value(), "%s", unknownKey(name, t, known))

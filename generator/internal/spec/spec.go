@@ -82,6 +82,10 @@ type Spec struct {
 
 	// Checks holds the app's own rule severities, by rule id.
 	Checks map[diag.RuleID]diag.Severity
+	// ContainerChecks holds an init container's or a sidecar's own rule
+	// severities, by the container's path (apps.db.initContainers[0]):
+	// they apply to the findings at or below it, over Checks.
+	ContainerChecks map[string]map[diag.RuleID]diag.Severity
 
 	// Source is where Decode found the app; nil for a Spec built by hand.
 	Source *Source

@@ -253,3 +253,79 @@ apps: db: {
 		t.Errorf("sh ran a value as code: %v", pwned)
 	}
 }
+
+// TestInitScriptTemplates runs the init script of an app whose config
+// files hold placeholders, for two members of each topology that has
+// names of its own, and checks what each member's files become.
+func TestInitScriptTemplates(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this machine")
+	}
+	dir := t.TempDir()
+	src := `package t
+
+apps: kafka: {
+	image:    "apache/kafka:3.8.0"
+	topology: "primary-replica"
+	replicas: 3
+	ordinals: start: 1
+	ports: broker: 9092
+	probes: readiness: tcp: "broker"
+	checks: STS107: "off"
+	config: {
+		files: "server.properties": """
+			node.id=@@id@@
+			advertised.listeners=PLAINTEXT://@@fqdn@@:9092
+			# @@pod@@ (@@ordinal@@, index @@index@@) is a @@role@@ after "@@previous@@"
+			leader=@@primary_fqdn@@ @@primary@@ @@host@@ @@previous_fqdn@@ @@id@@@@id@@
+			"""
+		roles: replica: files: "role.conf": "follow=@@primary@@\n"
+	}
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "app.cue"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bundles, ds := generator.Compile(generator.LoadConfig{Dir: dir}, generator.Policy{})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	data := bundles[0].ConfigMap.Data
+	const domain = "kafka-hs.default.svc.cluster.local"
+	for _, m := range []struct {
+		pod        string
+		properties string
+		role       string // role.conf, or "" when the member has none
+	}{
+		{"kafka-1", "node.id=1\nadvertised.listeners=PLAINTEXT://kafka-1." + domain + ":9092\n# kafka-1 (1, index 0) is a primary after \"\"\nleader=kafka-1." + domain + " kafka-1.kafka-hs kafka-1.kafka-hs  11", ""},
+		{"kafka-3", "node.id=3\nadvertised.listeners=PLAINTEXT://kafka-3." + domain + ":9092\n# kafka-3 (3, index 2) is a replica after \"kafka-2.kafka-hs\"\nleader=kafka-1." + domain + " kafka-1.kafka-hs kafka-3.kafka-hs kafka-2." + domain + " 33", "follow=kafka-1.kafka-hs\n"},
+	} {
+		t.Run(m.pod, func(t *testing.T) {
+			work := t.TempDir()
+			source := filepath.Join(work, "source")
+			if err := os.Mkdir(source, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range data {
+				if err := os.WriteFile(filepath.Join(source, k), []byte(v), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := exec.Command(sh, filepath.Join(source, "stsgen-init.sh"))
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "STSGEN_POD_NAME=" + m.pod, "STSGEN_SOURCE_DIR=" + source,
+				"STSGEN_CONFIG_DIR=" + filepath.Join(work, "config"), "STSGEN_IDENTITY_DIR=" + filepath.Join(work, "identity")}
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("init script: %v\n%s", err, out)
+			}
+			if got := read(t, filepath.Join(work, "config", "server.properties")); got != m.properties {
+				t.Errorf("server.properties:\n%s\nwant\n%s", got, m.properties)
+			}
+			if m.role != "" {
+				if got := read(t, filepath.Join(work, "config", "role.conf")); got != m.role {
+					t.Errorf("role.conf = %q, want %q", got, m.role)
+				}
+			}
+		})
+	}
+}

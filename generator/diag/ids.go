@@ -70,4 +70,5 @@ const (
 	RuleChecksOverride RuleID = "STS304"
 	RuleRecreate       RuleID = "STS305"
 	RuleSpreadOverlap  RuleID = "STS306"
+	RuleTemplates      RuleID = "STS307"
 )

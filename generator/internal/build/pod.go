@@ -339,7 +339,7 @@ func mainContainer(s *spec.Spec) corev1.Container {
 		ImagePullPolicy: s.ImagePullPolicy,
 		Command:         s.Command,
 		Args:            s.Args,
-		Env:             s.Env,
+		Env:             append(identityEnv(s), s.Env...),
 		EnvFrom:         s.EnvFrom,
 		Resources:       s.Resources,
 		SecurityContext: containerSecurityContext(s.SecurityContext),
@@ -388,6 +388,7 @@ func userContainers(s *spec.Spec, cs []corev1.Container) []corev1.Container {
 			c.ImagePullPolicy = s.ImagePullPolicy
 		}
 		c.SecurityContext = containerSecurityContext(c.SecurityContext)
+		c.Env = append(identityEnv(s), c.Env...)
 		// The identity and the config files are the pod's; every container
 		// sees them where the main container does, unless it mounts
 		// something else there.
@@ -437,4 +438,28 @@ func probe(s *spec.Spec, p *spec.Probe) *corev1.Probe {
 		}
 	}
 	return out
+}
+
+// identityEnv is the identity every container gets in its environment,
+// first, so that the container's own env, command and args can refer to it
+// as $(STSGEN_FQDN): Kubernetes expands a reference to a variable defined
+// before it.
+func identityEnv(s *spec.Spec) []corev1.EnvVar {
+	field := func(path string) *corev1.EnvVarSource {
+		return &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: path}}
+	}
+	domain := s.Namespace + ".svc." + s.ClusterDomain
+	env := []corev1.EnvVar{
+		{Name: spec.EnvPod, ValueFrom: field("metadata.name")},
+		{Name: spec.EnvOrdinal, ValueFrom: field("metadata.labels['" + spec.LabelPodIndex + "']")},
+		{Name: spec.EnvHost, Value: "$(" + spec.EnvPod + ")." + s.ServiceName},
+		{Name: spec.EnvFQDN, Value: "$(" + spec.EnvHost + ")." + domain},
+	}
+	if s.Topology == spec.PrimaryReplica && len(s.Peers) > 0 {
+		env = append(env,
+			corev1.EnvVar{Name: spec.EnvPrimary, Value: s.Peers[0].Host},
+			corev1.EnvVar{Name: spec.EnvPrimaryFQDN, Value: s.Peers[0].FQDN},
+		)
+	}
+	return env
 }

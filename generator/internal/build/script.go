@@ -32,10 +32,15 @@ type initScriptData struct {
 	// Files are installed in order; a file with a Role only for that role.
 	Files   []scriptFile
 	RoleEnv []roleEnv
+	// Templates says that some file is a template.
+	Templates bool
 }
 
 type scriptFile struct {
 	Role, Key, Name string
+	// Template says that the file's placeholders are replaced as it is
+	// installed.
+	Template bool
 }
 
 // roleEnv is shell text appended to the identity env file for one role,
@@ -60,13 +65,14 @@ func initScript(s *spec.Spec) (string, error) {
 		SourceDir:   spec.SourceDir,
 		ConfigDir:   spec.ConfigDir,
 		IdentityDir: spec.IdentityDir,
+		Templates:   s.HasTemplates(),
 	}
 	for _, f := range s.Config.Files {
-		data.Files = append(data.Files, scriptFile{Key: f.Name, Name: f.Name})
+		data.Files = append(data.Files, scriptFile{Key: f.Name, Name: f.Name, Template: f.IsTemplate()})
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			data.Files = append(data.Files, scriptFile{Role: string(r.Name), Key: spec.RoleFileKey(r.Name, f.Name), Name: f.Name})
+			data.Files = append(data.Files, scriptFile{Role: string(r.Name), Key: spec.RoleFileKey(r.Name, f.Name), Name: f.Name, Template: f.IsTemplate()})
 		}
 		if text := roleShell(r); text != "" {
 			data.RoleEnv = append(data.RoleEnv, roleEnv{Role: string(r.Name), Quoted: shellQuote(text)})

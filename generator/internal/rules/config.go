@@ -14,7 +14,66 @@ import (
 
 // configRules check the config files, which become the app's ConfigMap,
 // and the roles whose files, args and env apply to some members.
-var configRules = []*Rule{ruleConfigMap, ruleRoles}
+var configRules = []*Rule{ruleConfigMap, ruleRoles, ruleTemplates}
+
+var ruleTemplates = &Rule{
+	ID: diag.RuleTemplates, Title: "config files use the identity in a form stsgen-init replaces",
+	Severity: diag.Error, Source: "stsgen",
+	check: checkTemplates,
+	Explain: `A config file may hold placeholders that stsgen-init replaces with each
+member's identity as it installs the file: @@pod@@, @@ordinal@@,
+@@index@@, @@id@@, @@role@@, @@host@@, @@fqdn@@, @@previous@@,
+@@previous_fqdn@@, and for primary-replica apps @@primary@@ and
+@@primary_fqdn@@. advertised.listeners=PLAINTEXT://@@fqdn@@:9092 then
+needs no start script. A placeholder that is none of these is an error at
+its line, and so is $(STSGEN_FQDN) (or apps.<name>.self) in a config
+file: Kubernetes expands $(VAR) in env, command and args only, and would
+leave it in the file as it is.`,
+}
+
+// checkTemplates: every placeholder of a config file is one stsgen-init
+// knows, and no config file uses the $(VAR) form of the identity.
+func checkTemplates(c *checker) {
+	s := c.s
+	check := func(sels []string, f spec.File) {
+		for _, p := range spec.FilePlaceholders(f.Content) {
+			primary := p.Name == "primary" || p.Name == "primary_fqdn"
+			switch {
+			case primary && s.Topology != spec.PrimaryReplica:
+				c.report(sels, "line %d: @@%s@@ exists for topology: \"primary-replica\" only", p.Line, p.Name)
+			case !slices.Contains(spec.Placeholders, p.Name):
+				c.report(sels, "line %d: @@%s@@ is no placeholder of stsgen-init's; write one of %s", p.Line, p.Name, placeholderList(s))
+			}
+		}
+		for i, line := range strings.Split(f.Content, "\n") {
+			if j := strings.Index(line, "$(STSGEN_"); j >= 0 {
+				ref, _, _ := strings.Cut(line[j+len("$(STSGEN_"):], ")")
+				c.report(sels, "line %d: $(STSGEN_%s) is expanded by Kubernetes in env, command and args only, not in a config file; write %s, which stsgen-init replaces in each pod", i+1, ref, "@@"+strings.ToLower(ref)+"@@")
+			}
+		}
+	}
+	for _, f := range s.Config.Files {
+		check(at("config", "files", f.Name), f)
+	}
+	for _, r := range s.Config.Roles {
+		for _, f := range r.Files {
+			check(at("config", "roles", string(r.Name), "files", f.Name), f)
+		}
+	}
+}
+
+// placeholderList is the placeholders an app's files may use, for a
+// message.
+func placeholderList(s *spec.Spec) string {
+	var names []string
+	for _, p := range spec.Placeholders {
+		if (p == "primary" || p == "primary_fqdn") && s.Topology != spec.PrimaryReplica {
+			continue
+		}
+		names = append(names, "@@"+p+"@@")
+	}
+	return strings.Join(names, ", ")
+}
 
 var ruleConfigMap = &Rule{
 	ID: diag.RuleConfigMap, Title: "config file names are ConfigMap keys, used once, within 1 MiB",

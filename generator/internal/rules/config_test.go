@@ -162,3 +162,20 @@ apps: zk: {
 }
 `},
 }
+
+// templateCases are the cases of STS307.
+var templateCases = []ruleCase{
+	{rule: diag.RuleTemplates, name: "broker config with placeholders", src: zkApp(`	config: files: "server.properties": """
+		node.id=@@id@@
+		advertised.listeners=PLAINTEXT://@@fqdn@@:9092
+		"""
+`)},
+	{rule: diag.RuleTemplates, name: "a placeholder stsgen-init does not know", fires: true, src: zkApp(`	config: files: "server.properties": """
+		advertised.listeners=PLAINTEXT://@@FQDN@@:9092
+		"""
+`)},
+	{rule: diag.RuleTemplates, name: "the primary's name in an ensemble", fires: true, src: zkApp(`	config: files: "zoo.cfg": "leader=@@primary@@\n"
+`)},
+	{rule: diag.RuleTemplates, name: "a $(VAR) reference in a config file", fires: true, src: zkApp(`	config: files: "server.properties": "advertised.listeners=PLAINTEXT://$(STSGEN_FQDN):9092\n"
+`)},
+}

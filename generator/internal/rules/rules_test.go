@@ -476,6 +476,7 @@ var ruleCases = slices.Concat(
 	securityCases,
 	spreadCases,
 	placementCases,
+	templateCases,
 	budgetCases,
 	quorumCases,
 	peerCases,

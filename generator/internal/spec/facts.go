@@ -2,6 +2,7 @@ package spec
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -183,4 +184,43 @@ func ImageTag(image string) string {
 		return ""
 	}
 	return image[i+1:]
+}
+
+// The placeholders a config file may hold, which stsgen-init replaces in
+// each pod with the member's identity: @@fqdn@@ becomes
+// zk-0.zk-hs.default.svc.cluster.local in zk-0. primary and primary_fqdn
+// exist for primary-replica apps only.
+var Placeholders = []string{"pod", "ordinal", "index", "id", "role", "host", "fqdn", "previous", "previous_fqdn", "primary", "primary_fqdn"}
+
+// placeholder finds @@name@@ in a config file: a name of letters, digits,
+// '_', '.' or '-' between two pairs of @.
+var placeholder = regexp.MustCompile(`@@([A-Za-z0-9_.-]+)@@`)
+
+// A Placeholder is one @@name@@ in a config file, and its line (from 1).
+type Placeholder struct {
+	Name string
+	Line int
+}
+
+// FilePlaceholders lists the placeholders of a config file, in order.
+func FilePlaceholders(content string) []Placeholder {
+	var out []Placeholder
+	for i, line := range strings.Split(content, "\n") {
+		for _, m := range placeholder.FindAllStringSubmatch(line, -1) {
+			out = append(out, Placeholder{Name: m[1], Line: i + 1})
+		}
+	}
+	return out
+}
+
+// IsTemplate reports whether stsgen-init renders the file, rather than
+// copying it: it holds a placeholder.
+func (f File) IsTemplate() bool { return placeholder.MatchString(f.Content) }
+
+// HasTemplates reports whether any config file is a template.
+func (s *Spec) HasTemplates() bool {
+	if slices.ContainsFunc(s.Config.Files, File.IsTemplate) {
+		return true
+	}
+	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return slices.ContainsFunc(r.Files, File.IsTemplate) })
 }

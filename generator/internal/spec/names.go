@@ -37,6 +37,23 @@ const (
 	EnvPodName        = "STSGEN_POD_NAME"
 )
 
+// The identity every container gets in its environment, under the names
+// of the identity's env file: what Kubernetes can give without a shell
+// (the pod's name and ordinal from the downward API, the names built from
+// them by $(VAR) expansion, the primary's, which is fixed). The rest of the
+// identity (index, id, role, the previous member) needs stsgen-init.
+const (
+	EnvPod         = "STSGEN_POD"
+	EnvOrdinal     = "STSGEN_ORDINAL"
+	EnvHost        = "STSGEN_HOST"
+	EnvFQDN        = "STSGEN_FQDN"
+	EnvPrimary     = "STSGEN_PRIMARY"
+	EnvPrimaryFQDN = "STSGEN_PRIMARY_FQDN"
+	// LabelPodIndex is set on every pod by the StatefulSet controller: its
+	// ordinal.
+	LabelPodIndex = "apps.kubernetes.io/pod-index"
+)
+
 // A Topology says how an app's members relate: the schema's topology
 // field.
 type Topology string

@@ -252,6 +252,10 @@ func required(path, msg string) string {
 // MsgUnknownField is what CUE's "field not allowed" says to users.
 const MsgUnknownField = "unknown field; check its spelling against the spec reference in the README"
 
+// MsgClosedByDefinition is what CUE's "field not allowed" says to users
+// when stsgen's schema has the field: a definition of theirs closes it out.
+const MsgClosedByDefinition = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
+
 // translate rewords the raw CUE messages that users find confusing.
 func translate(msg string) string {
 	var value, other, have, want, bound string

@@ -141,13 +141,28 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			if err := schemaIn(); err != nil {
 				return nil, append(ds, SchemaBroken(err))
 			}
+			var found, unknown diag.Diagnostics
 			for _, d := range locate(v, diag.FromCUE(err)) {
 				// An error inside apps is an app's, whatever its cause.
 				if diag.Within(d.Path, schema.AppsField) {
 					d.Rule = diag.RuleSchema
-					d.Message = suggestField(d, appSchema)
+					if d.Message == diag.MsgUnknownField {
+						d.Message = spec.NotAllowed(appSchema, d.Path)
+						if d.Message != diag.MsgClosedByDefinition {
+							unknown = append(unknown, d)
+							continue
+						}
+					}
 				}
-				ds = append(ds, d)
+				found = append(found, d)
+			}
+			// A package that binds its apps to the imported schema has CUE
+			// refuse an unknown field itself, and the fields around it.
+			ds = append(ds, unknown...)
+			for _, d := range found {
+				if !spec.ExplainedByUnknown(d, unknown) {
+					ds = append(ds, d)
+				}
 			}
 			continue
 		}
@@ -179,24 +194,6 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 		units = append(units, u)
 	}
 	return units, ds
-}
-
-// suggestField words an unknown field that CUE itself refused, as a
-// package that binds apps to the imported schema makes it do, as Decode
-// words the ones it finds: with the field meant.
-func suggestField(d diag.Diagnostic, app cue.Value) string {
-	if d.Message != diag.MsgUnknownField {
-		return d.Message
-	}
-	sels := cue.ParsePath(d.Path).Selectors()
-	if len(sels) < 3 {
-		return d.Message
-	}
-	parent := app.LookupPath(cue.MakePath(sels[2 : len(sels)-1]...))
-	if !parent.Exists() {
-		return d.Message
-	}
-	return spec.UnknownMessage(sels[len(sels)-1].Unquoted(), parent)
 }
 
 // MaxFileSize is the largest CUE file stsgen reads. Every object it writes

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -282,7 +283,7 @@ func (cfg LoadConfig) args() []string {
 // module, without evaluating them.
 func instances(dir string, args []string) iter.Seq2[Group, *build.Instance] {
 	return func(yield func(Group, *build.Instance) bool) {
-		for _, g := range byModule(dir, args) {
+		for _, g := range byModule(dir, withModulesBelow(dir, args)) {
 			for _, inst := range load.Instances(localArgs(g.Dir, g.args), &load.Config{Dir: g.Dir}) {
 				if !yield(g, inst) {
 					return
@@ -290,6 +291,72 @@ func instances(dir string, args []string) iter.Seq2[Group, *build.Instance] {
 			}
 		}
 	}
+}
+
+// withModulesBelow adds to each ./...-style pattern the same pattern for
+// every CUE module below it, as stsgen init and stsgen schema --vendor
+// make each app directory one: CUE's loader ends a pattern at another
+// module's cue.mod. A pattern whose own module holds no CUE files is
+// dropped when modules below it do, rather than match no packages.
+func withModulesBelow(dir string, args []string) []string {
+	var out []string
+	for _, a := range args {
+		p, ok := strings.CutSuffix(a, "/...")
+		if !ok {
+			out = append(out, a)
+			continue
+		}
+		root := p
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(dir, root)
+		}
+		mods, own := modulesBelow(root)
+		if own || len(mods) == 0 {
+			out = append(out, a)
+		}
+		for _, m := range mods {
+			rel, err := filepath.Rel(root, m)
+			if err != nil {
+				continue
+			}
+			arg := filepath.Join(p, rel)
+			if !filepath.IsAbs(arg) {
+				arg = "." + string(filepath.Separator) + arg
+			}
+			out = append(out, arg+string(filepath.Separator)+"...")
+		}
+	}
+	return out
+}
+
+// modulesBelow returns the roots of the CUE modules inside the directory
+// tree at root, at any depth, and whether root's own part of the tree (not
+// inside one of them) holds CUE files. It skips what CUE's loader skips in
+// a pattern: cue.mod, and directories named .*, _* and testdata.
+func modulesBelow(root string) (mods []string, own bool) {
+	inModule := func(p string) bool {
+		return slices.ContainsFunc(mods, func(m string) bool { return strings.HasPrefix(p, m+string(filepath.Separator)) })
+	}
+	filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return nil
+		}
+		name := e.Name()
+		if !e.IsDir() {
+			if strings.HasSuffix(name, ".cue") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") && !inModule(p) {
+				own = true
+			}
+			return nil
+		}
+		if name == "cue.mod" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
+			return filepath.SkipDir
+		}
+		if info, err := os.Stat(filepath.Join(p, "cue.mod")); err == nil && info.IsDir() {
+			mods = append(mods, p)
+		}
+		return nil
+	})
+	return mods, own
 }
 
 // A Group is arguments loaded together, from dir.

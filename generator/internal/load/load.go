@@ -115,6 +115,14 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			ds = append(ds, bad...)
 			continue
 		}
+		// A file without a package clause is none of the package's: say so
+		// rather than build the package without what it declares.
+		orphans := packageless(cfg.Dir, inst)
+		ds = append(ds, orphans...)
+		var noFiles *load.NoFilesError
+		if len(orphans) > 0 && (inst.Err == nil || errors.As(inst.Err, &noFiles)) {
+			continue
+		}
 		if inst.Err != nil {
 			dir := inst.Dir
 			if !filepath.IsAbs(dir) {
@@ -195,6 +203,47 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 		units = append(units, u)
 	}
 	return units, ds
+}
+
+// packageless reports the CUE files of inst's directory that CUE left out
+// of it because they have no package clause, each at its first
+// declaration. A file that declares nothing (comments only) and the
+// files CUE never builds into a package (_test.cue, _tool.cue, names
+// starting with _ or .) are clearly not meant to be part of it and are
+// left alone.
+func packageless(dir string, inst *build.Instance) diag.Diagnostics {
+	var ds diag.Diagnostics
+	for _, f := range inst.IgnoredFiles {
+		base := filepath.Base(f.Filename)
+		if f.Encoding != build.CUE || strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") ||
+			strings.HasSuffix(base, "_test.cue") || strings.HasSuffix(base, "_tool.cue") {
+			continue
+		}
+		src, err := contents(f)
+		if err != nil {
+			continue
+		}
+		file, err := parser.ParseFile(f.Filename, src)
+		if err != nil || file.PackageName() != "" {
+			continue
+		}
+		first := slices.IndexFunc(file.Decls, func(d ast.Decl) bool {
+			switch d.(type) {
+			case *ast.Attribute, *ast.CommentGroup, *ast.ImportDecl:
+				return false
+			}
+			return true
+		})
+		if first < 0 {
+			continue
+		}
+		msg := fmt.Sprintf("%s has no package clause, so it is left out of package %[2]s with everything it declares; add package %[2]s before its first declaration", diag.Rel(dir, f.Filename), inst.PkgName)
+		if inst.PkgName == "" || inst.PkgName == "_" {
+			msg = fmt.Sprintf("%s has no package clause, so it is left out of the build with everything it declares; add a package clause before its first declaration, one name for every file of the directory (package deploy, say)", diag.Rel(dir, f.Filename))
+		}
+		ds = append(ds, diag.Diagnostic{Message: msg, Pos: []token.Pos{file.Decls[first].Pos()}})
+	}
+	return ds
 }
 
 // MaxFileSize is the largest CUE file stsgen reads. Every object it writes

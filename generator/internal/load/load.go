@@ -166,7 +166,17 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 				found = append(found, d)
 			}
 			// A package that binds its apps to the imported schema has CUE
-			// refuse an unknown field itself, and the fields around it.
+			// refuse an unknown field itself, and the fields around it;
+			// CUE names only the first it meets, the walk every one.
+			if iter, err := v.LookupPath(cue.MakePath(cue.Str(schema.AppsField))).Fields(); err == nil {
+				for iter.Next() {
+					for _, u := range spec.UnknownFields(iter.Value(), appSchema) {
+						if !slices.ContainsFunc(unknown, func(d diag.Diagnostic) bool { return d.Path == u.Path }) {
+							unknown = append(unknown, u)
+						}
+					}
+				}
+			}
 			ds = append(ds, unknown...)
 			for _, d := range found {
 				if !spec.ExplainedByUnknown(d, unknown) {

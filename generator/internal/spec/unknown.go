@@ -82,6 +82,12 @@ func unknownFields(raw, schema cue.Value) diag.Diagnostics {
 	return ds
 }
 
+// UnknownFields reports every field of the app (its value as loaded) that
+// #App (app) does not allow for the app's topology, as Decode does.
+func UnknownFields(v, app cue.Value) diag.Diagnostics {
+	return unknownFields(v, (&topologySchemas{app: app}).forApp(v))
+}
+
 // NotAllowed words CUE's "field not allowed" at path, a field of an app:
 // an unknown field, with the field meant, when stsgen's schema (app, #App)
 // has no such field; else a #definition of the user's closes it out.

@@ -1,4 +1,5 @@
-// Package templates embeds the shell scripts stsgen puts into pods.
+// Package templates embeds the shell scripts stsgen puts into pods, and
+// the blank app stsgen init writes.
 package templates
 
 import _ "embed"
@@ -9,3 +10,10 @@ import _ "embed"
 //
 //go:embed init.sh.tmpl
 var Init string
+
+// Blank is the text/template of the CUE file of stsgen init's blank
+// template: one app to fill in, which builds as it is. It takes the
+// app's Name, its Label (the name as a CUE label) and the Package.
+//
+//go:embed blank.cue.tmpl
+var Blank string

@@ -3,9 +3,13 @@ package diag
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 	"github.com/stsgen/stsgen/schema"
 )
@@ -40,6 +44,9 @@ func FromCUE(err error) Diagnostics {
 		msg, pos := describe(g.errs)
 		if strings.HasPrefix(msg, "is required") {
 			msg = required(g.path, msg)
+		}
+		if name, ok := strings.CutPrefix(msg, "reference "); ok && strings.HasSuffix(msg, " not found") {
+			msg = unresolved(g.errs[0].Path(), strings.TrimSuffix(name, " not found"), msg)
 		}
 		if g.path == schema.AppsField && strings.Contains(msg, " is a ") {
 			msg = "holds one struct per app, keyed by the app's name; write apps: zk: {image: \"zookeeper:3.9.2\", ...}"
@@ -232,6 +239,65 @@ func pruneDerived(ds Diagnostics) Diagnostics {
 	return kept
 }
 
+// unresolved says how to refer to a field of the app that CUE found no
+// declaration of: CUE resolves a name only in the structs written around
+// it, and the schema's fields (peers, quorum, a default) are not among
+// them. Other names are left as CUE says them. path is the field in error,
+// name the reference quoted.
+func unresolved(path []string, name, msg string) string {
+	field, err := strconv.Unquote(name)
+	if err != nil || !appFields()[field] {
+		return msg
+	}
+	app := "<name>"
+	if len(path) > 1 && path[0] == schema.AppsField {
+		app = path[1]
+	}
+	ref := schema.AppsField + "." + app + "." + field
+	if app == "<name>" {
+		ref += " with the app's name"
+	}
+	return fmt.Sprintf("%s; write %s: CUE looks a name up only in the structs written around it, and the app's fields from stsgen's schema are not among them", msg, ref)
+}
+
+// appFields are the names of #App's fields, those of every topology.
+var appFields = sync.OnceValue(func() map[string]bool {
+	fields := map[string]bool{}
+	src, err := schema.FS.ReadFile("app.cue")
+	if err != nil {
+		return fields
+	}
+	f, err := parser.ParseFile(SchemaFile, src)
+	if err != nil {
+		return fields
+	}
+	var add func(decls []ast.Decl)
+	add = func(decls []ast.Decl) {
+		for _, d := range decls {
+			switch d := d.(type) {
+			case *ast.Field:
+				if name, _, err := ast.LabelName(d.Label); err == nil {
+					fields[name] = true
+				}
+			case *ast.Comprehension:
+				if st, ok := d.Value.(*ast.StructLit); ok {
+					add(st.Elts)
+				}
+			}
+		}
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.Field); ok {
+			if name, _, _ := ast.LabelName(fd.Label); name == schema.AppDef {
+				if st, ok := fd.Value.(*ast.StructLit); ok {
+					add(st.Elts)
+				}
+			}
+		}
+	}
+	return fields
+})
+
 // examples are what to write for the required fields users forget.
 var examples = map[string]string{
 	"image": `image: "postgres:17.2"`,
@@ -251,6 +317,10 @@ func required(path, msg string) string {
 
 // MsgUnknownField is what CUE's "field not allowed" says to users.
 const MsgUnknownField = "unknown field; check its spelling against the spec reference in the README"
+
+// MsgClosedByDefinition is what CUE's "field not allowed" says to users
+// when stsgen's schema has the field: a definition of theirs closes it out.
+const MsgClosedByDefinition = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
 
 // translate rewords the raw CUE messages that users find confusing.
 func translate(msg string) string {

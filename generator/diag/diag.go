@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue/token"
@@ -133,9 +134,13 @@ func comparePos(a, b token.Pos) int {
 
 // Print writes the diagnostics for people: the path, the message and the
 // rule id on one line, then each position on its own indented line,
-// relative to dir. Warnings say so first.
+// relative to dir. Warnings say so first. Findings that differ only in
+// their app, as apps stamped from one template give, are printed once, at
+// the first app's path, with a last line that names the apps (see
+// sameInApps); PrintJSON keeps one entry per app.
 func (ds Diagnostics) Print(w io.Writer, dir string) {
-	for _, d := range ds {
+	for _, g := range groupByApp(ds) {
+		d := g[0].d
 		prefix, suffix := "", ""
 		if d.Severity == Warning {
 			prefix = "warning: "
@@ -151,7 +156,89 @@ func (ds Diagnostics) Print(w io.Writer, dir string) {
 		for _, p := range d.Pos {
 			fmt.Fprintf(w, "    %s\n", relPos(p, dir))
 		}
+		if len(g) > 1 {
+			fmt.Fprintf(w, "    %s\n", sameInApps(g))
+		}
 	}
+}
+
+// namedApps is how many apps a grouped finding names before it counts the
+// rest.
+const namedApps = 5
+
+// sameInApps names the apps of a group of findings: all of them, or the
+// first few and how many more.
+func sameInApps(g []appFinding) string {
+	var names []string
+	for _, f := range g[:min(len(g), namedApps)] {
+		names = append(names, f.app)
+	}
+	list := strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	if len(g) > namedApps {
+		list = fmt.Sprintf("%s and %d more", strings.Join(names, ", "), len(g)-namedApps)
+	}
+	return fmt.Sprintf("the same in %d apps: %s", len(g), list)
+}
+
+// An appFinding is a diagnostic and the app whose field it is at, if any.
+type appFinding struct {
+	d   Diagnostic
+	app string
+}
+
+// groupByApp groups the diagnostics that share severity, rule, message,
+// positions and the field inside their app, in the order of each group's
+// first. A diagnostic outside apps is a group of its own.
+func groupByApp(ds Diagnostics) [][]appFinding {
+	type key struct {
+		severity      Severity
+		rule          RuleID
+		rest, message string
+		pos           string
+	}
+	var groups [][]appFinding
+	index := map[key]int{}
+	for _, d := range ds {
+		app, rest, ok := splitApp(d.Path)
+		if !ok {
+			groups = append(groups, []appFinding{{d: d}})
+			continue
+		}
+		k := key{severity: d.Severity, rule: d.Rule, rest: rest, message: d.Message}
+		var pos strings.Builder
+		for _, p := range d.Pos {
+			fmt.Fprintf(&pos, "%s:%d:%d\n", p.Filename(), p.Line(), p.Column())
+		}
+		k.pos = pos.String()
+		if i, ok := index[k]; ok {
+			groups[i] = append(groups[i], appFinding{d, app})
+			continue
+		}
+		index[k] = len(groups)
+		groups = append(groups, []appFinding{{d, app}})
+	}
+	return groups
+}
+
+// splitApp splits the path of a field of an app, apps.<name>..., into the
+// app's name and the rest of the path.
+func splitApp(path string) (app, rest string, ok bool) {
+	s, ok := strings.CutPrefix(path, schema.AppsField+".")
+	if !ok || s == "" {
+		return "", "", false
+	}
+	if s[0] == '"' {
+		q, err := strconv.QuotedPrefix(s)
+		if err != nil {
+			return "", "", false
+		}
+		name, err := strconv.Unquote(q)
+		return name, s[len(q):], err == nil
+	}
+	if i := strings.IndexAny(s, ".["); i >= 0 {
+		return s[:i], s[i:], true
+	}
+	return s, "", true
 }
 
 // jsonDiagnostic is the --format json form of a diagnostic.

@@ -31,6 +31,10 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 	// The files, and what CUE read of each (nil: read it here).
 	files := map[string][]byte{}
 	for _, top := range instances(cfg.Dir, args) {
+		// The build refuses such a file; the stamp must not answer for it.
+		if len(packageless(cfg.Dir, top)) > 0 {
+			return "", errors.New("a CUE file without a package clause")
+		}
 		for _, inst := range withImports(top) {
 			if inst.Err != nil {
 				return "", inst.Err

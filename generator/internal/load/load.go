@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -114,6 +115,14 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			ds = append(ds, bad...)
 			continue
 		}
+		// A file without a package clause is none of the package's: say so
+		// rather than build the package without what it declares.
+		orphans := packageless(cfg.Dir, inst)
+		ds = append(ds, orphans...)
+		var noFiles *load.NoFilesError
+		if len(orphans) > 0 && (inst.Err == nil || errors.As(inst.Err, &noFiles)) {
+			continue
+		}
 		if inst.Err != nil {
 			dir := inst.Dir
 			if !filepath.IsAbs(dir) {
@@ -141,13 +150,38 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			if err := schemaIn(); err != nil {
 				return nil, append(ds, SchemaBroken(err))
 			}
+			var found, unknown diag.Diagnostics
 			for _, d := range locate(v, diag.FromCUE(err)) {
 				// An error inside apps is an app's, whatever its cause.
 				if diag.Within(d.Path, schema.AppsField) {
 					d.Rule = diag.RuleSchema
-					d.Message = suggestField(d, appSchema)
+					if d.Message == diag.MsgUnknownField {
+						d.Message = spec.NotAllowed(appSchema, d.Path)
+						if d.Message != diag.MsgClosedByDefinition {
+							unknown = append(unknown, d)
+							continue
+						}
+					}
 				}
-				ds = append(ds, d)
+				found = append(found, d)
+			}
+			// A package that binds its apps to the imported schema has CUE
+			// refuse an unknown field itself, and the fields around it;
+			// CUE names only the first it meets, the walk every one.
+			if iter, err := v.LookupPath(cue.MakePath(cue.Str(schema.AppsField))).Fields(); err == nil {
+				for iter.Next() {
+					for _, u := range spec.UnknownFields(iter.Value(), appSchema) {
+						if !slices.ContainsFunc(unknown, func(d diag.Diagnostic) bool { return d.Path == u.Path }) {
+							unknown = append(unknown, u)
+						}
+					}
+				}
+			}
+			ds = append(ds, unknown...)
+			for _, d := range found {
+				if !spec.ExplainedByUnknown(d, unknown) {
+					ds = append(ds, d)
+				}
 			}
 			continue
 		}
@@ -181,22 +215,45 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 	return units, ds
 }
 
-// suggestField words an unknown field that CUE itself refused, as a
-// package that binds apps to the imported schema makes it do, as Decode
-// words the ones it finds: with the field meant.
-func suggestField(d diag.Diagnostic, app cue.Value) string {
-	if d.Message != diag.MsgUnknownField {
-		return d.Message
+// packageless reports the CUE files of inst's directory that CUE left out
+// of it because they have no package clause, each at its first
+// declaration. A file that declares nothing (comments only) and the
+// files CUE never builds into a package (_test.cue, _tool.cue, names
+// starting with _ or .) are clearly not meant to be part of it and are
+// left alone.
+func packageless(dir string, inst *build.Instance) diag.Diagnostics {
+	var ds diag.Diagnostics
+	for _, f := range inst.IgnoredFiles {
+		base := filepath.Base(f.Filename)
+		if f.Encoding != build.CUE || strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") ||
+			strings.HasSuffix(base, "_test.cue") || strings.HasSuffix(base, "_tool.cue") {
+			continue
+		}
+		src, err := contents(f)
+		if err != nil {
+			continue
+		}
+		file, err := parser.ParseFile(f.Filename, src)
+		if err != nil || file.PackageName() != "" {
+			continue
+		}
+		first := slices.IndexFunc(file.Decls, func(d ast.Decl) bool {
+			switch d.(type) {
+			case *ast.Attribute, *ast.CommentGroup, *ast.ImportDecl:
+				return false
+			}
+			return true
+		})
+		if first < 0 {
+			continue
+		}
+		msg := fmt.Sprintf("%s has no package clause, so it is left out of package %[2]s with everything it declares; add package %[2]s before its first declaration", diag.Rel(dir, f.Filename), inst.PkgName)
+		if inst.PkgName == "" || inst.PkgName == "_" {
+			msg = fmt.Sprintf("%s has no package clause, so it is left out of the build with everything it declares; add a package clause before its first declaration, one name for every file of the directory (package deploy, say)", diag.Rel(dir, f.Filename))
+		}
+		ds = append(ds, diag.Diagnostic{Message: msg, Pos: []token.Pos{file.Decls[first].Pos()}})
 	}
-	sels := cue.ParsePath(d.Path).Selectors()
-	if len(sels) < 3 {
-		return d.Message
-	}
-	parent := app.LookupPath(cue.MakePath(sels[2 : len(sels)-1]...))
-	if !parent.Exists() {
-		return d.Message
-	}
-	return spec.UnknownMessage(sels[len(sels)-1].Unquoted(), parent)
+	return ds
 }
 
 // MaxFileSize is the largest CUE file stsgen reads. Every object it writes
@@ -285,7 +342,7 @@ func (cfg LoadConfig) args() []string {
 // module, without evaluating them.
 func instances(dir string, args []string) iter.Seq2[Group, *build.Instance] {
 	return func(yield func(Group, *build.Instance) bool) {
-		for _, g := range byModule(dir, args) {
+		for _, g := range byModule(dir, withModulesBelow(dir, args)) {
 			for _, inst := range load.Instances(localArgs(g.Dir, g.args), &load.Config{Dir: g.Dir}) {
 				if !yield(g, inst) {
 					return
@@ -293,6 +350,72 @@ func instances(dir string, args []string) iter.Seq2[Group, *build.Instance] {
 			}
 		}
 	}
+}
+
+// withModulesBelow adds to each ./...-style pattern the same pattern for
+// every CUE module below it, as stsgen init and stsgen schema --vendor
+// make each app directory one: CUE's loader ends a pattern at another
+// module's cue.mod. A pattern whose own module holds no CUE files is
+// dropped when modules below it do, rather than match no packages.
+func withModulesBelow(dir string, args []string) []string {
+	var out []string
+	for _, a := range args {
+		p, ok := strings.CutSuffix(a, "/...")
+		if !ok {
+			out = append(out, a)
+			continue
+		}
+		root := p
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(dir, root)
+		}
+		mods, own := modulesBelow(root)
+		if own || len(mods) == 0 {
+			out = append(out, a)
+		}
+		for _, m := range mods {
+			rel, err := filepath.Rel(root, m)
+			if err != nil {
+				continue
+			}
+			arg := filepath.Join(p, rel)
+			if !filepath.IsAbs(arg) {
+				arg = "." + string(filepath.Separator) + arg
+			}
+			out = append(out, arg+string(filepath.Separator)+"...")
+		}
+	}
+	return out
+}
+
+// modulesBelow returns the roots of the CUE modules inside the directory
+// tree at root, at any depth, and whether root's own part of the tree (not
+// inside one of them) holds CUE files. It skips what CUE's loader skips in
+// a pattern: cue.mod, and directories named .*, _* and testdata.
+func modulesBelow(root string) (mods []string, own bool) {
+	inModule := func(p string) bool {
+		return slices.ContainsFunc(mods, func(m string) bool { return strings.HasPrefix(p, m+string(filepath.Separator)) })
+	}
+	filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return nil
+		}
+		name := e.Name()
+		if !e.IsDir() {
+			if strings.HasSuffix(name, ".cue") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") && !inModule(p) {
+				own = true
+			}
+			return nil
+		}
+		if name == "cue.mod" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
+			return filepath.SkipDir
+		}
+		if info, err := os.Stat(filepath.Join(p, "cue.mod")); err == nil && info.IsDir() {
+			mods = append(mods, p)
+		}
+		return nil
+	})
+	return mods, own
 }
 
 // A Group is arguments loaded together, from dir.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/stsgen/stsgen/generator/diag"
-	"github.com/stsgen/stsgen/generator/internal/spec"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -83,24 +82,20 @@ func checkVolumeMounts(c *checker) {
 	for _, cl := range s.Storage {
 		claims[cl.Name] = true
 	}
-	known := map[string]bool{spec.SourceVolume: true, spec.ConfigVolume: s.HasConfigFiles(), spec.IdentityVolume: true}
-	for name := range claims {
-		known[name] = true
-	}
 	for _, v := range s.Volumes {
 		c.dnsLabel(at("volumes", v.Name), v.Name, "volume name", validation.DNS1123LabelMaxLength)
 		if claims[v.Name] {
 			c.report(at("volumes", v.Name), "%q is also a storage claim; a pod volume and a claim template may not share a name", v.Name)
 		}
-		known[v.Name] = true
 	}
+	known := s.MountableVolumes()
 	for _, list := range s.ContainerLists() {
 		for i, ct := range list.Cs {
 			paths := map[string]bool{}
 			for j, m := range ct.VolumeMounts {
 				sels := at(list.Field, strconv.Itoa(i), "volumeMounts", strconv.Itoa(j))
-				if !known[m.Name] {
-					c.report(append(sels, "name"), "no volume named %q; %s", m.Name, volumeList(s))
+				if !slices.Contains(known, m.Name) {
+					c.report(append(sels, "name"), "no volume named %q; volumes are %s", m.Name, strings.Join(known, ", "))
 				}
 				if !path.IsAbs(m.MountPath) {
 					c.report(append(sels, "mountPath"), "mount path %q is not absolute; write /%s", m.MountPath, strings.TrimPrefix(m.MountPath, "./"))
@@ -133,21 +128,6 @@ func (c *checker) subPath(sels []string, p string) {
 	if p != "" && (path.IsAbs(p) || slices.Contains(strings.Split(p, "/"), "..")) {
 		c.report(sels, "subPath %q must be a relative path without '..', such as %q", p, strings.TrimLeft(path.Clean("/"+p), "/"))
 	}
-}
-
-func volumeList(s *spec.Spec) string {
-	var names []string
-	for _, cl := range s.Storage {
-		names = append(names, cl.Name)
-	}
-	for _, v := range s.Volumes {
-		names = append(names, v.Name)
-	}
-	if s.HasConfigFiles() {
-		names = append(names, spec.ConfigVolume)
-	}
-	names = append(names, spec.IdentityVolume)
-	return "volumes are " + strings.Join(names, ", ")
 }
 
 var ruleClaimTemplates = &Rule{

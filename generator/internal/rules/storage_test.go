@@ -109,6 +109,8 @@ apps: db: {
 	}]
 }
 `},
+	{rule: diag.RuleVolumeMounts, name: "sidecar mounts stsgen's volumes", src: pgApp("\tconfig: files: \"a.conf\": \"x\"\n\tsidecars: [{name: \"s\", volumeMounts: [{name: \"stsgen-tmp\", mountPath: \"/scratch\"}, {name: \"stsgen-source\", mountPath: \"/src\"}, {name: \"stsgen-config\", mountPath: \"/conf\"}]}]\n")},
+	{rule: diag.RuleVolumeMounts, name: "sidecar mounts the config volume of an app without config files", fires: true, src: pgApp("\tsidecars: [{name: \"s\", volumeMounts: [{name: \"stsgen-config\", mountPath: \"/conf\"}]}]\n")},
 	{rule: diag.RuleVolumeMounts, name: "volume named like a claim", fires: true, src: `package t
 
 apps: db: {

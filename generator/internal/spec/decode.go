@@ -33,17 +33,13 @@ func Decode(pkg Package) ([]*Spec, diag.Diagnostics) {
 			// A field the user left out has only the schema's position;
 			// point at the app as well, where it is to be written.
 			cds := slices.DeleteFunc(diag.SchemaErrors(err), func(d diag.Diagnostic) bool {
-				// An unknown field explains the errors of the fields
-				// that hold it, such as a failed int | #Port.
-				return slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool {
-					return u.Path == d.Path || strings.HasPrefix(u.Path, d.Path+".")
-				})
+				return ExplainedByUnknown(d, unknown)
 			})
 			for i := range cds {
 				if cds[i].Message == diag.MsgUnknownField {
-					// stsgen's schema allows it (the walk above found
-					// nothing): a definition of the user's closes it out.
-					cds[i].Message = "not allowed here: stsgen's schema has this field, but a #definition of yours closes the struct it is in (a definition closes every struct in it); declare the field there, or make the template a hidden field (_template: {...}) instead of a definition"
+					// The walk above found nothing here: most likely a
+					// definition of the user's closes the field out.
+					cds[i].Message = NotAllowed(schemas.forApp(av), cds[i].Path)
 				}
 				if strings.HasPrefix(cds[i].Message, "is an interpolation ") {
 					// CUE says only that the value is missing: say what it

@@ -55,6 +55,25 @@ func (s *Spec) NeedsTmp() bool {
 	return true
 }
 
+// MountableVolumes are the names a container's volumeMounts may give, the
+// user's first: the storage claims, the volumes, then stsgen's own pod
+// volumes. stsgen-tmp is among them whatever NeedsTmp says: the pod has
+// it whenever a container mounts it.
+func (s *Spec) MountableVolumes() []string {
+	var names []string
+	for _, cl := range s.Storage {
+		names = append(names, cl.Name)
+	}
+	for _, v := range s.Volumes {
+		names = append(names, v.Name)
+	}
+	names = append(names, SourceVolume)
+	if s.HasConfigFiles() {
+		names = append(names, ConfigVolume)
+	}
+	return append(names, IdentityVolume, TmpVolume)
+}
+
 // mountPaths are the main container's mount paths the user chose or
 // configured.
 func (s *Spec) mountPaths() []string {

@@ -85,6 +85,68 @@ func unknownFields(raw, schema cue.Value) diag.Diagnostics {
 	return ds
 }
 
+// UnknownFields reports every field of the app (its value as loaded) that
+// #App (app) does not allow for the app's topology, as Decode does.
+func UnknownFields(v, app cue.Value) diag.Diagnostics {
+	return unknownFields(v, (&topologySchemas{app: app}).forApp(v))
+}
+
+// NotAllowed words CUE's "field not allowed" at path, a field of an app:
+// an unknown field, with the field meant, when stsgen's schema (app, #App)
+// has no such field; else a #definition of the user's closes it out.
+func NotAllowed(app cue.Value, path string) string {
+	sels := cue.ParsePath(path).Selectors()
+	if len(sels) < 3 {
+		return diag.MsgUnknownField
+	}
+	last := sels[len(sels)-1]
+	parent, ok := schemaAt(app, sels[2:len(sels)-1])
+	if !ok || last.Type() == cue.IndexLabel {
+		return diag.MsgUnknownField
+	}
+	if parent = pick(parent, cue.StructKind); !parent.Exists() {
+		return diag.MsgUnknownField
+	}
+	if parent.Allows(last) {
+		return diag.MsgClosedByDefinition
+	}
+	return UnknownMessage(last.Unquoted(), parent)
+}
+
+// schemaAt returns the schema of the field at rel, a path inside the app,
+// looking through disjunctions and patterns as unknownFields does.
+func schemaAt(s cue.Value, rel []cue.Selector) (cue.Value, bool) {
+	for _, sel := range rel {
+		if sel.Type() == cue.IndexLabel {
+			s = pick(s, cue.ListKind).LookupPath(cue.MakePath(cue.AnyIndex))
+		} else {
+			s = pick(s, cue.StructKind)
+			if !s.Exists() || !s.Allows(sel) {
+				return cue.Value{}, false
+			}
+			child := s.LookupPath(cue.MakePath(sel))
+			if !child.Exists() {
+				child = s.LookupPath(cue.MakePath(cue.AnyString))
+			}
+			s = child
+		}
+		if !s.Exists() {
+			return cue.Value{}, false
+		}
+	}
+	return s, true
+}
+
+// ExplainedByUnknown reports whether the diagnostic d is a consequence of
+// one of the unknown fields: it is at one, inside one (its value is moot
+// until the field is renamed or removed), or at a field that holds one,
+// such as a failed int | #Port.
+func ExplainedByUnknown(d diag.Diagnostic, unknown diag.Diagnostics) bool {
+	return slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool {
+		return diag.Within(d.Path, u.Path) || diag.Within(u.Path, d.Path)
+	})
+}
+
 // topologyField reports whether path names a field that only one topology
 // has, and which.
 func topologyField(path string) (Topology, bool) {

@@ -71,4 +71,5 @@ const (
 	RuleRecreate       RuleID = "STS305"
 	RuleSpreadOverlap  RuleID = "STS306"
 	RuleTemplates      RuleID = "STS307"
+	RuleInitNeeded     RuleID = "STS308"
 )

@@ -23,7 +23,7 @@ import (
 // A Bundle is the set of objects generated for one app.
 type Bundle struct {
 	App           string
-	ConfigMap     *corev1.ConfigMap
+	ConfigMap     *corev1.ConfigMap // nil when the pod has no stsgen-init
 	Headless      *corev1.Service
 	Read          *corev1.Service
 	Primary       *corev1.Service               // primary-replica apps only
@@ -43,11 +43,14 @@ type Object struct {
 // Service, read Service, primary Service, PodDisruptionBudget,
 // NetworkPolicy, StatefulSet.
 func (b *Bundle) Objects() []Object {
-	objs := []Object{
-		{"configmap.yaml", b.ConfigMap},
-		{"service-headless.yaml", b.Headless},
-		{"service-read.yaml", b.Read},
+	var objs []Object
+	if b.ConfigMap != nil {
+		objs = append(objs, Object{"configmap.yaml", b.ConfigMap})
 	}
+	objs = append(objs,
+		Object{"service-headless.yaml", b.Headless},
+		Object{"service-read.yaml", b.Read},
+	)
 	if b.Primary != nil {
 		objs = append(objs, Object{"service-primary.yaml", b.Primary})
 	}
@@ -66,6 +69,10 @@ func Build(s *spec.Spec) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	hash := ""
+	if cm != nil {
+		hash = configHash(cm.Data)
+	}
 	b := &Bundle{
 		App:           s.Name,
 		ConfigMap:     cm,
@@ -73,7 +80,7 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		Read:          clientService(s, spec.SvcRead, s.Services.Read, nil),
 		PDB:           podDisruptionBudget(s),
 		NetworkPolicy: networkPolicy(s),
-		StatefulSet:   statefulSet(s, configHash(cm.Data)),
+		StatefulSet:   statefulSet(s, hash),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
 		b.Primary = clientService(s, spec.SvcPrimary, *p, map[string]string{spec.LabelPodName: s.Peers[0].Pod})
@@ -113,6 +120,11 @@ func objectMeta(s *spec.Spec, name string, annotations map[string]string) metav1
 }
 
 func configMap(s *spec.Spec) (*corev1.ConfigMap, error) {
+	if !s.RunsInit() {
+		// It would hold nothing: the script and the files are
+		// stsgen-init's.
+		return nil, nil
+	}
 	script, err := initScript(s)
 	if err != nil {
 		return nil, err

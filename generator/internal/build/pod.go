@@ -85,7 +85,9 @@ func claimTemplates(s *spec.Spec) []corev1.PersistentVolumeClaim {
 
 func podTemplate(s *spec.Spec, hash string) corev1.PodTemplateSpec {
 	annotations := merge(s.Annotations)
-	annotations[spec.AnnotationConfigHash] = hash
+	if hash != "" {
+		annotations[spec.AnnotationConfigHash] = hash
+	}
 	automount := s.AutomountServiceAccountToken
 	pod := *s.Pod.DeepCopy()
 	pod = corev1.PodSpec{
@@ -112,7 +114,7 @@ func podTemplate(s *spec.Spec, hash string) corev1.PodTemplateSpec {
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
 		SecurityContext:               podSecurityContext(s),
 		Affinity:                      affinity(s),
-		InitContainers:                append([]corev1.Container{initContainer(s)}, userContainers(s, s.InitContainers)...),
+		InitContainers:                append(initContainers(s), userContainers(s, s.InitContainers)...),
 		Containers:                    append([]corev1.Container{mainContainer(s)}, userContainers(s, s.Sidecars)...),
 		Volumes:                       volumes(s),
 	}
@@ -285,20 +287,31 @@ func topologySpread(s *spec.Spec) []corev1.TopologySpreadConstraint {
 }
 
 func volumes(s *spec.Spec) []corev1.Volume {
-	vols := []corev1.Volume{{
-		Name: spec.SourceVolume,
-		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
-			LocalObjectReference: corev1.LocalObjectReference{Name: ConfigMapName(s)},
-		}},
-	}}
-	if s.HasConfigFiles() {
-		vols = append(vols, corev1.Volume{Name: spec.ConfigVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	var vols []corev1.Volume
+	if s.RunsInit() {
+		vols = append(vols, corev1.Volume{
+			Name: spec.SourceVolume,
+			VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+				LocalObjectReference: corev1.LocalObjectReference{Name: ConfigMapName(s)},
+			}},
+		})
+		if s.HasConfigFiles() {
+			vols = append(vols, corev1.Volume{Name: spec.ConfigVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+		}
+		vols = append(vols, corev1.Volume{Name: spec.IdentityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	}
-	vols = append(vols, corev1.Volume{Name: spec.IdentityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	for _, v := range s.Volumes {
 		vols = append(vols, corev1.Volume{Name: v.Name, VolumeSource: v.Source})
 	}
 	return vols
+}
+
+// initContainers is stsgen-init, when the pod runs it.
+func initContainers(s *spec.Spec) []corev1.Container {
+	if !s.RunsInit() {
+		return nil
+	}
+	return []corev1.Container{initContainer(s)}
 }
 
 // initContainer runs the identity script from the ConfigMap.
@@ -368,7 +381,9 @@ func mainContainer(s *spec.Spec) corev1.Container {
 	if s.HasConfigFiles() {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: s.Config.MountPath})
 	}
-	c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
+	if s.RunsInit() {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
+	}
 	if s.NeedsTmp() {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.TmpVolume, MountPath: spec.TmpDir})
 	}
@@ -395,7 +410,7 @@ func userContainers(s *spec.Spec, cs []corev1.Container) []corev1.Container {
 		mounted := func(name, path string) bool {
 			return slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == name || m.MountPath == path })
 		}
-		if !mounted(spec.IdentityVolume, s.Identity.MountPath) {
+		if s.RunsInit() && !mounted(spec.IdentityVolume, s.Identity.MountPath) {
 			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
 		}
 		if s.HasConfigFiles() && !mounted(spec.ConfigVolume, s.Config.MountPath) {

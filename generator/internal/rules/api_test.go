@@ -52,7 +52,8 @@ var apiCases = []ruleCase{
 	{rule: diag.RuleAPIValidation, name: "a Service port twice", fires: true, src: pgApp(``), mutate: func(b *build.Bundle) {
 		b.Read.Spec.Ports = append(b.Read.Spec.Ports, b.Read.Spec.Ports[0])
 	}},
-	{rule: diag.RuleAPIValidation, name: "a ConfigMap key the server refuses", fires: true, src: pgApp(``), mutate: func(b *build.Bundle) {
+	{rule: diag.RuleAPIValidation, name: "a ConfigMap key the server refuses", fires: true, src: pgApp(`	config: files: "a.conf": "x"
+`), mutate: func(b *build.Bundle) {
 		b.ConfigMap.Data = map[string]string{"../x": ""}
 	}},
 }

@@ -12,7 +12,31 @@ import (
 
 // conventionRules check the spec against stsgen's own terms: its schema,
 // the names it reserves, and the checks field that overrides rules.
-var conventionRules = []*Rule{ruleSchema, ruleReserved, ruleChecksOverride}
+var conventionRules = []*Rule{ruleSchema, ruleReserved, ruleChecksOverride, ruleInitNeeded}
+
+var ruleInitNeeded = &Rule{
+	ID: diag.RuleInitNeeded, Title: "stsgen-init runs when something needs it",
+	Severity: diag.Error, Fixed: true, Source: "stsgen",
+	check: checkInitNeeded,
+	Explain: `stsgen-init, the identity init container, installs the config files,
+writes the identity's env file (with the roles' args and env) and needs a
+POSIX sh. It runs when something needs it: config files, role args or
+env, or a container whose command, args or env refers to the identity
+directory (identity.mountPath) or that mounts it. Otherwise the pod has
+none, and an image without a shell runs as it is; every container still
+gets the identity as env vars (STSGEN_POD, STSGEN_FQDN...).
+identity.init: true runs it anyway; identity.init: false while something
+needs it would leave that without its files, and is refused.`,
+}
+
+// checkInitNeeded: stsgen-init is not turned off while something needs it.
+func checkInitNeeded(c *checker) {
+	if i := c.s.Identity.Init; i != nil && !*i {
+		if needs := c.s.InitNeeds(); len(needs) > 0 {
+			c.report(at("identity", "init"), "is false, but stsgen-init is needed by %s; remove identity.init, or what needs it", strings.Join(needs, "; "))
+		}
+	}
+}
 
 // ruleSchema has neither check nor verify: spec.Decode reports it, as it
 // unifies each app with the schema.

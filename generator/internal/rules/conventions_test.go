@@ -239,4 +239,16 @@ apps: db: {
 `)},
 	{rule: diag.RuleChecksOverride, name: "a container's checks name a rule that may change", src: pgApp(`	initContainers: [{name: "init", image: "busybox:1.36", command: ["true"], checks: STS107: "off"}]
 `)},
+	// STS308: stsgen-init runs when something needs it.
+	{rule: diag.RuleInitNeeded, name: "init turned off with config files to install", fires: true, src: pgApp(`	identity: init: false
+	config: files: "postgresql.conf": "max_connections = 100\n"
+`)},
+	{rule: diag.RuleInitNeeded, name: "init turned off with a sidecar reading the env file", fires: true, src: pgApp(`	identity: init: false
+	sidecars: [{name: "agent", image: "busybox:1.36", command: ["sh", "-c", ". /etc/stsgen/env && exec agent"]}]
+`)},
+	{rule: diag.RuleInitNeeded, name: "init turned off with nothing that needs it", src: pgApp(`	identity: init: false
+	args: ["--name=$(STSGEN_POD)"]
+`)},
+	{rule: diag.RuleInitNeeded, name: "init turned on with nothing that needs it", src: pgApp(`	identity: init: true
+`)},
 }

@@ -212,6 +212,9 @@ func verifyPeerRestart(c *checker, b *build.Bundle) {
 		return
 	}
 	var files []string
+	if b.ConfigMap == nil {
+		return
+	}
 	for _, name := range build.SortedKeys(b.ConfigMap.Data) {
 		if slices.ContainsFunc(c.s.Peers, func(p spec.Peer) bool { return strings.Contains(b.ConfigMap.Data[name], p.Host) }) {
 			files = append(files, name)

@@ -152,6 +152,7 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		IDBase:    int(d.int64(d.lookup("identity", "idBase"))),
 		MountPath: d.str("identity", "mountPath"),
 		Image:     d.str("identity", "image"),
+		Init:      d.optBool("identity", "init"),
 	}
 
 	s.Services.Headless = HeadlessService{

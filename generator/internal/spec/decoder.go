@@ -363,3 +363,16 @@ func evaluated(v cue.Value) cue.Value {
 	}
 	return v
 }
+
+// optBool reads a bool field that may be left out.
+func (d *decoder) optBool(sels ...string) *bool {
+	v := d.lookup(sels...)
+	if !v.Exists() {
+		return nil
+	}
+	b, err := v.Bool()
+	if err != nil {
+		return nil
+	}
+	return &b
+}

@@ -60,6 +60,7 @@ var defaultCases = []struct {
 	{"config", `{mountPath: "/conf", files: a: "x"}`, `{mountPath: "/conf", files: b: "y"}`, false},
 	{"config", `{mountPath: "/conf", files: *{a: "x"} | {}}`, `{mountPath: "/etc"}`, false},
 	{"identity", `{idBase: 1}`, `{idBase: 2}`, false},
+	{"identity", `{init: *true | false}`, `{}`, false},
 	{"services", `{read: type: "LoadBalancer"}`, `{read: type: "NodePort"}`, false},
 	{"disruption", `{maxUnavailable: 1}`, `{maxUnavailable: 2}`, false},
 	{"disruption", `{maxUnavailable: *"50%" | 1}`, `{}`, false},
@@ -101,7 +102,7 @@ var defaultCases = []struct {
 
 // derived are #App's fields that stsgen's schema computes: an app does not
 // write them.
-var derived = map[string]bool{"name": true, "peers": true, "serviceName": true, "primary": true, "quorum": true}
+var derived = map[string]bool{"name": true, "peers": true, "serviceName": true, "primary": true, "quorum": true, "self": true}
 
 // TestDefaults: a field whose value is a disjunction with a default
 // decodes as its default, as CUE evaluates it, for every field of #App.

@@ -67,11 +67,15 @@ func (s *Spec) MountableVolumes() []string {
 	for _, v := range s.Volumes {
 		names = append(names, v.Name)
 	}
-	names = append(names, SourceVolume)
-	if s.HasConfigFiles() {
-		names = append(names, ConfigVolume)
+	if s.Identity.Init == nil || *s.Identity.Init {
+		// Mounting the identity is a need of stsgen-init's (InitNeeds).
+		names = append(names, SourceVolume)
+		if s.HasConfigFiles() {
+			names = append(names, ConfigVolume)
+		}
+		names = append(names, IdentityVolume)
 	}
-	return append(names, IdentityVolume, TmpVolume)
+	return append(names, TmpVolume)
 }
 
 // mountPaths are the main container's mount paths the user chose or
@@ -242,4 +246,56 @@ func (s *Spec) HasTemplates() bool {
 		return true
 	}
 	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return slices.ContainsFunc(r.Files, File.IsTemplate) })
+}
+
+// InitNeeds says what needs stsgen-init, the identity init container:
+// config files to install, role args or env (the env file), or a
+// container that refers to the identity directory or mounts it. None, and
+// the pod runs without it, so that an image without a shell needs none.
+func (s *Spec) InitNeeds() []string {
+	var needs []string
+	if s.HasConfigFiles() {
+		needs = append(needs, "the config files, which it installs")
+	}
+	if s.RoleEnvOrArgs() {
+		needs = append(needs, "the roles' args and env, which it writes to the env file")
+	}
+	refers := func(what string, words []string) {
+		for _, w := range words {
+			if strings.Contains(w, s.Identity.MountPath) || strings.Contains(w, "STSGEN_IDENTITY_DIR") {
+				needs = append(needs, what+" refers to the identity directory "+s.Identity.MountPath)
+				return
+			}
+		}
+	}
+	envWords := func(env []corev1.EnvVar) []string {
+		var out []string
+		for _, e := range env {
+			out = append(out, e.Value)
+		}
+		return out
+	}
+	refers("the main container's command, args or env", slices.Concat(s.Command, s.Args, envWords(s.Env)))
+	for _, list := range []struct {
+		field string
+		cs    []corev1.Container
+	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+		for _, c := range list.cs {
+			what := list.field + " " + c.Name
+			if slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == IdentityVolume }) {
+				needs = append(needs, what+" mounts "+IdentityVolume)
+				continue
+			}
+			refers(what+"'s command, args or env", slices.Concat(c.Command, c.Args, envWords(c.Env)))
+		}
+	}
+	return needs
+}
+
+// RunsInit reports whether the pod has stsgen-init.
+func (s *Spec) RunsInit() bool {
+	if s.Identity.Init != nil {
+		return *s.Identity.Init
+	}
+	return len(s.InitNeeds()) > 0
 }

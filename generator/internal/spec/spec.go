@@ -189,6 +189,8 @@ type Identity struct {
 	IDBase    int
 	MountPath string
 	Image     string
+	// Init forces stsgen-init on or off; nil leaves it to InitNeeds.
+	Init *bool
 }
 
 type Services struct {

@@ -329,3 +329,60 @@ apps: kafka: {
 		})
 	}
 }
+
+// TestInitScriptSecretFiles runs the init script of an app with
+// secretFiles and checks that each is installed with its mode.
+func TestInitScriptSecretFiles(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this machine")
+	}
+	abs, _ := filepath.Abs("../testdata/golden/files")
+	bundles, ds := generator.Compile(generator.LoadConfig{Dir: abs}, generator.Policy{})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	work := t.TempDir()
+	source := filepath.Join(work, "source")
+	secret := filepath.Join(work, "secret-source", "0")
+	for _, d := range []string{source, secret} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, v := range bundles[0].ConfigMap.Data {
+		if err := os.WriteFile(filepath.Join(source, k), []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(secret, "keyfile"), []byte("s3cret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(sh, filepath.Join(source, "stsgen-init.sh"))
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "STSGEN_POD_NAME=mongo-1", "STSGEN_SOURCE_DIR=" + source,
+		"STSGEN_IDENTITY_DIR=" + filepath.Join(work, "identity"), "STSGEN_SECRETS_DIR=" + filepath.Join(work, "secrets"),
+		"STSGEN_SECRET_SOURCE_DIR=" + filepath.Join(work, "secret-source")}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("init script: %v\n%s", err, out)
+	}
+	installed := filepath.Join(work, "secrets", "0")
+	info, err := os.Stat(installed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := info.Mode().Perm(); got != 0o400 {
+		t.Errorf("the keyfile's mode is %o, want 400", got)
+	}
+	if got := read(t, installed); got != "s3cret" {
+		t.Errorf("the keyfile holds %q", got)
+	}
+	// The main container mounts it at its path.
+	main := bundles[0].StatefulSet.Spec.Template.Spec.Containers[0]
+	found := false
+	for _, m := range main.VolumeMounts {
+		found = found || m.MountPath == "/etc/mongo/keyfile" && m.SubPath == "0" && m.ReadOnly
+	}
+	if !found {
+		t.Errorf("the main container does not mount the keyfile: %v", main.VolumeMounts)
+	}
+}

@@ -1,7 +1,9 @@
 package build
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stsgen/stsgen/generator/diag"
@@ -300,6 +302,15 @@ func volumes(s *spec.Spec) []corev1.Volume {
 		}
 		vols = append(vols, corev1.Volume{Name: spec.IdentityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 	}
+	for i := range s.Writable {
+		vols = append(vols, corev1.Volume{Name: writableVolume(i), VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	}
+	if len(s.SecretFiles) > 0 {
+		vols = append(vols, corev1.Volume{Name: spec.SecretsVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}})
+		for j, name := range secretSources(s) {
+			vols = append(vols, corev1.Volume{Name: secretSourceVolume(j), VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: name}}})
+		}
+	}
 	for _, v := range s.Volumes {
 		vols = append(vols, corev1.Volume{Name: v.Name, VolumeSource: v.Source})
 	}
@@ -308,10 +319,39 @@ func volumes(s *spec.Spec) []corev1.Volume {
 
 // initContainers is stsgen-init, when the pod runs it.
 func initContainers(s *spec.Spec) []corev1.Container {
-	if !s.RunsInit() {
-		return nil
+	var out []corev1.Container
+	if s.RunsInit() {
+		out = append(out, initContainer(s))
 	}
-	return []corev1.Container{initContainer(s)}
+	for i, dir := range s.Writable {
+		out = append(out, corev1.Container{
+			Name:            fmt.Sprintf("%s-%d", spec.CopyContainer, i),
+			Image:           s.Image,
+			ImagePullPolicy: s.ImagePullPolicy,
+			Command:         []string{"cp", "-a", strings.TrimSuffix(dir, "/") + "/.", spec.WritableDir},
+			Resources:       s.Resources,
+			SecurityContext: containerSecurityContext(s.SecurityContext),
+			VolumeMounts:    []corev1.VolumeMount{{Name: writableVolume(i), MountPath: spec.WritableDir}},
+		})
+	}
+	return out
+}
+
+// writableVolume names the volume of the i-th writable copy.
+func writableVolume(i int) string { return fmt.Sprintf("%s-%d", spec.WritableVolume, i) }
+
+// secretSourceVolume names the volume of the j-th Secret secretFiles read.
+func secretSourceVolume(j int) string { return fmt.Sprintf("%s-%d", spec.SecretSourceVolume, j) }
+
+// secretSources are the Secrets secretFiles read, in order of first use.
+func secretSources(s *spec.Spec) []string {
+	var names []string
+	for _, f := range s.SecretFiles {
+		if !slices.Contains(names, f.Secret) {
+			names = append(names, f.Secret)
+		}
+	}
+	return names
 }
 
 // initContainer runs the identity script from the ConfigMap.
@@ -321,6 +361,12 @@ func initContainer(s *spec.Spec) corev1.Container {
 		mounts = append(mounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: spec.ConfigDir})
 	}
 	mounts = append(mounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: spec.IdentityDir})
+	if len(s.SecretFiles) > 0 {
+		mounts = append(mounts, corev1.VolumeMount{Name: spec.SecretsVolume, MountPath: spec.SecretsDir})
+		for j := range secretSources(s) {
+			mounts = append(mounts, corev1.VolumeMount{Name: secretSourceVolume(j), MountPath: fmt.Sprintf("%s/%d", spec.SecretSourceDir, j), ReadOnly: true})
+		}
+	}
 	// The app's security context is written for the app's image; another
 	// identity image gets only the secure defaults.
 	userSC := s.SecurityContext
@@ -383,6 +429,12 @@ func mainContainer(s *spec.Spec) corev1.Container {
 	}
 	if s.RunsInit() {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
+	}
+	for i, dir := range s.Writable {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: writableVolume(i), MountPath: dir})
+	}
+	for i, f := range s.SecretFiles {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.SecretsVolume, MountPath: f.Path, SubPath: strconv.Itoa(i), ReadOnly: true})
 	}
 	if s.NeedsTmp() {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.TmpVolume, MountPath: spec.TmpDir})

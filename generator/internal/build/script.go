@@ -1,6 +1,9 @@
 package build
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template"
@@ -34,6 +37,17 @@ type initScriptData struct {
 	RoleEnv []roleEnv
 	// Templates says that some file is a template.
 	Templates bool
+	// SecretsDir and SecretSourceDir are where the secret files go and
+	// where their Secrets are; Secrets are installed in order.
+	SecretsDir      string
+	SecretSourceDir string
+	Secrets         []scriptSecret
+}
+
+// scriptSecret is one of secretFiles: Source, under SecretSourceDir, is
+// installed as Name, under SecretsDir, with Mode (octal).
+type scriptSecret struct {
+	Source, Name, Mode string
 }
 
 type scriptFile struct {
@@ -56,16 +70,26 @@ func initScript(s *spec.Spec) (string, error) {
 		return "", err
 	}
 	data := initScriptData{
-		Name:        s.Name,
-		Topology:    s.Topology,
-		Service:     s.ServiceName,
-		Domain:      s.ServiceName + "." + s.Namespace + ".svc." + s.ClusterDomain,
-		Start:       s.OrdinalsStart,
-		IDBase:      s.Identity.IDBase,
-		SourceDir:   spec.SourceDir,
-		ConfigDir:   spec.ConfigDir,
-		IdentityDir: spec.IdentityDir,
-		Templates:   s.HasTemplates(),
+		Name:            s.Name,
+		Topology:        s.Topology,
+		Service:         s.ServiceName,
+		Domain:          s.ServiceName + "." + s.Namespace + ".svc." + s.ClusterDomain,
+		Start:           s.OrdinalsStart,
+		IDBase:          s.Identity.IDBase,
+		SourceDir:       spec.SourceDir,
+		ConfigDir:       spec.ConfigDir,
+		IdentityDir:     spec.IdentityDir,
+		Templates:       s.HasTemplates(),
+		SecretsDir:      spec.SecretsDir,
+		SecretSourceDir: spec.SecretSourceDir,
+	}
+	sources := secretSources(s)
+	for i, f := range s.SecretFiles {
+		data.Secrets = append(data.Secrets, scriptSecret{
+			Source: fmt.Sprintf("%d/%s", slices.Index(sources, f.Secret), f.Key),
+			Name:   strconv.Itoa(i),
+			Mode:   fmt.Sprintf("%04o", f.Mode),
+		})
 	}
 	for _, f := range s.Config.Files {
 		data.Files = append(data.Files, scriptFile{Key: f.Name, Name: f.Name, Template: f.IsTemplate()})

@@ -51,7 +51,21 @@ func checkVolumeMounts(c *checker) {
 	if s.HasConfigFiles() {
 		mounts = append(mounts, mount{at("config", "mountPath"), s.Config.MountPath})
 	}
-	mounts = append(mounts, mount{at("identity", "mountPath"), s.Identity.MountPath})
+	if s.RunsInit() {
+		mounts = append(mounts, mount{at("identity", "mountPath"), s.Identity.MountPath})
+	}
+	for i, dir := range s.Writable {
+		mounts = append(mounts, mount{at("writable", strconv.Itoa(i)), dir})
+	}
+	for _, f := range s.SecretFiles {
+		mounts = append(mounts, mount{at("secretFiles", f.Path), f.Path})
+		if msgs := validation.IsDNS1123Subdomain(f.Secret); len(msgs) > 0 {
+			c.report(at("secretFiles", f.Path, "secret"), "%q is not a Secret's name: %s", f.Secret, strings.Join(msgs, "; "))
+		}
+		if msgs := validation.IsConfigMapKey(f.Key); len(msgs) > 0 {
+			c.report(at("secretFiles", f.Path, "key"), "%q is not a Secret's key: %s", f.Key, strings.Join(msgs, "; "))
+		}
+	}
 	for _, cl := range s.Storage {
 		c.subPath(at("storage", cl.Name, "subPath"), cl.SubPath)
 	}

@@ -31,6 +31,7 @@ apps: db: {
 	image: "postgres:17.2"
 	ports: pg: 5432
 	storage: data: {size: "10Gi", mountPath: "/etc/stsgen"}
+	identity: init: true
 }
 `},
 	{rule: diag.RuleVolumeMounts, name: "storage mounted beside the identity directory", src: `package t

@@ -53,6 +53,17 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		d.strict(e, &s.EnvFrom)
 	}
 	d.decodePod(s)
+	if w := d.lookup("writable"); w.Exists() {
+		s.Writable = d.strings(w)
+	}
+	for _, f := range fields(d.lookup("secretFiles")) {
+		s.SecretFiles = append(s.SecretFiles, SecretFile{
+			Path:   label(f),
+			Secret: d.str("secretFiles", label(f), "secret"),
+			Key:    d.str("secretFiles", label(f), "key"),
+			Mode:   d.int32(get(f, "mode")),
+		})
+	}
 	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
 	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")
 	if p, ok := d.optStr("imagePullPolicy"); ok {

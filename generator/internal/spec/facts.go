@@ -91,6 +91,10 @@ func (s *Spec) mountPaths() []string {
 	for _, v := range s.Volumes {
 		out = append(out, v.MountPath)
 	}
+	out = append(out, s.Writable...)
+	for _, f := range s.SecretFiles {
+		out = append(out, f.Path)
+	}
 	return out
 }
 
@@ -259,6 +263,9 @@ func (s *Spec) InitNeeds() []string {
 	}
 	if s.RoleEnvOrArgs() {
 		needs = append(needs, "the roles' args and env, which it writes to the env file")
+	}
+	if len(s.SecretFiles) > 0 {
+		needs = append(needs, "secretFiles, which it installs")
 	}
 	refers := func(what string, words []string) {
 		for _, w := range words {

@@ -35,6 +35,18 @@ const (
 	ConfigDir         = "/stsgen/config"
 	IdentityDir       = "/stsgen/identity"
 	EnvPodName        = "STSGEN_POD_NAME"
+	// WritableVolume is the prefix of the volumes that hold writable
+	// copies (stsgen-writable-0, ...), and CopyContainer of the init
+	// containers that fill them.
+	WritableVolume = "stsgen-writable"
+	CopyContainer  = "stsgen-copy"
+	WritableDir    = "/stsgen/writable"
+	// SecretsVolume holds the installed secret files; SecretSourceVolume
+	// is the prefix of the Secret volumes stsgen-init reads them from.
+	SecretsVolume      = "stsgen-secrets"
+	SecretSourceVolume = "stsgen-secret"
+	SecretsDir         = "/stsgen/secrets"
+	SecretSourceDir    = "/stsgen/secret-source"
 )
 
 // The identity every container gets in its environment, under the names

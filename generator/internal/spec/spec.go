@@ -74,6 +74,12 @@ type Spec struct {
 	// Secrets, after Env.
 	EnvFrom []corev1.EnvFromSource
 
+	// Writable are directories of the image the main container gets
+	// writable copies of.
+	Writable []string
+	// SecretFiles are Secret keys installed as files, in input order.
+	SecretFiles []SecretFile
+
 	// Pod holds the PodFields the app set, as Kubernetes writes them; its
 	// other fields are empty.
 	Pod corev1.PodSpec
@@ -183,6 +189,15 @@ type Role struct {
 	Files []File
 	Args  []string
 	Env   []corev1.EnvVar
+}
+
+// A SecretFile is a key of a Secret that stsgen-init installs at Path with
+// Mode, owned by the pods' user.
+type SecretFile struct {
+	Path   string
+	Secret string
+	Key    string
+	Mode   int32
 }
 
 type Identity struct {

@@ -17,9 +17,10 @@ import (
 // inputsDigest returns the digest a stamp records for a build of cfg with
 // opts by this binary, or "" when the build cannot be stamped: it builds
 // some apps only, or the inputs do not load, or this binary does not know
-// its own build ID.
+// its own build ID, or it injects tags.
 func inputsDigest(cfg generator.LoadConfig, opts buildOptions, outDir string) string {
-	if len(opts.rules.apps) > 0 {
+	if len(opts.rules.apps) > 0 || len(opts.rules.tags) > 0 {
+		// The fingerprint does not record the values -t injects.
 		return ""
 	}
 	id := executableID()

@@ -28,9 +28,13 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 			return "", fmt.Errorf("%s: no such file or directory", a)
 		}
 	}
+	loaded, bad := loadArgs(cfg.Dir, args, cfg.Tags)
+	if len(bad) > 0 {
+		return "", bad
+	}
 	// The files, and what CUE read of each (nil: read it here).
 	files := map[string][]byte{}
-	for _, top := range instances(cfg.Dir, args) {
+	for _, top := range loaded {
 		for _, inst := range withImports(top) {
 			if inst.Err != nil {
 				return "", inst.Err

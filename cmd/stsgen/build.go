@@ -42,8 +42,9 @@ Tags: -t KEY=VALUE sets each field of the packages built that carries
 @tag(KEY) to VALUE, a string unless the attribute says @tag(KEY,type=int),
 type=number or type=bool; -t NAME sets the field tagged
 @tag(KEY,short=NAME|...) to "NAME", and selects the files whose @if(NAME)
-holds, as cue -t does. One package per environment can so set what a CI
-job passes in, such as an image: image: string @tag(image).
+holds, as cue -t does: for what a CI job decides, such as the image of a
+release (image: string @tag(image)). docs/workflows.md shows one app in
+several environments.
 
 Rule severities: an app's checks field sets them for that app
 (checks: STS102: "off"); --severity sets them for the run, and an app's own

@@ -311,6 +311,7 @@ func (cfg LoadConfig) args() []string {
 func loadArgs(dir string, args, tags []string) (iter.Seq2[Group, *build.Instance], diag.Diagnostics) {
 	var groups []loadedGroup
 	var problems []tagProblem
+	tags, malformed := wellFormed(tags)
 	for _, g := range byModule(dir, args) {
 		g.tags = tags
 		g, insts, ps := loadGroup(g, g.args, nil)
@@ -325,7 +326,7 @@ func loadArgs(dir string, args, tags []string) (iter.Seq2[Group, *build.Instance
 				}
 			}
 		}
-	}, tagDiagnostics(groups, problems)
+	}, append(malformed, tagDiagnostics(groups, problems)...)
 }
 
 // A Group is arguments loaded together, from dir.

@@ -144,6 +144,26 @@ func (t tagDecl) sets(flag string) bool {
 	return slices.Contains(t.shorts, flag)
 }
 
+// wellFormed returns the -t arguments whose key, or short name, is a CUE
+// identifier, as a @tag's must be, and reports the others.
+func wellFormed(tags []string) ([]string, diag.Diagnostics) {
+	var ok []string
+	var ds diag.Diagnostics
+	for _, t := range tags {
+		key, _, _ := strings.Cut(t, "=")
+		if !ast.IsValidIdent(key) {
+			shown := t
+			if t == "" {
+				shown = `""`
+			}
+			ds = append(ds, diag.Diagnostic{Message: fmt.Sprintf("-t %s: write -t KEY=VALUE, or -t NAME for a short name, where KEY and NAME are names such as image, as in @tag(image)", shown)})
+			continue
+		}
+		ok = append(ok, t)
+	}
+	return ok, ds
+}
+
 // A tagProblem is a -t argument that cue/load refused for a group.
 type tagProblem struct {
 	flag string

@@ -154,7 +154,7 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			}
 			found, err := g.Injected.mismatches(err)
 			if err != nil {
-				found = append(found, explainTags(locate(v, diag.FromCUE(err)), g.Injected, inst)...)
+				found = append(found, explainTags(locate(v, diag.FromCUE(err)), g.Injected, inst, func() cue.Value { return appSchema })...)
 			}
 			for _, d := range found {
 				// An error inside apps is an app's, whatever its cause.

@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/load"
@@ -319,18 +321,26 @@ func (injs Injections) flags() string {
 
 // Explain words the diagnostics of the unit's apps that concern a tag.
 func (u *Unit) Explain(ds diag.Diagnostics) diag.Diagnostics {
-	return explainTags(ds, u.Group.Injected, u.Inst)
+	return explainTags(ds, u.Group.Injected, u.Inst, sync.OnceValue(func() cue.Value {
+		_, app, _ := compileSchema(cuecontext.New())
+		return app
+	}))
 }
 
 // explainTags words the diagnostics about tagged fields of inst: one
-// about a value that -t set names the -t argument that set it, and a field
-// that is required, and that has a @tag no -t set, says how to set it.
-func explainTags(ds diag.Diagnostics, injs Injections, inst *build.Instance) diag.Diagnostics {
+// about a value that -t set names the -t argument that set it, and says
+// what the tag needs when the value is not of a kind the schema's #App,
+// app, takes there (the field was declared in a template, say, out of
+// the reach of againstSchema); a field that is required, and that has a
+// @tag no -t set, says how to set it.
+func explainTags(ds diag.Diagnostics, injs Injections, inst *build.Instance, app func() cue.Value) diag.Diagnostics {
 	var unset []tagDecl
 	scanned := false
 	for i, d := range ds {
 		if at := injs.at(d.Pos); len(at) > 0 {
-			if !strings.HasPrefix(d.Message, "-t ") {
+			if msg, bad := schemaMismatch(at[0], appField(app(), d.Path)); bad {
+				ds[i].Message = msg
+			} else if !strings.HasPrefix(d.Message, "-t ") {
 				ds[i].Message = at.flags() + ": " + d.Message
 			}
 			continue
@@ -476,14 +486,9 @@ func (injs Injections) againstSchema(inst *build.Instance, app cue.Value) diag.D
 			continue
 		}
 		for _, inj := range injs {
-			if inj.decl.field != field || want.IncompleteKind()&cueKind(inj) != 0 {
+			msg, bad := schemaMismatch(inj, want)
+			if inj.decl.field != field || !bad {
 				continue
-			}
-			var kinds []string
-			for _, k := range []cue.Kind{cue.IntKind, cue.FloatKind, cue.BoolKind, cue.StringKind, cue.StructKind, cue.ListKind} {
-				if want.IncompleteKind()&k != 0 {
-					kinds = append(kinds, k.String())
-				}
 			}
 			var full []cue.Selector
 			for _, l := range path {
@@ -492,13 +497,38 @@ func (injs Injections) againstSchema(inst *build.Instance, app cue.Value) diag.D
 			ds = append(ds, diag.Diagnostic{
 				Rule:    diag.RuleSchema,
 				Path:    cue.MakePath(full...).String(),
-				Message: fmt.Sprintf("-t %s sets %s, and the field is %s; %s", inj.Flag, describeFlag(inj), kindWords(kinds), tagFix(inj.decl, kinds)),
+				Message: msg,
 				Pos:     append([]token.Pos{inj.decl.attr.Pos()}, diag.UserFirst(append([]token.Pos{field.Pos()}, want.Pos()))...),
 			})
 			break
 		}
 	}
 	return ds.Sort()
+}
+
+// schemaMismatch says, when the schema's field want takes no value of the
+// kind inj set, what the tag needs.
+func schemaMismatch(inj Injection, want cue.Value) (string, bool) {
+	if !want.Exists() || want.IncompleteKind()&cueKind(inj) != 0 {
+		return "", false
+	}
+	var kinds []string
+	for _, k := range []cue.Kind{cue.IntKind, cue.FloatKind, cue.BoolKind, cue.StringKind, cue.StructKind, cue.ListKind} {
+		if want.IncompleteKind()&k != 0 {
+			kinds = append(kinds, k.String())
+		}
+	}
+	return fmt.Sprintf("-t %s sets %s, and the field is %s; %s", inj.Flag, describeFlag(inj), kindWords(kinds), tagFix(inj.decl, kinds)), true
+}
+
+// appField is the field of the schema's #App, app, at path, when path is
+// within an app.
+func appField(app cue.Value, path string) cue.Value {
+	sels := cue.ParsePath(path).Selectors()
+	if len(sels) < 3 || sels[0].String() != schema.AppsField {
+		return cue.Value{}
+	}
+	return app.LookupPath(cue.MakePath(sels[2:]...))
 }
 
 // fieldPaths maps each field of files that has a @tag to its path, when

@@ -152,9 +152,9 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			if err := schemaIn(); err != nil {
 				return nil, append(ds, SchemaBroken(err))
 			}
-			found, err := g.Injected.mismatches(err)
+			found, err := g.injected.mismatches(err)
 			if err != nil {
-				found = append(found, explainTags(locate(v, diag.FromCUE(err)), g.Injected, inst, func() cue.Value { return appSchema })...)
+				found = append(found, explainTags(locate(v, diag.FromCUE(err)), g.injected, inst, func() cue.Value { return appSchema })...)
 			}
 			for _, d := range found {
 				// An error inside apps is an app's, whatever its cause.
@@ -166,11 +166,11 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			}
 			continue
 		}
-		if len(g.Injected) > 0 {
+		if len(g.injected) > 0 {
 			if err := schemaIn(); err != nil {
 				return nil, append(ds, SchemaBroken(err))
 			}
-			if bad := g.Injected.againstSchema(inst, appSchema); len(bad) > 0 {
+			if bad := g.injected.againstSchema(inst, appSchema); len(bad) > 0 {
 				ds = append(ds, bad...)
 				continue
 			}
@@ -334,9 +334,9 @@ type Group struct {
 	Dir  string
 	args []string
 	// tags are the -t arguments injected into the group's packages;
-	// Injected, the values they set.
+	// injected, the values they set.
 	tags     []string
-	Injected Injections
+	injected injections
 }
 
 // A loadedGroup is a group and its packages.

@@ -186,9 +186,9 @@ func loadGroup(g Group, args []string, overlay map[string]load.Source) (Group, [
 		insts := load.Instances(localArgs(g.Dir, args), &load.Config{Dir: g.Dir, Tags: g.tags, Overlay: overlay})
 		p, ok := refusedTag(insts, g.tags)
 		if !ok {
-			g.Injected = nil
+			g.injected = nil
 			if len(g.tags) > 0 {
-				g.Injected = placeInjected(insts, g.tags)
+				g.injected = placeInjected(insts, g.tags)
 			}
 			return g, insts, problems
 		}
@@ -250,23 +250,23 @@ func refusedTag(insts []*build.Instance, tags []string) (tagProblem, bool) {
 	return tagProblem{}, false
 }
 
-// An Injection is a value -t set: the argument and the @tag that took it.
-type Injection struct {
-	Flag string
-	// Attr is where the @tag is: its file and offset, which every load of
+// An injection is a value -t set: the argument and the @tag that took it.
+type injection struct {
+	flag string
+	// attr is where the @tag is: its file and offset, which every load of
 	// the file shares.
-	Attr token.Position
+	attr token.Position
 	decl tagDecl
 }
 
-// Injections are the values -t set in a group's packages.
-type Injections []Injection
+// injections are the values -t set in a group's packages.
+type injections []injection
 
 // placeInjected gives each value cue/load injected into insts the
 // position of its @tag, so that CUE's errors about the value name it, and
 // returns the injections.
-func placeInjected(insts []*build.Instance, tags []string) Injections {
-	var injs Injections
+func placeInjected(insts []*build.Instance, tags []string) injections {
+	var injs injections
 	for _, t := range declaredTags(insts) {
 		if t.imported != "" {
 			continue
@@ -290,18 +290,18 @@ func placeInjected(insts []*build.Instance, tags []string) Injections {
 			x = b.X
 		}
 		for _, f := range flags {
-			injs = append(injs, Injection{Flag: f, Attr: t.attr.Pos().Position(), decl: t})
+			injs = append(injs, injection{flag: f, attr: t.attr.Pos().Position(), decl: t})
 		}
 	}
 	return injs
 }
 
 // at returns the injections whose @tag is at one of ps.
-func (injs Injections) at(ps []token.Pos) Injections {
-	var out Injections
+func (injs injections) at(ps []token.Pos) injections {
+	var out injections
 	for _, inj := range injs {
 		for _, p := range ps {
-			if p.Filename() == inj.Attr.Filename && p.Offset() == inj.Attr.Offset {
+			if p.Filename() == inj.attr.Filename && p.Offset() == inj.attr.Offset {
 				out = append(out, inj)
 				break
 			}
@@ -311,17 +311,17 @@ func (injs Injections) at(ps []token.Pos) Injections {
 }
 
 // flags is the -t arguments of injs, as the user wrote them.
-func (injs Injections) flags() string {
+func (injs injections) flags() string {
 	var s []string
 	for _, inj := range injs {
-		s = append(s, "-t "+inj.Flag)
+		s = append(s, "-t "+inj.flag)
 	}
 	return strings.Join(s, " ")
 }
 
 // Explain words the diagnostics of the unit's apps that concern a tag.
 func (u *Unit) Explain(ds diag.Diagnostics) diag.Diagnostics {
-	return explainTags(ds, u.Group.Injected, u.Inst, sync.OnceValue(func() cue.Value {
+	return explainTags(ds, u.Group.injected, u.Inst, sync.OnceValue(func() cue.Value {
 		_, app, _ := compileSchema(cuecontext.New())
 		return app
 	}))
@@ -333,7 +333,7 @@ func (u *Unit) Explain(ds diag.Diagnostics) diag.Diagnostics {
 // app, takes there (the field was declared in a template, say, out of
 // the reach of againstSchema); a field that is required, and that has a
 // @tag no -t set, says how to set it.
-func explainTags(ds diag.Diagnostics, injs Injections, inst *build.Instance, app func() cue.Value) diag.Diagnostics {
+func explainTags(ds diag.Diagnostics, injs injections, inst *build.Instance, app func() cue.Value) diag.Diagnostics {
 	var unset []tagDecl
 	scanned := false
 	for i, d := range ds {
@@ -351,7 +351,7 @@ func explainTags(ds diag.Diagnostics, injs Injections, inst *build.Instance, app
 		if !scanned {
 			scanned = true
 			for _, t := range declaredTags([]*build.Instance{inst}) {
-				if t.imported == "" && !slices.ContainsFunc(injs, func(inj Injection) bool { return inj.decl.key == t.key }) {
+				if t.imported == "" && !slices.ContainsFunc(injs, func(inj injection) bool { return inj.decl.key == t.key }) {
 					unset = append(unset, t)
 				}
 			}
@@ -394,13 +394,13 @@ func (t tagDecl) usage() string {
 // mismatches takes from err CUE's errors about a value -t set that is not
 // of the kind of the field it was set in, and says for each which type=
 // the @tag needs; it returns the rest of err, or nil.
-func (injs Injections) mismatches(err error) (diag.Diagnostics, error) {
+func (injs injections) mismatches(err error) (diag.Diagnostics, error) {
 	if len(injs) == 0 {
 		return nil, err
 	}
 	list := errors.Errors(err)
 	type field struct {
-		injs  Injections
+		injs  injections
 		kinds []string
 		pos   []token.Pos
 		other bool // an error not about the injected value's kind
@@ -434,7 +434,7 @@ func (injs Injections) mismatches(err error) (diag.Diagnostics, error) {
 		f.kinds = append(f.kinds, kind)
 		f.pos = append(f.pos, ps...)
 		for _, inj := range at {
-			if !slices.ContainsFunc(f.injs, func(i Injection) bool { return i.Flag == inj.Flag }) {
+			if !slices.ContainsFunc(f.injs, func(i injection) bool { return i.flag == inj.flag }) {
 				f.injs = append(f.injs, inj)
 			}
 		}
@@ -468,7 +468,7 @@ func (injs Injections) mismatches(err error) (diag.Diagnostics, error) {
 // againstSchema reports each value -t set in a field of an app whose kind
 // the schema's #App, app, does not allow: CUE would find it only once it
 // evaluates the app, and word it as a conflict with the schema.
-func (injs Injections) againstSchema(inst *build.Instance, app cue.Value) diag.Diagnostics {
+func (injs injections) againstSchema(inst *build.Instance, app cue.Value) diag.Diagnostics {
 	if len(injs) == 0 {
 		return nil
 	}
@@ -508,7 +508,7 @@ func (injs Injections) againstSchema(inst *build.Instance, app cue.Value) diag.D
 
 // schemaMismatch says, when the schema's field want takes no value of the
 // kind inj set, what the tag needs.
-func schemaMismatch(inj Injection, want cue.Value) (string, bool) {
+func schemaMismatch(inj injection, want cue.Value) (string, bool) {
 	if !want.Exists() || want.IncompleteKind()&cueKind(inj) != 0 {
 		return "", false
 	}
@@ -518,7 +518,7 @@ func schemaMismatch(inj Injection, want cue.Value) (string, bool) {
 			kinds = append(kinds, k.String())
 		}
 	}
-	return fmt.Sprintf("-t %s sets %s, and the field is %s; %s", inj.Flag, describeFlag(inj), kindWords(kinds), tagFix(inj.decl, kinds)), true
+	return fmt.Sprintf("-t %s sets %s, and the field is %s; %s", inj.flag, describeFlag(inj), kindWords(kinds), tagFix(inj.decl, kinds)), true
 }
 
 // appField is the field of the schema's #App, app, at path, when path is
@@ -561,7 +561,7 @@ func fieldPaths(files []*ast.File) map[*ast.Field][]string {
 }
 
 // cueKind is the kind of the value inj set.
-func cueKind(inj Injection) cue.Kind {
+func cueKind(inj injection) cue.Kind {
 	switch literalKind(inj) {
 	case "int":
 		return cue.IntKind
@@ -574,12 +574,12 @@ func cueKind(inj Injection) cue.Kind {
 }
 
 // literalKind is the kind CUE gives the value inj set.
-func literalKind(inj Injection) string {
+func literalKind(inj injection) string {
 	switch inj.decl.typ {
 	case "int", "bool":
 		return inj.decl.typ
 	case "number":
-		_, v, _ := strings.Cut(inj.Flag, "=")
+		_, v, _ := strings.Cut(inj.flag, "=")
 		var info literal.NumInfo
 		if literal.ParseNum(v, &info) == nil && info.IsInt() {
 			return "int"
@@ -590,9 +590,9 @@ func literalKind(inj Injection) string {
 }
 
 // describeFlag says what -t set: the string "5", the int 5.
-func describeFlag(inj Injection) string {
-	v := inj.Flag
-	if _, val, ok := strings.Cut(inj.Flag, "="); ok {
+func describeFlag(inj injection) string {
+	v := inj.flag
+	if _, val, ok := strings.Cut(inj.flag, "="); ok {
 		v = val
 	}
 	switch inj.decl.typ {

@@ -24,8 +24,8 @@ func TestReloadTags(t *testing.T) {
 		t.Fatalf("Index: %d units, %v", len(units), ds)
 	}
 	u := units[0]
-	if len(u.Group.Injected) != 1 {
-		t.Fatalf("Injected = %v, want the one -t", u.Group.Injected)
+	if len(u.Group.injected) != 1 {
+		t.Fatalf("Injected = %v, want the one -t", u.Group.injected)
 	}
 	sp := NewSplitter(u.Inst, u.Names)
 	if sp == nil {

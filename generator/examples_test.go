@@ -61,6 +61,16 @@ type exampleCase struct {
 	pods  []examplePod
 }
 
+// name names the case's test: the app, after the package's directory in an
+// example of several packages.
+func (tc exampleCase) name() string {
+	name := tc.app
+	if strings.Contains(tc.dir, "/") {
+		name = tc.dir + "/" + tc.app
+	}
+	return fmt.Sprintf("%s/start=%d", name, tc.start)
+}
+
 var exampleCases = []exampleCase{
 	{dir: "redis", app: "redis", pods: []examplePod{
 		{pod: "redis-0", role: "primary", id: "1", files: []string{"redis.conf"}, runs: []containerRun{{
@@ -77,6 +87,21 @@ var exampleCases = []exampleCase{
 		{pod: "redis-6", role: "replica", id: "2", files: []string{"redis.conf"}, runs: []containerRun{{
 			container: "redis", stubs: []string{"redis-server"},
 			wantLog: []string{"redis-server {work}/config/redis.conf --replicaof redis-5.redis-hs.default.svc.cluster.local 6379 --replica-read-only yes"},
+		}}},
+	}},
+	// One app in two environments, each a package that imports the base:
+	// the same members, in their own namespaces.
+	{dir: "environments/dev", app: "redis", pods: []examplePod{
+		{pod: "redis-0", role: "primary", id: "1", files: []string{"redis.conf"}, runs: []containerRun{{
+			container: "redis", stubs: []string{"redis-server"},
+			wantLog: []string{"redis-server {work}/config/redis.conf"},
+		}}},
+	}},
+	{dir: "environments/prod", app: "redis", pods: []examplePod{
+		{pod: "redis-0", role: "primary", id: "1", files: []string{"redis.conf"}},
+		{pod: "redis-4", role: "replica", id: "5", files: []string{"redis.conf"}, runs: []containerRun{{
+			container: "redis", stubs: []string{"redis-server"},
+			wantLog: []string{"redis-server {work}/config/redis.conf --replicaof redis-0.redis-hs.prod.svc.cluster.local 6379 --replica-read-only yes"},
 		}}},
 	}},
 	{dir: "zookeeper", app: "zk", pods: []examplePod{
@@ -248,8 +273,10 @@ func TestExampleScripts(t *testing.T) {
 	}
 	covered := map[string]bool{}
 	for _, tc := range exampleCases {
-		covered[tc.dir] = true
-		t.Run(fmt.Sprintf("%s/start=%d", tc.app, tc.start), func(t *testing.T) {
+		// An example of several packages is covered by a case of any.
+		example, _, _ := strings.Cut(tc.dir, "/")
+		covered[example] = true
+		t.Run(tc.name(), func(t *testing.T) {
 			b := compileExample(t, tc.dir, tc.app, tc.start)
 			for key, script := range b.ConfigMap.Data {
 				if strings.HasSuffix(key, ".sh") {
@@ -483,7 +510,7 @@ func sorted(s []string) []string {
 // the ordinal is in its range, with ordinals.start as written and moved.
 func TestExamplePeerLists(t *testing.T) {
 	for _, tc := range exampleCases {
-		t.Run(fmt.Sprintf("%s/start=%d", tc.app, tc.start), func(t *testing.T) {
+		t.Run(tc.name(), func(t *testing.T) {
 			b := compileExample(t, tc.dir, tc.app, tc.start)
 			sts := b.StatefulSet
 			if b.Headless.Name != sts.Spec.ServiceName || b.Headless.Spec.ClusterIP != corev1.ClusterIPNone {

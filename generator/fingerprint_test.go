@@ -67,6 +67,26 @@ func TestFingerprint(t *testing.T) {
 		last = fp
 	}
 
+	// The values -t injects are inputs; their order is not.
+	write("deploy/tagged.cue", "package deploy\n\napps: zk: {image: string @tag(image), namespace: string @tag(ns)}\n")
+	var tagged []string
+	for _, tags := range [][]string{{"image=a:1", "ns=x"}, {"ns=x", "image=a:1"}, {"image=a:2", "ns=x"}} {
+		fp, err := load.Fingerprint(load.LoadConfig{Dir: dir, Args: []string{"./deploy"}, Tags: tags}, dir)
+		if err != nil {
+			t.Fatalf("Fingerprint with %v: %v", tags, err)
+		}
+		tagged = append(tagged, fp)
+	}
+	if tagged[0] != tagged[1] {
+		t.Errorf("the order of the tags changed the fingerprint")
+	}
+	if tagged[0] == tagged[2] {
+		t.Errorf("another value of a tag left the fingerprint as it was")
+	}
+	if _, err := load.Fingerprint(load.LoadConfig{Dir: dir, Args: []string{"./deploy"}, Tags: []string{"nope=1"}}, dir); err == nil || !strings.Contains(err.Error(), "no @tag(nope)") {
+		t.Errorf("Fingerprint with a tag that sets nothing: error = %v, want one naming it", err)
+	}
+
 	for _, bad := range []struct {
 		args []string
 		want string

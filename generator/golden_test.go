@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,17 +25,18 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // goldenDirs are the packages whose output is locked down: the test cases
 // and the bundled examples. Each holds its expected stream in manifests.yaml
 // and, when the package has findings, the expected diagnostics in
-// diagnostics.txt.
+// diagnostics.txt. An example of several packages (environments) keeps
+// the output of each under deploy/, which its script checks.
 func goldenDirs(t *testing.T) []string {
 	t.Helper()
 	var dirs []string
-	for _, pattern := range []string{"../testdata/golden/*", "../examples/*"} {
+	for _, pattern := range []string{"../testdata/golden/*/*.cue", "../examples/*/*.cue"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, d := range m {
-			if info, err := os.Stat(d); err == nil && info.IsDir() {
+		for _, f := range m {
+			if d := filepath.Dir(f); !slices.Contains(dirs, d) {
 				dirs = append(dirs, d)
 			}
 		}

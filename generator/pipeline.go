@@ -104,8 +104,8 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 	})
 	var err error
 	var names []objectName
-	for _, r := range results {
-		ds = append(ds, r.ds...)
+	for i, r := range results {
+		ds = append(ds, pieces[i].u.Explain(r.ds)...)
 		names = append(names, r.names...)
 		if err == nil {
 			err = r.err

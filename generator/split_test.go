@@ -3,6 +3,7 @@ package generator
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -240,14 +241,14 @@ func vendor(t *testing.T, dir string) {
 // app, and all of them together, as the whole packages do.
 func TestSplitExamples(t *testing.T) {
 	var dirs []string
-	for _, pattern := range []string{"../examples/*", "../testdata/golden/*"} {
+	for _, pattern := range []string{"../examples/*/*.cue", "../testdata/golden/*/*.cue"} {
 		matches, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range matches {
-			if info, err := os.Stat(m); err == nil && info.IsDir() {
-				dirs = append(dirs, m)
+			if d := filepath.Dir(m); !slices.Contains(dirs, d) {
+				dirs = append(dirs, d)
 			}
 		}
 	}

@@ -19,7 +19,7 @@ import (
 var buildCmd = &command{
 	name:  "build",
 	short: "compile apps into Kubernetes manifests",
-	usage: "build [-o DIR] [--check] [--against REV] [--app NAME] [--format yaml|json] [--kustomize] [--recreate APP] [rule flags] [-q] [PATH ...]",
+	usage: "build [-o DIR] [--check] [--against REV] [--app NAME] [-t KEY=VALUE] [--format yaml|json] [--kustomize] [--recreate APP] [rule flags] [-q] [PATH ...]",
 	long: `Build loads the CUE package in each PATH (a directory, a ./...-style pattern
 or .cue files; "." when none is given), checks every app under its top-level
 apps struct, and writes the generated objects.
@@ -37,6 +37,14 @@ DIR holds, prints a unified diff for each file that would change, and exits
 A build of every app that reports nothing writes DIR/.stsgen-stamp, a digest
 of its inputs, options and stsgen binary; while they and the files are
 unchanged, --check answers from it without compiling.
+
+Tags: -t KEY=VALUE sets each field of the packages built that carries
+@tag(KEY) to VALUE, a string unless the attribute says @tag(KEY,type=int),
+type=number or type=bool; -t NAME sets the field tagged
+@tag(KEY,short=NAME|...) to "NAME", and selects the files whose @if(NAME)
+holds, as cue -t does: for what a CI job decides, such as the image of a
+release (image: string @tag(image)). docs/workflows.md shows one app in
+several environments.
 
 Rule severities: an app's checks field sets them for that app
 (checks: STS102: "off"); --severity sets them for the run, and an app's own
@@ -59,7 +67,7 @@ written or --check found changes, 2 on a usage error.`,
 var vetCmd = &command{
 	name:  "vet",
 	short: "check apps without writing anything",
-	usage: "vet [--strict] [--severity RULE=LEVEL] [--diagnostics text|json] [--previous PATH] [--app NAME] [PATH ...]",
+	usage: "vet [--strict] [--severity RULE=LEVEL] [--diagnostics text|json] [--previous PATH] [--app NAME] [-t KEY=VALUE] [PATH ...]",
 	long: `Vet loads and checks apps like build, prints every problem it finds, and
 writes nothing. It takes build's rule flags; --diagnostics json prints the
 findings as one JSON object for machines, on standard output.
@@ -91,6 +99,7 @@ type checkOptions struct {
 	diagnostics string
 	previous    string
 	apps        []string
+	tags        []string
 }
 
 func (o *checkOptions) register(fs *pflag.FlagSet) {
@@ -99,6 +108,7 @@ func (o *checkOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.diagnostics, "diagnostics", "text", "how to print findings: text, or json for machines (`FORMAT`)")
 	fs.StringVar(&o.previous, "previous", "", "compare with the objects in `PATH` (a YAML file or directory, e.g. kubectl get sts,svc -o yaml) for changes Kubernetes refuses")
 	fs.StringArrayVar(&o.apps, "app", nil, "check and build only the app `NAME` (repeatable); other apps and their output are left alone")
+	fs.StringArrayVarP(&o.tags, "inject", "t", nil, "set the fields tagged @tag(KEY) to VALUE, as cue -t does; a short name alone, -t NAME, sets the tag that lists it (`KEY=VALUE`, repeatable)")
 }
 
 // policy turns the flags into a Policy, or prints the usage error.
@@ -190,7 +200,7 @@ func runBuild(e *env, args []string) int {
 	for _, app := range opts.recreate {
 		pol.Recreate[app] = true
 	}
-	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.rules.apps}
+	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.rules.apps, Tags: opts.rules.tags}
 	napps, objects := 0, 0
 	summary := func(what string) {
 		if !opts.quiet {
@@ -380,7 +390,7 @@ func runVet(e *env, args []string) int {
 	}
 	pol.Previous = prev
 	var ds generator.Diagnostics
-	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.apps}
+	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.apps, Tags: opts.tags}
 	if stopped := e.evaluate(func() {
 		ds, _ = generator.CompileEach(cfg, pol, func(int, *generator.Bundle) error { return nil })
 	}); stopped != nil {

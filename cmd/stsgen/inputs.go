@@ -17,7 +17,7 @@ import (
 // inputsDigest returns the digest a stamp records for a build of cfg with
 // opts by this binary, or "" when the build cannot be stamped: it builds
 // some apps only, or the inputs do not load, or this binary does not know
-// its own build ID.
+// its own build ID. The values -t injects are in the fingerprint.
 func inputsDigest(cfg generator.LoadConfig, opts buildOptions, outDir string) string {
 	if len(opts.rules.apps) > 0 {
 		return ""

@@ -40,6 +40,7 @@ func TestScripts(t *testing.T) {
 			"cue-vet":   cueVet,
 			"bigcue":    bigCUE,
 			"precommit": preCommit,
+			"example":   copyExample,
 		},
 	})
 }
@@ -134,6 +135,27 @@ func preCommit(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf(".pre-commit-config.yaml does not use hook %s", h.ID)
 	}
 	ts.Fatalf("no hook %s in .pre-commit-hooks.yaml", args[0])
+}
+
+// copyExample copies a bundled example, as the repository holds it, into a
+// new directory: example NAME DIR.
+func copyExample(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: example NAME DIR")
+	}
+	src, err := filepath.Abs(filepath.Join("../../examples", args[0]))
+	if err != nil {
+		ts.Fatalf("example: %v", err)
+	}
+	// The stamp of a build of the repository's copy is no output of it.
+	ex := os.DirFS(src)
+	dst := ts.MkAbs(args[1])
+	ts.Check(os.CopyFS(dst, ex))
+	stamps, err := fs.Glob(ex, "deploy/*/.stsgen-stamp")
+	ts.Check(err)
+	for _, s := range stamps {
+		ts.Check(os.Remove(filepath.Join(dst, s)))
+	}
 }
 
 // bigCUE writes a valid CUE file of at least the given number of MiB:

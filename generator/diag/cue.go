@@ -42,7 +42,7 @@ func FromCUE(err error) Diagnostics {
 	var ds Diagnostics
 	for _, g := range groups {
 		msg, pos := describe(g.errs)
-		if strings.HasPrefix(msg, "is required") {
+		if strings.HasPrefix(msg, MsgRequired) {
 			msg = required(g.path, msg)
 		}
 		if name, ok := strings.CutPrefix(msg, "reference "); ok && strings.HasSuffix(msg, " not found") {
@@ -306,11 +306,15 @@ var examples = map[string]string{
 	"port":  `port: 5432`,
 }
 
+// MsgRequired starts the message of every field that is required and has
+// no value.
+const MsgRequired = "is required"
+
 // required names the missing field and shows how to write it.
 func required(path, msg string) string {
 	field := path[strings.LastIndexAny(path, ".]")+1:]
 	if ex, ok := examples[field]; ok {
-		return "is required; add " + ex
+		return MsgRequired + "; add " + ex
 	}
 	return msg
 }
@@ -368,7 +372,7 @@ func translate(msg string) string {
 	case strings.HasPrefix(msg, "unresolved disjunction"):
 		return "has no single value: it refers to itself or to a field that has none; write a concrete value"
 	case strings.HasPrefix(msg, "incomplete value "):
-		return "is required but has no value; add " + strings.TrimPrefix(msg, "incomplete value ") + " value"
+		return MsgRequired + " but has no value; add " + strings.TrimPrefix(msg, "incomplete value ") + " value"
 	case msg == "field not allowed":
 		return MsgUnknownField
 	}

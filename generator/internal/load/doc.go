@@ -6,5 +6,10 @@
 // the other apps' declarations blanked out, positions unchanged, so that
 // pieces evaluate on every CPU and each is dropped when done.
 //
-// Fingerprint digests every input file, for the output directory's stamp.
+// The values of -t are injected by cue/load as packages load (tags.go);
+// stsgen words what it refuses, and points errors about an injected value
+// at its @tag.
+//
+// Fingerprint digests every input file and tag, for the output directory's
+// stamp.
 package load

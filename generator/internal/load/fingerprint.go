@@ -11,8 +11,9 @@ import (
 	"slices"
 )
 
-// Fingerprint returns the SHA-256 of every CUE file a build of cfg reads:
-// the files of the packages cfg names, of the packages they import, and
+// Fingerprint returns the SHA-256 of every CUE input of a build of cfg:
+// the values cfg.Tags injects, and every file it reads: the files of the
+// packages cfg names, of the packages they import, and
 // the cue.mod/module.cue of each module involved, each with its path
 // relative to base (so that the fingerprint does not depend on the
 // directory stsgen runs in when base is, say, the output directory). It
@@ -28,9 +29,13 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 			return "", fmt.Errorf("%s: no such file or directory", a)
 		}
 	}
+	loaded, bad := loadArgs(cfg.Dir, args, cfg.Tags)
+	if len(bad) > 0 {
+		return "", bad
+	}
 	// The files, and what CUE read of each (nil: read it here).
 	files := map[string][]byte{}
-	for _, top := range instances(cfg.Dir, args) {
+	for _, top := range loaded {
 		// The build refuses such a file; the stamp must not answer for it.
 		if len(packageless(cfg.Dir, top)) > 0 {
 			return "", errors.New("a CUE file without a package clause")
@@ -61,6 +66,11 @@ func Fingerprint(cfg LoadConfig, base string) (string, error) {
 		return "", errors.New("no CUE files")
 	}
 	h := sha256.New()
+	// The values injected are inputs as much as the files: the order of
+	// the -t arguments is not, as CUE injects each alike.
+	for _, t := range slices.Sorted(slices.Values(cfg.Tags)) {
+		fmt.Fprintf(h, "\x00-t\x00%d\x00%s", len(t), t)
+	}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		data := files[name]
 		if data == nil {

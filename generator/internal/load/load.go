@@ -35,6 +35,10 @@ type LoadConfig struct {
 	// Apps, when not empty, names the apps to check and build; the others
 	// are loaded, for their names, and left alone.
 	Apps []string
+	// Tags set the fields that carry a @tag attribute, as the cue
+	// command's -t does: KEY=VALUE for @tag(KEY), or a short name NAME for
+	// @tag(KEY,short=NAME|...), which also satisfies @if(NAME).
+	Tags []string
 	// PieceApps, when above zero, is how many apps a piece holds, and when
 	// below zero keeps every package whole; zero lets the pipeline choose.
 	// Tests set it to compare the two ways of evaluating.
@@ -105,8 +109,10 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 		}
 		return err
 	}
+	loaded, tagErrs := loadArgs(cfg.Dir, args, cfg.Tags)
+	ds = append(ds, tagErrs...)
 	var units []*Unit
-	for g, inst := range instances(cfg.Dir, args) {
+	for g, inst := range loaded {
 		if bad := tooLarge(cfg.Dir, inst); len(bad) > 0 {
 			ds = append(ds, bad...)
 			continue
@@ -145,13 +151,22 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 			ds = append(ds, bad...)
 			continue
 		}
+		if len(tagErrs) > 0 {
+			// Evaluated without the values meant, the package would only
+			// report them missing.
+			continue
+		}
 		v := ctx.BuildInstance(inst)
 		if err := v.Err(); err != nil {
 			if err := schemaIn(); err != nil {
 				return nil, append(ds, SchemaBroken(err))
 			}
+			injected, err := g.injected.mismatches(err)
+			if err != nil {
+				injected = append(injected, explainTags(locate(v, diag.FromCUE(err)), g.injected, inst, func() cue.Value { return appSchema })...)
+			}
 			var found, unknown diag.Diagnostics
-			for _, d := range locate(v, diag.FromCUE(err)) {
+			for _, d := range injected {
 				// An error inside apps is an app's, whatever its cause.
 				if diag.Within(d.Path, schema.AppsField) {
 					d.Rule = diag.RuleSchema
@@ -184,6 +199,15 @@ func Index(cfg LoadConfig) ([]*Unit, diag.Diagnostics) {
 				}
 			}
 			continue
+		}
+		if len(g.injected) > 0 {
+			if err := schemaIn(); err != nil {
+				return nil, append(ds, SchemaBroken(err))
+			}
+			if bad := g.injected.againstSchema(inst, appSchema); len(bad) > 0 {
+				ds = append(ds, bad...)
+				continue
+			}
 		}
 		apps := v.LookupPath(cue.MakePath(cue.Str(schema.AppsField)))
 		u := &Unit{Group: g, Inst: inst, Pos: map[string][]token.Pos{}}
@@ -338,18 +362,28 @@ func (cfg LoadConfig) args() []string {
 	return cfg.Args
 }
 
-// instances loads the packages args name, relative to dir, module by
-// module, without evaluating them.
-func instances(dir string, args []string) iter.Seq2[Group, *build.Instance] {
+// loadArgs loads the packages args name, relative to dir, module by
+// module, with tags injected, without evaluating them. It reports the
+// tags that cue/load refused.
+func loadArgs(dir string, args, tags []string) (iter.Seq2[Group, *build.Instance], diag.Diagnostics) {
+	var groups []loadedGroup
+	var problems []tagProblem
+	tags, malformed := wellFormed(tags)
+	for _, g := range byModule(dir, withModulesBelow(dir, args)) {
+		g.tags = tags
+		g, insts, ps := loadGroup(g, g.args, nil)
+		groups = append(groups, loadedGroup{g, insts})
+		problems = append(problems, ps...)
+	}
 	return func(yield func(Group, *build.Instance) bool) {
-		for _, g := range byModule(dir, withModulesBelow(dir, args)) {
-			for _, inst := range load.Instances(localArgs(g.Dir, g.args), &load.Config{Dir: g.Dir}) {
-				if !yield(g, inst) {
+		for _, lg := range groups {
+			for _, inst := range lg.insts {
+				if !yield(lg.g, inst) {
 					return
 				}
 			}
 		}
-	}
+	}, append(malformed, tagDiagnostics(groups, problems)...)
 }
 
 // withModulesBelow adds to each ./...-style pattern the same pattern for
@@ -422,6 +456,16 @@ func modulesBelow(root string) (mods []string, own bool) {
 type Group struct {
 	Dir  string
 	args []string
+	// tags are the -t arguments injected into the group's packages;
+	// injected, the values they set.
+	tags     []string
+	injected injections
+}
+
+// A loadedGroup is a group and its packages.
+type loadedGroup struct {
+	g     Group
+	insts []*build.Instance
 }
 
 // byModule groups args by the directory CUE loads them from: the root of
@@ -462,7 +506,7 @@ func byModule(dir string, args []string) []Group {
 		if n := len(groups); n > 0 && groups[n-1].Dir == root {
 			groups[n-1].args = append(groups[n-1].args, arg)
 		} else {
-			groups = append(groups, Group{root, []string{arg}})
+			groups = append(groups, Group{Dir: root, args: []string{arg}})
 		}
 	}
 	return groups

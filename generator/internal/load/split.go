@@ -362,7 +362,11 @@ func Reload(g Group, inst *build.Instance, overlay map[string]load.Source) (*bui
 			}
 		}
 	}
-	insts := load.Instances(localArgs(g.Dir, args), &load.Config{Dir: g.Dir, Overlay: overlay})
+	// A tag whose @tag was blanked out sets nothing in the piece.
+	_, insts, refused := loadGroup(g, args, overlay)
+	if slices.ContainsFunc(refused, func(p tagProblem) bool { return !p.unused }) {
+		return nil, fmt.Errorf("reloading %s: a tag is refused", inst.Dir)
+	}
 	if len(insts) != 1 || insts[0].Err != nil {
 		return nil, fmt.Errorf("reloading %s: %d instances", inst.Dir, len(insts))
 	}

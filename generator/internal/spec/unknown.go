@@ -234,6 +234,10 @@ func UnknownMessage(name string, s cue.Value) string {
 	return diag.MsgUnknownField
 }
 
+// EditDistance is the Levenshtein distance between a and b, by which a
+// name the user wrote is matched with the one meant.
+func EditDistance(a, b string) int { return editDistance(a, b) }
+
 // editDistance is the Levenshtein distance between a and b.
 func editDistance(a, b string) int {
 	prev := make([]int, len(b)+1)

@@ -226,7 +226,7 @@ func podDisruptionBudget(s *spec.Spec) *policyv1.PodDisruptionBudget {
 		// An ensemble counts an unready member as lost already; others let a
 		// crash-looping pod go so that it does not block a drain.
 		policy = string(policyv1.AlwaysAllow)
-		if s.Topology == spec.Quorum {
+		if s.Topology == spec.Quorum || s.Topology == spec.Leaderless {
 			policy = string(policyv1.IfHealthyBudget)
 		}
 	}

@@ -220,4 +220,13 @@ apps: db: {
 	{rule: diag.RulePeerLists, name: "server list of every member with its id", src: zkApp("\tconfig: files: \"zoo.cfg\": \"server.1=zk-0.zk-hs:2888:3888\\nserver.2=zk-1.zk-hs:2888:3888\\nserver.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888\\n\"\n")},
 	{rule: diag.RulePeerLists, name: "env peer list under another Service", fires: true, src: zkApp("\tenv: PEERS: \"zk-0.zk-hs,zk-1.other-hs\"\n")},
 	{rule: diag.RulePeerLists, name: "args naming a pod beyond the ordinals", fires: true, src: zkApp("\targs: [\"--seed\", \"zk-7.zk-hs:2888\"]\n")},
+	{rule: diag.RulePeerDiscovery, name: "leaderless ring that hides unready members", fires: true, src: `package t
+
+apps: ring: {
+	image:    "cassandra:5.0.2"
+	topology: "leaderless"
+	ports: cql: 9042
+	services: headless: publishNotReadyAddresses: false
+}
+`},
 }

@@ -202,4 +202,14 @@ apps: cache: {
 	podManagementPolicy: "Parallel"
 }
 `},
+	// A leaderless ring has no quorum of the StatefulSet's: no size rule.
+	{rule: diag.RuleEnsembleEven, name: "leaderless ring of 4", src: `package t
+
+apps: ring: {
+	image:    "cassandra:5.0.2"
+	topology: "leaderless"
+	replicas: 4
+	ports: cql: 9042
+}
+`},
 }

@@ -78,6 +78,10 @@ const (
 	PrimaryReplica Topology = "primary-replica"
 	// Quorum members form an ensemble that decides by majority.
 	Quorum Topology = "quorum"
+	// Leaderless members are equal peers of a ring (Cassandra): they find
+	// each other before they are Ready, through the first members, the
+	// seeds.
+	Leaderless Topology = "leaderless"
 )
 
 // A RoleName is the role a topology gives a member, which config.roles
@@ -98,6 +102,7 @@ var TopologyRoles = map[Topology][]RoleName{
 	Standalone:     {RoleServer},
 	PrimaryReplica: {RolePrimary, RoleReplica},
 	Quorum:         {RoleMember},
+	Leaderless:     {RoleMember},
 }
 
 // Service kinds a port can be exposed on.

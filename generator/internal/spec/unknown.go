@@ -160,6 +160,8 @@ func topologyField(path string) (Topology, bool) {
 		return Quorum, true
 	case "primary", "services.primary":
 		return PrimaryReplica, true
+	case "seeds", "seedCount":
+		return Leaderless, true
 	}
 	return "", false
 }

@@ -122,7 +122,7 @@ func normalise(errs []string) []string {
 // TestGoldens: the API server accepts every object of every golden file
 // (a dry run of server-side apply with strict field validation, as
 // kubectl apply --server-side --validate=strict --dry-run=server does), in
-// the namespace each names.
+// a namespace of the golden's own for each it names.
 func TestGoldens(t *testing.T) {
 	files, err := filepath.Glob("../testdata/golden/*/manifests.yaml")
 	if err != nil || len(files) == 0 {
@@ -142,13 +142,23 @@ func TestGoldens(t *testing.T) {
 				if err := yaml.Unmarshal([]byte(doc), &obj.Object); err != nil {
 					t.Fatal(err)
 				}
-				if ns := obj.GetNamespace(); ns != "" && ns != "default" {
-					_, err := cluster.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
-					if err != nil && !apierrors.IsAlreadyExists(err) {
-						t.Fatal(err)
-					}
+				// A namespace of the golden's own, so that no object of
+				// another test's is updated instead of created.
+				ns := obj.GetNamespace()
+				if ns == "" {
+					ns = "default"
 				}
-				if err := applyYAML(ctx, []byte(doc), true); err != nil {
+				ns = "golden-" + filepath.Base(filepath.Dir(f)) + "-" + ns
+				obj.SetNamespace(ns)
+				_, err := cluster.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+				if err != nil && !apierrors.IsAlreadyExists(err) {
+					t.Fatal(err)
+				}
+				data, err := obj.MarshalJSON()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := applyYAML(ctx, data, true); err != nil {
 					t.Errorf("%s %s: %v", obj.GetKind(), obj.GetName(), err)
 				}
 			}

@@ -75,18 +75,18 @@ var exampleCases = []exampleCase{
 	{dir: "redis", app: "redis", pods: []examplePod{
 		{pod: "redis-0", role: "primary", id: "1", files: []string{"redis.conf"}, runs: []containerRun{{
 			container: "redis", stubs: []string{"redis-server"},
-			wantLog: []string{"redis-server {work}/config/redis.conf"},
+			wantLog: []string{"redis-server {work}/config/redis.conf --requirepass $(REDIS_PASSWORD) --masterauth $(REDIS_PASSWORD)"},
 		}}},
 		{pod: "redis-2", role: "replica", id: "3", files: []string{"redis.conf"}, runs: []containerRun{{
 			container: "redis", stubs: []string{"redis-server"},
-			wantLog: []string{"redis-server {work}/config/redis.conf --replicaof redis-0.redis-hs.default.svc.cluster.local 6379 --replica-read-only yes"},
+			wantLog: []string{"redis-server {work}/config/redis.conf --requirepass $(REDIS_PASSWORD) --masterauth $(REDIS_PASSWORD) --replicaof redis-0.redis-hs.default.svc.cluster.local 6379 --replica-read-only yes"},
 		}}},
 	}},
 	{dir: "redis", app: "redis", start: 5, pods: []examplePod{
 		{pod: "redis-5", role: "primary", id: "1", files: []string{"redis.conf"}},
 		{pod: "redis-6", role: "replica", id: "2", files: []string{"redis.conf"}, runs: []containerRun{{
 			container: "redis", stubs: []string{"redis-server"},
-			wantLog: []string{"redis-server {work}/config/redis.conf --replicaof redis-5.redis-hs.default.svc.cluster.local 6379 --replica-read-only yes"},
+			wantLog: []string{"redis-server {work}/config/redis.conf --requirepass $(REDIS_PASSWORD) --masterauth $(REDIS_PASSWORD) --replicaof redis-5.redis-hs.default.svc.cluster.local 6379 --replica-read-only yes"},
 		}}},
 	}},
 	// One app in two environments, each a package that imports the base:

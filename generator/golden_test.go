@@ -3,7 +3,6 @@ package generator_test
 import (
 	"bytes"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,13 +10,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/stsgen/stsgen/generator"
+	"github.com/stsgen/stsgen/generator/internal/validate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -132,26 +127,5 @@ func TestGoldenRoundTrip(t *testing.T) {
 // decodeStrict decodes one document of the output into its typed object,
 // refusing unknown and duplicate fields.
 func decodeStrict(doc string) (obj any, kind string, err error) {
-	var meta struct{ Kind string }
-	if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
-		return nil, "", err
-	}
-	switch meta.Kind {
-	case "ConfigMap":
-		obj = &corev1.ConfigMap{}
-	case "Service":
-		obj = &corev1.Service{}
-	case "PodDisruptionBudget":
-		obj = &policyv1.PodDisruptionBudget{}
-	case "NetworkPolicy":
-		obj = &networkingv1.NetworkPolicy{}
-	case "StatefulSet":
-		obj = &appsv1.StatefulSet{}
-	default:
-		return nil, meta.Kind, fmt.Errorf("unexpected kind %q", meta.Kind)
-	}
-	if err := yaml.UnmarshalStrict([]byte(doc), obj); err != nil {
-		return nil, meta.Kind, fmt.Errorf("strict decoding: %w", err)
-	}
-	return obj, meta.Kind, nil
+	return validate.Decode([]byte(doc))
 }

@@ -68,30 +68,7 @@ func TestInitScript(t *testing.T) {
 		for _, m := range tt.members {
 			t.Run(m.pod, func(t *testing.T) {
 				work := t.TempDir()
-				src := filepath.Join(work, "source")
-				if err := os.Mkdir(src, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				for k, v := range data {
-					if err := os.WriteFile(filepath.Join(src, k), []byte(v), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				script := filepath.Join(src, "stsgen-init.sh")
-				if out, err := exec.Command(sh, "-n", script).CombinedOutput(); err != nil {
-					t.Fatalf("sh -n: %v\n%s", err, out)
-				}
-				cmd := exec.Command(sh, script)
-				cmd.Env = []string{
-					"PATH=" + os.Getenv("PATH"),
-					"STSGEN_POD_NAME=" + m.pod,
-					"STSGEN_SOURCE_DIR=" + src,
-					"STSGEN_CONFIG_DIR=" + filepath.Join(work, "config"),
-					"STSGEN_IDENTITY_DIR=" + filepath.Join(work, "identity"),
-				}
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("init script: %v\n%s", err, out)
-				}
+				runInitScript(t, sh, data, work, m.pod)
 				for name, want := range map[string]string{"ordinal": m.ordinal, "index": m.index, "id": m.id, "role": m.role} {
 					if got := read(t, filepath.Join(work, "identity", name)); got != want+"\n" {
 						t.Errorf("identity/%s = %q, want %q", name, got, want+"\n")
@@ -303,21 +280,7 @@ apps: kafka: {
 	} {
 		t.Run(m.pod, func(t *testing.T) {
 			work := t.TempDir()
-			source := filepath.Join(work, "source")
-			if err := os.Mkdir(source, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			for k, v := range data {
-				if err := os.WriteFile(filepath.Join(source, k), []byte(v), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			cmd := exec.Command(sh, filepath.Join(source, "stsgen-init.sh"))
-			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "STSGEN_POD_NAME=" + m.pod, "STSGEN_SOURCE_DIR=" + source,
-				"STSGEN_CONFIG_DIR=" + filepath.Join(work, "config"), "STSGEN_IDENTITY_DIR=" + filepath.Join(work, "identity")}
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("init script: %v\n%s", err, out)
-			}
+			runInitScript(t, sh, data, work, m.pod)
 			if got := read(t, filepath.Join(work, "config", "server.properties")); got != m.properties {
 				t.Errorf("server.properties:\n%s\nwant\n%s", got, m.properties)
 			}
@@ -343,28 +306,15 @@ func TestInitScriptSecretFiles(t *testing.T) {
 		t.Fatal(ds)
 	}
 	work := t.TempDir()
-	source := filepath.Join(work, "source")
 	secret := filepath.Join(work, "secret-source", "0")
-	for _, d := range []string{source, secret} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for k, v := range bundles[0].ConfigMap.Data {
-		if err := os.WriteFile(filepath.Join(source, k), []byte(v), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.MkdirAll(secret, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(secret, "keyfile"), []byte("s3cret"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(sh, filepath.Join(source, "stsgen-init.sh"))
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "STSGEN_POD_NAME=mongo-1", "STSGEN_SOURCE_DIR=" + source,
-		"STSGEN_IDENTITY_DIR=" + filepath.Join(work, "identity"), "STSGEN_SECRETS_DIR=" + filepath.Join(work, "secrets"),
-		"STSGEN_SECRET_SOURCE_DIR=" + filepath.Join(work, "secret-source")}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("init script: %v\n%s", err, out)
-	}
+	runInitScript(t, sh, bundles[0].ConfigMap.Data, work, "mongo-1",
+		"STSGEN_SECRETS_DIR="+filepath.Join(work, "secrets"), "STSGEN_SECRET_SOURCE_DIR="+filepath.Join(work, "secret-source"))
 	installed := filepath.Join(work, "secrets", "0")
 	info, err := os.Stat(installed)
 	if err != nil {
@@ -385,4 +335,36 @@ func TestInitScriptSecretFiles(t *testing.T) {
 	if !found {
 		t.Errorf("the main container does not mount the keyfile: %v", main.VolumeMounts)
 	}
+}
+
+// runInitScript runs the init script of a ConfigMap's data for a pod, with
+// the ConfigMap laid out as the pod mounts it under work/source; env adds
+// to the script's environment. It returns work/source.
+func runInitScript(t *testing.T, sh string, data map[string]string, work, pod string, env ...string) string {
+	t.Helper()
+	source := filepath.Join(work, "source")
+	if err := os.MkdirAll(source, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range data {
+		if err := os.WriteFile(filepath.Join(source, k), []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script := filepath.Join(source, "stsgen-init.sh")
+	if out, err := exec.Command(sh, "-n", script).CombinedOutput(); err != nil {
+		t.Fatalf("sh -n: %v\n%s", err, out)
+	}
+	cmd := exec.Command(sh, script)
+	cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"STSGEN_POD_NAME=" + pod,
+		"STSGEN_SOURCE_DIR=" + source,
+		"STSGEN_CONFIG_DIR=" + filepath.Join(work, "config"),
+		"STSGEN_IDENTITY_DIR=" + filepath.Join(work, "identity"),
+	}, env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("init script: %v\n%s", err, out)
+	}
+	return source
 }

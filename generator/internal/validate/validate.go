@@ -20,6 +20,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
 )
 
 // Object returns what the API server's validation refuses of obj, in the
@@ -39,4 +40,32 @@ func Object(obj any) field.ErrorList {
 		return networkPolicy(o)
 	}
 	return field.ErrorList{field.InternalError(nil, fmt.Errorf("stsgen does not validate a %T", obj))}
+}
+
+// Decode decodes one object of a kind stsgen writes from YAML or JSON,
+// strictly (an unknown or duplicate field is an error), into its typed
+// value, for Object; kind is the object's kind.
+func Decode(data []byte) (obj any, kind string, err error) {
+	var meta struct{ Kind string }
+	if err := yaml.Unmarshal(data, &meta); err != nil {
+		return nil, "", err
+	}
+	switch meta.Kind {
+	case "StatefulSet":
+		obj = &appsv1.StatefulSet{}
+	case "Service":
+		obj = &corev1.Service{}
+	case "ConfigMap":
+		obj = &corev1.ConfigMap{}
+	case "PodDisruptionBudget":
+		obj = &policyv1.PodDisruptionBudget{}
+	case "NetworkPolicy":
+		obj = &networkingv1.NetworkPolicy{}
+	default:
+		return nil, meta.Kind, fmt.Errorf("stsgen writes no object of kind %q", meta.Kind)
+	}
+	if err := yaml.UnmarshalStrict(data, obj); err != nil {
+		return nil, meta.Kind, fmt.Errorf("strict decoding: %w", err)
+	}
+	return obj, meta.Kind, nil
 }

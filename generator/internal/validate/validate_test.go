@@ -413,22 +413,8 @@ func readBase(t *testing.T, name string) any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var obj any
-	switch name {
-	case "statefulset":
-		obj = &appsv1.StatefulSet{}
-	case "service":
-		obj = &corev1.Service{}
-	case "configmap":
-		obj = &corev1.ConfigMap{}
-	case "poddisruptionbudget":
-		obj = &policyv1.PodDisruptionBudget{}
-	case "networkpolicy":
-		obj = &networkingv1.NetworkPolicy{}
-	default:
-		t.Fatalf("no base %s", name)
-	}
-	if err := yaml.UnmarshalStrict(data, obj); err != nil {
+	obj, _, err := Decode(data)
+	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return obj

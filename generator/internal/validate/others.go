@@ -65,22 +65,10 @@ func networkPolicy(n *networkingv1.NetworkPolicy) field.ErrorList {
 	spec := field.NewPath("spec")
 	errs = append(errs, selector(&n.Spec.PodSelector, spec.Child("podSelector"))...)
 	for i, r := range n.Spec.Ingress {
-		rp := spec.Child("ingress").Index(i)
-		for j := range r.Ports {
-			errs = append(errs, policyPort(&r.Ports[j], rp.Child("ports").Index(j))...)
-		}
-		for j := range r.From {
-			errs = append(errs, policyPeer(&r.From[j], rp.Child("from").Index(j))...)
-		}
+		errs = append(errs, policyRule(r.Ports, r.From, spec.Child("ingress").Index(i), "from")...)
 	}
 	for i, r := range n.Spec.Egress {
-		rp := spec.Child("egress").Index(i)
-		for j := range r.Ports {
-			errs = append(errs, policyPort(&r.Ports[j], rp.Child("ports").Index(j))...)
-		}
-		for j := range r.To {
-			errs = append(errs, policyPeer(&r.To[j], rp.Child("to").Index(j))...)
-		}
+		errs = append(errs, policyRule(r.Ports, r.To, spec.Child("egress").Index(i), "to")...)
 	}
 	types := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
 	tp := spec.Child("policyTypes")
@@ -91,6 +79,19 @@ func networkPolicy(n *networkingv1.NetworkPolicy) field.ErrorList {
 		if !slices.Contains(types, t) {
 			errs = append(errs, field.NotSupported(tp.Index(i), t, types))
 		}
+	}
+	return errs
+}
+
+// policyRule validates an ingress or egress rule: its ports, and its
+// peers (the from or to list, as peers names it).
+func policyRule(ports []networkingv1.NetworkPolicyPort, peerList []networkingv1.NetworkPolicyPeer, p *field.Path, peers string) field.ErrorList {
+	var errs field.ErrorList
+	for j := range ports {
+		errs = append(errs, policyPort(&ports[j], p.Child("ports").Index(j))...)
+	}
+	for j := range peerList {
+		errs = append(errs, policyPeer(&peerList[j], p.Child(peers).Index(j))...)
 	}
 	return errs
 }

@@ -188,6 +188,12 @@ func containerSecurityContext(user *corev1.SecurityContext) *corev1.SecurityCont
 		yes := true
 		sc.ReadOnlyRootFilesystem = &yes
 	}
+	// A container the user runs as root (a sysctl, a chown) must say so
+	// against the pod's runAsNonRoot, or the kubelet refuses to start it.
+	if sc.RunAsUser != nil && *sc.RunAsUser == 0 && sc.RunAsNonRoot == nil {
+		no := false
+		sc.RunAsNonRoot = &no
+	}
 	return sc
 }
 
@@ -328,7 +334,10 @@ func initContainers(s *spec.Spec) []corev1.Container {
 			Name:            fmt.Sprintf("%s-%d", spec.CopyContainer, i),
 			Image:           s.Image,
 			ImagePullPolicy: s.ImagePullPolicy,
-			Command:         []string{"cp", "-a", strings.TrimSuffix(dir, "/") + "/.", spec.WritableDir},
+			// Into a directory of its own making: cp may not set the times
+			// or mode of the volume's root, which the kubelet owns, and GNU
+			// cp fails when it cannot.
+			Command:         []string{"cp", "-a", strings.TrimSuffix(dir, "/"), spec.WritableDir + "/" + spec.WritableCopy},
 			Resources:       s.Resources,
 			SecurityContext: containerSecurityContext(s.SecurityContext),
 			VolumeMounts:    []corev1.VolumeMount{{Name: writableVolume(i), MountPath: spec.WritableDir}},
@@ -368,10 +377,11 @@ func initContainer(s *spec.Spec) corev1.Container {
 		}
 	}
 	// The app's security context is written for the app's image; another
-	// identity image gets only the secure defaults.
+	// identity image gets only the secure defaults, and the main
+	// container's user and group, which own what it installs.
 	userSC := s.SecurityContext
-	if s.Identity.Image != s.Image {
-		userSC = nil
+	if s.Identity.Image != s.Image && userSC != nil {
+		userSC = &corev1.SecurityContext{RunAsUser: userSC.RunAsUser, RunAsGroup: userSC.RunAsGroup}
 	}
 	return corev1.Container{
 		Name:            spec.InitContainerName,
@@ -431,7 +441,7 @@ func mainContainer(s *spec.Spec) corev1.Container {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
 	}
 	for i, dir := range s.Writable {
-		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: writableVolume(i), MountPath: dir})
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: writableVolume(i), MountPath: dir, SubPath: spec.WritableCopy})
 	}
 	for i, f := range s.SecretFiles {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.SecretsVolume, MountPath: f.Path, SubPath: strconv.Itoa(i), ReadOnly: true})

@@ -150,7 +150,7 @@ func (c *checker) lifecycle(sels []string, l *corev1.Lifecycle) {
 // none is larger than etcd takes in one request.
 func verifyObjects(c *checker, b *build.Bundle) {
 	for _, o := range b.Objects() {
-		for _, e := range validate.Object(o.Obj) {
+		for _, e := range append(validate.Object(o.Obj), validate.ApplyKeys(o.Obj)...) {
 			if sels, ok := appField(c.s, o.Obj, e.Field); ok {
 				c.report(sels, "the API server refuses this: %s", e.ErrorBody())
 				continue

@@ -3,12 +3,15 @@ package rules
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/spec"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -48,8 +51,46 @@ func checkTemplates(c *checker) {
 		for i, line := range strings.Split(f.Content, "\n") {
 			if j := strings.Index(line, "$(STSGEN_"); j >= 0 {
 				ref, _, _ := strings.Cut(line[j+len("$(STSGEN_"):], ")")
-				c.report(sels, "line %d: $(STSGEN_%s) is expanded by Kubernetes in env, command and args only, not in a config file; write %s, which stsgen-init replaces in each pod", i+1, ref, "@@"+strings.ToLower(ref)+"@@")
+				fix := "write one of " + placeholderList(s)
+				if p := strings.ToLower(ref); slices.Contains(spec.Placeholders, p) {
+					fix = "write @@" + p + "@@"
+				}
+				c.report(sels, "line %d: $(STSGEN_%s) is expanded by Kubernetes in env, command and args only, not in a config file; %s, which stsgen-init replaces in each pod", i+1, ref, fix)
 			}
+		}
+	}
+	// In env, command and args, Kubernetes expands $(VAR) of the variables
+	// defined before; of the identity, only those stsgen puts first in
+	// every container's env are.
+	words := func(sels []string, list []string) {
+		for _, w := range list {
+			for _, m := range identityRef.FindAllStringSubmatch(w, -1) {
+				if !slices.Contains(envIdentity(s), m[1]) {
+					c.report(sels, "$(%s) is not in the container's environment, so Kubernetes leaves it as it is: only the env file stsgen-init writes has it (source it in a shell: . %s/env, and write $%s); the environment has %s", m[1], s.Identity.MountPath, m[1], strings.Join(envIdentity(s), ", "))
+				}
+			}
+			if p := spec.FilePlaceholders(w); len(p) > 0 {
+				c.report(sels, "@@%s@@ is a placeholder of config files, which stsgen-init replaces there only; in env, command and args write $(%s%s)", p[0].Name, spec.ReservedEnvPrefix, strings.ToUpper(p[0].Name))
+			}
+		}
+	}
+	var env []string
+	for _, e := range s.Env {
+		env = append(env, e.Value)
+	}
+	words(at("command"), s.Command)
+	words(at("args"), s.Args)
+	words(at("env"), env)
+	for _, list := range []struct {
+		field string
+		cs    []corev1.Container
+	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+		for i, ct := range list.cs {
+			var env []string
+			for _, e := range ct.Env {
+				env = append(env, e.Value)
+			}
+			words(at(list.field, strconv.Itoa(i)), slices.Concat(ct.Command, ct.Args, env))
 		}
 	}
 	for _, f := range s.Config.Files {
@@ -60,6 +101,18 @@ func checkTemplates(c *checker) {
 			check(at("config", "roles", string(r.Name), "files", f.Name), f)
 		}
 	}
+}
+
+// identityRef finds $(STSGEN_NAME) in a word of env, command or args.
+var identityRef = regexp.MustCompile(`\$\((STSGEN_[A-Z0-9_]+)\)`)
+
+// envIdentity are the identity's names in every container's env.
+func envIdentity(s *spec.Spec) []string {
+	names := []string{spec.EnvPod, spec.EnvOrdinal, spec.EnvHost, spec.EnvFQDN}
+	if s.Topology == spec.PrimaryReplica {
+		names = append(names, spec.EnvPrimary, spec.EnvPrimaryFQDN)
+	}
+	return names
 }
 
 // placeholderList is the placeholders an app's files may use, for a

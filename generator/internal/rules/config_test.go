@@ -178,4 +178,12 @@ var templateCases = []ruleCase{
 `)},
 	{rule: diag.RuleTemplates, name: "a $(VAR) reference in a config file", fires: true, src: zkApp(`	config: files: "server.properties": "advertised.listeners=PLAINTEXT://$(STSGEN_FQDN):9092\n"
 `)},
+	{rule: diag.RuleTemplates, name: "args with the identity of every container's env", src: zkApp(`	args: ["--name=$(STSGEN_POD)", "--advertise=$(STSGEN_FQDN)"]
+`)},
+	{rule: diag.RuleTemplates, name: "args with the id, which only the env file has", fires: true, src: zkApp(`	args: ["--id=$(STSGEN_ID)"]
+`)},
+	{rule: diag.RuleTemplates, name: "a sidecar's env with a misspelt identity", fires: true, src: zkApp(`	sidecars: [{name: "s", image: "busybox:1.36", command: ["true"], env: [{name: "PEER", value: "$(STSGEN_FDQN)"}]}]
+`)},
+	{rule: diag.RuleTemplates, name: "a placeholder in args", fires: true, src: zkApp(`	args: ["--advertise=@@fqdn@@"]
+`)},
 }

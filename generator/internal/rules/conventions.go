@@ -8,6 +8,7 @@ import (
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
 	"github.com/stsgen/stsgen/generator/internal/spec"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // conventionRules check the spec against stsgen's own terms: its schema,
@@ -33,7 +34,7 @@ needs it would leave that without its files, and is refused.`,
 func checkInitNeeded(c *checker) {
 	if i := c.s.Identity.Init; i != nil && !*i {
 		if needs := c.s.InitNeeds(); len(needs) > 0 {
-			c.report(at("identity", "init"), "is false, but stsgen-init is needed by %s; remove identity.init, or what needs it", strings.Join(needs, "; "))
+			c.report(at("identity", "init"), "is false, but stsgen-init is needed for %s; remove identity.init, or what needs it", strings.Join(needs, "; "))
 		}
 	}
 }
@@ -52,12 +53,13 @@ docs/fields.md, lists every field; stsgen schema prints the schema itself.`,
 }
 
 var ruleReserved = &Rule{
-	ID: diag.RuleReserved, Title: "names starting with stsgen- and stsgen's annotations are reserved",
+	ID: diag.RuleReserved, Title: "names starting with stsgen- or STSGEN_, and stsgen's annotations, are reserved",
 	Severity: diag.Error, Fixed: true, Source: "stsgen",
 	check: checkReserved,
 	Explain: `stsgen adds its own init container, volumes and ConfigMap key, all named
-stsgen-..., and the stsgen.dev/config-hash annotation to the pod
-template. A user name or annotation with those names would collide with
+stsgen-..., the stsgen.dev/config-hash annotation to the pod template,
+and the identity (STSGEN_POD, STSGEN_FQDN...) to every container's env. A
+user name, annotation or env var with those names would collide with
 them; choose another.`,
 }
 
@@ -80,6 +82,27 @@ func checkReserved(c *checker) {
 	}
 	for i, ct := range s.Sidecars {
 		reserved(at("sidecars", strconv.Itoa(i), "name"), ct.Name)
+	}
+	// stsgen puts the identity first in every container's env, and the
+	// env file exports it: an env var of the same name would be a
+	// duplicate, which server-side apply refuses.
+	reservedEnv := func(sels []string, name string) {
+		if strings.HasPrefix(name, spec.ReservedEnvPrefix) {
+			c.reportName(sels, "env names starting with %s are reserved for the identity stsgen gives every container (STSGEN_POD, STSGEN_FQDN...); choose another name", spec.ReservedEnvPrefix)
+		}
+	}
+	for _, e := range s.Env {
+		reservedEnv(at("env", e.Name), e.Name)
+	}
+	for _, list := range []struct {
+		field string
+		cs    []corev1.Container
+	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+		for i, ct := range list.cs {
+			for j, e := range ct.Env {
+				reservedEnv(at(list.field, strconv.Itoa(i), "env", strconv.Itoa(j), "name"), e.Name)
+			}
+		}
 	}
 	for _, f := range s.Config.Files {
 		if f.Name == spec.InitScriptKey {

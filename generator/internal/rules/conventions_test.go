@@ -251,4 +251,26 @@ apps: db: {
 `)},
 	{rule: diag.RuleInitNeeded, name: "init turned on with nothing that needs it", src: pgApp(`	identity: init: true
 `)},
+	{rule: diag.RuleReserved, name: "an env var named like the identity", fires: true, src: pgApp(`	env: STSGEN_POD: "override"
+`)},
+	{rule: diag.RuleReserved, name: "a sidecar's env var named like the identity", fires: true, src: pgApp(`	sidecars: [{name: "s", image: "busybox:1.36", command: ["true"], env: [{name: "STSGEN_FQDN", value: "x"}]}]
+`)},
+	{rule: diag.RuleInitNeeded, name: "init turned off with a probe reading the identity", fires: true, src: `package t
+
+apps: web: {
+	image: "nginx:1.27.3"
+	ports: http: 80
+	identity: init: false
+	probes: readiness: exec: ["sh", "-c", ". /etc/stsgen/env && test -n \"$STSGEN_ID\""]
+}
+`},
+	{rule: diag.RuleInitNeeded, name: "init turned off with a path that only starts like the identity directory", src: `package t
+
+apps: web: {
+	image: "nginx:1.27.3"
+	ports: http: 80
+	identity: {init: false, mountPath: "/id"}
+	args: ["--data-dir=/idx", "--tools=/id-tools"]
+}
+`},
 }

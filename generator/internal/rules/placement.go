@@ -96,6 +96,9 @@ func checkSchedulable(c *checker) {
 			c.report(at("nodeSelector"), "asks for node labels that every term of affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution refuses, so no node can run the pods; make them agree, or keep one")
 		}
 	}
+	if os := s.Pod.OS; os != nil && os.Name != corev1.Linux {
+		c.report(at("os", "name"), "%q: stsgen's pods are Linux pods (their secure defaults, the identity init script); only os: name: \"linux\" is supported", os.Name)
+	}
 	if sc := s.PodSecurityContext; sc != nil {
 		for i, sy := range sc.Sysctls {
 			if !namespacedSysctl(sy.Name) {
@@ -176,6 +179,10 @@ func checkOwnSelector(c *checker) {
 	s := c.s
 	own := ownPodLabels(s)
 	for i, t := range s.Pod.TopologySpreadConstraints {
+		// An empty selector selects every pod, the app's among them.
+		if t.LabelSelector != nil && len(t.LabelSelector.MatchLabels)+len(t.LabelSelector.MatchExpressions) == 0 {
+			continue
+		}
 		if !selects(t.LabelSelector, own) {
 			c.report(at("topologySpreadConstraints", strconv.Itoa(i), "labelSelector"), "selects none of %s's pods, so the constraint does not spread them; select app.kubernetes.io/name: %q", s.Name, s.Name)
 		}
@@ -233,15 +240,21 @@ func checkNoExecute(c *checker) {
 	if c.s.Topology != spec.Quorum {
 		return
 	}
+	// The taints a failed node gets; a toleration of any other key (a
+	// dedicated pool's) leaves Kubernetes' own 300 s tolerations of these
+	// in place.
+	failed := []string{"node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"}
 	for i, t := range c.s.Pod.Tolerations {
-		all := t.Effect == "" && t.Operator == corev1.TolerationOpExists
-		if (t.Effect == corev1.TaintEffectNoExecute || all) && t.TolerationSeconds == nil {
-			what := "NoExecute taints"
-			if all {
-				what = "every taint, NoExecute among them,"
-			}
-			c.report(at("tolerations", strconv.Itoa(i)), "tolerates %s with no tolerationSeconds: a member on a failed node is never evicted, so it is never re-created elsewhere and the ensemble runs a member short; add tolerationSeconds: 300 (Kubernetes' default)", what)
+		noExecute := t.Effect == "" || t.Effect == corev1.TaintEffectNoExecute
+		all := t.Key == "" && t.Operator == corev1.TolerationOpExists
+		if !noExecute || t.TolerationSeconds != nil || !all && !slices.Contains(failed, t.Key) {
+			continue
 		}
+		what := "the taint of a failed node (" + t.Key + ")"
+		if all {
+			what = "every taint, a failed node's among them,"
+		}
+		c.report(at("tolerations", strconv.Itoa(i)), "tolerates %s with no tolerationSeconds: a member on a failed node is never evicted, so it is never re-created elsewhere and the ensemble runs a member short; add tolerationSeconds: 300 (Kubernetes' default)", what)
 	}
 }
 

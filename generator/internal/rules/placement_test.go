@@ -48,6 +48,17 @@ var placementCases = []ruleCase{
 `)},
 	{rule: diag.RuleNoExecute, name: "member on a dedicated pool", src: zkApp(`	tolerations: [{key: "dedicated", operator: "Equal", value: "zk", effect: "NoSchedule"}]
 `)},
+	{rule: diag.RuleNoExecute, name: "member on a pool whose taint evicts others", src: zkApp(`	nodeSelector: dedicated: "zk"
+	tolerations: [{key: "dedicated", operator: "Equal", value: "zk", effect: "NoExecute"}, {key: "dedicated", operator: "Exists"}]
+`)},
+	{rule: diag.RuleSchedulable, name: "a Windows pod", fires: true, src: pgApp(`	os: name: "windows"
+`)},
+	{rule: diag.RuleSchedulable, name: "a Linux pod, said so", src: pgApp(`	os: name: "linux"
+`)},
+	{rule: diag.RuleOwnSelector, name: "spread constraint over every pod of the namespace", src: zkApp(`	topologySpreadConstraints: [{maxSkew: 1, topologyKey: "example.com/rack", whenUnsatisfiable: "ScheduleAnyway", labelSelector: {}}]
+`)},
+	{rule: diag.RuleAntiAffinity, name: "ensemble that also keeps away from another app", src: zkApp(`	affinity: podAntiAffinity: preferredDuringSchedulingIgnoredDuringExecution: [{weight: 100, podAffinityTerm: {topologyKey: "kubernetes.io/hostname", labelSelector: matchLabels: "app.kubernetes.io/name": "kafka"}}]
+`)},
 
 	// STS306: spread and the app's own affinity.
 	{rule: diag.RuleSpreadOverlap, name: "own anti-affinity on the hosts spread uses", fires: true, src: zkApp(`	affinity: podAntiAffinity: requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: "kubernetes.io/hostname", labelSelector: matchLabels: "app.kubernetes.io/name": "zk"}]

@@ -1,8 +1,11 @@
 package rules
 
 import (
+	"slices"
+
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // spreadRules check how the pods are spread across nodes.
@@ -29,20 +32,26 @@ func checkAntiAffinity(c *checker) {
 	}
 }
 
-// verifyAntiAffinity: pod anti-affinity selects the pods' own labels.
+// verifyAntiAffinity: the anti-affinity spread derives selects the pods'
+// own labels. (The app's own terms may select other apps' pods; STS115
+// looks at them.)
 func verifyAntiAffinity(c *checker, b *build.Bundle) {
-	spec := b.StatefulSet.Spec.Template.Spec
-	if spec.Affinity == nil || spec.Affinity.PodAntiAffinity == nil {
+	s := c.s
+	if s.Spread.Mode == "none" || s.Replicas < 2 {
 		return
 	}
-	anti := spec.Affinity.PodAntiAffinity
-	terms := anti.RequiredDuringSchedulingIgnoredDuringExecution
-	for _, w := range anti.PreferredDuringSchedulingIgnoredDuringExecution {
-		terms = append(terms, w.PodAffinityTerm)
-	}
-	for _, t := range terms {
-		if !selects(t.LabelSelector, b.StatefulSet.Spec.Template.Labels) {
-			c.reportObject("StatefulSet %s: the pod anti-affinity selects none of its own pods, so it spreads nothing", b.StatefulSet.Name)
+	pod := b.StatefulSet.Spec.Template.Spec
+	var terms []corev1.PodAffinityTerm
+	if pod.Affinity != nil && pod.Affinity.PodAntiAffinity != nil {
+		anti := pod.Affinity.PodAntiAffinity
+		terms = anti.RequiredDuringSchedulingIgnoredDuringExecution
+		for _, w := range anti.PreferredDuringSchedulingIgnoredDuringExecution {
+			terms = append(terms, w.PodAffinityTerm)
 		}
+	}
+	if !slices.ContainsFunc(terms, func(t corev1.PodAffinityTerm) bool {
+		return t.TopologyKey == s.Spread.TopologyKey && selects(t.LabelSelector, b.StatefulSet.Spec.Template.Labels)
+	}) {
+		c.reportObject("StatefulSet %s: no pod anti-affinity term on %s selects its own pods, so spread keeps nothing apart", b.StatefulSet.Name, s.Spread.TopologyKey)
 	}
 }

@@ -56,6 +56,9 @@ func checkVolumeMounts(c *checker) {
 	}
 	for i, dir := range s.Writable {
 		mounts = append(mounts, mount{at("writable", strconv.Itoa(i)), dir})
+		if clean := path.Clean(dir); clean == "/" || clean == "/stsgen" || strings.HasPrefix(clean, "/stsgen/") {
+			c.report(at("writable", strconv.Itoa(i)), "%q cannot be copied: name a directory of the image, such as \"/etc/cassandra\" (not / or stsgen's own /stsgen)", dir)
+		}
 	}
 	for _, f := range s.SecretFiles {
 		mounts = append(mounts, mount{at("secretFiles", f.Path), f.Path})
@@ -64,6 +67,13 @@ func checkVolumeMounts(c *checker) {
 		}
 		if msgs := validation.IsConfigMapKey(f.Key); len(msgs) > 0 {
 			c.report(at("secretFiles", f.Path, "key"), "%q is not a Secret's key: %s", f.Key, strings.Join(msgs, "; "))
+		}
+		switch m := f.Mode; {
+		case m == 0:
+			c.report(at("secretFiles", f.Path, "mode"), "0 leaves the file unreadable, even by its owner; write 0o400")
+		case f.ModeDecimal && !strings.ContainsAny(strconv.Itoa(int(m)), "89"):
+			// 400 and 600 are modes as chmod writes them, in octal.
+			c.report(at("secretFiles", f.Path, "mode"), "%d is decimal, the mode 0o%o; write 0o%d for the mode chmod calls %d", m, m, m, m)
 		}
 	}
 	for _, cl := range s.Storage {

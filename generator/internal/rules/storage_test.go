@@ -223,4 +223,14 @@ apps: db: {
 `},
 	{rule: diag.RuleClaimTemplates, name: "storage class with upper case and '_'", fires: true, src: strings.Replace(pgApp(""), `size: "10Gi"`, `size: "10Gi", class: "Fast_SSD"`, 1)},
 	{rule: diag.RuleClaimTemplates, name: "storage class that is a DNS name", src: strings.Replace(pgApp(""), `size: "10Gi"`, `size: "10Gi", class: "fast-ssd"`, 1)},
+	{rule: diag.RuleVolumeMounts, name: "a writable copy of the root", fires: true, src: pgApp(`	writable: ["/"]
+`)},
+	{rule: diag.RuleVolumeMounts, name: "a writable copy of a config directory", src: pgApp(`	writable: ["/etc/postgresql"]
+`)},
+	{rule: diag.RuleVolumeMounts, name: "a secret file's mode written in decimal", fires: true, src: pgApp(`	secretFiles: "/etc/k": {secret: "s", key: "k", mode: 400}
+`)},
+	{rule: diag.RuleVolumeMounts, name: "a secret file's mode written in octal", src: pgApp(`	secretFiles: "/etc/k": {secret: "s", key: "k", mode: 0o600}
+`)},
+	{rule: diag.RuleVolumeMounts, name: "a writable copy where a claim is mounted", fires: true, src: pgApp(`	writable: ["/var/lib/postgresql"]
+`)},
 }

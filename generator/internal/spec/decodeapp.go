@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
+
 	"cuelang.org/go/cue"
 	"github.com/stsgen/stsgen/generator/diag"
 
@@ -58,10 +61,11 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	}
 	for _, f := range fields(d.lookup("secretFiles")) {
 		s.SecretFiles = append(s.SecretFiles, SecretFile{
-			Path:   label(f),
-			Secret: d.str("secretFiles", label(f), "secret"),
-			Key:    d.str("secretFiles", label(f), "key"),
-			Mode:   d.int32(get(f, "mode")),
+			Path:        label(f),
+			Secret:      d.str("secretFiles", label(f), "secret"),
+			Key:         d.str("secretFiles", label(f), "key"),
+			Mode:        d.int32(get(f, "mode")),
+			ModeDecimal: decimalLiteral(get(f, "mode")),
 		})
 	}
 	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
@@ -250,4 +254,14 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		d.ds = append(d.ds, diag.SchemaErrors(err)...)
 	}
 	return s, d.ds
+}
+
+// decimalLiteral reports whether v was written as a decimal integer
+// literal of more than one digit (400, where 0o400 was meant).
+func decimalLiteral(v cue.Value) bool {
+	lit, ok := v.Source().(*ast.BasicLit)
+	if !ok || lit.Kind != token.INT || len(lit.Value) < 2 {
+		return false
+	}
+	return lit.Value[0] >= '1' && lit.Value[0] <= '9'
 }

@@ -11,14 +11,25 @@ import (
 )
 
 // SetsIDs reports whether the user chose the user or group any container
-// runs as; stsgen then leaves the ids to them.
+// runs as; stsgen then leaves the ids to them. An init container run as
+// root (a sysctl, a chown) is a helper of the others': it leaves their
+// ids to stsgen.
 func (s *Spec) SetsIDs() bool {
 	if p := s.PodSecurityContext; p != nil && (p.RunAsUser != nil || p.RunAsGroup != nil || p.FSGroup != nil) {
 		return true
 	}
-	return slices.ContainsFunc(s.ContainerContexts(), func(sc *corev1.SecurityContext) bool {
+	ids := func(sc *corev1.SecurityContext) bool {
 		return sc != nil && (sc.RunAsUser != nil || sc.RunAsGroup != nil)
-	})
+	}
+	for _, c := range s.InitContainers {
+		if sc := c.SecurityContext; ids(sc) && !(sc.RunAsUser != nil && *sc.RunAsUser == 0) {
+			return true
+		}
+	}
+	if ids(s.SecurityContext) {
+		return true
+	}
+	return slices.ContainsFunc(s.Sidecars, func(c corev1.Container) bool { return ids(c.SecurityContext) })
 }
 
 // ContainerContexts are the security contexts the user wrote for the main
@@ -253,9 +264,10 @@ func (s *Spec) HasTemplates() bool {
 }
 
 // InitNeeds says what needs stsgen-init, the identity init container:
-// config files to install, role args or env (the env file), or a
-// container that refers to the identity directory or mounts it. None, and
-// the pod runs without it, so that an image without a shell needs none.
+// config files to install, role args or env (the env file), secret files,
+// or a container whose command, args, env, working directory, probes or
+// hooks refer to the identity directory, or that mounts it. None, and the
+// pod runs without it, so that an image without a shell needs none.
 func (s *Spec) InitNeeds() []string {
 	var needs []string
 	if s.HasConfigFiles() {
@@ -268,21 +280,23 @@ func (s *Spec) InitNeeds() []string {
 		needs = append(needs, "secretFiles, which it installs")
 	}
 	refers := func(what string, words []string) {
-		for _, w := range words {
-			if strings.Contains(w, s.Identity.MountPath) || strings.Contains(w, "STSGEN_IDENTITY_DIR") {
-				needs = append(needs, what+" refers to the identity directory "+s.Identity.MountPath)
-				return
-			}
+		if slices.ContainsFunc(words, func(w string) bool {
+			return refersTo(w, s.Identity.MountPath) || strings.Contains(w, "STSGEN_IDENTITY_DIR")
+		}) {
+			needs = append(needs, what+", which refers to the identity directory "+s.Identity.MountPath)
 		}
 	}
-	envWords := func(env []corev1.EnvVar) []string {
-		var out []string
-		for _, e := range env {
-			out = append(out, e.Value)
+	var main []string
+	main = append(main, s.Command...)
+	main = append(main, s.Args...)
+	main = append(main, envWords(s.Env)...)
+	for _, p := range []*Probe{s.Probes.Readiness, s.Probes.Liveness, s.Probes.Startup} {
+		if p != nil {
+			main = append(main, p.Exec...)
 		}
-		return out
 	}
-	refers("the main container's command, args or env", slices.Concat(s.Command, s.Args, envWords(s.Env)))
+	main = append(main, hookWords(s.Lifecycle)...)
+	refers("the main container", main)
 	for _, list := range []struct {
 		field string
 		cs    []corev1.Container
@@ -290,13 +304,64 @@ func (s *Spec) InitNeeds() []string {
 		for _, c := range list.cs {
 			what := list.field + " " + c.Name
 			if slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == IdentityVolume }) {
-				needs = append(needs, what+" mounts "+IdentityVolume)
+				needs = append(needs, what+", which mounts "+IdentityVolume)
 				continue
 			}
-			refers(what+"'s command, args or env", slices.Concat(c.Command, c.Args, envWords(c.Env)))
+			words := slices.Concat(c.Command, c.Args, envWords(c.Env), []string{c.WorkingDir}, hookWords(c.Lifecycle))
+			for _, p := range []*corev1.Probe{c.ReadinessProbe, c.LivenessProbe, c.StartupProbe} {
+				if p != nil && p.Exec != nil {
+					words = append(words, p.Exec.Command...)
+				}
+			}
+			refers(what, words)
 		}
 	}
 	return needs
+}
+
+// refersTo reports whether a word of a command names dir as a path: dir
+// itself, or a path below it, not a longer name that starts the same.
+func refersTo(word, dir string) bool {
+	pathChar := func(c byte) bool {
+		return c == '/' || c == '.' || c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	for i := 0; ; {
+		j := strings.Index(word[i:], dir)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(dir)
+		before := j == 0 || !pathChar(word[j-1]) || word[j-1] == '='
+		after := end == len(word) || word[end] == '/' || !pathChar(word[end])
+		if before && after {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+// envWords are the values of env vars.
+func envWords(env []corev1.EnvVar) []string {
+	var out []string
+	for _, e := range env {
+		out = append(out, e.Value)
+	}
+	return out
+}
+
+// hookWords are the commands of a container's exec hooks.
+func hookWords(l *corev1.Lifecycle) []string {
+	if l == nil {
+		return nil
+	}
+	var out []string
+	for _, h := range []*corev1.LifecycleHandler{l.PostStart, l.PreStop} {
+		if h != nil && h.Exec != nil {
+			out = append(out, h.Exec.Command...)
+		}
+	}
+	return out
 }
 
 // RunsInit reports whether the pod has stsgen-init.

@@ -41,6 +41,7 @@ const (
 	WritableVolume = "stsgen-writable"
 	CopyContainer  = "stsgen-copy"
 	WritableDir    = "/stsgen/writable"
+	WritableCopy   = "copy"
 	// SecretsVolume holds the installed secret files; SecretSourceVolume
 	// is the prefix of the Secret volumes stsgen-init reads them from.
 	SecretsVolume      = "stsgen-secrets"
@@ -55,12 +56,13 @@ const (
 // them by $(VAR) expansion, the primary's, which is fixed). The rest of the
 // identity (index, id, role, the previous member) needs stsgen-init.
 const (
-	EnvPod         = "STSGEN_POD"
-	EnvOrdinal     = "STSGEN_ORDINAL"
-	EnvHost        = "STSGEN_HOST"
-	EnvFQDN        = "STSGEN_FQDN"
-	EnvPrimary     = "STSGEN_PRIMARY"
-	EnvPrimaryFQDN = "STSGEN_PRIMARY_FQDN"
+	ReservedEnvPrefix = "STSGEN_"
+	EnvPod            = "STSGEN_POD"
+	EnvOrdinal        = "STSGEN_ORDINAL"
+	EnvHost           = "STSGEN_HOST"
+	EnvFQDN           = "STSGEN_FQDN"
+	EnvPrimary        = "STSGEN_PRIMARY"
+	EnvPrimaryFQDN    = "STSGEN_PRIMARY_FQDN"
 	// LabelPodIndex is set on every pod by the StatefulSet controller: its
 	// ordinal.
 	LabelPodIndex = "apps.kubernetes.io/pod-index"

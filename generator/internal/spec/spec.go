@@ -198,6 +198,9 @@ type SecretFile struct {
 	Secret string
 	Key    string
 	Mode   int32
+	// ModeDecimal says that the user wrote the mode as a decimal
+	// number (400) rather than an octal one (0o400).
+	ModeDecimal bool
 }
 
 type Identity struct {

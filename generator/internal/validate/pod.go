@@ -18,6 +18,34 @@ func podSpec(s *corev1.PodSpec, p *field.Path) field.ErrorList {
 	errs = append(errs, containers(s, vols, p)...)
 	errs = append(errs, oneOf(s.RestartPolicy, p.Child("restartPolicy"), corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever)...)
 	errs = append(errs, oneOf(s.DNSPolicy, p.Child("dnsPolicy"), corev1.DNSClusterFirstWithHostNet, corev1.DNSClusterFirst, corev1.DNSDefault, corev1.DNSNone)...)
+	errs = append(errs, dnsConfig(s.DNSConfig, s.DNSPolicy, p.Child("dnsConfig"))...)
+	for i, a := range s.HostAliases {
+		ap := p.Child("hostAliases").Index(i)
+		errs = append(errs, validation.IsValidIPForLegacyField(ap.Child("ip"), a.IP, true, nil)...)
+		for j, h := range a.Hostnames {
+			errs = append(errs, dnsSubdomain(h, ap.Child("hostnames").Index(j))...)
+		}
+	}
+	for i, g := range s.ReadinessGates {
+		errs = append(errs, qualifiedName(string(g.ConditionType), p.Child("readinessGates").Index(i).Child("conditionType"))...)
+	}
+	gates := map[string]bool{}
+	for i, g := range s.SchedulingGates {
+		gp := p.Child("schedulingGates").Index(i)
+		errs = append(errs, qualifiedName(g.Name, gp)...)
+		if gates[g.Name] {
+			errs = append(errs, field.Duplicate(gp, g.Name))
+		}
+		gates[g.Name] = true
+	}
+	if os := s.OS; os != nil {
+		switch {
+		case os.Name == "":
+			errs = append(errs, field.Required(p.Child("os", "name"), ""))
+		case os.Name != corev1.Linux && os.Name != corev1.Windows:
+			errs = append(errs, field.NotSupported(p.Child("os"), os.Name, []corev1.OSName{corev1.Linux, corev1.Windows}))
+		}
+	}
 	errs = append(errs, metavalidation.ValidateLabels(s.NodeSelector, p.Child("nodeSelector"))...)
 	errs = append(errs, podSecurityContext(s.SecurityContext, p.Child("securityContext"))...)
 	for i, r := range s.ImagePullSecrets {
@@ -304,6 +332,54 @@ func topologySpread(cs []corev1.TopologySpreadConstraint, p *field.Path) field.E
 		errs = append(errs, selector(c.LabelSelector, cp.Child("labelSelector"))...)
 		for j, k := range c.MatchLabelKeys {
 			errs = append(errs, metavalidation.ValidateLabelName(k, cp.Child("matchLabelKeys").Index(j))...)
+		}
+	}
+	return errs
+}
+
+// The most a pod's DNS config may hold.
+const (
+	maxDNSNameservers     = 3
+	maxDNSSearchPaths     = 32
+	maxDNSSearchListChars = 2048
+)
+
+// dnsConfig is validatePodDNSConfig.
+func dnsConfig(c *corev1.PodDNSConfig, policy corev1.DNSPolicy, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if policy == corev1.DNSNone {
+		if c == nil {
+			return field.ErrorList{field.Required(p, "must provide `dnsConfig` when `dnsPolicy` is None")}
+		}
+		if len(c.Nameservers) == 0 {
+			return field.ErrorList{field.Required(p.Child("nameservers"), "must provide at least one DNS nameserver when `dnsPolicy` is None")}
+		}
+	}
+	if c == nil {
+		return nil
+	}
+	if len(c.Nameservers) > maxDNSNameservers {
+		errs = append(errs, field.Invalid(p.Child("nameservers"), c.Nameservers, fmt.Sprintf("must not have more than %v nameservers", maxDNSNameservers)))
+	}
+	for i, ns := range c.Nameservers {
+		errs = append(errs, validation.IsValidIPForLegacyField(p.Child("nameservers").Index(i), ns, true, nil)...)
+	}
+	if len(c.Searches) > maxDNSSearchPaths {
+		errs = append(errs, field.Invalid(p.Child("searches"), c.Searches, fmt.Sprintf("must not have more than %v search paths", maxDNSSearchPaths)))
+	}
+	if len(strings.Join(c.Searches, " ")) > maxDNSSearchListChars {
+		errs = append(errs, field.Invalid(p.Child("searches"), c.Searches, fmt.Sprintf("must not have more than %v characters (including spaces) in the search list", maxDNSSearchListChars)))
+	}
+	for i, search := range c.Searches {
+		if search == "." {
+			continue
+		}
+		search = strings.TrimSuffix(search, ".")
+		errs = append(errs, messages(validation.IsDNS1123SubdomainWithUnderscore(search), p.Child("searches").Index(i), search)...)
+	}
+	for i, o := range c.Options {
+		if o.Name == "" {
+			errs = append(errs, field.Required(p.Child("options").Index(i), "must not be empty"))
 		}
 	}
 	return errs

@@ -167,6 +167,33 @@ var cases = []testCase{
 		want: []string{`spec.template.spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value: "{topology.kubernetes.io/zone, ScheduleAnyway}"`}},
 	{name: "spread-min-domains-anyway", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.TopologySpreadConstraints[0].MinDomains = new(int32(2)) }),
 		want: []string{`spec.template.spec.topologySpreadConstraints[0].minDomains: Invalid value: 2: can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway`}},
+	{name: "dns-policy-none-without-config", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.DNSPolicy = corev1.DNSNone }),
+		want: []string{"spec.template.spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None"}},
+	{name: "dns-config", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.DNSConfig = &corev1.PodDNSConfig{Nameservers: []string{"10.0.0.1", "bogus"}, Searches: []string{"Bad_Search!"}, Options: []corev1.PodDNSConfigOption{{Value: new("2")}}}
+	}),
+		want: []string{
+			`spec.template.spec.dnsConfig.nameservers[1]: Invalid value: "bogus": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`,
+			`spec.template.spec.dnsConfig.searches[0]: Invalid value: "Bad_Search!": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')`,
+			`spec.template.spec.dnsConfig.options[0]: Required value: must not be empty`,
+		}},
+	{name: "host-alias", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.HostAliases = []corev1.HostAlias{{IP: "not-an-ip", Hostnames: []string{"Bad_Host!"}}}
+	}),
+		want: []string{
+			`spec.template.spec.hostAliases[0].ip: Invalid value: "not-an-ip": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`,
+			`spec.template.spec.hostAliases[0].hostnames[0]: Invalid value: "Bad_Host!": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+		}},
+	{name: "readiness-gate", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.ReadinessGates = []corev1.PodReadinessGate{{ConditionType: "bad type!"}}
+	}),
+		want: []string{`spec.template.spec.readinessGates[0].conditionType: Invalid value: "bad type!": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`}},
+	{name: "scheduling-gate", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
+		p.SchedulingGates = []corev1.PodSchedulingGate{{Name: "bad gate!"}}
+	}),
+		want: []string{`spec.template.spec.schedulingGates[0]: Invalid value: "bad gate!": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`}},
+	{name: "os", base: "statefulset", edit: pod(func(p *corev1.PodSpec) { p.OS = &corev1.PodOS{Name: "plan9"} }),
+		want: []string{`spec.template.spec.os: Unsupported value: "plan9": supported values: "linux", "windows"`}},
 	{name: "image-pull-secret-extra", base: "statefulset", edit: pod(func(p *corev1.PodSpec) {
 		p.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "registry"}}
 	})},
@@ -418,6 +445,41 @@ func readBase(t *testing.T, name string) any {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return obj
+}
+
+// TestApplyKeys: an entry of a list that server-side apply merges by key
+// may not repeat an earlier one's key.
+func TestApplyKeys(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(any)
+		want []string
+	}{
+		{"valid", func(any) {}, nil},
+		{"image pull secret twice", pod(func(p *corev1.PodSpec) {
+			p.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "r"}, {Name: "r"}}
+		}), []string{`spec.template.spec.imagePullSecrets[1]: Duplicate value: "server-side apply merges these entries by key, and two have [name=\"r\"]"`}},
+		{"host alias twice", pod(func(p *corev1.PodSpec) {
+			p.HostAliases = []corev1.HostAlias{{IP: "10.0.0.1", Hostnames: []string{"a"}}, {IP: "10.0.0.1", Hostnames: []string{"b"}}}
+		}), []string{`spec.template.spec.hostAliases[1]: Duplicate value: "server-side apply merges these entries by key, and two have [ip=\"10.0.0.1\"]"`}},
+		{"env var twice", main(func(c *corev1.Container) { c.Env = append(c.Env, c.Env[0]) }),
+			[]string{c0 + `.env[3]: Duplicate value: "server-side apply merges these entries by key, and two have [name=\"PGDATA\"]"`}},
+		{"container port twice", main(func(c *corev1.Container) {
+			c.Ports = append(c.Ports, corev1.ContainerPort{Name: "other", ContainerPort: 5432})
+		}), []string{c0 + `.ports[1]: Duplicate value: "server-side apply merges these entries by key, and two have [containerPort=5432,protocol=\"TCP\"]"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			obj := readBase(t, "statefulset")
+			c.edit(obj)
+			var got []string
+			for _, e := range ApplyKeys(obj) {
+				got = append(got, e.Error())
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("got\n\t%s\nwant\n\t%s", strings.Join(got, "\n\t"), strings.Join(c.want, "\n\t"))
+			}
+		})
+	}
 }
 
 // TestUnknownKind: a kind the package does not know is an error, never a

@@ -31,7 +31,9 @@ func unknownFields(raw, schema cue.Value) diag.Diagnostics {
 		switch {
 		case k&cue.StructKind != 0:
 			s = pick(s, cue.StructKind)
-			if !s.Exists() {
+			if !s.Exists() || s.IncompleteKind()&cue.StructKind == 0 {
+				// The schema has no struct here (a list): the value's
+				// kind is wrong, which is CUE's to say, not its keys.
 				return
 			}
 			iter, err := v.Fields(cue.Optional(true))

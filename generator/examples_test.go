@@ -58,7 +58,11 @@ type exampleCase struct {
 	dir, app string
 	// start, when set, compiles the example with that ordinals.start.
 	start int
-	pods  []examplePod
+	// shellless says that the pods need no shell, for an image that has
+	// none: no stsgen-init and no ConfigMap, no container that starts
+	// through sh, and so no pods to run here.
+	shellless bool
+	pods      []examplePod
 }
 
 // name names the case's test: the app, after the package's directory in an
@@ -72,6 +76,10 @@ func (tc exampleCase) name() string {
 }
 
 var exampleCases = []exampleCase{
+	// etcd from its distroless image: its names come from the env every
+	// container gets, its initial cluster from peers.
+	{dir: "etcd", app: "etcd", shellless: true},
+	{dir: "etcd", app: "etcd", start: 2, shellless: true},
 	{dir: "redis", app: "redis", pods: []examplePod{
 		{pod: "redis-0", role: "primary", id: "1", files: []string{"redis.conf"}, runs: []containerRun{{
 			container: "redis", stubs: []string{"redis-server"},
@@ -278,6 +286,13 @@ func TestExampleScripts(t *testing.T) {
 		covered[example] = true
 		t.Run(tc.name(), func(t *testing.T) {
 			b := compileExample(t, tc.dir, tc.app, tc.start)
+			if tc.shellless {
+				checkShellless(t, b)
+				return
+			}
+			if b.ConfigMap == nil {
+				t.Fatalf("%s has no ConfigMap, so no stsgen-init runs its pods; mark the case shellless", tc.app)
+			}
 			for key, script := range b.ConfigMap.Data {
 				if strings.HasSuffix(key, ".sh") {
 					if out, err := exec.Command(sh, "-n", "-c", script).CombinedOutput(); err != nil {
@@ -294,6 +309,27 @@ func TestExampleScripts(t *testing.T) {
 	for _, d := range dirs {
 		if info, err := os.Stat(d); err == nil && info.IsDir() && !covered[filepath.Base(d)] {
 			t.Errorf("example %s has no case in exampleCases", filepath.Base(d))
+		}
+	}
+}
+
+// checkShellless checks that an app's pods run without a shell: no
+// ConfigMap for stsgen-init, no init container at all, and no container
+// whose command is sh.
+func checkShellless(t *testing.T, b *generator.Bundle) {
+	t.Helper()
+	if b.ConfigMap != nil {
+		t.Errorf("a ConfigMap %s for stsgen-init, which needs a shell", b.ConfigMap.Name)
+	}
+	spec := b.StatefulSet.Spec.Template.Spec
+	for _, c := range spec.InitContainers {
+		t.Errorf("init container %s", c.Name)
+	}
+	for _, c := range spec.Containers {
+		if len(c.Command) == 0 {
+			t.Errorf("container %s starts the image's entrypoint, which may be a shell script; name the binary", c.Name)
+		} else if base := filepath.Base(c.Command[0]); base == "sh" || base == "bash" {
+			t.Errorf("container %s starts through %s", c.Name, c.Command[0])
 		}
 	}
 }
@@ -524,8 +560,10 @@ func TestExamplePeerLists(t *testing.T) {
 				t.Fatalf("ordinals.start = %d, want %d", start, tc.start)
 			}
 			var texts []string
-			for _, v := range b.ConfigMap.Data {
-				texts = append(texts, v)
+			if b.ConfigMap != nil {
+				for _, v := range b.ConfigMap.Data {
+					texts = append(texts, v)
+				}
 			}
 			spec := sts.Spec.Template.Spec
 			for _, c := range append(slices.Clone(spec.InitContainers), spec.Containers...) {

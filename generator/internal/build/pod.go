@@ -323,12 +323,16 @@ func initContainers(s *spec.Spec) []corev1.Container {
 	if s.RunsInit() {
 		out = append(out, initContainer(s))
 	}
+	// cp -R -P copies the directory's contents as the pods' user, links as
+	// links, each file with its mode. Not -a or -p: they also set the mode
+	// and times of the volume's own directory, which root owns and only
+	// root may change, and GNU cp then exits 1.
 	for i, dir := range s.Writable {
 		out = append(out, corev1.Container{
 			Name:            fmt.Sprintf("%s-%d", spec.CopyContainer, i),
 			Image:           s.Image,
 			ImagePullPolicy: s.ImagePullPolicy,
-			Command:         []string{"cp", "-a", strings.TrimSuffix(dir, "/") + "/.", spec.WritableDir},
+			Command:         []string{"cp", "-R", "-P", strings.TrimSuffix(dir, "/") + "/.", spec.WritableDir},
 			Resources:       s.Resources,
 			SecurityContext: containerSecurityContext(s.SecurityContext),
 			VolumeMounts:    []corev1.VolumeMount{{Name: writableVolume(i), MountPath: spec.WritableDir}},

@@ -24,8 +24,11 @@ import (
 // directory and stub tools first on PATH.
 type examplePod struct {
 	pod, role, id string
-	// files are the config files the init script must install.
+	// files are the config files the init script must install, and lines
+	// the lines some of them must hold once installed: a template's with
+	// its placeholders replaced by the pod's identity.
 	files []string
+	lines map[string][]string
 	runs  []containerRun
 }
 
@@ -122,6 +125,16 @@ var exampleCases = []exampleCase{
 	{dir: "zookeeper", app: "zk", start: 1, pods: []examplePod{
 		{pod: "zk-1", role: "member", id: "1", files: []string{"zoo.cfg"}, runs: []containerRun{zkServer("zk", "1")}},
 		{pod: "zk-3", role: "member", id: "3", files: []string{"zoo.cfg"}, runs: []containerRun{zkServer("zk", "3")}},
+	}},
+	// Kafka's server.properties is a template: each node gets its own
+	// node.id and advertised listeners, the id and name the voters give it.
+	{dir: "kafka", app: "kafka", pods: []examplePod{
+		{pod: "kafka-0", role: "member", id: "1", files: kafkaFiles, lines: kafkaProps("kafka-0", 1, "kafka-0", "kafka-1", "kafka-2")},
+		{pod: "kafka-2", role: "member", id: "3", files: kafkaFiles, lines: kafkaProps("kafka-2", 3, "kafka-0", "kafka-1", "kafka-2")},
+	}},
+	{dir: "kafka", app: "kafka", start: 1, pods: []examplePod{
+		{pod: "kafka-1", role: "member", id: "1", files: kafkaFiles, lines: kafkaProps("kafka-1", 1, "kafka-1", "kafka-2", "kafka-3")},
+		{pod: "kafka-3", role: "member", id: "3", files: kafkaFiles, lines: kafkaProps("kafka-3", 3, "kafka-1", "kafka-2", "kafka-3")},
 	}},
 	{dir: "postgres", app: "postgres", pods: []examplePod{
 		{pod: "postgres-0", role: "primary", id: "1", files: []string{"postgresql.conf", "pg_hba.conf", "bootstrap.sh"}, runs: []containerRun{
@@ -231,6 +244,23 @@ var exampleCases = []exampleCase{
 	{dir: "nginx-cache", app: "cache", start: 4, pods: []examplePod{
 		{pod: "cache-6", role: "server", id: "3", files: []string{"default.conf"}},
 	}},
+}
+
+var kafkaFiles = []string{"server.properties", "log4j.properties"}
+
+// kafkaProps are the lines of a Kafka node's server.properties that its
+// identity decides, for the voters named by their pods, in id order.
+func kafkaProps(pod string, id int, voters ...string) map[string][]string {
+	fqdn := func(pod string) string { return pod + ".kafka-hs.kafka.svc.cluster.local" }
+	var quorum []string
+	for i, v := range voters {
+		quorum = append(quorum, fmt.Sprintf("%d@%s:9093", i+1, fqdn(v)))
+	}
+	return map[string][]string{"server.properties": {
+		fmt.Sprintf("node.id=%d", id),
+		"controller.quorum.voters=" + strings.Join(quorum, ","),
+		fmt.Sprintf("advertised.listeners=CLIENT://%s:9092,INTERNAL://%s:9094", fqdn(pod), fqdn(pod)),
+	}}
 }
 
 func zkServer(container, id string) containerRun {
@@ -394,6 +424,18 @@ func runExamplePod(t *testing.T, sh string, b *generator.Bundle, p examplePod) {
 	}
 	if diff := cmp.Diff(sorted(p.files), installed); diff != "" {
 		t.Errorf("installed config files (-want +got):\n%s", diff)
+	}
+	for name, want := range p.lines {
+		text := read(t, filepath.Join(work, "config", name))
+		if strings.Contains(text, "@@") {
+			t.Errorf("config/%s keeps a placeholder:\n%s", name, text)
+		}
+		got := strings.Split(text, "\n")
+		for _, l := range want {
+			if !slices.Contains(got, l) {
+				t.Errorf("config/%s has no line %q:\n%s", name, l, text)
+			}
+		}
 	}
 
 	for _, r := range p.runs {

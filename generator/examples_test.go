@@ -61,11 +61,15 @@ type exampleCase struct {
 	dir, app string
 	// start, when set, compiles the example with that ordinals.start.
 	start int
-	// shellless says that the pods need no shell, for an image that has
-	// none: no stsgen-init and no ConfigMap, no container that starts
-	// through sh, and so no pods to run here.
-	shellless bool
-	pods      []examplePod
+	// noInit says that nothing in the app needs stsgen-init: the pods run
+	// none and there is no ConfigMap, so there are no pods to run here.
+	// shellless says, moreover, that nothing needs a shell, for an image
+	// that has none: no init container at all, no container that starts
+	// through sh.
+	noInit, shellless bool
+	// env holds values the main container's env must have.
+	env  map[string]string
+	pods []examplePod
 }
 
 // name names the case's test: the app, after the package's directory in an
@@ -81,8 +85,12 @@ func (tc exampleCase) name() string {
 var exampleCases = []exampleCase{
 	// etcd from its distroless image: its names come from the env every
 	// container gets, its initial cluster from peers.
-	{dir: "etcd", app: "etcd", shellless: true},
-	{dir: "etcd", app: "etcd", start: 2, shellless: true},
+	{dir: "etcd", app: "etcd", noInit: true, shellless: true},
+	{dir: "etcd", app: "etcd", start: 2, noInit: true, shellless: true},
+	// Cassandra's image takes its settings from the environment; its
+	// seeds are the first two members.
+	{dir: "cassandra", app: "cassandra", noInit: true, env: map[string]string{"CASSANDRA_SEEDS": cassandraSeeds("cassandra-0", "cassandra-1")}},
+	{dir: "cassandra", app: "cassandra", start: 3, noInit: true, env: map[string]string{"CASSANDRA_SEEDS": cassandraSeeds("cassandra-3", "cassandra-4")}},
 	{dir: "redis", app: "redis", pods: []examplePod{
 		{pod: "redis-0", role: "primary", id: "1", files: []string{"redis.conf"}, runs: []containerRun{{
 			container: "redis", stubs: []string{"redis-server"},
@@ -246,6 +254,15 @@ var exampleCases = []exampleCase{
 	}},
 }
 
+// cassandraSeeds is the seed list of the pods named.
+func cassandraSeeds(pods ...string) string {
+	var fqdns []string
+	for _, p := range pods {
+		fqdns = append(fqdns, p+".cassandra-hs.cassandra.svc.cluster.local")
+	}
+	return strings.Join(fqdns, ",")
+}
+
 var kafkaFiles = []string{"server.properties", "log4j.properties"}
 
 // kafkaProps are the lines of a Kafka node's server.properties that its
@@ -316,12 +333,19 @@ func TestExampleScripts(t *testing.T) {
 		covered[example] = true
 		t.Run(tc.name(), func(t *testing.T) {
 			b := compileExample(t, tc.dir, tc.app, tc.start)
-			if tc.shellless {
-				checkShellless(t, b)
+			main := b.StatefulSet.Spec.Template.Spec.Containers[0]
+			for name, want := range tc.env {
+				i := slices.IndexFunc(main.Env, func(e corev1.EnvVar) bool { return e.Name == name })
+				if i < 0 || main.Env[i].Value != want {
+					t.Errorf("%s: env %s is not %q: %v", main.Name, name, want, main.Env)
+				}
+			}
+			if tc.noInit {
+				checkNoInit(t, b, tc.shellless)
 				return
 			}
 			if b.ConfigMap == nil {
-				t.Fatalf("%s has no ConfigMap, so no stsgen-init runs its pods; mark the case shellless", tc.app)
+				t.Fatalf("%s has no ConfigMap, so no stsgen-init runs its pods; mark the case noInit", tc.app)
 			}
 			for key, script := range b.ConfigMap.Data {
 				if strings.HasSuffix(key, ".sh") {
@@ -343,17 +367,23 @@ func TestExampleScripts(t *testing.T) {
 	}
 }
 
-// checkShellless checks that an app's pods run without a shell: no
-// ConfigMap for stsgen-init, no init container at all, and no container
-// whose command is sh.
-func checkShellless(t *testing.T, b *generator.Bundle) {
+// checkNoInit checks that an app's pods run no stsgen-init and that there
+// is no ConfigMap for it; shellless, that they need no shell at all: no
+// init container, and no container whose command is sh or that starts
+// the image's entrypoint.
+func checkNoInit(t *testing.T, b *generator.Bundle, shellless bool) {
 	t.Helper()
 	if b.ConfigMap != nil {
-		t.Errorf("a ConfigMap %s for stsgen-init, which needs a shell", b.ConfigMap.Name)
+		t.Errorf("a ConfigMap %s for stsgen-init", b.ConfigMap.Name)
 	}
 	spec := b.StatefulSet.Spec.Template.Spec
 	for _, c := range spec.InitContainers {
-		t.Errorf("init container %s", c.Name)
+		if shellless || c.Name == "stsgen-init" {
+			t.Errorf("init container %s", c.Name)
+		}
+	}
+	if !shellless {
+		return
 	}
 	for _, c := range spec.Containers {
 		if len(c.Command) == 0 {

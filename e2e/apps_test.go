@@ -20,6 +20,7 @@ import (
 	"cuelang.org/go/cue/load"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -321,8 +322,9 @@ type namespaceOnce struct {
 	err  error
 }
 
-// prepare creates what the app's objects expect to exist: its namespace and
-// the Secrets its pods refer to, with made-up keys.
+// prepare creates what the app's objects expect to exist: its namespace,
+// the Secrets its pods refer to, with made-up keys, and the PriorityClass
+// they name, without which the API server refuses every pod.
 func prepare(ctx context.Context, t *testing.T, a *app) {
 	t.Helper()
 	ns := a.spec.Namespace
@@ -336,6 +338,13 @@ func prepare(ctx context.Context, t *testing.T, a *app) {
 	})
 	if once.err != nil {
 		t.Fatalf("creating namespace %s: %v", ns, once.err)
+	}
+	if name := a.sts().Spec.Template.Spec.PriorityClassName; name != "" {
+		pc := &schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: name}, Value: 1000000}
+		_, err := cluster.client.SchedulingV1().PriorityClasses().Create(ctx, pc, metav1.CreateOptions{})
+		if err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatalf("creating priority class %s: %v", name, err)
+		}
 	}
 	for name, keys := range secretRefs(a.sts()) {
 		data := map[string][]byte{}
@@ -396,11 +405,27 @@ type podDNSName struct {
 	name, pod, service, namespace, domain string
 }
 
-// stableNames returns the pod DNS names the app's ConfigMap mentions.
+// stableNames returns the pod DNS names the app's config files mention, and
+// the commands, args and env of its containers: an app without a shell
+// names its peers in its args, and has no ConfigMap.
 func (a *app) stableNames() []podDNSName {
+	var texts []string
+	if cm := a.bundle.ConfigMap; cm != nil {
+		for _, k := range slices.Sorted(maps.Keys(cm.Data)) {
+			texts = append(texts, cm.Data[k])
+		}
+	}
+	spec := a.sts().Spec.Template.Spec
+	for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
+		texts = append(texts, c.Command...)
+		texts = append(texts, c.Args...)
+		for _, e := range c.Env {
+			texts = append(texts, e.Value)
+		}
+	}
 	var names []podDNSName
-	for _, k := range slices.Sorted(maps.Keys(a.bundle.ConfigMap.Data)) {
-		for _, m := range stableName.FindAllStringSubmatch(a.bundle.ConfigMap.Data[k], -1) {
+	for _, text := range texts {
+		for _, m := range stableName.FindAllStringSubmatch(text, -1) {
 			n := podDNSName{m[1], m[2], m[3], m[4], m[5]}
 			if !slices.Contains(names, n) {
 				names = append(names, n)

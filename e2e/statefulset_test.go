@@ -317,16 +317,16 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 	names := a.stableNames()
 	for _, n := range names {
 		if n.domain != a.spec.ClusterDomain {
-			t.Errorf("config name %s: cluster domain %s; the app's is %s", n.name, n.domain, a.spec.ClusterDomain)
+			t.Errorf("stable name %s: cluster domain %s; the app's is %s", n.name, n.domain, a.spec.ClusterDomain)
 		}
 		if hosts, err := hostnames(ctx, n.namespace, n.service); err != nil {
-			t.Errorf("config name %s: %v", n.name, err)
+			t.Errorf("stable name %s: %v", n.name, err)
 		} else if hosts[n.pod] == "" {
-			t.Errorf("config name %s does not resolve: Service %s/%s publishes no hostname %s", n.name, n.namespace, n.service, n.pod)
+			t.Errorf("stable name %s does not resolve: Service %s/%s publishes no hostname %s", n.name, n.namespace, n.service, n.pod)
 		}
 	}
 	if a.spec.Topology != "standalone" && len(names) == 0 {
-		t.Errorf("the config files of a %s app name no peers", a.spec.Topology)
+		t.Errorf("neither the config files nor the commands, args and env of a %s app name a peer", a.spec.Topology)
 	}
 
 	services := map[string][]string{a.bundle.Read.Name: all}

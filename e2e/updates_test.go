@@ -23,17 +23,28 @@ import (
 // rollOut changes a config file, which changes the pod template's config
 // hash, and checks that the controller replaces the pods one at a time from
 // the highest ordinal down; then changes it again with a partition, which
-// must hold the lower ordinals back.
+// must hold the lower ordinals back. An app without config files, whose
+// image may have no shell for stsgen-init, gets a change of an annotation
+// instead, which the pod template carries too.
 func rollOut(ctx context.Context, t *testing.T, a *app) {
 	t.Helper()
 	ns, name := a.spec.Namespace, a.spec.Name
 	before := len(kubelet.History(ns))
-	rollout := `config.files."e2e-rollout.conf"`
-	next, ds := a.variant(t, nil, set(name, rollout, `"round = 1\n"`))
+	round := func(n int) edit {
+		if a.bundle.ConfigMap == nil {
+			return set(name, `annotations."e2e.example.com/round"`, fmt.Sprintf("%q", fmt.Sprint(n)))
+		}
+		return set(name, `config.files."e2e-rollout.conf"`, fmt.Sprintf("%q", fmt.Sprintf("round = %d\n", n)))
+	}
+	next, ds := a.variant(t, nil, round(1))
 	if next == nil {
 		t.Fatalf("a config-only change does not compile:\n%v", ds)
 	}
-	if next.sts().Spec.Template.Annotations[generator.AnnotationConfigHash] == a.sts().Spec.Template.Annotations[generator.AnnotationConfigHash] {
+	if a.bundle.ConfigMap == nil {
+		if len(next.sts().Spec.Template.Spec.InitContainers) != len(a.sts().Spec.Template.Spec.InitContainers) {
+			t.Fatalf("an annotation change added init containers")
+		}
+	} else if next.sts().Spec.Template.Annotations[generator.AnnotationConfigHash] == a.sts().Spec.Template.Annotations[generator.AnnotationConfigHash] {
 		t.Fatalf("a config-only change left the pod template's %s annotation as it was", generator.AnnotationConfigHash)
 	}
 	oldRevision := liveStatefulSet(ctx, t, a).Status.CurrentRevision
@@ -55,7 +66,7 @@ func rollOut(ctx context.Context, t *testing.T, a *app) {
 	partition := int32(1)
 	held := a.spec.OrdinalsStart + partition
 	before = len(kubelet.History(ns))
-	partitioned, ds := a.variant(t, nil, set(name, rollout, `"round = 2\n"`), set(name, "updateStrategy.partition", fmt.Sprint(partition)))
+	partitioned, ds := a.variant(t, nil, round(2), set(name, "updateStrategy.partition", fmt.Sprint(partition)))
 	if partitioned == nil {
 		t.Fatalf("a partitioned change does not compile:\n%v", ds)
 	}
@@ -179,9 +190,15 @@ func checkForbiddenChanges(ctx context.Context, t *testing.T, a *app) {
 		field     string // where stsgen reports a forbidden change, below the app
 	}
 	other := map[string]string{"OrderedReady": "Parallel", "Parallel": "OrderedReady"}[a.spec.PodManagementPolicy]
+	policy := []edit{set(name, "podManagementPolicy", fmt.Sprintf("%q", other))}
+	if r := a.spec.Probes.Readiness; r != nil && r.NeedsQuorum {
+		// OrderedReady would never start a member whose readiness needs a
+		// quorum (STS209): the change comes with a probe that does not.
+		policy = append(policy, set(name, "probes.readiness.needsQuorum", "false"))
+	}
 	changes := []change{
 		{"serviceName", []edit{set(name, "services.headless.name", fmt.Sprintf("%q", name+"-other"))}, true, ".services.headless.name"},
-		{"podManagementPolicy", []edit{set(name, "podManagementPolicy", fmt.Sprintf("%q", other))}, true, ".podManagementPolicy"},
+		{"podManagementPolicy", policy, true, ".podManagementPolicy"},
 		{"replicas", scale(a, a.spec.Replicas+2), false, ""},
 		{"ordinals", []edit{set(name, "ordinals.start", fmt.Sprint(a.spec.OrdinalsStart+1))}, false, ""},
 		{"minReadySeconds", []edit{set(name, "minReadySeconds", "5")}, false, ""},

@@ -24,8 +24,11 @@ import (
 // directory and stub tools first on PATH.
 type examplePod struct {
 	pod, role, id string
-	// files are the config files the init script must install.
+	// files are the config files the init script must install, and lines
+	// the lines some of them must hold once installed: a template's with
+	// its placeholders replaced by the pod's identity.
 	files []string
+	lines map[string][]string
 	runs  []containerRun
 }
 
@@ -58,7 +61,15 @@ type exampleCase struct {
 	dir, app string
 	// start, when set, compiles the example with that ordinals.start.
 	start int
-	pods  []examplePod
+	// noInit says that nothing in the app needs stsgen-init: the pods run
+	// none and there is no ConfigMap, so there are no pods to run here.
+	// shellless says, moreover, that nothing needs a shell, for an image
+	// that has none: no init container at all, no container that starts
+	// through sh.
+	noInit, shellless bool
+	// env holds values the main container's env must have.
+	env  map[string]string
+	pods []examplePod
 }
 
 // name names the case's test: the app, after the package's directory in an
@@ -72,6 +83,14 @@ func (tc exampleCase) name() string {
 }
 
 var exampleCases = []exampleCase{
+	// etcd from its distroless image: its names come from the env every
+	// container gets, its initial cluster from peers.
+	{dir: "etcd", app: "etcd", noInit: true, shellless: true},
+	{dir: "etcd", app: "etcd", start: 2, noInit: true, shellless: true},
+	// Cassandra's image takes its settings from the environment; its
+	// seeds are the first two members.
+	{dir: "cassandra", app: "cassandra", noInit: true, env: map[string]string{"CASSANDRA_SEEDS": cassandraSeeds("cassandra-0", "cassandra-1")}},
+	{dir: "cassandra", app: "cassandra", start: 3, noInit: true, env: map[string]string{"CASSANDRA_SEEDS": cassandraSeeds("cassandra-3", "cassandra-4")}},
 	{dir: "redis", app: "redis", pods: []examplePod{
 		{pod: "redis-0", role: "primary", id: "1", files: []string{"redis.conf"}, runs: []containerRun{{
 			container: "redis", stubs: []string{"redis-server"},
@@ -114,6 +133,16 @@ var exampleCases = []exampleCase{
 	{dir: "zookeeper", app: "zk", start: 1, pods: []examplePod{
 		{pod: "zk-1", role: "member", id: "1", files: []string{"zoo.cfg"}, runs: []containerRun{zkServer("zk", "1")}},
 		{pod: "zk-3", role: "member", id: "3", files: []string{"zoo.cfg"}, runs: []containerRun{zkServer("zk", "3")}},
+	}},
+	// Kafka's server.properties is a template: each node gets its own
+	// node.id and advertised listeners, the id and name the voters give it.
+	{dir: "kafka", app: "kafka", pods: []examplePod{
+		{pod: "kafka-0", role: "member", id: "1", files: kafkaFiles, lines: kafkaProps("kafka-0", 1, "kafka-0", "kafka-1", "kafka-2")},
+		{pod: "kafka-2", role: "member", id: "3", files: kafkaFiles, lines: kafkaProps("kafka-2", 3, "kafka-0", "kafka-1", "kafka-2")},
+	}},
+	{dir: "kafka", app: "kafka", start: 1, pods: []examplePod{
+		{pod: "kafka-1", role: "member", id: "1", files: kafkaFiles, lines: kafkaProps("kafka-1", 1, "kafka-1", "kafka-2", "kafka-3")},
+		{pod: "kafka-3", role: "member", id: "3", files: kafkaFiles, lines: kafkaProps("kafka-3", 3, "kafka-1", "kafka-2", "kafka-3")},
 	}},
 	{dir: "postgres", app: "postgres", pods: []examplePod{
 		{pod: "postgres-0", role: "primary", id: "1", files: []string{"postgresql.conf", "pg_hba.conf", "bootstrap.sh"}, runs: []containerRun{
@@ -225,6 +254,32 @@ var exampleCases = []exampleCase{
 	}},
 }
 
+// cassandraSeeds is the seed list of the pods named.
+func cassandraSeeds(pods ...string) string {
+	var fqdns []string
+	for _, p := range pods {
+		fqdns = append(fqdns, p+".cassandra-hs.cassandra.svc.cluster.local")
+	}
+	return strings.Join(fqdns, ",")
+}
+
+var kafkaFiles = []string{"server.properties", "log4j.properties"}
+
+// kafkaProps are the lines of a Kafka node's server.properties that its
+// identity decides, for the voters named by their pods, in id order.
+func kafkaProps(pod string, id int, voters ...string) map[string][]string {
+	fqdn := func(pod string) string { return pod + ".kafka-hs.kafka.svc.cluster.local" }
+	var quorum []string
+	for i, v := range voters {
+		quorum = append(quorum, fmt.Sprintf("%d@%s:9093", i+1, fqdn(v)))
+	}
+	return map[string][]string{"server.properties": {
+		fmt.Sprintf("node.id=%d", id),
+		"controller.quorum.voters=" + strings.Join(quorum, ","),
+		fmt.Sprintf("advertised.listeners=CLIENT://%s:9092,INTERNAL://%s:9094", fqdn(pod), fqdn(pod)),
+	}}
+}
+
 func zkServer(container, id string) containerRun {
 	return containerRun{
 		container: container, replace: map[string]string{"/docker-entrypoint.sh": "docker-entrypoint.sh"},
@@ -278,6 +333,20 @@ func TestExampleScripts(t *testing.T) {
 		covered[example] = true
 		t.Run(tc.name(), func(t *testing.T) {
 			b := compileExample(t, tc.dir, tc.app, tc.start)
+			main := b.StatefulSet.Spec.Template.Spec.Containers[0]
+			for name, want := range tc.env {
+				i := slices.IndexFunc(main.Env, func(e corev1.EnvVar) bool { return e.Name == name })
+				if i < 0 || main.Env[i].Value != want {
+					t.Errorf("%s: env %s is not %q: %v", main.Name, name, want, main.Env)
+				}
+			}
+			if tc.noInit {
+				checkNoInit(t, b, tc.shellless)
+				return
+			}
+			if b.ConfigMap == nil {
+				t.Fatalf("%s has no ConfigMap, so no stsgen-init runs its pods; mark the case noInit", tc.app)
+			}
 			for key, script := range b.ConfigMap.Data {
 				if strings.HasSuffix(key, ".sh") {
 					if out, err := exec.Command(sh, "-n", "-c", script).CombinedOutput(); err != nil {
@@ -294,6 +363,33 @@ func TestExampleScripts(t *testing.T) {
 	for _, d := range dirs {
 		if info, err := os.Stat(d); err == nil && info.IsDir() && !covered[filepath.Base(d)] {
 			t.Errorf("example %s has no case in exampleCases", filepath.Base(d))
+		}
+	}
+}
+
+// checkNoInit checks that an app's pods run no stsgen-init and that there
+// is no ConfigMap for it; shellless, that they need no shell at all: no
+// init container, and no container whose command is sh or that starts
+// the image's entrypoint.
+func checkNoInit(t *testing.T, b *generator.Bundle, shellless bool) {
+	t.Helper()
+	if b.ConfigMap != nil {
+		t.Errorf("a ConfigMap %s for stsgen-init", b.ConfigMap.Name)
+	}
+	spec := b.StatefulSet.Spec.Template.Spec
+	for _, c := range spec.InitContainers {
+		if shellless || c.Name == "stsgen-init" {
+			t.Errorf("init container %s", c.Name)
+		}
+	}
+	if !shellless {
+		return
+	}
+	for _, c := range spec.Containers {
+		if len(c.Command) == 0 {
+			t.Errorf("container %s starts the image's entrypoint, which may be a shell script; name the binary", c.Name)
+		} else if base := filepath.Base(c.Command[0]); base == "sh" || base == "bash" {
+			t.Errorf("container %s starts through %s", c.Name, c.Command[0])
 		}
 	}
 }
@@ -358,6 +454,18 @@ func runExamplePod(t *testing.T, sh string, b *generator.Bundle, p examplePod) {
 	}
 	if diff := cmp.Diff(sorted(p.files), installed); diff != "" {
 		t.Errorf("installed config files (-want +got):\n%s", diff)
+	}
+	for name, want := range p.lines {
+		text := read(t, filepath.Join(work, "config", name))
+		if strings.Contains(text, "@@") {
+			t.Errorf("config/%s keeps a placeholder:\n%s", name, text)
+		}
+		got := strings.Split(text, "\n")
+		for _, l := range want {
+			if !slices.Contains(got, l) {
+				t.Errorf("config/%s has no line %q:\n%s", name, l, text)
+			}
+		}
 	}
 
 	for _, r := range p.runs {
@@ -524,8 +632,10 @@ func TestExamplePeerLists(t *testing.T) {
 				t.Fatalf("ordinals.start = %d, want %d", start, tc.start)
 			}
 			var texts []string
-			for _, v := range b.ConfigMap.Data {
-				texts = append(texts, v)
+			if b.ConfigMap != nil {
+				for _, v := range b.ConfigMap.Data {
+					texts = append(texts, v)
+				}
 			}
 			spec := sts.Spec.Template.Spec
 			for _, c := range append(slices.Clone(spec.InitContainers), spec.Containers...) {

@@ -329,15 +329,16 @@ func initContainers(s *spec.Spec) []corev1.Container {
 	if s.RunsInit() {
 		out = append(out, initContainer(s))
 	}
+	// cp -R -P copies the directory's contents as the pods' user, links as
+	// links, each file with its mode. Not -a or -p: they also set the mode
+	// and times of the volume's own directory, which root owns and only
+	// root may change, and GNU cp then exits 1.
 	for i, dir := range s.Writable {
 		out = append(out, corev1.Container{
 			Name:            fmt.Sprintf("%s-%d", spec.CopyContainer, i),
 			Image:           s.Image,
 			ImagePullPolicy: s.ImagePullPolicy,
-			// Into a directory of its own making: cp may not set the times
-			// or mode of the volume's root, which the kubelet owns, and GNU
-			// cp fails when it cannot.
-			Command:         []string{"cp", "-a", strings.TrimSuffix(dir, "/"), spec.WritableDir + "/" + spec.WritableCopy},
+			Command:         []string{"cp", "-R", "-P", strings.TrimSuffix(dir, "/") + "/.", spec.WritableDir},
 			Resources:       s.Resources,
 			SecurityContext: containerSecurityContext(s.SecurityContext),
 			VolumeMounts:    []corev1.VolumeMount{{Name: writableVolume(i), MountPath: spec.WritableDir}},
@@ -441,7 +442,7 @@ func mainContainer(s *spec.Spec) corev1.Container {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
 	}
 	for i, dir := range s.Writable {
-		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: writableVolume(i), MountPath: dir, SubPath: spec.WritableCopy})
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: writableVolume(i), MountPath: dir})
 	}
 	for i, f := range s.SecretFiles {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.SecretsVolume, MountPath: f.Path, SubPath: strconv.Itoa(i), ReadOnly: true})

@@ -65,12 +65,16 @@ var ruleNoExecute = &Rule{
 	Severity: diag.Warning, Source: "Kubernetes taint-based eviction",
 	check: checkNoExecute,
 	Explain: `When a node becomes unreachable or not ready, Kubernetes taints it
-NoExecute, and evicts its pods once their toleration of that taint runs
-out: 300 seconds unless the pod says otherwise. A toleration of NoExecute
-(or of every effect) without tolerationSeconds keeps a member bound to the
-failed node for ever, so the StatefulSet never re-creates it elsewhere
-and the ensemble runs a member short, a step from losing its quorum.
-Give the toleration a tolerationSeconds.`,
+NoExecute (node.kubernetes.io/unreachable, node.kubernetes.io/not-ready),
+and evicts its pods once their toleration of that taint runs out: 300
+seconds unless the pod says otherwise. A toleration that matches these
+taints (by their key, or with no key at all) without tolerationSeconds
+keeps a member bound to the failed node for ever, so the StatefulSet never
+re-creates it elsewhere and the ensemble runs a member short, a step from
+losing its quorum. Give the toleration a tolerationSeconds, which
+Kubernetes accepts only with effect: "NoExecute". A toleration of another
+NoExecute taint, such as a dedicated node pool's, needs none: with one,
+the members would be evicted from their own pool.`,
 }
 
 var ruleSpreadOverlap = &Rule{
@@ -235,27 +239,53 @@ func meantOwn(sel *metav1.LabelSelector, s *spec.Spec) bool {
 	})
 }
 
-// checkNoExecute: a quorum member does not tolerate NoExecute for ever.
+// checkNoExecute: a quorum member does not tolerate a failed node's
+// NoExecute taints for ever.
 func checkNoExecute(c *checker) {
 	if c.s.Topology != spec.Quorum {
 		return
 	}
-	// The taints a failed node gets; a toleration of any other key (a
-	// dedicated pool's) leaves Kubernetes' own 300 s tolerations of these
-	// in place.
-	failed := []string{"node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"}
 	for i, t := range c.s.Pod.Tolerations {
-		noExecute := t.Effect == "" || t.Effect == corev1.TaintEffectNoExecute
-		all := t.Key == "" && t.Operator == corev1.TolerationOpExists
-		if !noExecute || t.TolerationSeconds != nil || !all && !slices.Contains(failed, t.Key) {
+		if t.TolerationSeconds != nil || !toleratesFailedNode(t) {
 			continue
 		}
-		what := "the taint of a failed node (" + t.Key + ")"
-		if all {
-			what = "every taint, a failed node's among them,"
+		what := t.Key
+		switch {
+		case t.Key == "" && t.Effect == "":
+			what = "every taint, a failed node's NoExecute taints among them,"
+		case t.Key == "":
+			what = "every NoExecute taint, a failed node's among them,"
 		}
-		c.report(at("tolerations", strconv.Itoa(i)), "tolerates %s with no tolerationSeconds: a member on a failed node is never evicted, so it is never re-created elsewhere and the ensemble runs a member short; add tolerationSeconds: 300 (Kubernetes' default)", what)
+		// The API server takes tolerationSeconds only with NoExecute.
+		fix := "add tolerationSeconds: 300 (Kubernetes' default)"
+		if t.Effect == "" {
+			fix = `write effect: "NoExecute" with tolerationSeconds: 300 (Kubernetes' default), which the API server accepts only together, and tolerate the other effects in a toleration of their own`
+		}
+		c.report(at("tolerations", strconv.Itoa(i)), "tolerates %s with no tolerationSeconds: a member on a failed node is never evicted, so it is never re-created elsewhere and the ensemble runs a member short; %s", what, fix)
 	}
+}
+
+// failedNodeTaints are the NoExecute taints the node lifecycle controller
+// puts on a node that is not ready or unreachable; neither has a value.
+var failedNodeTaints = []string{corev1.TaintNodeNotReady, corev1.TaintNodeUnreachable}
+
+// toleratesFailedNode reports whether t tolerates one of failedNodeTaints,
+// as the taint manager matches them: an empty key matches every key, an
+// empty effect every effect, and Equal (or no operator) the empty value.
+func toleratesFailedNode(t corev1.Toleration) bool {
+	if t.Effect != "" && t.Effect != corev1.TaintEffectNoExecute {
+		return false
+	}
+	if t.Key != "" && !slices.Contains(failedNodeTaints, t.Key) {
+		return false
+	}
+	switch t.Operator {
+	case corev1.TolerationOpExists:
+		return true
+	case "", corev1.TolerationOpEqual:
+		return t.Value == ""
+	}
+	return false
 }
 
 // checkSpreadOverlap: the app's own anti-affinity and spread constraints

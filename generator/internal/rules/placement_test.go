@@ -59,6 +59,17 @@ var placementCases = []ruleCase{
 `)},
 	{rule: diag.RuleAntiAffinity, name: "ensemble that also keeps away from another app", src: zkApp(`	affinity: podAntiAffinity: preferredDuringSchedulingIgnoredDuringExecution: [{weight: 100, podAffinityTerm: {topologyKey: "kubernetes.io/hostname", labelSelector: matchLabels: "app.kubernetes.io/name": "kafka"}}]
 `)},
+	{rule: diag.RuleNoExecute, name: "member tolerating every NoExecute taint for ever", fires: true, src: zkApp(`	tolerations: [{operator: "Exists", effect: "NoExecute"}]
+`)},
+	{rule: diag.RuleNoExecute, name: "member tolerating a not-ready node's every effect for ever", fires: true, src: zkApp(`	tolerations: [{key: "node.kubernetes.io/not-ready", operator: "Exists"}]
+`)},
+	// The taint manager matches tolerations by key: tolerating a dedicated
+	// pool's NoExecute taint for ever keeps the member on its pool, not on
+	// a failed node, and a tolerationSeconds would evict it from the pool.
+	{rule: diag.RuleNoExecute, name: "member on a pool tainted NoExecute", src: zkApp(`	tolerations: [{key: "dedicated", operator: "Equal", value: "zk", effect: "NoExecute"}]
+`)},
+	{rule: diag.RuleNoExecute, name: "member tolerating an unreachable node of another value", src: zkApp(`	tolerations: [{key: "node.kubernetes.io/unreachable", operator: "Equal", value: "x", effect: "NoExecute"}]
+`)},
 
 	// STS306: spread and the app's own affinity.
 	{rule: diag.RuleSpreadOverlap, name: "own anti-affinity on the hosts spread uses", fires: true, src: zkApp(`	affinity: podAntiAffinity: requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: "kubernetes.io/hostname", labelSelector: matchLabels: "app.kubernetes.io/name": "zk"}]

@@ -41,7 +41,6 @@ const (
 	WritableVolume = "stsgen-writable"
 	CopyContainer  = "stsgen-copy"
 	WritableDir    = "/stsgen/writable"
-	WritableCopy   = "copy"
 	// SecretsVolume holds the installed secret files; SecretSourceVolume
 	// is the prefix of the Secret volumes stsgen-init reads them from.
 	SecretsVolume      = "stsgen-secrets"

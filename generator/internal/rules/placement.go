@@ -69,9 +69,11 @@ NoExecute (node.kubernetes.io/unreachable, node.kubernetes.io/not-ready),
 and evicts its pods once their toleration of that taint runs out: 300
 seconds unless the pod says otherwise. A toleration that matches these
 taints (by their key, or with no key at all) without tolerationSeconds
-keeps a member bound to the failed node for ever, so the StatefulSet never
-re-creates it elsewhere and the ensemble runs a member short, a step from
-losing its quorum. Give the toleration a tolerationSeconds, which
+keeps a member bound to the failed node for ever: it is never evicted,
+so it stays the ensemble's member on that node (a step from losing the
+quorum) until someone deletes it by hand. Evicted, it is deleted as soon
+as the node answers again or is removed, and the StatefulSet then
+re-creates it. Give the toleration a tolerationSeconds, which
 Kubernetes accepts only with effect: "NoExecute". A toleration of another
 NoExecute taint, such as a dedicated node pool's, needs none: with one,
 the members would be evicted from their own pool.`,
@@ -261,7 +263,7 @@ func checkNoExecute(c *checker) {
 		if t.Effect == "" {
 			fix = `write effect: "NoExecute" with tolerationSeconds: 300 (Kubernetes' default), which the API server accepts only together, and tolerate the other effects in a toleration of their own`
 		}
-		c.report(at("tolerations", strconv.Itoa(i)), "tolerates %s with no tolerationSeconds: a member on a failed node is never evicted, so it is never re-created elsewhere and the ensemble runs a member short; %s", what, fix)
+		c.report(at("tolerations", strconv.Itoa(i)), "tolerates %s with no tolerationSeconds: a member on a failed node is never evicted, so it holds its place in the ensemble there, a member short of the quorum's margin, until someone deletes it; %s", what, fix)
 	}
 }
 

@@ -152,6 +152,18 @@ func verifyObjects(c *checker, b *build.Bundle) {
 	for _, o := range b.Objects() {
 		for _, e := range append(validate.Object(o.Obj), validate.ApplyKeys(o.Obj)...) {
 			if sels, ok := appField(c.s, o.Obj, e.Field); ok {
+				// A map's errors name the map and the key or value in
+				// error: point at that entry.
+				if v, isString := e.BadValue.(string); isString && len(sels) == 1 && sels[0] == "nodeSelector" {
+					if _, key := c.s.Pod.NodeSelector[v]; key {
+						c.reportName(at("nodeSelector", v), "the API server refuses this key: %s", e.ErrorBody())
+						continue
+					}
+					if k, found := keyOf(c.s.Pod.NodeSelector, v); found {
+						c.report(at("nodeSelector", k), "the API server refuses this: %s", e.ErrorBody())
+						continue
+					}
+				}
 				c.report(sels, "the API server refuses this: %s", e.ErrorBody())
 				continue
 			}
@@ -294,4 +306,14 @@ func index(step string) int {
 		return -1
 	}
 	return n
+}
+
+// keyOf is the first key, in order, whose value is v.
+func keyOf(m map[string]string, v string) (string, bool) {
+	for _, k := range build.SortedKeys(m) {
+		if m[k] == v {
+			return k, true
+		}
+	}
+	return "", false
 }

@@ -352,6 +352,10 @@ func translate(msg string) string {
 	if rest, ok := strings.CutPrefix(msg, "@embed: "); ok {
 		return "@embed: " + embedFix(rest)
 	}
+	if msg == "illegal integer number" {
+		// 0400, as chmod and YAML write a mode.
+		return msg + ": an integer may not start with 0; CUE writes an octal number as 0o400"
+	}
 	if strings.HasPrefix(msg, "illegal character") {
 		return msg + "; is this a CUE text file?"
 	}

@@ -206,6 +206,9 @@ func TestCUELoadMessages(t *testing.T) {
 	if got, want := FromCUE(inst.Err)[0].Message, "import failed: imports are unavailable because there is no cue.mod/module.cue file; stsgen applies its schema itself"; !strings.HasPrefix(got, want) {
 		t.Errorf("an import outside a module: %q; want it to start %q (CUE said %v)", got, want, inst.Err)
 	}
+	if got := FromCUE(cuecontext.New().CompileString("x: 0400").Err()); len(got) != 1 || got[0].Message != "illegal integer number: an integer may not start with 0; CUE writes an octal number as 0o400" {
+		t.Errorf("an octal number written as chmod writes it: %v", got)
+	}
 	v := cuecontext.New().CompileString("x: 1\x01")
 	got := FromCUE(v.Err())
 	if len(got) != 1 || !strings.HasPrefix(got[0].Message, "illegal character") || !strings.HasSuffix(got[0].Message, "; is this a CUE text file?") {

@@ -30,7 +30,9 @@ node matches both; and a sysctl that is not namespaced (vm.*, most of
 fs.* and kernel.*), which affects the whole node, so that the kubelet
 refuses every pod that sets it (SysctlForbidden) whatever its allow-list
 says. Set such a sysctl on the nodes, or from a privileged init container
-(allowed for that container alone with its checks: STS109: "off").`,
+(allowed for that container alone with its checks: STS109: "off"). And
+with setHostnameAsFQDN, a member's FQDN is its host name, which the
+kubelet refuses over 64 characters.`,
 }
 
 var ruleUnsafeSysctls = &Rule{
@@ -100,6 +102,14 @@ func checkSchedulable(c *checker) {
 		terms := a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
 		if len(terms) > 0 && !slices.ContainsFunc(terms, func(t corev1.NodeSelectorTerm) bool { return agrees(t, s.Pod.NodeSelector) }) {
 			c.report(at("nodeSelector"), "asks for node labels that every term of affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution refuses, so no node can run the pods; make them agree, or keep one")
+		}
+	}
+	// The kubelet refuses to start a pod whose host name, the FQDN with
+	// setHostnameAsFQDN, is longer than 64 characters.
+	if f := s.Pod.SetHostnameAsFQDN; f != nil && *f && len(s.Peers) > 0 {
+		longest := slices.MaxFunc(s.Peers, func(a, b spec.Peer) int { return len(a.FQDN) - len(b.FQDN) }).FQDN
+		if len(longest) > 64 {
+			c.report(at("setHostnameAsFQDN"), "the host name would be the member's FQDN, %s, %d characters; the kubelet refuses a host name over 64, so the pod never starts; shorten the app's, the headless Service's or the namespace's name, or leave setHostnameAsFQDN out", longest, len(longest))
 		}
 	}
 	if os := s.Pod.OS; os != nil && os.Name != corev1.Linux {

@@ -53,6 +53,17 @@ var placementCases = []ruleCase{
 `)},
 	{rule: diag.RuleSchedulable, name: "a Windows pod", fires: true, src: pgApp(`	os: name: "windows"
 `)},
+	{rule: diag.RuleSchedulable, name: "a host name of a 74-character FQDN", fires: true, src: `package t
+
+apps: "orders-database": {
+	image:     "postgres:17.2"
+	namespace: "payments-production"
+	ports: pg: 5432
+	setHostnameAsFQDN: true
+}
+`},
+	{rule: diag.RuleSchedulable, name: "a host name of a short FQDN", src: pgApp(`	setHostnameAsFQDN: true
+`)},
 	{rule: diag.RuleSchedulable, name: "a Linux pod, said so", src: pgApp(`	os: name: "linux"
 `)},
 	{rule: diag.RuleOwnSelector, name: "spread constraint over every pod of the namespace", src: zkApp(`	topologySpreadConstraints: [{maxSkew: 1, topologyKey: "example.com/rack", whenUnsatisfiable: "ScheduleAnyway", labelSelector: {}}]

@@ -72,4 +72,5 @@ const (
 	RuleSpreadOverlap  RuleID = "STS306"
 	RuleTemplates      RuleID = "STS307"
 	RuleInitNeeded     RuleID = "STS308"
+	RuleIdentityUnused RuleID = "STS309"
 )

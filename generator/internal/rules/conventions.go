@@ -13,7 +13,35 @@ import (
 
 // conventionRules check the spec against stsgen's own terms: its schema,
 // the names it reserves, and the checks field that overrides rules.
-var conventionRules = []*Rule{ruleSchema, ruleReserved, ruleChecksOverride, ruleInitNeeded}
+var conventionRules = []*Rule{ruleSchema, ruleReserved, ruleChecksOverride, ruleInitNeeded, ruleIdentityUnused}
+
+var ruleIdentityUnused = &Rule{
+	ID: diag.RuleIdentityUnused, Title: "identity settings take effect",
+	Severity: diag.Warning, Source: "stsgen",
+	check: checkIdentityUnused,
+	Explain: `identity.image runs stsgen-init, and identity.idBase gives the ids it
+writes to the env file and the @@id@@ placeholder: both matter only when
+stsgen-init runs, which it does when something needs it (STS308). Set
+without it, they do nothing, which is probably not what was meant: remove
+them, or say what needs the identity (identity.init: true).`,
+}
+
+// checkIdentityUnused: identity.image and identity.idBase are not set for
+// an app that runs no stsgen-init.
+func checkIdentityUnused(c *checker) {
+	if c.s.RunsInit() {
+		return
+	}
+	// Compared with the schema's defaults (the app's image, 1), which
+	// hold whether the schema is stsgen's own or a vendored copy.
+	const msg = "is set, but the pods run no stsgen-init (nothing needs it), so it does nothing; remove it, or set identity.init: true"
+	if c.s.Identity.Image != c.s.Image {
+		c.report(at("identity", "image"), msg)
+	}
+	if c.s.Identity.IDBase != 1 {
+		c.report(at("identity", "idBase"), msg)
+	}
+}
 
 var ruleInitNeeded = &Rule{
 	ID: diag.RuleInitNeeded, Title: "stsgen-init runs when something needs it",

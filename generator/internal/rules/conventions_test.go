@@ -273,4 +273,10 @@ apps: web: {
 	args: ["--data-dir=/idx", "--tools=/id-tools"]
 }
 `},
+	// STS309: identity settings take effect.
+	{rule: diag.RuleIdentityUnused, name: "an identity image for pods with no stsgen-init", fires: true, src: pgApp(`	identity: image: "busybox:1.36"
+`)},
+	{rule: diag.RuleIdentityUnused, name: "an identity image for pods that install config files", src: pgApp(`	identity: image: "busybox:1.36"
+	config: files: "a.conf": "x"
+`)},
 }

@@ -85,7 +85,17 @@ func (src *Source) Lookup(sels ...string) cue.Value {
 // Wrote reports whether the user wrote the field sels names, rather than
 // leaving it to a default.
 func (src *Source) Wrote(sels ...string) bool {
-	return src != nil && src.Raw.LookupPath(SelPath(sels...)).Exists()
+	if src == nil {
+		return false
+	}
+	v := src.Raw.LookupPath(SelPath(sels...))
+	if !v.Exists() {
+		return false
+	}
+	// A package that binds its apps to the imported schema has the
+	// schema's defaults in its own value: they are not the user's.
+	ps := ValuePositions(v)
+	return len(ps) == 0 || slices.ContainsFunc(ps, func(p token.Pos) bool { return !diag.IsSchemaFile(p.Filename()) })
 }
 
 // Positions are the user's positions of the field sels names, or the

@@ -47,6 +47,7 @@ const (
 	RulePartitionStart  RuleID = "STS113"
 	RuleUnsafeSysctls   RuleID = "STS114"
 	RuleOwnSelector     RuleID = "STS115"
+	RuleClusterDNS      RuleID = "STS116"
 
 	RuleEnsembleMinimum RuleID = "STS201"
 	RuleEnsembleEven    RuleID = "STS202"

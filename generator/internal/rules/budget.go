@@ -152,24 +152,31 @@ func checkBudgetBlocks(c *checker) {
 }
 
 var ruleBudgetReplicas = &Rule{
-	ID: diag.RuleBudgetReplicas, Title: "a primary-replica budget takes down one pod at a time",
+	ID: diag.RuleBudgetReplicas, Title: "a primary-replica or leaderless budget takes down one pod at a time",
 	Severity: diag.Warning, Source: "quorum",
 	check: checkBudgetReplicas,
 	Explain: `A primary with replicas loses redundancy with every pod down; evicting
-the primary and a replica at once can leave no up-to-date copy. The
+the primary and a replica at once can leave no up-to-date copy. A
+leaderless ring keeps each range of its data on a few members (three,
+commonly); two down at once can take a range below its own quorum. The
 Kubernetes docs advise maxUnavailable: 1 for replicated stateful apps,
 which stsgen derives.`,
 }
 
-// checkBudgetReplicas: a primary-replica budget allows one pod down.
+// checkBudgetReplicas: a primary-replica or leaderless budget allows one
+// pod down.
 func checkBudgetReplicas(c *checker) {
 	s := c.s
-	if s.Topology != spec.PrimaryReplica || !spec.EmitsBudget(s) {
+	if s.Topology != spec.PrimaryReplica && s.Topology != spec.Leaderless || !spec.EmitsBudget(s) {
 		return
 	}
 	d := s.Disruption
+	what := "the primary and a replica"
+	if s.Topology == spec.Leaderless {
+		what = "two members that hold the same data"
+	}
 	if d.MaxUnavailable != nil && d.MaxUnavailable.Scaled(s.Replicas, true) > 1 {
-		c.report(at("disruption", "maxUnavailable"), "maxUnavailable %s lets a drain take the primary and a replica down together; use 1", d.MaxUnavailable)
+		c.report(at("disruption", "maxUnavailable"), "maxUnavailable %s lets a drain take %s down together; use 1", d.MaxUnavailable, what)
 	}
 	if d.MinAvailable != nil && d.MinAvailable.Scaled(s.Replicas, true) < s.Replicas-1 {
 		c.report(at("disruption", "minAvailable"), "minAvailable %s lets a drain take more than one of %d pods down; use %d", d.MinAvailable, s.Replicas, s.Replicas-1)

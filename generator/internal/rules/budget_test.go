@@ -433,6 +433,25 @@ apps: zk: {
 	disruption: unhealthyPodEvictionPolicy: "AlwaysAllow"
 }
 `},
+	{rule: diag.RuleBudgetReplicas, name: "leaderless ring with maxUnavailable 2", fires: true, src: `package t
+
+apps: ring: {
+	image:    "cassandra:5.0.2"
+	topology: "leaderless"
+	replicas: 5
+	ports: cql: 9042
+	disruption: maxUnavailable: 2
+}
+`},
+	{rule: diag.RuleBudgetReplicas, name: "leaderless ring with the derived budget", src: `package t
+
+apps: ring: {
+	image:    "cassandra:5.0.2"
+	topology: "leaderless"
+	replicas: 5
+	ports: cql: 9042
+}
+`},
 }
 
 // Mutations of a correct bundle, each breaking what one verify func

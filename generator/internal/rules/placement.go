@@ -16,7 +16,36 @@ import (
 // placementRules check the pod's placement and platform fields, which an
 // app writes as Kubernetes does: what no node would run, and what would
 // not do what it looks like.
-var placementRules = []*Rule{ruleSchedulable, ruleUnsafeSysctls, ruleOwnSelector, ruleNoExecute, ruleSpreadOverlap}
+var placementRules = []*Rule{ruleSchedulable, ruleUnsafeSysctls, ruleOwnSelector, ruleClusterDNS, ruleNoExecute, ruleSpreadOverlap}
+
+var ruleClusterDNS = &Rule{
+	ID: diag.RuleClusterDNS, Title: "members resolve each other's names",
+	Severity: diag.Warning, Source: "Kubernetes DNS",
+	check: checkClusterDNS,
+	Explain: `Members find each other by their stable names (<pod>.<headless
+Service>, and their FQDNs), which only the cluster's DNS resolves.
+dnsPolicy: "Default" gives the pods the node's resolver instead, and
+"None" only the dnsConfig written: neither resolves the names, and the
+members never meet. Keep the default (ClusterFirst), or list the cluster's
+DNS server and its search domains in dnsConfig.`,
+}
+
+// checkClusterDNS: the members of an app with peers use the cluster's DNS.
+func checkClusterDNS(c *checker) {
+	s := c.s
+	if s.Topology == spec.Standalone || s.Replicas < 2 {
+		return
+	}
+	switch s.Pod.DNSPolicy {
+	case corev1.DNSDefault:
+		c.report(at("dnsPolicy"), "\"Default\" gives the pods the node's resolver, which does not resolve the members' names (%s); leave dnsPolicy out (ClusterFirst)", s.Peers[0].Host)
+	case corev1.DNSNone:
+		domain := "svc." + s.ClusterDomain
+		if dc := s.Pod.DNSConfig; dc == nil || !slices.ContainsFunc(dc.Searches, func(d string) bool { return strings.HasSuffix(strings.TrimSuffix(d, "."), domain) }) {
+			c.report(at("dnsPolicy"), "\"None\" leaves the pods only dnsConfig, whose search list has no domain of %s, so the members' short names (%s) do not resolve; add the cluster's DNS server and %s.%s to dnsConfig, or leave dnsPolicy out", domain, s.Peers[0].Host, s.Namespace, domain)
+		}
+	}
+}
 
 var ruleSchedulable = &Rule{
 	ID: diag.RuleSchedulable, Title: "some node can run the pods",

@@ -39,6 +39,18 @@ var placementCases = []ruleCase{
 	{rule: diag.RuleOwnSelector, name: "anti-affinity that keeps away from another app", src: zkApp(`	affinity: podAntiAffinity: preferredDuringSchedulingIgnoredDuringExecution: [{weight: 50, podAffinityTerm: {topologyKey: "kubernetes.io/hostname", labelSelector: matchLabels: "app.kubernetes.io/name": "kafka"}}]
 `)},
 
+	// STS116: members resolve each other's names.
+	{rule: diag.RuleClusterDNS, name: "ensemble on the node's resolver", fires: true, src: zkApp(`	dnsPolicy: "Default"
+`)},
+	{rule: diag.RuleClusterDNS, name: "ensemble on its own DNS config without the cluster's domains", fires: true, src: zkApp(`	dnsPolicy: "None"
+	dnsConfig: nameservers: ["10.96.0.10"]
+`)},
+	{rule: diag.RuleClusterDNS, name: "ensemble on its own DNS config with the cluster's domains", src: zkApp(`	dnsPolicy: "None"
+	dnsConfig: {nameservers: ["10.96.0.10"], searches: ["default.svc.cluster.local", "svc.cluster.local"]}
+`)},
+	{rule: diag.RuleClusterDNS, name: "a single server on the node's resolver", src: pgApp(`	dnsPolicy: "Default"
+`)},
+
 	// STS215: a quorum member leaves a failed node.
 	{rule: diag.RuleNoExecute, name: "member tolerating every taint for ever", fires: true, src: zkApp(`	tolerations: [{operator: "Exists"}]
 `)},

@@ -11,7 +11,6 @@ import (
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/spec"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -74,23 +73,12 @@ func checkTemplates(c *checker) {
 			}
 		}
 	}
-	var env []string
-	for _, e := range s.Env {
-		env = append(env, e.Value)
-	}
 	words(at("command"), s.Command)
 	words(at("args"), s.Args)
-	words(at("env"), env)
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
-		for i, ct := range list.cs {
-			var env []string
-			for _, e := range ct.Env {
-				env = append(env, e.Value)
-			}
-			words(at(list.field, strconv.Itoa(i)), slices.Concat(ct.Command, ct.Args, env))
+	words(at("env"), spec.EnvValues(s.Env))
+	for _, l := range s.ContainerLists() {
+		for i, ct := range l.Cs {
+			words(at(l.Field, strconv.Itoa(i)), slices.Concat(ct.Command, ct.Args, spec.EnvValues(ct.Env)))
 		}
 	}
 	for _, f := range s.Config.Files {

@@ -8,7 +8,6 @@ import (
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
 	"github.com/stsgen/stsgen/generator/internal/spec"
-	corev1 "k8s.io/api/core/v1"
 )
 
 // conventionRules check the spec against stsgen's own terms: its schema,
@@ -122,13 +121,10 @@ func checkReserved(c *checker) {
 	for _, e := range s.Env {
 		reservedEnv(at("env", e.Name), e.Name)
 	}
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
-		for i, ct := range list.cs {
+	for _, l := range s.ContainerLists() {
+		for i, ct := range l.Cs {
 			for j, e := range ct.Env {
-				reservedEnv(at(list.field, strconv.Itoa(i), "env", strconv.Itoa(j), "name"), e.Name)
+				reservedEnv(at(l.Field, strconv.Itoa(i), "env", strconv.Itoa(j), "name"), e.Name)
 			}
 		}
 	}
@@ -171,13 +167,9 @@ func checkChecksOverride(c *checker) {
 		}
 	}
 	check(nil, c.s.Checks)
-	for _, list := range []string{"initContainers", "sidecars"} {
-		n := len(c.s.InitContainers)
-		if list == "sidecars" {
-			n = len(c.s.Sidecars)
-		}
-		for i := range n {
-			base := at(list, strconv.Itoa(i))
+	for _, l := range c.s.ContainerLists() {
+		for i := range l.Cs {
+			base := at(l.Field, strconv.Itoa(i))
 			check(base, c.s.ContainerChecks[c.s.Path(base...)])
 		}
 	}

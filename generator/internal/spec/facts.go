@@ -289,7 +289,7 @@ func (s *Spec) InitNeeds() []string {
 	var main []string
 	main = append(main, s.Command...)
 	main = append(main, s.Args...)
-	main = append(main, envWords(s.Env)...)
+	main = append(main, EnvValues(s.Env)...)
 	for _, p := range []*Probe{s.Probes.Readiness, s.Probes.Liveness, s.Probes.Startup} {
 		if p != nil {
 			main = append(main, p.Exec...)
@@ -297,17 +297,14 @@ func (s *Spec) InitNeeds() []string {
 	}
 	main = append(main, hookWords(s.Lifecycle)...)
 	refers("the main container", main)
-	for _, list := range []struct {
-		field string
-		cs    []corev1.Container
-	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
-		for _, c := range list.cs {
-			what := list.field + " " + c.Name
+	for _, l := range s.ContainerLists() {
+		for _, c := range l.Cs {
+			what := l.Field + " " + c.Name
 			if slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == IdentityVolume }) {
 				needs = append(needs, what+", which mounts "+IdentityVolume)
 				continue
 			}
-			words := slices.Concat(c.Command, c.Args, envWords(c.Env), []string{c.WorkingDir}, hookWords(c.Lifecycle))
+			words := slices.Concat(c.Command, c.Args, EnvValues(c.Env), []string{c.WorkingDir}, hookWords(c.Lifecycle))
 			for _, p := range []*corev1.Probe{c.ReadinessProbe, c.LivenessProbe, c.StartupProbe} {
 				if p != nil && p.Exec != nil {
 					words = append(words, p.Exec.Command...)
@@ -341,8 +338,8 @@ func refersTo(word, dir string) bool {
 	}
 }
 
-// envWords are the values of env vars.
-func envWords(env []corev1.EnvVar) []string {
+// EnvValues are the values of env vars, in order.
+func EnvValues(env []corev1.EnvVar) []string {
 	var out []string
 	for _, e := range env {
 		out = append(out, e.Value)

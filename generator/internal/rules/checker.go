@@ -125,6 +125,20 @@ func (c *checker) reportObject(format string, args ...any) {
 	c.report(nil, format, args...)
 }
 
+// reportLine adds a finding about line n of content, the string the field
+// sels names, such as a config file: it points at that line where the user
+// wrote the string as a multi-line literal, and at the field otherwise.
+func (c *checker) reportLine(sels []string, content string, n int, format string, args ...any) {
+	k := len(c.ds)
+	c.report(sels, format, args...)
+	if len(c.ds) == k {
+		return
+	}
+	if p, ok := c.s.Source.LinePos(sels, content, n); ok {
+		c.ds[k].Pos = []token.Pos{p}
+	}
+}
+
 func at(sels ...string) []string { return sels }
 
 // wrote reports whether the user wrote the field sels names, rather than

@@ -42,9 +42,9 @@ func checkTemplates(c *checker) {
 			primary := p.Name == "primary" || p.Name == "primary_fqdn"
 			switch {
 			case primary && s.Topology != spec.PrimaryReplica:
-				c.report(sels, "line %d: @@%s@@ exists for topology: \"primary-replica\" only", p.Line, p.Name)
+				c.reportLine(sels, f.Content, p.Line, "line %d: @@%s@@ exists for topology: \"primary-replica\" only", p.Line, p.Name)
 			case !slices.Contains(spec.Placeholders, p.Name):
-				c.report(sels, "line %d: @@%s@@ is no placeholder of stsgen-init's; write one of %s", p.Line, p.Name, placeholderList(s))
+				c.reportLine(sels, f.Content, p.Line, "line %d: @@%s@@ is no placeholder of stsgen-init's; write one of %s", p.Line, p.Name, placeholderList(s))
 			}
 		}
 		for i, line := range strings.Split(f.Content, "\n") {
@@ -54,7 +54,7 @@ func checkTemplates(c *checker) {
 				if p := strings.ToLower(ref); slices.Contains(spec.Placeholders, p) {
 					fix = "write @@" + p + "@@"
 				}
-				c.report(sels, "line %d: $(STSGEN_%s) is expanded by Kubernetes in env, command and args only, not in a config file; %s, which stsgen-init replaces in each pod", i+1, ref, fix)
+				c.reportLine(sels, f.Content, i+1, "line %d: $(STSGEN_%s) is expanded by Kubernetes in env, command and args only, not in a config file; %s, which stsgen-init replaces in each pod", i+1, ref, fix)
 			}
 		}
 	}

@@ -81,6 +81,13 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	if s.Topology == Quorum {
 		s.Quorum = d.int32(d.lookup("quorum"))
 	}
+	if v := d.lookup("seedCount"); s.Topology == Leaderless && v.Exists() {
+		// Checked here rather than bounded in the schema, where a bound
+		// would put seeds, and every field built from it, in error too.
+		if n := d.int32(v); n > s.Replicas && s.Replicas > 0 {
+			d.errorf(diag.RuleSchema, v, "%d is out of range: the seeds are members, and there are %d; write a value at most %d", n, s.Replicas, s.Replicas)
+		}
+	}
 
 	for _, f := range fields(d.lookup("ports")) {
 		p := Port{Name: label(f), Protocol: corev1.ProtocolTCP}

@@ -134,3 +134,65 @@ func (src *Source) LabelPos(sels ...string) (token.Pos, bool) {
 	}
 	return token.NoPos, false
 }
+
+// LinePos is where line n (from 1) of content, the string the field sels
+// names, is written, when the user wrote it as one multi-line string
+// literal, with or without interpolations, whose lines are content's lines
+// one for one. Otherwise
+// (a file from @embed, a string joined by an expression, escaped newlines)
+// there is no such place and ok is false.
+func (src *Source) LinePos(sels []string, content string, n int) (pos token.Pos, ok bool) {
+	if src == nil || n < 1 {
+		return token.NoPos, false
+	}
+	expr := src.Raw.LookupPath(SelPath(sels...)).Source()
+	if f, ok := expr.(*ast.Field); ok {
+		expr = f.Value
+	}
+	var parts []*ast.BasicLit
+	switch x := expr.(type) {
+	case *ast.BasicLit:
+		parts = []*ast.BasicLit{x}
+	case *ast.Interpolation:
+		for _, e := range x.Elts {
+			if l, ok := e.(*ast.BasicLit); ok {
+				parts = append(parts, l)
+			}
+		}
+	default:
+		return token.NoPos, false
+	}
+	if len(parts) == 0 || !strings.HasPrefix(strings.TrimLeft(parts[0].Value, "#"), `"""`) && !strings.HasPrefix(strings.TrimLeft(parts[0].Value, "#"), `'''`) {
+		return token.NoPos, false
+	}
+	// A multi-line literal opens with a newline after its quotes and ends
+	// with the closing quotes on a line of their own: two newlines more
+	// than its value has, unless escapes or interpolated values add lines.
+	raw := 0
+	for _, p := range parts {
+		raw += strings.Count(p.Value, "\n")
+	}
+	if raw != strings.Count(content, "\n")+2 || n > strings.Count(content, "\n")+1 {
+		return token.NoPos, false
+	}
+	seen := 0
+	for _, p := range parts {
+		if !p.Pos().IsValid() {
+			return token.NoPos, false
+		}
+		for i := 0; i < len(p.Value); i++ {
+			if p.Value[i] != '\n' {
+				continue
+			}
+			if seen++; seen == n {
+				// Skip the indentation the literal strips.
+				j := i + 1
+				for j < len(p.Value) && (p.Value[j] == ' ' || p.Value[j] == '\t') {
+					j++
+				}
+				return p.Pos().Add(j), true
+			}
+		}
+	}
+	return token.NoPos, false
+}

@@ -434,7 +434,7 @@ func runExamplePod(t *testing.T, sh string, b *generator.Bundle, p examplePod) {
 		write(t, filepath.Join(work, "source", key), data)
 	}
 	spec := b.StatefulSet.Spec.Template.Spec
-	init := spec.InitContainers[0]
+	init := spec.InitContainers[slices.IndexFunc(spec.InitContainers, func(c corev1.Container) bool { return c.Name == "stsgen-init" })]
 	out := run(t, sh, init.Command, []string{
 		"STSGEN_POD_NAME=" + p.pod,
 		"STSGEN_SOURCE_DIR=" + filepath.Join(work, "source"),
@@ -665,5 +665,62 @@ func TestExamplePeerLists(t *testing.T) {
 			}
 			t.Logf("%d stable names checked", seen)
 		})
+	}
+}
+
+// TestConfigIntoCopy runs stsgen-init of an app whose config files go into
+// a writable copy of the image's directory: the copy is made first, then
+// the config files replace the image's own, read-only or not, and the
+// image's other files stay.
+func TestConfigIntoCopy(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this machine")
+	}
+	bundles, ds := generator.Compile(generator.LoadConfig{Dir: "../testdata/golden/files"}, generator.Policy{})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	i := slices.IndexFunc(bundles, func(b *generator.Bundle) bool { return b.App == "es" })
+	b := bundles[i]
+	spec := b.StatefulSet.Spec.Template.Spec
+	names := []string{}
+	for _, c := range spec.InitContainers {
+		names = append(names, c.Name)
+	}
+	if diff := cmp.Diff([]string{"stsgen-copy-0", "stsgen-init"}, names); diff != "" {
+		t.Errorf("init containers (-want +got):\n%s", diff)
+	}
+
+	work := t.TempDir()
+	for key, data := range b.ConfigMap.Data {
+		write(t, filepath.Join(work, "source", key), data)
+	}
+	// What stsgen-copy-0 leaves: the image's files, one of them read-only.
+	copied := filepath.Join(work, "writable")
+	write(t, filepath.Join(copied, "elasticsearch.yml"), "cluster.name: image-default\n")
+	write(t, filepath.Join(copied, "jvm.options"), "-XX:+UseG1GC\n")
+	if err := os.Chmod(filepath.Join(copied, "elasticsearch.yml"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	init := spec.InitContainers[1]
+	run(t, sh, init.Command, []string{
+		"STSGEN_POD_NAME=es-1",
+		"STSGEN_SOURCE_DIR=" + filepath.Join(work, "source"),
+		"STSGEN_CONFIG_DIR=" + copied,
+		"STSGEN_IDENTITY_DIR=" + filepath.Join(work, "identity"),
+	}, map[string]string{"/stsgen/source": filepath.Join(work, "source")}, "")
+	got := read(t, filepath.Join(copied, "elasticsearch.yml"))
+	if !strings.Contains(got, "node.name: es-1\n") || strings.Contains(got, "image-default") {
+		t.Errorf("elasticsearch.yml is not the app's, rendered for es-1:\n%s", got)
+	}
+	if got := read(t, filepath.Join(copied, "jvm.options")); got != "-XX:+UseG1GC\n" {
+		t.Errorf("the image's jvm.options changed: %q", got)
+	}
+	// The main container sees the copy, with no config volume over it.
+	for _, m := range spec.Containers[0].VolumeMounts {
+		if m.MountPath == "/usr/share/elasticsearch/config" && m.Name != "stsgen-writable-0" {
+			t.Errorf("%s is mounted from %s, not the writable copy", m.MountPath, m.Name)
+		}
 	}
 }

@@ -303,7 +303,7 @@ func volumes(s *spec.Spec) []corev1.Volume {
 				LocalObjectReference: corev1.LocalObjectReference{Name: ConfigMapName(s)},
 			}},
 		})
-		if s.HasConfigFiles() {
+		if _, into := s.ConfigWritable(); s.HasConfigFiles() && !into {
 			vols = append(vols, corev1.Volume{Name: spec.ConfigVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 		}
 		vols = append(vols, corev1.Volume{Name: spec.IdentityVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
@@ -323,12 +323,10 @@ func volumes(s *spec.Spec) []corev1.Volume {
 	return vols
 }
 
-// initContainers is stsgen-init, when the pod runs it.
+// initContainers are the writable copies, then stsgen-init when the pod
+// runs it, so that it can install config files into a copy.
 func initContainers(s *spec.Spec) []corev1.Container {
 	var out []corev1.Container
-	if s.RunsInit() {
-		out = append(out, initContainer(s))
-	}
 	// cp -R -P copies the directory's contents as the pods' user, links as
 	// links, each file with its mode. Not -a or -p: they also set the mode
 	// and times of the volume's own directory, which root owns and only
@@ -343,6 +341,9 @@ func initContainers(s *spec.Spec) []corev1.Container {
 			SecurityContext: containerSecurityContext(s.SecurityContext),
 			VolumeMounts:    []corev1.VolumeMount{{Name: writableVolume(i), MountPath: spec.WritableDir}},
 		})
+	}
+	if s.RunsInit() {
+		out = append(out, initContainer(s))
 	}
 	return out
 }
@@ -367,7 +368,9 @@ func secretSources(s *spec.Spec) []string {
 // initContainer runs the identity script from the ConfigMap.
 func initContainer(s *spec.Spec) corev1.Container {
 	mounts := []corev1.VolumeMount{{Name: spec.SourceVolume, MountPath: spec.SourceDir, ReadOnly: true}}
-	if s.HasConfigFiles() {
+	if i, into := s.ConfigWritable(); into {
+		mounts = append(mounts, corev1.VolumeMount{Name: writableVolume(i), MountPath: spec.ConfigDir})
+	} else if s.HasConfigFiles() {
 		mounts = append(mounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: spec.ConfigDir})
 	}
 	mounts = append(mounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: spec.IdentityDir})
@@ -435,7 +438,7 @@ func mainContainer(s *spec.Spec) corev1.Container {
 			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: v.Name, MountPath: v.MountPath, ReadOnly: v.ReadOnly, SubPath: v.SubPath})
 		}
 	}
-	if s.HasConfigFiles() {
+	if _, into := s.ConfigWritable(); s.HasConfigFiles() && !into {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: s.Config.MountPath})
 	}
 	if s.RunsInit() {

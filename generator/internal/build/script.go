@@ -37,6 +37,9 @@ type initScriptData struct {
 	RoleEnv []roleEnv
 	// Templates says that some file is a template.
 	Templates bool
+	// IntoCopy says that the files go into a writable copy of the image's
+	// directory, whose own files they replace.
+	IntoCopy bool
 	// SecretsDir and SecretSourceDir are where the secret files go and
 	// where their Secrets are; Secrets are installed in order.
 	SecretsDir      string
@@ -69,6 +72,7 @@ func initScript(s *spec.Spec) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	_, into := s.ConfigWritable()
 	data := initScriptData{
 		Name:            s.Name,
 		Topology:        s.Topology,
@@ -80,6 +84,7 @@ func initScript(s *spec.Spec) (string, error) {
 		ConfigDir:       spec.ConfigDir,
 		IdentityDir:     spec.IdentityDir,
 		Templates:       s.HasTemplates(),
+		IntoCopy:        into,
 		SecretsDir:      spec.SecretsDir,
 		SecretSourceDir: spec.SecretSourceDir,
 	}

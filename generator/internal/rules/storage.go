@@ -48,7 +48,8 @@ func checkVolumeMounts(c *checker) {
 			mounts = append(mounts, mount{at("volumes", v.Name, "mountPath"), v.MountPath})
 		}
 	}
-	if s.HasConfigFiles() {
+	if _, into := s.ConfigWritable(); s.HasConfigFiles() && !into {
+		// Config files installed into a writable copy share its mount.
 		mounts = append(mounts, mount{at("config", "mountPath"), s.Config.MountPath})
 	}
 	if s.RunsInit() {

@@ -173,6 +173,19 @@ func (s *Spec) HasConfigFiles() bool {
 	return slices.ContainsFunc(s.Config.Roles, func(r Role) bool { return len(r.Files) > 0 })
 }
 
+// ConfigWritable is the index of the writable copy that the config files
+// go into, when config.mountPath is one of the writable directories:
+// stsgen-init then installs the files over the image's own copy, so the
+// directory holds both. ok is false when the config files have a volume
+// of their own.
+func (s *Spec) ConfigWritable() (i int, ok bool) {
+	if !s.HasConfigFiles() {
+		return 0, false
+	}
+	i = slices.IndexFunc(s.Writable, func(dir string) bool { return path.Clean(dir) == path.Clean(s.Config.MountPath) })
+	return i, i >= 0
+}
+
 // RoleEnvOrArgs reports whether any role adds args or env, which stsgen can
 // only do by starting the main container through sh.
 func (s *Spec) RoleEnvOrArgs() bool {

@@ -717,10 +717,12 @@ func TestConfigIntoCopy(t *testing.T) {
 	if got := read(t, filepath.Join(copied, "jvm.options")); got != "-XX:+UseG1GC\n" {
 		t.Errorf("the image's jvm.options changed: %q", got)
 	}
-	// The main container sees the copy, with no config volume over it.
-	for _, m := range spec.Containers[0].VolumeMounts {
-		if m.MountPath == "/usr/share/elasticsearch/config" && m.Name != "stsgen-writable-0" {
-			t.Errorf("%s is mounted from %s, not the writable copy", m.MountPath, m.Name)
+	// The main container and the sidecar see the copy, with no config
+	// volume over it.
+	for _, c := range spec.Containers {
+		i := slices.IndexFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.MountPath == "/usr/share/elasticsearch/config" })
+		if i < 0 || c.VolumeMounts[i].Name != "stsgen-writable-0" {
+			t.Errorf("%s does not mount the writable copy at the config directory: %v", c.Name, c.VolumeMounts)
 		}
 	}
 }

@@ -348,6 +348,15 @@ func initContainers(s *spec.Spec) []corev1.Container {
 	return out
 }
 
+// configVolume names the volume the config files are installed into: a
+// writable copy at config.mountPath, or one of their own.
+func configVolume(s *spec.Spec) string {
+	if i, into := s.ConfigWritable(); into {
+		return writableVolume(i)
+	}
+	return spec.ConfigVolume
+}
+
 // writableVolume names the volume of the i-th writable copy.
 func writableVolume(i int) string { return fmt.Sprintf("%s-%d", spec.WritableVolume, i) }
 
@@ -368,10 +377,8 @@ func secretSources(s *spec.Spec) []string {
 // initContainer runs the identity script from the ConfigMap.
 func initContainer(s *spec.Spec) corev1.Container {
 	mounts := []corev1.VolumeMount{{Name: spec.SourceVolume, MountPath: spec.SourceDir, ReadOnly: true}}
-	if i, into := s.ConfigWritable(); into {
-		mounts = append(mounts, corev1.VolumeMount{Name: writableVolume(i), MountPath: spec.ConfigDir})
-	} else if s.HasConfigFiles() {
-		mounts = append(mounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: spec.ConfigDir})
+	if s.HasConfigFiles() {
+		mounts = append(mounts, corev1.VolumeMount{Name: configVolume(s), MountPath: spec.ConfigDir})
 	}
 	mounts = append(mounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: spec.IdentityDir})
 	if len(s.SecretFiles) > 0 {
@@ -479,8 +486,8 @@ func userContainers(s *spec.Spec, cs []corev1.Container) []corev1.Container {
 		if s.RunsInit() && !mounted(spec.IdentityVolume, s.Identity.MountPath) {
 			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.IdentityVolume, MountPath: s.Identity.MountPath, ReadOnly: true})
 		}
-		if s.HasConfigFiles() && !mounted(spec.ConfigVolume, s.Config.MountPath) {
-			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.ConfigVolume, MountPath: s.Config.MountPath, ReadOnly: true})
+		if v := configVolume(s); s.HasConfigFiles() && !mounted(v, s.Config.MountPath) {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: v, MountPath: s.Config.MountPath, ReadOnly: true})
 		}
 		// A read-only root gets a writable /tmp, as the main container does.
 		if ro := c.SecurityContext.ReadOnlyRootFilesystem; ro != nil && *ro && !mounted(spec.TmpVolume, spec.TmpDir) {

@@ -185,14 +185,14 @@ func (m *machineState) restore(dir string) []string {
 	// Mounts under the run's directory, deepest first; a mount still busy
 	// is detached, and goes once its last user has.
 	if points, err := mountPoints(); err == nil {
-		var ours []string
+		var mine []string
 		for _, p := range points {
-			if p == dir || strings.HasPrefix(p, dir+"/") || (strings.HasPrefix(p, "/run/netns/") && !slices.Contains(m.mounts, p)) {
-				ours = append(ours, p)
+			if ours(dir, p) && !slices.Contains(m.mounts, p) {
+				mine = append(mine, p)
 			}
 		}
-		sort.Slice(ours, func(i, j int) bool { return len(ours[i]) > len(ours[j]) })
-		for _, p := range slices.Compact(ours) {
+		sort.Slice(mine, func(i, j int) bool { return len(mine[i]) > len(mine[j]) })
+		for _, p := range slices.Compact(mine) {
 			if err := syscall.Unmount(p, syscall.MNT_DETACH); err != nil && err != syscall.EINVAL && err != syscall.ENOENT {
 				problems = append(problems, fmt.Sprintf("unmounting %s: %v", p, err))
 			}
@@ -200,7 +200,7 @@ func (m *machineState) restore(dir string) []string {
 	}
 	if links, err := linkNames(); err == nil {
 		for _, l := range links {
-			if !slices.Contains(m.links, l) {
+			if ourLink(l) && !slices.Contains(m.links, l) {
 				if out, err := exec.Command("ip", "link", "delete", l).CombinedOutput(); err != nil {
 					problems = append(problems, fmt.Sprintf("deleting link %s: %v: %s", l, err, out))
 				}
@@ -251,6 +251,26 @@ func (m *machineState) restore(dir string) []string {
 	return problems
 }
 
+// ours reports whether the mount point p is the run's: under its
+// directory, or under a machine-wide path its components use.
+func ours(dir, p string) bool {
+	if dir != "" && (p == dir || strings.HasPrefix(p, dir+"/")) {
+		return true
+	}
+	for _, shared := range sharedPaths {
+		if strings.HasPrefix(p, shared+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// ourLink reports whether a network interface is of the kind a run makes:
+// the nodes' bridges, the DNS interface, and the CNI bridge plugin's veths.
+func ourLink(name string) bool {
+	return strings.HasPrefix(name, "e2e-") || strings.HasPrefix(name, "veth")
+}
+
 func isBuiltinChain(name string) bool {
 	switch name {
 	case "INPUT", "OUTPUT", "FORWARD", "PREROUTING", "POSTROUTING":
@@ -279,8 +299,11 @@ func (m *machineState) leftovers(dir string, cgroupRoots []string) []string {
 			}
 		}
 	}
-	diff("mount", m.mounts, now.mounts)
-	diff("link", m.links, now.links)
+	// Other work on the machine may mount, link and filter as it likes;
+	// what the run made is under its directory or named as its
+	// components name things.
+	diff("mount", m.mounts, slices.DeleteFunc(now.mounts, func(p string) bool { return !ours(dir, p) }))
+	diff("link", m.links, slices.DeleteFunc(now.links, func(l string) bool { return !ourLink(l) }))
 	diff("iptables chain", m.chains, now.chains)
 	diff("nft table", m.tables, now.tables)
 	for _, p := range sharedPaths {

@@ -49,7 +49,14 @@ func TestPodsOnEveryNode(t *testing.T) {
 		if got := pod.Status.ContainerStatuses[0].Image; got != "docker.io/library/"+probeShort {
 			t.Errorf("%s's image is %s, want docker.io/library/%s", pod.Name, got, probeShort)
 		}
-		// The kubelet's log endpoint, through the API server.
+		// The kubelet's log and exec endpoints, through the API server.
+		log, err := c.Logs(ctx, ns, pod.Name, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "probe " + pod.Name + " serving on [::]:8080\n"; log != want {
+			t.Errorf("%s logs %q, want %q", pod.Name, log, want)
+		}
 		out, _, err := c.Exec(ctx, ns, pod.Name, "", "/probe", "get", fmt.Sprintf("http://%s:8080/", pod.Status.PodIP))
 		if err != nil {
 			t.Fatal(err)

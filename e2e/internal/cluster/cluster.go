@@ -126,11 +126,17 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 			c = nil
 		}
 	}()
+	if problems := sweepStale(opts.Bin); len(problems) > 0 {
+		return c, fmt.Errorf("an interrupted run left the machine changed:\n  %s", strings.Join(problems, "\n  "))
+	}
 	if c.before, err = snapshotMachine(); err != nil {
 		return c, err
 	}
-	dir, err := os.MkdirTemp("", "stsgen-e2e-nodes-")
+	dir, err := os.MkdirTemp("", runDirPattern)
 	if err != nil {
+		return c, err
+	}
+	if err := saveMachine(dir, c.before); err != nil {
 		return c, err
 	}
 	// The control plane's directory is the run's: Stop removes it, and the

@@ -18,14 +18,15 @@ import (
 
 // A machineState is what a cluster run may change on the machine outside
 // its own directory, as it was before the run: the teardown restores it,
-// and checks that nothing else is left.
+// and checks that nothing else is left. It is saved in the run's directory,
+// so that the next run can restore it if this one is killed.
 type machineState struct {
-	sysctls map[string]string
-	mounts  []string
-	links   []string
-	chains  []string // "iptables nat KUBE-SERVICES", ...
-	tables  []string // nft tables: "ip filter", ...
-	paths   map[string]bool
+	Sysctls map[string]string
+	Mounts  []string
+	Links   []string
+	Chains  []string // "iptables nat KUBE-SERVICES", ...
+	Tables  []string // nft tables: "ip filter", ...
+	Paths   map[string]bool
 }
 
 // tunables are the sysctls the kubelet (vm.*, kernel.*), kube-proxy (net.*)
@@ -63,24 +64,24 @@ func sysctlPath(name string) string {
 }
 
 func snapshotMachine() (*machineState, error) {
-	m := &machineState{sysctls: map[string]string{}, paths: map[string]bool{}}
+	m := &machineState{Sysctls: map[string]string{}, Paths: map[string]bool{}}
 	for _, name := range tunables {
 		if v, err := os.ReadFile(sysctlPath(name)); err == nil {
-			m.sysctls[name] = strings.TrimSpace(string(v))
+			m.Sysctls[name] = strings.TrimSpace(string(v))
 		}
 	}
 	var err error
-	if m.mounts, err = mountPoints(); err != nil {
+	if m.Mounts, err = mountPoints(); err != nil {
 		return nil, err
 	}
-	if m.links, err = linkNames(); err != nil {
+	if m.Links, err = linkNames(); err != nil {
 		return nil, err
 	}
-	m.chains = iptablesChains()
-	m.tables = nftTables()
+	m.Chains = iptablesChains()
+	m.Tables = nftTables()
 	for _, p := range sharedPaths {
 		_, err := os.Lstat(p)
-		m.paths[p] = err == nil
+		m.Paths[p] = err == nil
 	}
 	return m, nil
 }
@@ -187,7 +188,7 @@ func (m *machineState) restore(dir string) []string {
 	if points, err := mountPoints(); err == nil {
 		var mine []string
 		for _, p := range points {
-			if ours(dir, p) && !slices.Contains(m.mounts, p) {
+			if ours(dir, p) && !slices.Contains(m.Mounts, p) {
 				mine = append(mine, p)
 			}
 		}
@@ -200,7 +201,7 @@ func (m *machineState) restore(dir string) []string {
 	}
 	if links, err := linkNames(); err == nil {
 		for _, l := range links {
-			if ourLink(l) && !slices.Contains(m.links, l) {
+			if ourLink(l) && !slices.Contains(m.Links, l) {
 				if out, err := exec.Command("ip", "link", "delete", l).CombinedOutput(); err != nil {
 					problems = append(problems, fmt.Sprintf("deleting link %s: %v: %s", l, err, out))
 				}
@@ -211,7 +212,7 @@ func (m *machineState) restore(dir string) []string {
 	// then delete them.
 	var added [][]string
 	for _, c := range iptablesChains() {
-		if !slices.Contains(m.chains, c) {
+		if !slices.Contains(m.Chains, c) {
 			added = append(added, strings.Fields(c))
 		}
 	}
@@ -227,7 +228,7 @@ func (m *machineState) restore(dir string) []string {
 		}
 	}
 	for _, t := range nftTables() {
-		if !slices.Contains(m.tables, t) {
+		if !slices.Contains(m.Tables, t) {
 			f := strings.Fields(t)
 			if out, err := exec.Command("nft", "delete", "table", f[0], f[1]).CombinedOutput(); err != nil {
 				problems = append(problems, fmt.Sprintf("deleting nft table %s: %v: %s", t, err, out))
@@ -235,13 +236,13 @@ func (m *machineState) restore(dir string) []string {
 		}
 	}
 	for _, p := range sharedPaths {
-		if !m.paths[p] {
+		if !m.Paths[p] {
 			if err := os.RemoveAll(p); err != nil {
 				problems = append(problems, err.Error())
 			}
 		}
 	}
-	for name, v := range m.sysctls {
+	for name, v := range m.Sysctls {
 		if now, err := os.ReadFile(sysctlPath(name)); err == nil && strings.TrimSpace(string(now)) != v {
 			if err := os.WriteFile(sysctlPath(name), []byte(v), 0o644); err != nil {
 				problems = append(problems, fmt.Sprintf("restoring %s=%s: %v", name, v, err))
@@ -287,9 +288,9 @@ func (m *machineState) leftovers(dir string, cgroupRoots []string) []string {
 	if err != nil {
 		return []string{err.Error()}
 	}
-	for name, v := range m.sysctls {
-		if now.sysctls[name] != v {
-			left = append(left, fmt.Sprintf("sysctl %s is %s, was %s", name, now.sysctls[name], v))
+	for name, v := range m.Sysctls {
+		if now.Sysctls[name] != v {
+			left = append(left, fmt.Sprintf("sysctl %s is %s, was %s", name, now.Sysctls[name], v))
 		}
 	}
 	diff := func(what string, before, after []string) {
@@ -302,12 +303,12 @@ func (m *machineState) leftovers(dir string, cgroupRoots []string) []string {
 	// Other work on the machine may mount, link and filter as it likes;
 	// what the run made is under its directory or named as its
 	// components name things.
-	diff("mount", m.mounts, slices.DeleteFunc(now.mounts, func(p string) bool { return !ours(dir, p) }))
-	diff("link", m.links, slices.DeleteFunc(now.links, func(l string) bool { return !ourLink(l) }))
-	diff("iptables chain", m.chains, now.chains)
-	diff("nft table", m.tables, now.tables)
+	diff("mount", m.Mounts, slices.DeleteFunc(now.Mounts, func(p string) bool { return !ours(dir, p) }))
+	diff("link", m.Links, slices.DeleteFunc(now.Links, func(l string) bool { return !ourLink(l) }))
+	diff("iptables chain", m.Chains, now.Chains)
+	diff("nft table", m.Tables, now.Tables)
 	for _, p := range sharedPaths {
-		if now.paths[p] && !m.paths[p] {
+		if now.Paths[p] && !m.Paths[p] {
 			left = append(left, "path "+p)
 		}
 	}

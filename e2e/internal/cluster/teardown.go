@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -89,6 +90,7 @@ func (c *Cluster) Stop(ctx context.Context) error {
 		if dir != "" {
 			if os.Getenv("STSGEN_E2E_KEEP") != "" {
 				fmt.Fprintf(os.Stderr, "e2e: cluster files kept in %s\n", dir)
+				os.WriteFile(filepath.Join(dir, tornDown), nil, 0o644)
 			} else if err := os.RemoveAll(dir); err != nil {
 				problems = append(problems, err.Error())
 			}

@@ -97,7 +97,12 @@ func serve() error {
 		<-ctx.Done()
 		srv.Shutdown(context.Background())
 	}()
-	if err := srv.ListenAndServe(); err != http.ErrServerClosed {
+	l, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("probe %s serving on %s\n", host, l.Addr())
+	if err := srv.Serve(l); err != http.ErrServerClosed {
 		return err
 	}
 	return nil

@@ -68,10 +68,19 @@ func run(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e/nodes: starting the cluster: %v\n", err)
 		return 1
 	}
-	stopped := make(chan error, 1)
+	// On a signal the cluster goes at once, and so does the suite: its
+	// tests would only wait for a cluster that is gone.
+	finished := make(chan struct{})
 	go func() {
-		<-ctx.Done()
-		stopped <- cl.Stop(context.Background())
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(os.Stderr, "e2e/nodes: interrupted; tearing the cluster down")
+			if err := cl.Stop(context.Background()); err != nil {
+				fmt.Fprintf(os.Stderr, "e2e/nodes: teardown: %v\n", err)
+			}
+			os.Exit(1)
+		case <-finished:
+		}
 	}()
 	probe, err := cluster.GoImage(ctx, module, "./nodes/probe")
 	if err == nil {
@@ -84,10 +93,10 @@ func run(m *testing.M) int {
 		c = cl
 		code = m.Run()
 	}
-	cancel()
+	close(finished)
 	// Stop checks that the machine is as it was: mounts, links, iptables
 	// chains, nft tables, cgroups, sysctls and processes.
-	if err := <-stopped; err != nil {
+	if err := cl.Stop(context.Background()); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e/nodes: teardown: %v\n", err)
 		return 1
 	}

@@ -15,10 +15,13 @@ import (
 
 const cgroupFS = "/sys/fs/cgroup"
 
-// hierarchies lists the mounted cgroup hierarchies: on cgroup v1 one
-// directory per controller (and systemd's, and the unified one of a
-// hybrid machine).
+// hierarchies lists the mounted cgroup hierarchies: on cgroup v2 one, on
+// cgroup v1 one directory per controller (and systemd's, and the unified
+// one of a hybrid machine).
 func hierarchies() []string {
+	if _, err := os.Stat(filepath.Join(cgroupFS, "cgroup.controllers")); err == nil {
+		return []string{cgroupFS} // cgroup v2: one hierarchy
+	}
 	entries, err := os.ReadDir(cgroupFS)
 	if err != nil {
 		return nil

@@ -206,6 +206,13 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := c.waitNodesReady(ctx); err != nil {
 		return c, err
 	}
+	// The kubelet ignores a field of its configuration it does not know,
+	// and says so only in its log.
+	for _, n := range c.Nodes {
+		if log := tail(n.kubelet.log, 1000); strings.Contains(log, "strict decoding error") {
+			return c, fmt.Errorf("%s's kubelet does not understand its configuration:\n%s", n.Name, log)
+		}
+	}
 	return c, nil
 }
 

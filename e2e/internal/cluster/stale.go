@@ -51,10 +51,12 @@ func sweepStale(bin string) []string {
 		for _, pid := range processesUnder(dir) {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
-		roots, _ := filepath.Glob(filepath.Join(cgroupFS, "*", "stsgen-e2e-node-*"))
 		var names []string
-		for _, r := range roots {
-			names = append(names, "/"+filepath.Base(r))
+		for _, h := range hierarchies() {
+			roots, _ := filepath.Glob(filepath.Join(h, "stsgen-e2e-node-*"))
+			for _, r := range roots {
+				names = append(names, "/"+filepath.Base(r))
+			}
 		}
 		problems = append(problems, removeCgroups(uniq(names))...)
 		if kubeconfig := filepath.Join(dir, "kubeconfig"); fileExists(kubeconfig) {

@@ -116,9 +116,15 @@ func cgroupProcs(dir string) []int {
 	return pids
 }
 
-// processesUnder lists the processes whose command line names dir: the
-// components, and the shims containerd starts, which leave its process
-// group and outlive it.
+// components are the programs a run starts; processesUnder finds no other.
+var components = []string{
+	"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
+	"coredns", "containerd", "containerd-shim-runc-v2", "kubelet",
+}
+
+// processesUnder lists the components whose command line names dir: those
+// the run started, and the shims containerd starts, which leave its
+// process group and outlive it.
 func processesUnder(dir string) []int {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
@@ -132,7 +138,8 @@ func processesUnder(dir string) []int {
 			continue
 		}
 		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err == nil && strings.Contains(string(cmdline), dir+"/") {
+		argv0, _, _ := strings.Cut(string(cmdline), "\x00")
+		if err == nil && slices.Contains(components, filepath.Base(argv0)) && strings.Contains(string(cmdline), dir+"/") {
 			pids = append(pids, pid)
 		}
 	}

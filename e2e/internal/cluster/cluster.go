@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -58,14 +59,14 @@ type Cluster struct {
 	Nodes    []*Node
 	Registry *Registry
 
-	bin      string
-	lock     *os.File
-	before   *machineState
-	proxy    *component
-	cancel   context.CancelFunc // stops the harness's own goroutines
-	stopErr  error
-	stopped  bool
-	pauseImg string
+	bin     string
+	lock    *os.File
+	before  *machineState
+	proxy   *component
+	cancel  context.CancelFunc // stops the harness's own goroutines
+	stopMu  sync.Mutex
+	stopErr error
+	stopped bool
 }
 
 // A Node is one kubelet and its containerd.

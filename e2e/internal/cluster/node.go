@@ -50,12 +50,18 @@ func (c *Cluster) startNode(i int) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	kubeconfig, err := os.ReadFile(c.Kubeconfig)
+	if err != nil {
+		return nil, err
+	}
 	files := map[string]string{
-		"containerd.toml":         containerdConfig(n, runc),
-		"cni/10-e2e.conflist":     cniConfig(n),
-		"kubelet.yaml":            kubeletConfig(n),
+		"containerd.toml":     containerdConfig(n, runc),
+		"cni/10-e2e.conflist": cniConfig(n),
+		"kubelet.yaml":        kubeletConfig(n),
+		// The pods' DNS is the cluster's alone, with no search
+		// domains of the machine's.
 		"resolv.conf":             "",
-		"kubelet/kubeconfig.yaml": mustRead(c.Kubeconfig),
+		"kubelet/kubeconfig.yaml": string(kubeconfig),
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(n.dir, name), []byte(data), 0o644); err != nil {
@@ -78,14 +84,6 @@ func (c *Cluster) startNode(i int) (*Node, error) {
 		"--v", "1",
 	)
 	return n, err
-}
-
-func mustRead(path string) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		panic(err)
-	}
-	return string(data)
 }
 
 // containerdConfig keeps everything of the node's containerd in its own

@@ -28,6 +28,9 @@ import (
 // machine-wide directories the run created) is removed or restored. It
 // returns an error listing whatever is still left; Stop is idempotent.
 func (c *Cluster) Stop(ctx context.Context) error {
+	// A signal's teardown and the suite's own may meet.
+	c.stopMu.Lock()
+	defer c.stopMu.Unlock()
 	if c.stopped {
 		return c.stopErr
 	}

@@ -46,8 +46,8 @@ var tunables = []string{
 
 // sharedPaths are the machine-wide places the components create files in
 // even when told to work in a directory of their own: the kubelet's
-// container log links, the CNI result cache, containerd's shim sockets and
-// the network namespaces' mount point.
+// container log links and device plugin socket, the CNI result cache,
+// containerd's shim sockets and the network namespaces' mount point.
 var sharedPaths = []string{
 	"/var/log/containers",
 	"/var/log/pods",

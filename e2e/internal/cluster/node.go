@@ -78,6 +78,10 @@ func (c *Cluster) startNode(i int) (*Node, error) {
 		"--config", filepath.Join(n.dir, "kubelet.yaml"),
 		"--kubeconfig", filepath.Join(n.dir, "kubelet/kubeconfig.yaml"),
 		"--root-dir", filepath.Join(n.dir, "kubelet"),
+		// The default is /var/lib/kubelet/pki whatever the root: three
+		// kubelets would write their serving certificates over each
+		// other's.
+		"--cert-dir", filepath.Join(n.dir, "kubelet/pki"),
 		"--hostname-override", n.Name,
 		"--node-ip", n.IP,
 		"--node-labels", "topology.kubernetes.io/zone="+n.Zone,
@@ -87,7 +91,8 @@ func (c *Cluster) startNode(i int) (*Node, error) {
 }
 
 // containerdConfig keeps everything of the node's containerd in its own
-// directory: its state, the pods' network namespaces, its socket; pulls go
+// directory: its state, runc's, the pods' network namespaces, its socket
+// (only the shims' sockets stay in /run/containerd/s); pulls go
 // to the Registry; and pod sandboxes get an oom_score_adj no lower than
 // containerd's own, as a machine without CAP_SYS_RESOURCE cannot lower it.
 func containerdConfig(n *Node, runc string) string {
@@ -122,6 +127,7 @@ disabled_plugins = ["io.containerd.nri.v1.nri"]
       runtime_type = "io.containerd.runc.v2"
       [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
         BinaryName = "@RUNC@"
+        Root = "@DIR@/containerd/runc"
         SystemdCgroup = false
   [plugins.'io.containerd.cri.v1.runtime'.cni]
     bin_dirs = ["/usr/lib/cni"]

@@ -195,7 +195,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 		return c, err
 	}
 	for i := 1; i <= opts.Nodes; i++ {
-		n, err := c.startNode(i)
+		n, err := c.startNode(ctx, i)
 		if err != nil {
 			return c, err
 		}

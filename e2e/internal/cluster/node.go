@@ -3,6 +3,7 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,8 +12,9 @@ import (
 )
 
 // startNode creates node i's bridge and cgroups and starts its containerd
-// and kubelet. It does not wait for the node to register.
-func (c *Cluster) startNode(i int) (*Node, error) {
+// and, once containerd answers, its kubelet. It does not wait for the node
+// to register.
+func (c *Cluster) startNode(ctx context.Context, i int) (*Node, error) {
 	n := &Node{
 		Name:       fmt.Sprintf("node-%d", i),
 		Zone:       Zones[(i-1)%len(Zones)],
@@ -72,6 +74,10 @@ func (c *Cluster) startNode(i int) (*Node, error) {
 	env := append(os.Environ(), "PATH="+c.bin+":"+os.Getenv("PATH"))
 	n.containerd, err = c.startAs(n.Name+"-containerd", "containerd", env, "--config", filepath.Join(n.dir, "containerd.toml"))
 	if err != nil {
+		return nil, err
+	}
+	// The kubelet gives up at once on a runtime that does not answer.
+	if err := waitCRI(ctx, n.containerd, n.socket); err != nil {
 		return nil, err
 	}
 	n.kubelet, err = c.startAs(n.Name+"-kubelet", "kubelet", nil,

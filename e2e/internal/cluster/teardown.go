@@ -13,11 +13,8 @@ import (
 	"syscall"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
-	cri "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
 
 // Stop tears the cluster down and leaves the machine as it was: the pods
@@ -140,33 +137,6 @@ func (c *Cluster) deleteAllPods(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("%d pods were still there after deleting them all: %w", left, err)
-	}
-	return nil
-}
-
-// removeSandboxes stops and removes every pod sandbox the node's
-// containerd still has, with the containers in them: the kubelet stops
-// those of deleted pods, and removes them only later.
-func removeSandboxes(ctx context.Context, socket string) error {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	conn, err := grpc.NewClient("unix://"+socket, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	rt := cri.NewRuntimeServiceClient(conn)
-	list, err := rt.ListPodSandbox(ctx, &cri.ListPodSandboxRequest{})
-	if err != nil {
-		return err
-	}
-	for _, s := range list.Items {
-		if _, err := rt.StopPodSandbox(ctx, &cri.StopPodSandboxRequest{PodSandboxId: s.Id}); err != nil {
-			return err
-		}
-		if _, err := rt.RemovePodSandbox(ctx, &cri.RemovePodSandboxRequest{PodSandboxId: s.Id}); err != nil {
-			return err
-		}
 	}
 	return nil
 }

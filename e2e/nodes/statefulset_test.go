@@ -26,7 +26,7 @@ import (
 // probeApp is what stsgen writes for an app, by hand: a headless Service,
 // a ClusterIP Service, a budget of one pod and a StatefulSet of three
 // probes, one per node (required anti-affinity on the host name), each
-// with a claim.
+// with a claim, and the examples' restricted security context.
 func probeApp(ns, name string) []byte {
 	labels := map[string]string{"app": name}
 	objs := []any{
@@ -72,9 +72,23 @@ func probeApp(ns, name string) []byte {
 							}},
 						}},
 						TerminationGracePeriodSeconds: new(int64(5)),
+						// As stsgen's examples run: not root, the
+						// runtime's seccomp profile, no capabilities,
+						// a read-only root; the claim must still be
+						// writable.
+						SecurityContext: &corev1.PodSecurityContext{
+							RunAsUser: new(int64(999)), RunAsGroup: new(int64(999)), FSGroup: new(int64(999)),
+							RunAsNonRoot:   new(true),
+							SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+						},
 						Containers: []corev1.Container{func() corev1.Container {
 							ct := probeContainer(probeImage)
 							ct.VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}
+							ct.SecurityContext = &corev1.SecurityContext{
+								AllowPrivilegeEscalation: new(false),
+								Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+								ReadOnlyRootFilesystem:   new(true),
+							}
 							return ct
 						}()},
 					},

@@ -183,7 +183,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := startProvisioner(runCtx, cp.Client, filepath.Join(dir, "volumes")); err != nil {
 		return c, err
 	}
-	if _, err := cp.Start("kube-scheduler", nil,
+	if _, err := cp.start("kube-scheduler", nil,
 		"--kubeconfig", cp.Kubeconfig,
 		"--leader-elect=false",
 		"--secure-port", "0",
@@ -278,7 +278,7 @@ func (c *Cluster) startDNS(ctx context.Context) error {
 `, DNSAddress, ports[0], ports[1], ClusterDomain, c.Kubeconfig)), 0o644); err != nil {
 		return err
 	}
-	dns, err := c.Start("coredns", nil, "-conf", corefile)
+	dns, err := c.start("coredns", nil, "-conf", corefile)
 	if err != nil {
 		return err
 	}
@@ -325,7 +325,7 @@ func (c *Cluster) startProxy() error {
 	if err != nil {
 		return err
 	}
-	c.proxy, err = c.Start("kube-proxy", nil, c.proxyArgs(
+	c.proxy, err = c.start("kube-proxy", nil, c.proxyArgs(
 		"--healthz-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[0]),
 		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", ports[1]),
 		"--hostname-override", c.Nodes[0].Name,

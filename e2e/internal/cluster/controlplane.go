@@ -24,7 +24,7 @@ import (
 
 // A ControlPlane is etcd, kube-apiserver and kube-controller-manager, run
 // as processes on 127.0.0.1 in a temporary directory, and whatever else the
-// caller starts beside them with Start.
+// cluster starts beside them.
 type ControlPlane struct {
 	// Dir holds the components' files and logs.
 	Dir string
@@ -80,7 +80,7 @@ func StartControlPlane(ctx context.Context, opts ControlPlaneOptions) (cp *Contr
 
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdClient)
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPeer)
-	etcd, err := cp.Start("etcd", nil,
+	etcd, err := cp.start("etcd", nil,
 		"--name", "e2e",
 		"--data-dir", filepath.Join(dir, "etcd"),
 		"--listen-client-urls", etcdURL,
@@ -104,7 +104,7 @@ func StartControlPlane(ctx context.Context, opts ControlPlaneOptions) (cp *Contr
 		return cp, err
 	}
 	apiURL := fmt.Sprintf("https://127.0.0.1:%d", apiPort)
-	apiserver, err := cp.Start("kube-apiserver", nil, append([]string{
+	apiserver, err := cp.start("kube-apiserver", nil, append([]string{
 		"--etcd-servers", etcdURL,
 		"--bind-address", "127.0.0.1",
 		"--advertise-address", "127.0.0.1",
@@ -139,7 +139,7 @@ func StartControlPlane(ctx context.Context, opts ControlPlaneOptions) (cp *Contr
 	if err := os.WriteFile(cp.Kubeconfig, []byte(fmt.Sprintf(kubeconfigTemplate, apiURL, token)), 0o600); err != nil {
 		return cp, err
 	}
-	if _, err := cp.Start("kube-controller-manager", nil, append([]string{
+	if _, err := cp.start("kube-controller-manager", nil, append([]string{
 		"--kubeconfig", cp.Kubeconfig,
 		"--controllers", strings.Join(opts.Controllers, ","),
 		"--leader-elect=false",
@@ -218,10 +218,10 @@ func (cp *ControlPlane) credentials() (string, error) {
 	return token, nil
 }
 
-// Start starts the binary name from the install directory with args, its
+// start starts the binary name from the install directory with args, its
 // output going to name.log in Dir, and stops it with the others. env, if
 // not nil, replaces the environment.
-func (cp *ControlPlane) Start(name string, env []string, args ...string) (*component, error) {
+func (cp *ControlPlane) start(name string, env []string, args ...string) (*component, error) {
 	return cp.startAs(name, name, env, args...)
 }
 

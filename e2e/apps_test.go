@@ -309,7 +309,7 @@ func applyYAML(ctx context.Context, data []byte, dryRun bool) error {
 	if dryRun {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
-	_, err = cluster.dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body, opts)
+	_, err = cp.Dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body, opts)
 	return err
 }
 
@@ -331,7 +331,7 @@ func prepare(ctx context.Context, t *testing.T, a *app) {
 	v, _ := namespaces.LoadOrStore(ns, &namespaceOnce{})
 	once := v.(*namespaceOnce)
 	once.once.Do(func() {
-		_, err := cluster.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+		_, err := cp.Client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
 			once.err = err
 		}
@@ -341,7 +341,7 @@ func prepare(ctx context.Context, t *testing.T, a *app) {
 	}
 	if name := a.sts().Spec.Template.Spec.PriorityClassName; name != "" {
 		pc := &schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: name}, Value: 1000000}
-		_, err := cluster.client.SchedulingV1().PriorityClasses().Create(ctx, pc, metav1.CreateOptions{})
+		_, err := cp.Client.SchedulingV1().PriorityClasses().Create(ctx, pc, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
 			t.Fatalf("creating priority class %s: %v", name, err)
 		}
@@ -352,9 +352,9 @@ func prepare(ctx context.Context, t *testing.T, a *app) {
 			data[k] = []byte("e2e-" + k)
 		}
 		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Data: data}
-		_, err := cluster.client.CoreV1().Secrets(ns).Create(ctx, secret, metav1.CreateOptions{})
+		_, err := cp.Client.CoreV1().Secrets(ns).Create(ctx, secret, metav1.CreateOptions{})
 		if apierrors.IsAlreadyExists(err) {
-			_, err = cluster.client.CoreV1().Secrets(ns).Update(ctx, secret, metav1.UpdateOptions{})
+			_, err = cp.Client.CoreV1().Secrets(ns).Update(ctx, secret, metav1.UpdateOptions{})
 		}
 		if err != nil {
 			t.Fatalf("creating secret %s/%s: %v", ns, name, err)
@@ -441,7 +441,7 @@ func (a *app) stableNames() []podDNSName {
 func describe(ctx context.Context, a *app) string {
 	var b bytes.Buffer
 	ns, name := a.spec.Namespace, a.spec.Name
-	c := cluster.client
+	c := cp.Client
 	// Events about the StatefulSet, its pods (name-N) and claims
 	// (claim-name-N), and its Services and budget.
 	own := regexp.MustCompile("^" + regexp.QuoteMeta(name) + `-[0-9]+$`)
@@ -495,6 +495,6 @@ func describe(ctx context.Context, a *app) string {
 			}
 		}
 	}
-	b.WriteString(cluster.logTails(15))
+	b.WriteString(cp.LogTails(15))
 	return b.String()
 }

@@ -19,12 +19,21 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/stsgen/stsgen/e2e/internal/cluster"
 )
 
 var (
-	cluster *controlPlane
+	cp      *cluster.ControlPlane
 	kubelet *fakeKubelet
 )
+
+// controllers are the kube-controller-manager controllers the suite needs:
+// the StatefulSet controller creates pods and claims, the disruption
+// controller computes the budgets' status, and the EndpointSlice controller
+// publishes the pods behind each Service. There is no kubelet and no
+// scheduler: the suite's fakeKubelet plays both.
+var controllers = []string{"statefulset", "disruption", "endpointslice"}
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -48,26 +57,26 @@ func run(m *testing.M) int {
 	// plane stops.
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
-	cp, err := startControlPlane(ctx, bin)
+	c, err := cluster.StartControlPlane(ctx, cluster.ControlPlaneOptions{Bin: bin, Controllers: controllers})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: starting the control plane: %v\n", err)
 		return 1
 	}
 	go func() {
 		<-ctx.Done()
-		cp.stop()
+		c.Stop()
 	}()
-	k, err := startKubelet(ctx, cp.client)
+	k, err := startKubelet(ctx, c.Client)
 	if err != nil {
 		cancel()
-		cp.stop()
-		fmt.Fprintf(os.Stderr, "e2e: starting the fake kubelet: %v\n%s", err, cp.logTails(30))
+		c.Stop()
+		fmt.Fprintf(os.Stderr, "e2e: starting the fake kubelet: %v\n%s", err, c.LogTails(30))
 		return 1
 	}
-	cluster, kubelet = cp, k
+	cp, kubelet = c, k
 	code := m.Run()
 	// The kubelet goes first, then the components.
 	cancel()
-	cp.stop()
+	c.Stop()
 	return code
 }

@@ -177,7 +177,7 @@ func waitReady(ctx context.Context, t *testing.T, a *app, n int) *appsv1.Statefu
 	var sts *appsv1.StatefulSet
 	waitFor(ctx, t, fmt.Sprintf("%d pods Ready and up to date", n), func() (bool, string) {
 		var err error
-		sts, err = cluster.client.AppsV1().StatefulSets(a.spec.Namespace).Get(ctx, a.spec.Name, metav1.GetOptions{})
+		sts, err = cp.Client.AppsV1().StatefulSets(a.spec.Namespace).Get(ctx, a.spec.Name, metav1.GetOptions{})
 		if err != nil {
 			return false, err.Error()
 		}
@@ -200,7 +200,7 @@ func checkClaims(ctx context.Context, t *testing.T, a *app) {
 			want[fmt.Sprintf("%s-%s-%d", c.Name, sts.Name, o)] = true
 		}
 	}
-	pvcs, err := cluster.client.CoreV1().PersistentVolumeClaims(sts.Namespace).List(ctx, metav1.ListOptions{
+	pvcs, err := cp.Client.CoreV1().PersistentVolumeClaims(sts.Namespace).List(ctx, metav1.ListOptions{
 		LabelSelector: labels.SelectorFromSet(sts.Spec.Selector.MatchLabels).String(),
 	})
 	if err != nil {
@@ -230,7 +230,7 @@ func checkBudget(ctx context.Context, t *testing.T, a *app) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := cluster.client.CoreV1().Pods(a.spec.Namespace).List(ctx, metav1.ListOptions{})
+	all, err := cp.Client.CoreV1().Pods(a.spec.Namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func checkBudget(ctx context.Context, t *testing.T, a *app) {
 	n := a.spec.Replicas
 	want := promisedDisruptions(a.spec)
 	waitFor(ctx, t, fmt.Sprintf("the budget to allow %d disruptions of %d healthy pods", want, n), func() (bool, string) {
-		got, err := cluster.client.PolicyV1().PodDisruptionBudgets(pdb.Namespace).Get(ctx, pdb.Name, metav1.GetOptions{})
+		got, err := cp.Client.PolicyV1().PodDisruptionBudgets(pdb.Namespace).Get(ctx, pdb.Name, metav1.GetOptions{})
 		if err != nil {
 			return false, err.Error()
 		}
@@ -348,7 +348,7 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 // with their addresses.
 func hostnames(ctx context.Context, ns, svc string) (map[string]string, error) {
 	hosts := map[string]string{}
-	list, err := cluster.client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: "kubernetes.io/service-name=" + svc})
+	list, err := cp.Client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: "kubernetes.io/service-name=" + svc})
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +365,7 @@ func hostnames(ctx context.Context, ns, svc string) (map[string]string, error) {
 // targets returns the pods the Service's EndpointSlices point at, sorted.
 func targets(ctx context.Context, ns, svc string) ([]string, error) {
 	var pods []string
-	list, err := cluster.client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: "kubernetes.io/service-name=" + svc})
+	list, err := cp.Client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: "kubernetes.io/service-name=" + svc})
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +396,7 @@ func waitFor(ctx context.Context, t *testing.T, what string, cond func() (bool, 
 		if ok {
 			return
 		}
-		if err := cluster.exited(); err != nil {
+		if err := cp.Exited(); err != nil {
 			t.Fatal(err)
 		}
 		if ctx.Err() != nil {

@@ -164,7 +164,7 @@ func checkRollingOrder(t *testing.T, a *app, n int, ords []int32) {
 
 func liveStatefulSet(ctx context.Context, t *testing.T, a *app) *appsv1.StatefulSet {
 	t.Helper()
-	sts, err := cluster.client.AppsV1().StatefulSets(a.spec.Namespace).Get(ctx, a.spec.Name, metav1.GetOptions{})
+	sts, err := cp.Client.AppsV1().StatefulSets(a.spec.Namespace).Get(ctx, a.spec.Name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func livePrevious(ctx context.Context, t *testing.T, a *app) *generator.Previous
 		if svc == nil {
 			continue
 		}
-		live, err := cluster.client.CoreV1().Services(svc.Namespace).Get(ctx, svc.Name, metav1.GetOptions{})
+		live, err := cp.Client.CoreV1().Services(svc.Namespace).Get(ctx, svc.Name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			continue
 		} else if err != nil {

@@ -40,7 +40,7 @@ func TestValidation(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	const ns = "stsgen-validate"
-	_, err = cluster.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+	_, err = cp.Client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestValidation(t *testing.T) {
 			if !ok {
 				t.Fatalf("the suite does not know kind %q", obj.GetKind())
 			}
-			_, err = cluster.dynamic.Resource(gvr).Namespace(ns).Create(ctx, &obj, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldValidation: "Strict"})
+			_, err = cp.Dynamic.Resource(gvr).Namespace(ns).Create(ctx, &obj, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldValidation: "Strict"})
 			got, err := serverErrors(err)
 			if err != nil {
 				t.Fatalf("the server did not validate the object: %v", err)
@@ -150,7 +150,7 @@ func TestGoldens(t *testing.T) {
 				}
 				ns = "golden-" + filepath.Base(filepath.Dir(f)) + "-" + ns
 				obj.SetNamespace(ns)
-				_, err := cluster.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+				_, err := cp.Client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
 				if err != nil && !apierrors.IsAlreadyExists(err) {
 					t.Fatal(err)
 				}

@@ -180,7 +180,7 @@ func (b *builder) image(ctx context.Context, r *Recipe) (*Built, error) {
 	switch r.Base {
 	case "debian":
 		if err := mmdebstrap(ctx, r, work, root, &logBuf); err != nil {
-			return nil, fmt.Errorf("%w\n%s", err, tail(logBuf.String(), 40))
+			return nil, fmt.Errorf("%w\n%s", err, tail(logBuf.String(), 150))
 		}
 	case "scratch":
 		if err := os.Mkdir(root, 0o755); err != nil {

@@ -75,7 +75,7 @@ func mmdebstrap(ctx context.Context, r *Recipe, work, root string, log io.Writer
 			return err
 		}
 	}
-	args := []string{"--variant=essential", "--mode=root", "--format=directory", "--quiet"}
+	args := []string{"--variant=essential", "--mode=root", "--format=directory"}
 	if len(r.Packages) > 0 {
 		args = append(args, "--include="+strings.Join(r.Packages, ","))
 	}
@@ -86,6 +86,10 @@ func mmdebstrap(ctx context.Context, r *Recipe, work, root string, log io.Writer
 		}
 		args = append(args, "--include="+deb)
 	}
+	if len(r.Stubs) > 0 {
+		// dpkg runs in the chroot, where the stubs must be too.
+		args = append(args, "--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount")
+	}
 	for _, o := range dpkgExcludes {
 		args = append(args, "--dpkgopt="+o)
 	}
@@ -93,6 +97,9 @@ func mmdebstrap(ctx context.Context, r *Recipe, work, root string, log io.Writer
 		"--aptopt=Acquire::Languages \"none\"",
 		fmt.Sprintf(`--essential-hook=cat %q >>"$1/etc/passwd" && cat %q >>"$1/etc/group"`,
 			filepath.Join(work, "passwd"), filepath.Join(work, "group")),
+		// Maintainer scripts that register manual pages as alternatives
+		// (OpenJDK's) fail where the directory is missing.
+		`--essential-hook=mkdir -p "$1/usr/share/man/man1"`,
 		suite, root, filepath.Join(work, "sources.list"))
 	cmd := exec.CommandContext(ctx, "mmdebstrap", args...)
 	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=0", "LC_ALL=C.UTF-8")
@@ -102,6 +109,15 @@ func mmdebstrap(ctx context.Context, r *Recipe, work, root string, log io.Writer
 	cmd.WaitDelay = time.Minute
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("mmdebstrap for %s: %w", r.Name, err)
+	}
+	// The mount point of the stubs' directory, empty, and the directories
+	// made for it.
+	if len(r.Stubs) > 0 {
+		for dir := filepath.Join(root, work); dir != root; dir = filepath.Dir(dir) {
+			if os.Remove(dir) != nil {
+				break
+			}
+		}
 	}
 	return nil
 }

@@ -19,10 +19,12 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/stsgen/stsgen/e2e/internal/cluster"
+	"github.com/stsgen/stsgen/e2e/internal/images"
 )
 
 // The probe image, under two names: a short one, which containerd takes
@@ -36,6 +38,31 @@ var c *cluster.Cluster
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
+}
+
+// exampleImages builds, or takes from the cache, the examples' images.
+func exampleImages(ctx context.Context) (map[string]v1.Image, error) {
+	cache := os.Getenv("STSGEN_E2E_CACHE")
+	if cache == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return nil, err
+		}
+		cache = filepath.Join(dir, "stsgen-e2e")
+	}
+	start := time.Now()
+	built, err := images.BuildAll(ctx, cache, images.Options{Log: os.Stderr})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]v1.Image{}
+	for _, b := range built {
+		for _, ref := range b.Recipe.Refs {
+			out[ref] = b.Image
+		}
+	}
+	fmt.Fprintf(os.Stderr, "e2e/nodes: %d images ready in %.0fs\n", len(built), time.Since(start).Seconds())
+	return out, nil
 }
 
 func run(m *testing.M) int {
@@ -86,9 +113,17 @@ func run(m *testing.M) int {
 	if err == nil {
 		err = cl.Registry.Push(ctx, map[string]v1.Image{probeShort: probe, probeImage: probe})
 	}
+	if err == nil {
+		// The examples' images, under the names the examples give, from
+		// Debian's packages (e2e/images); built on the first run only.
+		var imgs map[string]v1.Image
+		if imgs, err = exampleImages(ctx); err == nil {
+			err = cl.Registry.Push(ctx, imgs)
+		}
+	}
 	code := 1
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "e2e/nodes: the probe image: %v\n", err)
+		fmt.Fprintf(os.Stderr, "e2e/nodes: the images: %v\n", err)
 	} else {
 		c = cl
 		code = m.Run()

@@ -1,0 +1,133 @@
+//go:build linux
+
+package nodes
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// TestRedis runs examples/redis as generated: the replicas replicate from
+// the primary, a key written through the primary Service is read through
+// the read Service, a deleted replica comes back with its data and resyncs,
+// and the password is required.
+func TestRedis(t *testing.T) {
+	ctx := testContext(t, 10*time.Minute)
+	ex := compileExample(t, "redis", "redis", map[string]string{
+		"zz_e2e.cue": "package redis\n\napps: redis: namespace: \"redis\"\n",
+	})
+	const password = "e2e-redis-password"
+	deploy(t, ctx, ex, map[string]map[string]string{"redis": {"password": password}})
+	ns := ex.namespace
+	primary := "redis-0.redis-hs.redis.svc.cluster.local"
+
+	// redis-cli authenticates with REDISCLI_AUTH, which the example sets
+	// from the Secret in every container.
+	cli := func(pod string, args ...string) string {
+		return inPod(t, ctx, ns, pod, "redis", append([]string{"redis-cli", "--no-auth-warning"}, args...)...)
+	}
+	info := func(pod string) map[string]string {
+		out, _, err := c.Exec(ctx, ns, pod, "redis", "redis-cli", "--no-auth-warning", "info", "replication")
+		m := map[string]string{}
+		if err != nil {
+			return m
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(line), ":"); ok {
+				m[k] = v
+			}
+		}
+		return m
+	}
+
+	eventually(t, ctx, "redis-0 has two replicas", time.Minute, func(context.Context) error {
+		if r := info("redis-0"); r["role"] != "master" || r["connected_slaves"] != "2" {
+			return fmt.Errorf("redis-0: role %s, %s replicas", r["role"], r["connected_slaves"])
+		}
+		return nil
+	})
+	for _, p := range []string{"redis-1", "redis-2"} {
+		eventually(t, ctx, p+" follows redis-0", time.Minute, func(context.Context) error {
+			r := info(p)
+			if r["role"] != "slave" || r["master_host"] != primary || r["master_link_status"] != "up" {
+				return fmt.Errorf("%s: role %s, master %s, link %s", p, r["role"], r["master_host"], r["master_link_status"])
+			}
+			return nil
+		})
+	}
+
+	// A write through the primary Service, from another member, by the
+	// Service's name; reads through the read Service, which any member
+	// may answer, see it once it is replicated.
+	if got := cli("redis-2", "-h", "redis-primary", "set", "e2e:greeting", "hello"); got != "OK" {
+		t.Fatalf("SET through redis-primary: %q", got)
+	}
+	for _, p := range []string{"redis-0", "redis-1", "redis-2"} {
+		eventually(t, ctx, p+" has the key", 30*time.Second, func(context.Context) error {
+			if got := cli(p, "get", "e2e:greeting"); got != "hello" {
+				return fmt.Errorf("%s: GET = %q", p, got)
+			}
+			return nil
+		})
+	}
+	for range 6 {
+		if got := cli("redis-1", "-h", "redis", "get", "e2e:greeting"); got != "hello" {
+			t.Fatalf("GET through the read Service: %q", got)
+		}
+	}
+	// Replicas refuse writes.
+	if got := cli("redis-1", "set", "e2e:other", "x"); !strings.HasPrefix(got, "READONLY") {
+		t.Errorf("SET on a replica: %q, want READONLY", got)
+	}
+
+	// The password is required, and a wrong one refused.
+	if out, _, _ := c.Exec(ctx, ns, "redis-0", "redis", "env", "-u", "REDISCLI_AUTH", "redis-cli", "ping"); !strings.Contains(out, "NOAUTH") {
+		t.Errorf("PING without the password: %q, want NOAUTH", out)
+	}
+	// redis-cli reports the refused AUTH on its standard error, then sends
+	// the command unauthenticated.
+	if out, errOut, _ := c.Exec(ctx, ns, "redis-0", "redis", "redis-cli", "--no-auth-warning", "--pass", "wrong", "ping"); !strings.Contains(errOut, "WRONGPASS") || !strings.Contains(out, "NOAUTH") {
+		t.Errorf("PING with a wrong password: %q, %q; want WRONGPASS, then NOAUTH", out, errOut)
+	}
+
+	// A replica deleted comes back on its own claim, with its data, and
+	// resyncs; what was written meanwhile reaches it.
+	claimUID := func() string {
+		pvc, err := c.Client.CoreV1().PersistentVolumeClaims(ns).Get(ctx, "data-redis-2", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(pvc.UID) + " " + pvc.Spec.VolumeName
+	}
+	before := claimUID()
+	cli("redis-0", "set", "e2e:before", "kept")
+	eventually(t, ctx, "redis-2 has e2e:before", 30*time.Second, func(context.Context) error {
+		if got := cli("redis-2", "get", "e2e:before"); got != "kept" {
+			return fmt.Errorf("GET = %q", got)
+		}
+		return nil
+	})
+	recreate(t, ctx, ns, "redis-2")
+	if after := claimUID(); after != before {
+		t.Errorf("redis-2's claim and volume were %s, are %s", before, after)
+	}
+	if got := cli("redis-2", "get", "e2e:before"); got != "kept" {
+		t.Errorf("redis-2 lost e2e:before: %q", got)
+	}
+	cli("redis-0", "set", "e2e:after", "synced")
+	eventually(t, ctx, "redis-2 resyncs", time.Minute, func(context.Context) error {
+		r := info("redis-2")
+		if r["master_link_status"] != "up" {
+			return fmt.Errorf("link %s", r["master_link_status"])
+		}
+		if got := cli("redis-2", "get", "e2e:after"); got != "synced" {
+			return fmt.Errorf("GET e2e:after = %q", got)
+		}
+		return nil
+	})
+}

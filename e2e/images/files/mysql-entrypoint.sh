@@ -26,7 +26,7 @@ for arg; do
 done
 
 # What the server will use, with the command's arguments.
-setting() { "$@" --verbose --help 2>/dev/null | awk -v name="$setting_name" '$1 == name { print $2; exit }'; }
+setting() { "$@" --verbose --help 2>/dev/null | awk -v name="$setting_name" '$1 == name && NF == 2 { print $2; exit }'; }
 setting_name=datadir datadir=$(setting "$@")
 setting_name=socket socket=$(setting "$@")
 : "${datadir:?could not tell the data directory from mysqld --verbose --help}"

@@ -117,11 +117,11 @@ func extracted(t *testing.T, ref string) *rootfs {
 		return r
 	}
 	if rootsIn == "" {
-		dir, err := os.MkdirTemp("", "stsgen-images-test-")
-		if err != nil {
+		rootsIn = rootsDir(os.Getpid())
+		removeStaleRoots()
+		if err := os.MkdirAll(rootsIn, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		rootsIn = dir
 	}
 	cf, err := img.ConfigFile()
 	if err != nil {
@@ -143,6 +143,25 @@ func extracted(t *testing.T, ref string) *rootfs {
 	r := &rootfs{dir: dir, config: cf.Config}
 	roots[ref] = r
 	return r
+}
+
+// rootsDir is where the test binary pid extracts the images. TestMain
+// removes it; removeStaleRoots removes those of binaries that were killed.
+func rootsDir(pid int) string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("stsgen-images-test-%d", pid))
+}
+
+func removeStaleRoots() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "stsgen-images-test-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(d), "stsgen-images-test-"))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if syscall.Kill(pid, 0) == syscall.ESRCH {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 func untar(r io.Reader, dir string) error {
@@ -627,8 +646,17 @@ func (p *pod) start(c corev1.Container) *container {
 			t.Fatalf("container %s mounts %s, which the pod lacks", c.Name, vm.Name)
 		}
 		if vm.SubPath != "" {
+			// As the kubelet makes it: with the volume's own mode, so that
+			// the fsGroup may write there too.
+			fi, err := os.Stat(src)
+			if err != nil {
+				t.Fatal(err)
+			}
 			src = filepath.Join(src, vm.SubPath)
-			if err := os.MkdirAll(src, 0o775); err != nil {
+			if err := os.MkdirAll(src, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(src, fi.Mode()&(os.ModePerm|os.ModeSetgid)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -853,7 +881,7 @@ func (k *container) probe(pr *corev1.Probe, timeout time.Duration) string {
 		}
 		last = fmt.Sprintf("%v: %s", err, out)
 		if time.Now().After(deadline) {
-			t.Fatalf("%s/%s: probe did not pass in %v: %s\n%s", k.p.name, k.c.Name, timeout, last, tail(k.out.String(), 60))
+			t.Fatalf("%s/%s: probe did not pass in %v: %s\n%s", k.p.name, k.c.Name, timeout, last, headTail(k.out.String(), 60, 30))
 		}
 		time.Sleep(time.Second)
 	}
@@ -947,4 +975,13 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// headTail is the first and the last lines of s.
+func headTail(s string, head, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) <= head+n {
+		return s
+	}
+	return strings.Join(lines[:head], "\n") + "\n...\n" + strings.Join(lines[len(lines)-n:], "\n")
 }

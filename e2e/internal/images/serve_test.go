@@ -144,6 +144,36 @@ func TestServeMySQL(t *testing.T) {
 	if f := strings.Fields(string(info)); err != nil || len(f) < 2 || f[0] == "" || f[1] == "0" {
 		t.Errorf("xtrabackup_binlog_info: %q, %v; want a binary log file and position", info, err)
 	}
+
+	// The replica's server starts on the clone, with the replica role's
+	// config (on another port: it shares the primary's network here).
+	t.Run("replica", func(t *testing.T) {
+		next.t = t
+		spec := next.container("mysql")
+		spec.Command = []string{"sh", "-c", strings.Replace(spec.Command[2], "mysqld ", "mysqld --port=3316 ", 1)}
+		r := next.start(spec)
+		deadline := time.Now().Add(2 * time.Minute)
+		for {
+			if err := r.running(); err != nil {
+				if strings.Contains(r.out.String(), "unknown option '--super-read-only'") {
+					// MariaDB has no super_read_only, which replica.cnf sets.
+					t.Skipf("MariaDB refuses the example's replica.cnf:\n%s", tail(r.out.String(), 5))
+				}
+				t.Fatalf("%v:\n%s", err, tail(r.out.String(), 30))
+			}
+			out, err := r.exec(10*time.Second, nil, "sh", "-c", `mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -Ne 'SELECT @@server_id, @@read_only'`)
+			if err == nil {
+				if got := strings.Join(strings.Fields(out), " "); got != "101 1" {
+					t.Errorf("the replica's server_id and read_only: %q, want 101 1", got)
+				}
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the replica did not start: %s\n%s", out, tail(r.out.String(), 30))
+			}
+			time.Sleep(time.Second)
+		}
+	})
 }
 
 func TestServeNginxWeb(t *testing.T) {

@@ -670,7 +670,12 @@ func (p *pod) start(c corev1.Container) *container {
 	for _, e := range k.env {
 		fmt.Fprintf(&script, " %s", q(e))
 	}
-	fmt.Fprintf(&script, " /usr/bin/unshare --root=%s --wd=%s --setgid=%d --setuid=%d --", q(root.dir), q(wd), k.gid, k.uid)
+	// unshare forks the container's process and stays, as root, the PID
+	// namespace's init: when the outer unshare dies, even killed, the
+	// kernel kills it (--kill-child) and with it the whole namespace. The
+	// container's own process could not be reached that way, since
+	// changing its user clears its parent-death signal.
+	fmt.Fprintf(&script, " /usr/bin/unshare --fork --root=%s --wd=%s --setgid=%d --setuid=%d --", q(root.dir), q(wd), k.gid, k.uid)
 	for _, a := range argv {
 		fmt.Fprintf(&script, " %s", q(a))
 	}
@@ -788,9 +793,20 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// pid is the host PID of the container's first process.
+// init is the host PID of the container's PID namespace's init.
+func (k *container) init() (int, error) { return firstChild(k.cmd.Process.Pid) }
+
+// pid is the host PID of the container's own process, init's child.
 func (k *container) pid() (int, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", k.cmd.Process.Pid, k.cmd.Process.Pid))
+	init, err := k.init()
+	if err != nil {
+		return 0, err
+	}
+	return firstChild(init)
+}
+
+func firstChild(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
 	if err != nil {
 		return 0, err
 	}
@@ -824,10 +840,8 @@ func (k *container) stop() {
 	default:
 	}
 	k.killed = true
-	// The container's first process is the PID namespace's init: killing
-	// it ends every process of the container. unshare's --kill-child does
-	// not reach it, as it changed its user.
-	if pid, err := k.pid(); err == nil {
+	// Killing the PID namespace's init ends every process of the container.
+	if pid, err := k.init(); err == nil {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	k.cmd.Process.Kill()

@@ -25,10 +25,16 @@ for arg; do
 	esac
 done
 
-# What the server will use, with the command's arguments.
-setting() { "$@" --verbose --help 2>/dev/null | awk -v name="$setting_name" '$1 == name { print $2; exit }'; }
-setting_name=datadir datadir=$(setting "$@")
-setting_name=socket socket=$(setting "$@")
+# What the server will use, with the command's arguments; this checks the
+# configuration too.
+if ! help=$("$@" --verbose --help 2>&1); then
+	echo "$0: the server refuses its configuration ($* --verbose --help):" >&2
+	grep -F '[ERROR]' <<<"$help" >&2 || tail -n 5 <<<"$help" >&2
+	exit 1
+fi
+setting() { awk -v name="$1" '$1 == name && NF == 2 { print $2; exit }' <<<"$help"; }
+datadir=$(setting datadir)
+socket=$(setting socket)
 : "${datadir:?could not tell the data directory from mysqld --verbose --help}"
 
 if [ "$(id -u)" = 0 ]; then

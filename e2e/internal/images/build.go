@@ -31,7 +31,7 @@ import (
 
 // builderVersion changes whenever the way images are built changes, so
 // that no image of an older builder is taken from the cache.
-const builderVersion = "stsgen-e2e-images 1"
+const builderVersion = "stsgen-e2e-images 2"
 
 // refAnnotation names an image in its OCI layout.
 const refAnnotation = "org.opencontainers.image.ref.name"

@@ -36,7 +36,8 @@ var (
 	buildErr  error
 )
 
-func requireImages(t *testing.T) []*Built {
+// requireSlow skips the test unless STSGEN_E2E_IMAGES=1, as root.
+func requireSlow(t *testing.T) {
 	t.Helper()
 	if os.Getenv("STSGEN_E2E_IMAGES") != "1" {
 		t.Skip("builds and runs the images: set STSGEN_E2E_IMAGES=1 (as root)")
@@ -44,6 +45,12 @@ func requireImages(t *testing.T) []*Built {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: mmdebstrap, chroot and mounts")
 	}
+}
+
+// requireImages builds (or loads) every image, once per test binary.
+func requireImages(t *testing.T) []*Built {
+	t.Helper()
+	requireSlow(t)
 	buildOnce.Do(func() {
 		cache := os.Getenv("STSGEN_E2E_CACHE")
 		if cache == "" {

@@ -117,11 +117,11 @@ func extracted(t *testing.T, ref string) *rootfs {
 		return r
 	}
 	if rootsIn == "" {
-		dir, err := os.MkdirTemp("", "stsgen-images-test-")
-		if err != nil {
+		rootsIn = rootsDir(os.Getpid())
+		removeStaleRoots()
+		if err := os.MkdirAll(rootsIn, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		rootsIn = dir
 	}
 	cf, err := img.ConfigFile()
 	if err != nil {
@@ -143,6 +143,25 @@ func extracted(t *testing.T, ref string) *rootfs {
 	r := &rootfs{dir: dir, config: cf.Config}
 	roots[ref] = r
 	return r
+}
+
+// rootsDir is where the test binary pid extracts the images. TestMain
+// removes it; removeStaleRoots removes those of binaries that were killed.
+func rootsDir(pid int) string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("stsgen-images-test-%d", pid))
+}
+
+func removeStaleRoots() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "stsgen-images-test-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(d), "stsgen-images-test-"))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if syscall.Kill(pid, 0) == syscall.ESRCH {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 func untar(r io.Reader, dir string) error {
@@ -627,8 +646,17 @@ func (p *pod) start(c corev1.Container) *container {
 			t.Fatalf("container %s mounts %s, which the pod lacks", c.Name, vm.Name)
 		}
 		if vm.SubPath != "" {
+			// As the kubelet makes it: with the volume's own mode, so that
+			// the fsGroup may write there too.
+			fi, err := os.Stat(src)
+			if err != nil {
+				t.Fatal(err)
+			}
 			src = filepath.Join(src, vm.SubPath)
-			if err := os.MkdirAll(src, 0o775); err != nil {
+			if err := os.MkdirAll(src, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(src, fi.Mode()&(os.ModePerm|os.ModeSetgid)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -642,7 +670,12 @@ func (p *pod) start(c corev1.Container) *container {
 	for _, e := range k.env {
 		fmt.Fprintf(&script, " %s", q(e))
 	}
-	fmt.Fprintf(&script, " /usr/bin/unshare --root=%s --wd=%s --setgid=%d --setuid=%d --", q(root.dir), q(wd), k.gid, k.uid)
+	// unshare forks the container's process and stays, as root, the PID
+	// namespace's init: when the outer unshare dies, even killed, the
+	// kernel kills it (--kill-child) and with it the whole namespace. The
+	// container's own process could not be reached that way, since
+	// changing its user clears its parent-death signal.
+	fmt.Fprintf(&script, " /usr/bin/unshare --fork --root=%s --wd=%s --setgid=%d --setuid=%d --", q(root.dir), q(wd), k.gid, k.uid)
 	for _, a := range argv {
 		fmt.Fprintf(&script, " %s", q(a))
 	}
@@ -760,9 +793,20 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// pid is the host PID of the container's first process.
+// init is the host PID of the container's PID namespace's init.
+func (k *container) init() (int, error) { return firstChild(k.cmd.Process.Pid) }
+
+// pid is the host PID of the container's own process, init's child.
 func (k *container) pid() (int, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", k.cmd.Process.Pid, k.cmd.Process.Pid))
+	init, err := k.init()
+	if err != nil {
+		return 0, err
+	}
+	return firstChild(init)
+}
+
+func firstChild(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
 	if err != nil {
 		return 0, err
 	}
@@ -796,10 +840,8 @@ func (k *container) stop() {
 	default:
 	}
 	k.killed = true
-	// The container's first process is the PID namespace's init: killing
-	// it ends every process of the container. unshare's --kill-child does
-	// not reach it, as it changed its user.
-	if pid, err := k.pid(); err == nil {
+	// Killing the PID namespace's init ends every process of the container.
+	if pid, err := k.init(); err == nil {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	k.cmd.Process.Kill()
@@ -853,7 +895,7 @@ func (k *container) probe(pr *corev1.Probe, timeout time.Duration) string {
 		}
 		last = fmt.Sprintf("%v: %s", err, out)
 		if time.Now().After(deadline) {
-			t.Fatalf("%s/%s: probe did not pass in %v: %s\n%s", k.p.name, k.c.Name, timeout, last, tail(k.out.String(), 60))
+			t.Fatalf("%s/%s: probe did not pass in %v: %s\n%s", k.p.name, k.c.Name, timeout, last, headTail(k.out.String(), 60, 30))
 		}
 		time.Sleep(time.Second)
 	}
@@ -947,4 +989,13 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// headTail is the first and the last lines of s.
+func headTail(s string, head, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) <= head+n {
+		return s
+	}
+	return strings.Join(lines[:head], "\n") + "\n...\n" + strings.Join(lines[len(lines)-n:], "\n")
 }

@@ -101,6 +101,9 @@ func mmdebstrap(ctx context.Context, r *Recipe, work, root string, log io.Writer
 		// (OpenJDK's) fail where the directory is missing.
 		`--essential-hook=mkdir -p "$1/usr/share/man/man1"`,
 		suite, root, filepath.Join(work, "sources.list"))
+	if _, err := exec.LookPath("mmdebstrap"); err != nil {
+		return fmt.Errorf("building %s needs mmdebstrap: apt-get install mmdebstrap (e2e/images/build does)", r.Name)
+	}
 	cmd := exec.CommandContext(ctx, "mmdebstrap", args...)
 	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=0", "LC_ALL=C.UTF-8")
 	cmd.Stdout, cmd.Stderr = log, log

@@ -67,7 +67,9 @@ func TestMySQL(t *testing.T) {
 		eventually(t, ctx, p+" replicates from mysql-0", time.Minute, func(context.Context) error { return replicating(p) })
 	}
 
-	must("mysql-1", "mysql-primary", "CREATE DATABASE e2e; CREATE TABLE e2e.t (v varchar(32)); INSERT INTO e2e.t VALUES ('replicated')")
+	// An application's account, made on the primary and replicated.
+	must("mysql-1", "mysql-primary", "CREATE DATABASE e2e; CREATE TABLE e2e.t (v varchar(32)); INSERT INTO e2e.t VALUES ('replicated');"+
+		" CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'; GRANT ALL ON e2e.* TO 'app'@'%'")
 	for _, p := range []string{"mysql-1", "mysql-2"} {
 		eventually(t, ctx, p+" has the row", 30*time.Second, func(context.Context) error {
 			if got, err := sql(p, "127.0.0.1", "SELECT v FROM e2e.t"); err != nil || got != "replicated" {
@@ -81,8 +83,10 @@ func TestMySQL(t *testing.T) {
 			t.Fatalf("read through mysql-read: %q", got)
 		}
 	}
-	if _, err := sql("mysql-1", "127.0.0.1", "INSERT INTO e2e.t VALUES ('no')"); err == nil {
-		t.Error("a replica took a write")
+	// Replicas are read-only to clients.
+	out, _, err := c.Exec(ctx, ns, "mysql-1", "mysql", "mysql", "-h", "127.0.0.1", "-uapp", "-papp-password", "-e", "INSERT INTO e2e.t VALUES ('no')")
+	if err == nil {
+		t.Errorf("a replica took a client's write: %s", out)
 	}
 
 	// A fourth member clones mysql-2, with the row written before it

@@ -155,10 +155,6 @@ func TestServeMySQL(t *testing.T) {
 		deadline := time.Now().Add(2 * time.Minute)
 		for {
 			if err := r.running(); err != nil {
-				if strings.Contains(r.out.String(), "unknown option '--super-read-only'") {
-					// MariaDB has no super_read_only, which replica.cnf sets.
-					t.Skipf("MariaDB refuses the example's replica.cnf:\n%s", tail(r.out.String(), 5))
-				}
 				t.Fatalf("%v:\n%s", err, tail(r.out.String(), 30))
 			}
 			out, err := r.exec(10*time.Second, nil, "sh", "-c", `mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -Ne 'SELECT @@server_id, @@read_only'`)

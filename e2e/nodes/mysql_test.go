@@ -19,6 +19,8 @@ import (
 // Service; replicas refuse writes; and a replica added later clones the
 // data written before it existed.
 func TestMySQL(t *testing.T) {
+	// Beside the other examples that need no node of their own.
+	t.Parallel()
 	ctx := testContext(t, 15*time.Minute)
 	ex := compileExample(t, "mysql", "mysql", map[string]string{
 		"zz_e2e.cue": "package mysql\n\napps: mysql: namespace: \"mysql\"\n",

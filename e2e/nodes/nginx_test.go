@@ -20,6 +20,8 @@ import (
 // primary, the pinned primary Service reaches web-0 alone; the cache's
 // members start at once, each with its own claim, and serve from cache.
 func TestNginx(t *testing.T) {
+	// Beside the other examples that need no node of their own.
+	t.Parallel()
 	ctx := testContext(t, 10*time.Minute)
 	web := compileExample(t, "nginx-web", "web", nil)
 	deploy(t, ctx, web, nil)

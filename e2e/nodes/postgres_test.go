@@ -12,6 +12,8 @@ import (
 // TestPostgres runs examples/postgres as generated: both standbys clone
 // the primary, stream from it and serve reads, and refuse writes.
 func TestPostgres(t *testing.T) {
+	// Beside the other examples that need no node of their own.
+	t.Parallel()
 	ctx := testContext(t, 10*time.Minute)
 	ex := compileExample(t, "postgres", "postgres", map[string]string{
 		"zz_e2e.cue": "package postgres\n\napps: postgres: namespace: \"postgres\"\n",

@@ -17,6 +17,8 @@ import (
 // the read Service, a deleted replica comes back with its data and resyncs,
 // and the password is required.
 func TestRedis(t *testing.T) {
+	// Beside the other examples that need no node of their own.
+	t.Parallel()
 	ctx := testContext(t, 10*time.Minute)
 	ex := compileExample(t, "redis", "redis", map[string]string{
 		"zz_e2e.cue": "package redis\n\napps: redis: namespace: \"redis\"\n",

@@ -135,7 +135,7 @@ func TestZooKeeper(t *testing.T) {
 	// bounded retry.
 	extra["zz_e2e_note.cue"] = "package zookeeper\n\napps: zk: config: files: \"e2e-note.txt\": \"rolled\\n\"\n"
 	changed := compileExample(t, "zookeeper", "zk", extra)
-	const retry = 20 * time.Second
+	const retry = 30 * time.Second
 	var (
 		mu       sync.Mutex
 		writes   int

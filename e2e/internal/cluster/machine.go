@@ -3,8 +3,6 @@
 package cluster
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -14,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/stsgen/stsgen/e2e/internal/mountinfo"
 )
 
 // A machineState is what a cluster run may change on the machine outside
@@ -88,41 +88,7 @@ func snapshotMachine() (*machineState, error) {
 
 // mountPoints lists the mount points of the test's mount namespace, which
 // is the machine's.
-func mountPoints() ([]string, error) {
-	data, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		return nil, err
-	}
-	var points []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) > 4 {
-			points = append(points, unescapeMount(fields[4]))
-		}
-	}
-	return points, nil
-}
-
-// unescapeMount undoes mountinfo's octal escapes of spaces and the like.
-func unescapeMount(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) {
-			var c byte
-			if _, err := fmt.Sscanf(s[i+1:i+4], "%3o", &c); err == nil {
-				b.WriteByte(c)
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+func mountPoints() ([]string, error) { return mountinfo.Points() }
 
 func linkNames() ([]string, error) {
 	ifaces, err := net.Interfaces()

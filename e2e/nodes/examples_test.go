@@ -203,6 +203,3 @@ func recreate(t *testing.T, ctx context.Context, ns, name string) *corev1.Pod {
 	})
 	return p
 }
-
-// trimmed is s without surrounding white space.
-func trimmed(s string) string { return strings.TrimSpace(s) }

@@ -31,7 +31,7 @@ func TestMySQL(t *testing.T) {
 
 	sql := func(pod, host, query string) (string, error) {
 		out, _, err := c.Exec(ctx, ns, pod, "mysql", "mysql", "-h", host, "-uroot", "-p"+password, "-N", "-s", "-e", query)
-		return trimmed(out), err
+		return strings.TrimSpace(out), err
 	}
 	must := func(pod, host, query string) string {
 		t.Helper()

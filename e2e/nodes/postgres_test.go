@@ -5,6 +5,7 @@ package nodes
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,7 +28,7 @@ func TestPostgres(t *testing.T) {
 	psql := func(pod, host, sql string) (string, error) {
 		out, _, err := c.Exec(ctx, ns, pod, "postgres", "env", "PGPASSWORD="+password,
 			"psql", "-h", host, "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-Atc", sql)
-		return trimmed(out), err
+		return strings.TrimSpace(out), err
 	}
 	must := func(pod, host, sql string) string {
 		t.Helper()

@@ -282,14 +282,40 @@ func applyFiles(ctx context.Context, files []file, dryRun bool) error {
 	return nil
 }
 
-// resources maps the kinds stsgen writes to their API resources.
-var resources = map[string]schema.GroupVersionResource{
-	"ConfigMap":           {Version: "v1", Resource: "configmaps"},
-	"Secret":              {Version: "v1", Resource: "secrets"},
-	"Service":             {Version: "v1", Resource: "services"},
-	"PodDisruptionBudget": {Group: "policy", Version: "v1", Resource: "poddisruptionbudgets"},
-	"NetworkPolicy":       {Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
-	"StatefulSet":         {Group: "apps", Version: "v1", Resource: "statefulsets"},
+// resources maps the kinds stsgen writes to their API groups and
+// resources; the version is the object's own. The custom resources' CRDs
+// are installed by TestMain.
+var resources = map[string]schema.GroupResource{
+	"ConfigMap":           {Resource: "configmaps"},
+	"Secret":              {Resource: "secrets"},
+	"Service":             {Resource: "services"},
+	"ServiceAccount":      {Resource: "serviceaccounts"},
+	"Role":                {Group: "rbac.authorization.k8s.io", Resource: "roles"},
+	"RoleBinding":         {Group: "rbac.authorization.k8s.io", Resource: "rolebindings"},
+	"PodDisruptionBudget": {Group: "policy", Resource: "poddisruptionbudgets"},
+	"NetworkPolicy":       {Group: "networking.k8s.io", Resource: "networkpolicies"},
+	"StatefulSet":         {Group: "apps", Resource: "statefulsets"},
+	"Job":                 {Group: "batch", Resource: "jobs"},
+	"Certificate":         {Group: "cert-manager.io", Resource: "certificates"},
+	"Issuer":              {Group: "cert-manager.io", Resource: "issuers"},
+	"ServiceMonitor":      {Group: "monitoring.coreos.com", Resource: "servicemonitors"},
+	"PodMonitor":          {Group: "monitoring.coreos.com", Resource: "podmonitors"},
+	"ExternalSecret":      {Group: "external-secrets.io", Resource: "externalsecrets"},
+	"SecretStore":         {Group: "external-secrets.io", Resource: "secretstores"},
+}
+
+// resourceOf returns the API resource of the object's kind, at the
+// object's version.
+func resourceOf(obj *unstructured.Unstructured) (schema.GroupVersionResource, error) {
+	gvk := obj.GroupVersionKind()
+	gr, ok := resources[gvk.Kind]
+	if !ok {
+		return schema.GroupVersionResource{}, fmt.Errorf("the suite does not know kind %q", gvk.Kind)
+	}
+	if gr.Group != gvk.Group {
+		return schema.GroupVersionResource{}, fmt.Errorf("%s is in group %q, not %q", gvk.Kind, gr.Group, gvk.Group)
+	}
+	return gr.WithVersion(gvk.Version), nil
 }
 
 func applyYAML(ctx context.Context, data []byte, dryRun bool) error {
@@ -297,9 +323,9 @@ func applyYAML(ctx context.Context, data []byte, dryRun bool) error {
 	if err := yaml.Unmarshal(data, &obj.Object); err != nil {
 		return err
 	}
-	gvr, ok := resources[obj.GetKind()]
-	if !ok {
-		return fmt.Errorf("the suite does not know kind %q", obj.GetKind())
+	gvr, err := resourceOf(&obj)
+	if err != nil {
+		return err
 	}
 	body, err := obj.MarshalJSON()
 	if err != nil {

@@ -19,8 +19,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stsgen/stsgen/e2e/internal/cluster"
+	"github.com/stsgen/stsgen/e2e/internal/crds"
 )
 
 var (
@@ -66,6 +68,16 @@ func run(m *testing.M) int {
 		<-ctx.Done()
 		c.Stop()
 	}()
+	// The CRDs of the custom resources stsgen writes, from the projects'
+	// own modules.
+	start := time.Now()
+	if err := crds.Install(ctx, c.Dynamic); err != nil {
+		cancel()
+		c.Stop()
+		fmt.Fprintf(os.Stderr, "e2e: installing the CRDs: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(os.Stderr, "e2e: CRDs established in %.1fs\n", time.Since(start).Seconds())
 	k, err := startKubelet(ctx, c.Client)
 	if err != nil {
 		cancel()

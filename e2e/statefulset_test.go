@@ -22,17 +22,7 @@ import (
 
 // TestExamples runs every app of every example as written.
 func TestExamples(t *testing.T) {
-	files, err := filepath.Glob("../examples/*/*.cue")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no examples found (%v)", err)
-	}
-	var dirs []string
-	for _, f := range files {
-		if d := filepath.Dir(f); !slices.Contains(dirs, d) {
-			dirs = append(dirs, d)
-		}
-	}
-	for _, dir := range dirs {
+	for _, dir := range exampleDirs(t) {
 		apps, ds, err := compileDir(dir, nil, nil)
 		if err != nil || apps == nil {
 			t.Fatalf("compiling %s: %v\n%v", dir, err, ds)

@@ -57,9 +57,9 @@ func TestValidation(t *testing.T) {
 				t.Fatal(err)
 			}
 			obj.SetNamespace(ns)
-			gvr, ok := resources[obj.GetKind()]
-			if !ok {
-				t.Fatalf("the suite does not know kind %q", obj.GetKind())
+			gvr, err := resourceOf(&obj)
+			if err != nil {
+				t.Fatal(err)
 			}
 			_, err = cp.Dynamic.Resource(gvr).Namespace(ns).Create(ctx, &obj, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldValidation: "Strict"})
 			got, err := serverErrors(err)

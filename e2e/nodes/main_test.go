@@ -24,6 +24,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/stsgen/stsgen/e2e/internal/cluster"
+	"github.com/stsgen/stsgen/e2e/internal/crds"
 	"github.com/stsgen/stsgen/e2e/internal/images"
 )
 
@@ -109,7 +110,17 @@ func run(m *testing.M) int {
 		case <-finished:
 		}
 	}()
-	probe, err := cluster.GoImage(ctx, module, "./nodes/probe")
+	// The CRDs of the custom resources the examples write (a
+	// cert-manager Certificate, say), from the projects' own modules.
+	start := time.Now()
+	err = crds.Install(ctx, cl.Dynamic)
+	if err == nil {
+		fmt.Fprintf(os.Stderr, "e2e/nodes: CRDs established in %.1fs\n", time.Since(start).Seconds())
+	}
+	var probe v1.Image
+	if err == nil {
+		probe, err = cluster.GoImage(ctx, module, "./nodes/probe")
+	}
 	if err == nil {
 		err = cl.Registry.Push(ctx, map[string]v1.Image{probeShort: probe, probeImage: probe})
 	}
@@ -123,7 +134,7 @@ func run(m *testing.M) int {
 	}
 	code := 1
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "e2e/nodes: the images: %v\n", err)
+		fmt.Fprintf(os.Stderr, "e2e/nodes: the CRDs and images: %v\n", err)
 	} else {
 		c = cl
 		code = m.Run()

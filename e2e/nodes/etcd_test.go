@@ -5,20 +5,16 @@ package nodes
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,9 +26,13 @@ import (
 )
 
 // TestEtcd runs examples/etcd as generated, on a node pool of its own (the
-// nodes labelled and tainted as the example asks) with its priority class
-// and a certificate: every member reports itself healthy over TLS, the
-// cluster has the three members, and a write on one is read on another.
+// nodes labelled and tainted as the example asks) with its priority class.
+// Its certificate comes from the cert-manager Certificate stsgen writes,
+// issued by the test as cert-manager's CA issuer would: the members form
+// the cluster over TLS by their names, every name a member advertises is
+// one the certificate covers, each member serves the issued certificate
+// and asks its peers for theirs, clients reach the members by the read
+// Service's name, and a write on one is read on another.
 func TestEtcd(t *testing.T) {
 	ctx := testContext(t, 10*time.Minute)
 	ex := compileExample(t, "etcd", "etcd", nil)
@@ -55,22 +55,37 @@ func TestEtcd(t *testing.T) {
 	if _, err := c.Client.SchedulingV1().PriorityClasses().Create(ctx, pc, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
-	ca, certPEM, keyPEM := etcdCertificate(t, ns)
-	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw})
-	deploy(t, ctx, ex, map[string]map[string]string{
-		"etcd-tls": {corev1.TLSCertKey: string(certPEM), corev1.TLSPrivateKeyKey: string(keyPEM), "ca.crt": string(caPEM)},
-	})
-
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	member := func(i int) (url string, client *http.Client) {
-		name := fmt.Sprintf("etcd-%d", i)
-		ip := pod(t, ctx, ns, name).Status.PodIP
-		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: name + ".etcd-hs." + ns + ".svc.cluster.local"}}
-		return "https://" + net.JoinHostPort(ip, "2379"), &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	// The members wait for their certificate's Secret, which the test,
+	// as the Certificate's issuer, writes once it sees the Certificate.
+	applyExample(t, ctx, ex, nil)
+	ca := newCA(t, "e2e etcd CA")
+	certs := issueCertificates(t, ctx, ns, ca)
+	if len(certs) != 1 {
+		t.Fatalf("%d Certificates, want 1", len(certs))
 	}
-	call := func(i int, method, path string, body any) (map[string]any, error) {
-		url, client := member(i)
+	crt := certs[0]
+	waitExample(t, ctx, ex)
+	tlsSecret, err := c.Client.CoreV1().Secrets(ns).Get(ctx, crt.secretName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A client certificate signed by the same CA: what a peer presents.
+	peerCert, err := tls.X509KeyPair(tlsSecret.Data[corev1.TLSCertKey], tlsSecret.Data[corev1.TLSPrivateKeyKey])
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	fqdn := func(i int) string { return fmt.Sprintf("etcd-%d.etcd-hs.%s.svc.cluster.local", i, ns) }
+	// client connects to addr, checking the certificate against the
+	// CA for serverName.
+	client := func(serverName string, roots *x509.CertPool, certs ...tls.Certificate) *http.Client {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: serverName, Certificates: certs}}
+		return &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	}
+	memberURL := func(i int, port string) string {
+		return "https://" + net.JoinHostPort(pod(t, ctx, ns, fmt.Sprintf("etcd-%d", i)).Status.PodIP, port)
+	}
+	call := func(cl *http.Client, url, method, path string, body any) (map[string]any, error) {
 		var in io.Reader
 		if body != nil {
 			b, _ := json.Marshal(body)
@@ -80,7 +95,7 @@ func TestEtcd(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		resp, err := client.Do(req)
+		resp, err := cl.Do(req)
 		if err != nil {
 			return nil, err
 		}
@@ -94,30 +109,100 @@ func TestEtcd(t *testing.T) {
 		}
 		return out, nil
 	}
+	onMember := func(i int, method, path string, body any) (map[string]any, error) {
+		return call(client(fqdn(i), ca.pool()), memberURL(i, "2379"), method, path, body)
+	}
 
 	// What etcdctl endpoint health asks each member, checked against the
-	// certificate by the member's own name.
+	// CA by the member's own name.
 	for i := range 3 {
 		eventually(t, ctx, fmt.Sprintf("etcd-%d healthy", i), time.Minute, func(context.Context) error {
-			out, err := call(i, http.MethodGet, "/health", nil)
+			out, err := onMember(i, http.MethodGet, "/health", nil)
 			if err != nil || out["health"] != "true" {
 				return fmt.Errorf("%v (%v)", out, err)
 			}
 			return nil
 		})
 	}
-	list, err := call(0, http.MethodPost, "/v3/cluster/member/list", map[string]any{})
+	// Three members, each started: each joined the others over the peer
+	// URLs it advertises, https by its name, which the certificate
+	// covers, as it covers the client URLs.
+	list, err := onMember(0, http.MethodPost, "/v3/cluster/member/list", map[string]any{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if members, _ := list["members"].([]any); len(members) != 3 {
+	members, _ := list["members"].([]any)
+	if len(members) != 3 {
 		t.Errorf("member list: %v", list)
 	}
-	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-	if _, err := call(1, http.MethodPost, "/v3/kv/put", map[string]string{"key": b64("e2e"), "value": b64("replicated")}); err != nil {
+	for _, m := range members {
+		m, _ := m.(map[string]any)
+		if m["name"] == "" || m["name"] == nil {
+			t.Errorf("member %v has not started", m)
+		}
+		for _, field := range []string{"peerURLs", "clientURLs"} {
+			urls, _ := m[field].([]any)
+			if len(urls) == 0 {
+				t.Errorf("member %v: no %s", m["name"], field)
+			}
+			for _, u := range urls {
+				u, err := url.Parse(fmt.Sprint(u))
+				if err != nil || u.Scheme != "https" {
+					t.Errorf("member %v: %s %v is not https (%v)", m["name"], field, u, err)
+					continue
+				}
+				if err := crt.cert.VerifyHostname(u.Hostname()); err != nil {
+					t.Errorf("member %v: %s %v: %v", m["name"], field, u, err)
+				}
+			}
+		}
+	}
+	for i := range 3 {
+		// Each member serves the certificate the test issued, on both
+		// ports.
+		for _, port := range []string{"2379", "2380"} {
+			addr := strings.TrimPrefix(memberURL(i, port), "https://")
+			conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: ca.pool(), ServerName: fqdn(i), Certificates: []tls.Certificate{peerCert}})
+			if err != nil {
+				t.Errorf("etcd-%d:%s: %v", i, port, err)
+				continue
+			}
+			if got := conn.ConnectionState().PeerCertificates[0]; !got.Equal(crt.cert) {
+				t.Errorf("etcd-%d:%s serves a certificate for %v, not the one issued", i, port, got.DNSNames)
+			}
+			conn.Close()
+		}
+		// The peer port asks for a client certificate from the CA
+		// (--peer-client-cert-auth): with one, a peer's request is
+		// served; without one, refused.
+		if _, err := call(client(fqdn(i), ca.pool(), peerCert), memberURL(i, "2380"), http.MethodGet, "/version", nil); err != nil {
+			t.Errorf("etcd-%d's peer port, with a peer's certificate: %v", i, err)
+		}
+		if _, err := call(client(fqdn(i), ca.pool()), memberURL(i, "2380"), http.MethodGet, "/version", nil); err == nil {
+			t.Errorf("etcd-%d's peer port served a client without a certificate", i)
+		}
+		// A client that trusts another CA does not trust the member.
+		if _, err := call(client(fqdn(i), newCA(t, "another CA").pool()), memberURL(i, "2379"), http.MethodGet, "/health", nil); err == nil {
+			t.Errorf("etcd-%d: a client of another CA trusted it", i)
+		}
+	}
+	// Clients reach the members through the read Service, by its name.
+	svc, err := c.Client.CoreV1().Services(ns).Get(ctx, "etcd", metav1.GetOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := call(2, http.MethodPost, "/v3/kv/range", map[string]string{"key": b64("e2e")})
+	viaService := "https://" + net.JoinHostPort(svc.Spec.ClusterIP, "2379")
+	for _, name := range []string{"etcd." + ns + ".svc", "etcd." + ns + ".svc.cluster.local"} {
+		if out, err := call(client(name, ca.pool()), viaService, http.MethodGet, "/health", nil); err != nil || out["health"] != "true" {
+			t.Errorf("health through the Service as %s: %v (%v)", name, out, err)
+		}
+	}
+
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	if _, err := onMember(1, http.MethodPost, "/v3/kv/put", map[string]string{"key": b64("e2e"), "value": b64("replicated")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := onMember(2, http.MethodPost, "/v3/kv/range", map[string]string{"key": b64("e2e")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,49 +218,4 @@ func TestEtcd(t *testing.T) {
 	if len(nodes) != 3 {
 		t.Errorf("members on nodes %v", nodes)
 	}
-}
-
-// etcdCertificate makes a CA and a certificate for the members, for server
-// and client auth, with the names the example says it needs.
-func etcdCertificate(t *testing.T, ns string) (ca *x509.Certificate, certPEM, keyPEM []byte) {
-	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "e2e etcd CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ca, err = x509.ParseCertificate(caDER); err != nil {
-		t.Fatal(err)
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "etcd"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		DNSNames: []string{
-			"*.etcd-hs." + ns + ".svc.cluster.local", "etcd." + ns + ".svc", "etcd." + ns + ".svc.cluster.local",
-		},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
 }

@@ -78,11 +78,18 @@ func compileExample(t *testing.T, dir, app string, extra map[string]string) *exa
 	return nil
 }
 
-// deploy applies the example into its namespace, made for the test (or
-// shared, for default), with the Secrets it needs, and waits until every
-// member is Ready. The namespace, or the example's objects and claims in
-// default, go when the test ends, so that the next example has the nodes.
+// deploy applies the example and waits until every member is Ready.
 func deploy(t *testing.T, ctx context.Context, ex *example, secrets map[string]map[string]string) {
+	t.Helper()
+	applyExample(t, ctx, ex, secrets)
+	waitExample(t, ctx, ex)
+}
+
+// applyExample applies the example into its namespace, made for the test
+// (or shared, for default), with the Secrets it needs. The namespace, or
+// the example's objects and claims in default, go when the test ends, so
+// that the next example has the nodes.
+func applyExample(t *testing.T, ctx context.Context, ex *example, secrets map[string]map[string]string) {
 	t.Helper()
 	if ex.namespace == "default" {
 		t.Cleanup(func() { removeApp(t, ex) })
@@ -104,6 +111,12 @@ func deploy(t *testing.T, ctx context.Context, ex *example, secrets map[string]m
 	if err := c.Apply(ctx, ex.namespace, ex.manifests); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// waitExample waits until every member of the example is Ready and
+// current.
+func waitExample(t *testing.T, ctx context.Context, ex *example) {
+	t.Helper()
 	if err := c.WaitStatefulSetReady(ctx, ex.namespace, ex.bundle.StatefulSet.Name, 6*time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +131,12 @@ func removeApp(t *testing.T, ex *example) {
 	sel := metav1.ListOptions{LabelSelector: "app.kubernetes.io/name=" + ex.app}
 	cs := c.Client
 	del := metav1.DeleteOptions{}
+	background := metav1.DeletePropagationBackground
 	errs := []error{
+		cs.BatchV1().Jobs(ns).DeleteCollection(ctx, metav1.DeleteOptions{PropagationPolicy: &background}, sel),
+		cs.CoreV1().ServiceAccounts(ns).DeleteCollection(ctx, del, sel),
+		cs.RbacV1().Roles(ns).DeleteCollection(ctx, del, sel),
+		cs.RbacV1().RoleBindings(ns).DeleteCollection(ctx, del, sel),
 		cs.AppsV1().StatefulSets(ns).DeleteCollection(ctx, del, sel),
 		cs.PolicyV1().PodDisruptionBudgets(ns).DeleteCollection(ctx, del, sel),
 		cs.CoreV1().ConfigMaps(ns).DeleteCollection(ctx, del, sel),

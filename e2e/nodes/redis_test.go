@@ -5,17 +5,25 @@ package nodes
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // TestRedis runs examples/redis as generated: the replicas replicate from
 // the primary, a key written through the primary Service is read through
 // the read Service, a deleted replica comes back with its data and resyncs,
-// and the password is required.
+// and the password is required. Then the password is rotated: its Secret
+// and its declared version change, and the members roll onto the new
+// one.
 func TestRedis(t *testing.T) {
 	// Beside the other examples that need no node of their own.
 	t.Parallel()
@@ -129,6 +137,98 @@ func TestRedis(t *testing.T) {
 		}
 		if got := cli("redis-2", "get", "e2e:after"); got != "synced" {
 			return fmt.Errorf("GET e2e:after = %q", got)
+		}
+		return nil
+	})
+
+	rotateRedisPassword(t, ctx, ex, password)
+}
+
+// rotateRedisPassword rotates the password as the example's comment says:
+// a new value in the Secret, a new version in the app's declaration of it,
+// then stsgen build and apply. The pod template's hash of the declared
+// versions changes, so the StatefulSet rolls every member; each comes back
+// with the new password, the old one is refused, the replicas follow the
+// primary with the new one, and the data is still there.
+func rotateRedisPassword(t *testing.T, ctx context.Context, ex *example, old string) {
+	t.Helper()
+	ns := ex.namespace
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "redis", "redis.cue"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := regexp.MustCompile(`(?m)^(\s*version:\s*)"1"$`)
+	if n := len(version.FindAll(src, -1)); n != 1 {
+		t.Fatalf("examples/redis/redis.cue: %d lines version: \"1\", want the Secret's one", n)
+	}
+	rotated := compileExample(t, "redis", "redis", map[string]string{
+		"zz_e2e.cue": "package redis\n\napps: redis: namespace: \"redis\"\n",
+		"redis.cue":  string(version.ReplaceAll(src, []byte(`${1}"2"`))),
+	})
+	const hashKey = "stsgen.dev/secrets-hash"
+	before, after := ex.bundle.StatefulSet.Spec.Template.Annotations[hashKey], rotated.bundle.StatefulSet.Spec.Template.Annotations[hashKey]
+	if before == "" || before == after {
+		t.Fatalf("the pod template's %s is %q, then %q: want a hash that changes with the version", hashKey, before, after)
+	}
+
+	sts, err := c.Client.AppsV1().StatefulSets(ns).Get(ctx, "redis", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldRevision := sts.Status.UpdateRevision
+	pods := map[string]types.UID{}
+	for _, p := range []string{"redis-0", "redis-1", "redis-2"} {
+		pods[p] = pod(t, ctx, ns, p).UID
+	}
+
+	const password = "e2e-redis-password-2"
+	writeSecret(t, ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "redis", Namespace: ns}, StringData: map[string]string{"password": password}})
+	start := time.Now()
+	if err := c.Apply(ctx, ns, rotated.manifests); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "a new revision of redis", 30*time.Second, func(ctx context.Context) error {
+		sts, err := c.Client.AppsV1().StatefulSets(ns).Get(ctx, "redis", metav1.GetOptions{})
+		if err != nil || sts.Status.UpdateRevision == oldRevision {
+			return fmt.Errorf("update revision %s (%v)", sts.Status.UpdateRevision, err)
+		}
+		return nil
+	})
+	eventually(t, ctx, "every member rolled", 5*time.Minute, func(ctx context.Context) error {
+		sts, err := c.Client.AppsV1().StatefulSets(ns).Get(ctx, "redis", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		st := sts.Status
+		if st.ObservedGeneration != sts.Generation || st.CurrentRevision != st.UpdateRevision || st.UpdatedReplicas != 3 || st.ReadyReplicas != 3 {
+			return fmt.Errorf("revision %s of %s, %d updated, %d ready", st.CurrentRevision, st.UpdateRevision, st.UpdatedReplicas, st.ReadyReplicas)
+		}
+		for name, uid := range pods {
+			p := pod(t, ctx, ns, name)
+			if p.UID == uid || p.Labels[appsv1.ControllerRevisionHashLabelKey] != st.UpdateRevision {
+				return fmt.Errorf("%s not restarted at revision %s", name, st.UpdateRevision)
+			}
+		}
+		return nil
+	})
+	t.Logf("the rotation rolled the three members in %s", time.Since(start).Round(time.Second))
+
+	for _, p := range []string{"redis-0", "redis-1", "redis-2"} {
+		// REDISCLI_AUTH, from the Secret: the new password.
+		if got := inPod(t, ctx, ns, p, "redis", "redis-cli", "--no-auth-warning", "ping"); got != "PONG" {
+			t.Errorf("%s: PING with the password from the Secret: %q", p, got)
+		}
+		if out, errOut, _ := c.Exec(ctx, ns, p, "redis", "redis-cli", "--no-auth-warning", "--pass", old, "ping"); !strings.Contains(errOut, "WRONGPASS") {
+			t.Errorf("%s: PING with the old password: %q, %q; want WRONGPASS", p, out, errOut)
+		}
+		if got := inPod(t, ctx, ns, p, "redis", "env", "-u", "REDISCLI_AUTH", "redis-cli", "--no-auth-warning", "--pass", password, "get", "e2e:greeting"); got != "hello" {
+			t.Errorf("%s: GET e2e:greeting with the new password: %q", p, got)
+		}
+	}
+	eventually(t, ctx, "redis-0 has two replicas again", time.Minute, func(context.Context) error {
+		out := inPod(t, ctx, ns, "redis-0", "redis", "redis-cli", "--no-auth-warning", "info", "replication")
+		if !strings.Contains(out, "connected_slaves:2") {
+			return fmt.Errorf("%s", out)
 		}
 		return nil
 	})

@@ -43,9 +43,11 @@ var Zones = []string{"zone-a", "zone-b", "zone-c"}
 // StatefulSets and their neighbours: pods and claims, budgets, Services'
 // EndpointSlices, claims binding to volumes and the protection of both,
 // owners' garbage, namespaces going away, nodes going NotReady, the
-// eviction of their pods and the pods that outlive them.
+// eviction of their pods and the pods that outlive them; and for an app's
+// bootstrap Job, the Job's pods and its removal once its TTL has passed.
 var realControllers = []string{
 	"statefulset-controller", "disruption-controller", "endpointslice-controller",
+	"job-controller", "ttl-after-finished-controller",
 	"persistentvolume-binder-controller", "persistentvolume-protection-controller",
 	"persistentvolumeclaim-protection-controller", "garbage-collector-controller",
 	"namespace-controller", "node-lifecycle-controller", "taint-eviction-controller",

@@ -94,6 +94,11 @@ func pgBootstrap(db string) string {
 
 apps: postgres: namespace: "postgres"
 apps: postgres: bootstrap: {
+	// A client's needs, not the server's.
+	resources: {
+		requests: {cpu: "100m", memory: "128Mi", "ephemeral-storage": "16Mi"}
+		limits: {cpu: "1", memory: "128Mi", "ephemeral-storage": "64Mi"}
+	}
 	env: {
 		BOOTSTRAP_DB: "` + db + `"
 		PGPASSWORD: valueFrom: secretKeyRef: {name: "postgres", key: "password"}

@@ -74,4 +74,6 @@ const (
 	RuleTemplates      RuleID = "STS307"
 	RuleInitNeeded     RuleID = "STS308"
 	RuleIdentityUnused RuleID = "STS309"
+
+	RuleSystemPolicy RuleID = "STS440"
 )

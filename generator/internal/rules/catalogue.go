@@ -32,6 +32,7 @@ var catalogue = sortRules(
 	updateRules,
 	conventionRules,
 	apiRules,
+	systemRules,
 )
 
 // sortRules joins the families' rules in id order.

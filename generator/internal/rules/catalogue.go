@@ -32,6 +32,7 @@ var catalogue = sortRules(
 	updateRules,
 	conventionRules,
 	apiRules,
+	tlsRules,
 )
 
 // sortRules joins the families' rules in id order.

@@ -285,7 +285,7 @@ func kafkaProps(pod string, id int, voters ...string) map[string][]string {
 	return map[string][]string{"server.properties": {
 		fmt.Sprintf("node.id=%d", id),
 		"controller.quorum.voters=" + strings.Join(quorum, ","),
-		fmt.Sprintf("advertised.listeners=CLIENT://%s:9092,INTERNAL://%s:9094", fqdn(pod), fqdn(pod)),
+		fmt.Sprintf("advertised.listeners=CLIENT://%s:9092,INTERNAL://%s:9094,EXTERNAL://%s.kafka.example.com:9095", fqdn(pod), fqdn(pod), pod),
 	}}
 }
 

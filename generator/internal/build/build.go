@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/stsgen/stsgen/generator/internal/spec"
 
@@ -22,11 +23,15 @@ import (
 
 // A Bundle is the set of objects generated for one app.
 type Bundle struct {
-	App           string
-	ConfigMap     *corev1.ConfigMap // nil when the pod has no stsgen-init
-	Headless      *corev1.Service
-	Read          *corev1.Service
-	Primary       *corev1.Service               // primary-replica apps only
+	App         string
+	Certificate *Certificate      // nil without tls
+	ConfigMap   *corev1.ConfigMap // nil when the pod has no stsgen-init
+	Headless    *corev1.Service
+	Read        *corev1.Service
+	Primary     *corev1.Service // primary-replica apps only
+	// Members are the per-member Services, by member, lowest ordinal
+	// first; none without services.members.
+	Members       []MemberService
 	PDB           *policyv1.PodDisruptionBudget // nil when no budget can help
 	NetworkPolicy *networkingv1.NetworkPolicy   // nil when disabled
 	// Admissions let the app's pods into the apps it uses, one per app,
@@ -41,6 +46,12 @@ type Admission struct {
 	Policy *networkingv1.NetworkPolicy
 }
 
+// A MemberService is one member's own Service.
+type MemberService struct {
+	Ordinal int
+	Service *corev1.Service
+}
+
 // An Object is one generated object and the file it is written to.
 type Object struct {
 	// File is the object's file name inside the app's output directory.
@@ -48,11 +59,14 @@ type Object struct {
 	Obj  any
 }
 
-// Objects returns the bundle's objects in output order: ConfigMap, headless
-// Service, read Service, primary Service, PodDisruptionBudget,
-// NetworkPolicy, StatefulSet.
+// Objects returns the bundle's objects in output order: Certificate,
+// ConfigMap, headless Service, read Service, primary Service, the member
+// Services, PodDisruptionBudget, NetworkPolicy, StatefulSet.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
+	if b.Certificate != nil {
+		objs = append(objs, Object{"certificate.yaml", b.Certificate})
+	}
 	if b.ConfigMap != nil {
 		objs = append(objs, Object{"configmap.yaml", b.ConfigMap})
 	}
@@ -62,6 +76,9 @@ func (b *Bundle) Objects() []Object {
 	)
 	if b.Primary != nil {
 		objs = append(objs, Object{"service-primary.yaml", b.Primary})
+	}
+	for _, m := range b.Members {
+		objs = append(objs, Object{MemberServiceFile(m.Ordinal), m.Service})
 	}
 	if b.PDB != nil {
 		objs = append(objs, Object{"poddisruptionbudget.yaml", b.PDB})
@@ -87,6 +104,7 @@ func Build(s *spec.Spec) (*Bundle, error) {
 	}
 	b := &Bundle{
 		App:           s.Name,
+		Certificate:   certificate(s),
 		ConfigMap:     cm,
 		Headless:      headlessService(s),
 		Read:          clientService(s, spec.SvcRead, s.Services.Read, nil),
@@ -94,6 +112,7 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		NetworkPolicy: networkPolicy(s),
 		Admissions:    admissions(s),
 		StatefulSet:   statefulSet(s, hash),
+		Members:       memberServices(s),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
 		b.Primary = clientService(s, spec.SvcPrimary, *p, map[string]string{spec.LabelPodName: s.Peers[0].Pod})
@@ -102,6 +121,63 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		b.Primary.Annotations = merge(b.Primary.Annotations, map[string]string{spec.AnnotationKubeScoreIgnore: "service-targets-pod"})
 	}
 	return b, nil
+}
+
+// MemberServiceFile is the file of the member Service of an ordinal.
+func MemberServiceFile(ordinal int) string {
+	return "service-member-" + strconv.Itoa(ordinal) + ".yaml"
+}
+
+// memberServices give each member a Service of its own, selecting its pod
+// by the pod-name label the StatefulSet controller sets; one per peer, so
+// they follow replicas and ordinals.start.
+func memberServices(s *spec.Spec) []MemberService {
+	m := s.Services.Members
+	if m == nil {
+		return nil
+	}
+	var out []MemberService
+	for _, p := range s.Peers {
+		sel := selectorLabels(s)
+		sel[spec.LabelPodName] = p.Pod
+		annotations := map[string]string{}
+		for k, v := range m.Annotations {
+			annotations[k] = spec.ExpandMember(v, p)
+		}
+		// As for the primary Service: kube-score cannot see the pod-name
+		// label on the pod template.
+		annotations[spec.AnnotationKubeScoreIgnore] = "service-targets-pod"
+		var ports []corev1.ServicePort
+		for _, name := range m.Ports {
+			for _, port := range s.Ports {
+				if port.Name != name {
+					continue
+				}
+				sp := corev1.ServicePort{Name: port.Name, Port: port.Port, TargetPort: intstr.FromString(port.Name), Protocol: port.Protocol}
+				if n, ok := p.NodePorts[port.Name]; ok {
+					sp.NodePort = n
+				}
+				ports = append(ports, sp)
+			}
+		}
+		svc := &corev1.Service{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+			ObjectMeta: objectMeta(s, p.Service, annotations),
+			Spec: corev1.ServiceSpec{
+				Type:                     m.Type,
+				Selector:                 sel,
+				Ports:                    ports,
+				ExternalTrafficPolicy:    m.ExternalTrafficPolicy,
+				PublishNotReadyAddresses: m.PublishNotReadyAddresses,
+			},
+		}
+		if m.Type == corev1.ServiceTypeLoadBalancer {
+			svc.Spec.LoadBalancerSourceRanges = m.LoadBalancerSourceRanges
+			svc.Spec.LoadBalancerClass = m.LoadBalancerClass
+		}
+		out = append(out, MemberService{Ordinal: p.Ordinal, Service: svc})
+	}
+	return out
 }
 
 // ConfigMapName is the name of the app's ConfigMap.
@@ -306,7 +382,7 @@ func policyPorts(s *spec.Spec) (public, peers []networkingv1.NetworkPolicyPort) 
 		return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
 	}
 	for _, p := range s.Ports {
-		if p.ExposedOn(spec.SvcRead) || p.ExposedOn(spec.SvcPrimary) {
+		if p.ExposedOn(spec.SvcRead) || p.ExposedOn(spec.SvcPrimary) || s.OnMemberServices(p.Name) {
 			public = append(public, port(p.Protocol, p.Port))
 		} else {
 			peers = append(peers, port(p.Protocol, p.Port))

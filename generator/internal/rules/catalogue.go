@@ -33,6 +33,7 @@ var catalogue = sortRules(
 	conventionRules,
 	apiRules,
 	systemRules,
+	tlsRules,
 )
 
 // sortRules joins the families' rules in id order.

@@ -494,6 +494,7 @@ var ruleCases = slices.Concat(
 	conventionCases,
 	apiCases,
 	systemCases,
+	tlsCases,
 )
 
 // pgApp is a clean standalone Postgres with a claim; extra is added inside

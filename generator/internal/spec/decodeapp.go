@@ -68,6 +68,7 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 			ModeDecimal: decimalLiteral(get(f, "mode")),
 		})
 	}
+	s.TLS = d.tls()
 	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
 	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")
 	if p, ok := d.optStr("imagePullPolicy"); ok {
@@ -194,6 +195,8 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 			Annotations: d.stringMap("services", "primary", "annotations"),
 		}
 	}
+
+	s.Services.Members = d.members(s)
 
 	s.ServiceName = d.str("serviceName")
 	s.Disruption.MaxUnavailable = d.intOrPercent("disruption", "maxUnavailable")

@@ -51,7 +51,9 @@ const (
 	SecretsVolume      = "stsgen-secrets"
 	SecretSourceVolume = "stsgen-secret"
 	SecretsDir         = "/stsgen/secrets"
-	SecretSourceDir    = "/stsgen/secret-source"
+	// TLSVolume holds the Secret cert-manager fills for tls.
+	TLSVolume       = "stsgen-tls"
+	SecretSourceDir = "/stsgen/secret-source"
 )
 
 // The identity every container gets in its environment, under the names
@@ -67,6 +69,8 @@ const (
 	EnvFQDN           = "STSGEN_FQDN"
 	EnvPrimary        = "STSGEN_PRIMARY"
 	EnvPrimaryFQDN    = "STSGEN_PRIMARY_FQDN"
+	// EnvService is the member's own Service, with services.members.
+	EnvService = "STSGEN_SERVICE"
 	// LabelPodIndex is set on every pod by the StatefulSet controller: its
 	// ordinal.
 	LabelPodIndex = "apps.kubernetes.io/pod-index"
@@ -116,6 +120,9 @@ const (
 	SvcHeadless = "headless"
 	SvcRead     = "read"
 	SvcPrimary  = "primary"
+	// SvcMember is the kind of the per-member Services, which ports do
+	// not name in expose (services.members.ports does).
+	SvcMember = "member"
 )
 
 // RoleFileKey is the ConfigMap key of a role's file: role--name.

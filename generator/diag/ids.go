@@ -7,7 +7,8 @@ type RuleID string
 // Rule ids. The number's first digit is the family: 0 for what the API
 // server or the StatefulSet controller would reject, 1 for the lint rules of
 // kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
-// for stsgen's own conventions.
+// for stsgen's own conventions, 4 for the objects around the StatefulSet
+// (certificates, member Services).
 const (
 	RuleStatefulSetName RuleID = "STS001"
 	RuleSelector        RuleID = "STS002"
@@ -74,4 +75,14 @@ const (
 	RuleTemplates      RuleID = "STS307"
 	RuleInitNeeded     RuleID = "STS308"
 	RuleIdentityUnused RuleID = "STS309"
+
+	RuleSystemPolicy     RuleID = "STS440"
+	RuleTLSIssuer        RuleID = "STS420"
+	RuleTLSCertificate   RuleID = "STS421"
+	RuleTLSCoverage      RuleID = "STS422"
+	RuleTLSMount         RuleID = "STS423"
+	RuleTLSProbes        RuleID = "STS424"
+	RuleMemberNames      RuleID = "STS425"
+	RuleMemberPorts      RuleID = "STS426"
+	RuleTLSCoversObjects RuleID = "STS427"
 )

@@ -101,6 +101,9 @@ var defaultCases = []struct {
 	{"schedulingGates", `[{name: "a"}]`, `[]`, false},
 	{"os", `{name: "linux"}`, `{name: "windows"}`, false},
 	{"hostUsers", `false`, `true`, false},
+	{"tls", `{issuer: name: "ca"}`, `{issuer: name: "other"}`, false},
+	{"tls", `{issuer: name: "ca", privateKey: algorithm: *"RSA" | "Ed25519"}`, `{issuer: name: "ca"}`, false},
+	{"services", `{members: {type: "NodePort", nodePorts: pg: 30100}}`, `{members: {}}`, false},
 }
 
 // derived are #App's fields that stsgen's schema computes: an app does not

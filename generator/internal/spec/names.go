@@ -16,6 +16,11 @@ const (
 	// fails on purpose: because the user asked for it, or because
 	// kube-score cannot see what makes it right (the primary Service).
 	AnnotationKubeScoreIgnore = "kube-score/ignore"
+	// AnnotationReference says, on the policy that lets an app's pods into
+	// another app, the other app's name that the first one's config holds.
+	AnnotationReference = "stsgen.dev/reference"
+	// LabelNamespaceName is set on every namespace by the API server.
+	LabelNamespaceName = "kubernetes.io/metadata.name"
 
 	ManagedBy = "stsgen"
 )
@@ -46,7 +51,9 @@ const (
 	SecretsVolume      = "stsgen-secrets"
 	SecretSourceVolume = "stsgen-secret"
 	SecretsDir         = "/stsgen/secrets"
-	SecretSourceDir    = "/stsgen/secret-source"
+	// TLSVolume holds the Secret cert-manager fills for tls.
+	TLSVolume       = "stsgen-tls"
+	SecretSourceDir = "/stsgen/secret-source"
 )
 
 // The identity every container gets in its environment, under the names
@@ -62,6 +69,8 @@ const (
 	EnvFQDN           = "STSGEN_FQDN"
 	EnvPrimary        = "STSGEN_PRIMARY"
 	EnvPrimaryFQDN    = "STSGEN_PRIMARY_FQDN"
+	// EnvService is the member's own Service, with services.members.
+	EnvService = "STSGEN_SERVICE"
 	// LabelPodIndex is set on every pod by the StatefulSet controller: its
 	// ordinal.
 	LabelPodIndex = "apps.kubernetes.io/pod-index"
@@ -111,6 +120,9 @@ const (
 	SvcHeadless = "headless"
 	SvcRead     = "read"
 	SvcPrimary  = "primary"
+	// SvcMember is the kind of the per-member Services, which ports do
+	// not name in expose (services.members.ports does).
+	SvcMember = "member"
 )
 
 // RoleFileKey is the ConfigMap key of a role's file: role--name.

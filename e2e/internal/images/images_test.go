@@ -155,6 +155,9 @@ var contract = map[string]struct {
 		user: "101", entrypoint: []string{"/docker-entrypoint.sh"}, cmd: []string{"nginx", "-g", "daemon off;"},
 		ports: []string{"8080/tcp"},
 	},
+	"docker.io/oliver006/redis_exporter:v1.67.0": {
+		user: "59000:59000", entrypoint: []string{"/redis_exporter"}, ports: []string{"9121/tcp"},
+	},
 	"gcr.io/etcd-development/etcd:v3.5.17": {
 		cmd: []string{"/usr/local/bin/etcd"}, workingDir: "/var/lib/etcd", ports: []string{"2379/tcp", "2380/tcp"},
 	},

@@ -21,7 +21,9 @@ import (
 // TestRedis runs examples/redis as generated: the replicas replicate from
 // the primary, a key written through the primary Service is read through
 // the read Service, a deleted replica comes back with its data and resyncs,
-// and the password is required. Then the password is rotated: its Secret
+// the password is required, and the ServiceMonitor's targets, one per
+// member, are the exporter sidecars, which read their server. Then the
+// password is rotated: its Secret
 // and its declared version change, and the members roll onto the new
 // one.
 func TestRedis(t *testing.T) {
@@ -70,6 +72,11 @@ func TestRedis(t *testing.T) {
 			return nil
 		})
 	}
+
+	// Prometheus' view: the ServiceMonitor's targets, one per member,
+	// where each member's exporter sidecar reads its server with the
+	// password.
+	scrapeServiceMonitors(t, ctx, ex, 3, "redis_up 1")
 
 	// A write through the primary Service, from another member, by the
 	// Service's name; reads through the read Service, which any member
@@ -225,6 +232,8 @@ func rotateRedisPassword(t *testing.T, ctx context.Context, ex *example, old str
 			t.Errorf("%s: GET e2e:greeting with the new password: %q", p, got)
 		}
 	}
+	// The exporters too read the servers with the new password.
+	scrapeServiceMonitors(t, ctx, rotated, 3, "redis_up 1")
 	eventually(t, ctx, "redis-0 has two replicas again", time.Minute, func(context.Context) error {
 		out := inPod(t, ctx, ns, "redis-0", "redis", "redis-cli", "--no-auth-warning", "info", "replication")
 		if !strings.Contains(out, "connected_slaves:2") {

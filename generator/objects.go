@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/build"
 	"github.com/stsgen/stsgen/generator/internal/spec"
 )
 
@@ -41,6 +42,9 @@ func objectNames(b *Bundle) []objectName {
 			continue
 		}
 		field := nameFields[o.File]
+		if es, ok := o.Obj.(*build.ExternalSecret); ok {
+			field = []string{"secrets", es.Name}
+		}
 		out = append(out, objectName{
 			kind:      typed.GetObjectKind().GroupVersionKind().Kind,
 			namespace: meta.GetNamespace(),
@@ -84,6 +88,9 @@ func sameNames(names []objectName) diag.Diagnostics {
 
 // role says which of its app's objects o is: "the read Service".
 func role(o objectName) string {
+	if len(o.field) == 2 && o.field[0] == "secrets" {
+		return "the " + o.kind + " of Secret " + o.field[1]
+	}
 	if len(o.field) == 3 {
 		return "the " + o.field[1] + " " + o.kind
 	}

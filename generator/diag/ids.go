@@ -7,7 +7,8 @@ type RuleID string
 // Rule ids. The number's first digit is the family: 0 for what the API
 // server or the StatefulSet controller would reject, 1 for the lint rules of
 // kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
-// for stsgen's own conventions.
+// for stsgen's own conventions, 4 for the objects around the StatefulSet
+// (accounts, Secrets, TLS, monitoring, bootstrap).
 const (
 	RuleStatefulSetName RuleID = "STS001"
 	RuleSelector        RuleID = "STS002"
@@ -74,4 +75,10 @@ const (
 	RuleTemplates      RuleID = "STS307"
 	RuleInitNeeded     RuleID = "STS308"
 	RuleIdentityUnused RuleID = "STS309"
+
+	RuleSecretDecls    RuleID = "STS410"
+	RuleSecretRefs     RuleID = "STS411"
+	RuleSecretUnused   RuleID = "STS412"
+	RuleSecretPullType RuleID = "STS413"
+	RuleSecretExternal RuleID = "STS414"
 )

@@ -22,14 +22,19 @@ import (
 
 // A Bundle is the set of objects generated for one app.
 type Bundle struct {
-	App           string
-	ConfigMap     *corev1.ConfigMap // nil when the pod has no stsgen-init
-	Headless      *corev1.Service
-	Read          *corev1.Service
-	Primary       *corev1.Service               // primary-replica apps only
-	PDB           *policyv1.PodDisruptionBudget // nil when no budget can help
-	NetworkPolicy *networkingv1.NetworkPolicy   // nil when disabled
-	StatefulSet   *appsv1.StatefulSet
+	App string
+	// ExternalSecrets fetch the declared Secrets that come from a store.
+	ExternalSecrets []*ExternalSecret
+	ConfigMap       *corev1.ConfigMap // nil when the pod has no stsgen-init
+	Headless        *corev1.Service
+	Read            *corev1.Service
+	Primary         *corev1.Service               // primary-replica apps only
+	PDB             *policyv1.PodDisruptionBudget // nil when no budget can help
+	NetworkPolicy   *networkingv1.NetworkPolicy   // nil when disabled
+	StatefulSet     *appsv1.StatefulSet
+	// Secrets describe the Secrets the app declares, for SECRETS.md; they
+	// are not objects: stsgen never writes a Secret.
+	Secrets []SecretDoc
 }
 
 // An Object is one generated object and the file it is written to.
@@ -39,11 +44,14 @@ type Object struct {
 	Obj  any
 }
 
-// Objects returns the bundle's objects in output order: ConfigMap, headless
-// Service, read Service, primary Service, PodDisruptionBudget,
-// NetworkPolicy, StatefulSet.
+// Objects returns the bundle's objects in output order: ExternalSecrets,
+// ConfigMap, headless Service, read Service, primary Service,
+// PodDisruptionBudget, NetworkPolicy, StatefulSet.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
+	for _, es := range b.ExternalSecrets {
+		objs = append(objs, Object{ExternalSecretFile(es.Name), es})
+	}
 	if b.ConfigMap != nil {
 		objs = append(objs, Object{"configmap.yaml", b.ConfigMap})
 	}
@@ -74,13 +82,15 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		hash = configHash(cm.Data)
 	}
 	b := &Bundle{
-		App:           s.Name,
-		ConfigMap:     cm,
-		Headless:      headlessService(s),
-		Read:          clientService(s, spec.SvcRead, s.Services.Read, nil),
-		PDB:           podDisruptionBudget(s),
-		NetworkPolicy: networkPolicy(s),
-		StatefulSet:   statefulSet(s, hash),
+		App:             s.Name,
+		ExternalSecrets: externalSecrets(s),
+		Secrets:         secretDocs(s),
+		ConfigMap:       cm,
+		Headless:        headlessService(s),
+		Read:            clientService(s, spec.SvcRead, s.Services.Read, nil),
+		PDB:             podDisruptionBudget(s),
+		NetworkPolicy:   networkPolicy(s),
+		StatefulSet:     statefulSet(s, hash, s.SecretsHash()),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
 		b.Primary = clientService(s, spec.SvcPrimary, *p, map[string]string{spec.LabelPodName: s.Peers[0].Pod})

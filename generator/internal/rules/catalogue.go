@@ -32,6 +32,7 @@ var catalogue = sortRules(
 	updateRules,
 	conventionRules,
 	apiRules,
+	secretRules,
 )
 
 // sortRules joins the families' rules in id order.

@@ -483,6 +483,7 @@ var ruleCases = slices.Concat(
 	updateCases,
 	conventionCases,
 	apiCases,
+	secretCases,
 )
 
 // pgApp is a clean standalone Postgres with a claim; extra is added inside

@@ -27,7 +27,8 @@ func Secrets(app string, docs []build.SecretDoc) []byte {
 	p("stsgen writes no Secret and no secret value, so that none is kept in Git. Each Secret\n")
 	p("below must exist, with these keys, before the pods can start: a pod whose env refers to\n")
 	p("a missing Secret or key sits in CreateContainerConfigError, and one whose volume does\n")
-	p("sits in ContainerCreating.\n")
+	p("sits in ContainerCreating. Create those with a kubectl line yourself; the External\n")
+	p("Secrets Operator creates those that come from a store.\n")
 	versioned := slices.ContainsFunc(docs, func(d build.SecretDoc) bool { return d.Version != "" })
 	if versioned {
 		p("\nTo rotate a Secret that has a version, change its values, then its `version` in the\n")

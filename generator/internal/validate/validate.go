@@ -10,6 +10,9 @@
 // are those on by default in v1.36. The rules that depend on the cluster
 // (admission, quotas, the node's allow-lists) are not the server's
 // validation and are not here.
+//
+// The custom resources stsgen writes (the External Secrets Operator's
+// ExternalSecret) are checked against their CRD's openAPI schema instead.
 package validate
 
 import (

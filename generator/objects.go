@@ -75,11 +75,16 @@ func sameNames(names []objectName) diag.Diagnostics {
 		if f.app == n.app {
 			continue // the app's own rules (STS003) report it
 		}
+		fix := "names must be unique per namespace and kind across the apps built together, so rename one"
+		if len(n.field) == 2 && n.field[0] == "secrets" {
+			// Two apps may share a Secret; only one may fetch it.
+			fix = "the Secret can be shared, but only one app may fetch it: keep external in one app's declaration and leave it out of the other's"
+		}
 		ds = append(ds, diag.Diagnostic{
 			Severity: diag.Error,
 			Path:     spec.FieldPath(n.app, n.field...),
-			Message: fmt.Sprintf("%s %q (%s) is also %s of app %s, in namespace %s: applied together, one would replace the other; names must be unique per namespace and kind across the apps built together, so rename one",
-				n.kind, n.name, role(n), role(f), f.app, n.namespace),
+			Message: fmt.Sprintf("%s %q (%s) is also %s of app %s, in namespace %s: applied together, one would replace the other; %s",
+				n.kind, n.name, role(n), role(f), f.app, n.namespace, fix),
 			Pos: append(slices.Clone(n.pos), f.pos...),
 		})
 	}

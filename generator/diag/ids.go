@@ -81,4 +81,6 @@ const (
 	RuleSecretUnused   RuleID = "STS412"
 	RuleSecretPullType RuleID = "STS413"
 	RuleSecretExternal RuleID = "STS414"
+
+	RuleSystemPolicy RuleID = "STS440"
 )

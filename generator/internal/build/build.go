@@ -31,10 +31,19 @@ type Bundle struct {
 	Primary         *corev1.Service               // primary-replica apps only
 	PDB             *policyv1.PodDisruptionBudget // nil when no budget can help
 	NetworkPolicy   *networkingv1.NetworkPolicy   // nil when disabled
-	StatefulSet     *appsv1.StatefulSet
+	// Admissions let the app's pods into the apps it uses, one per app,
+	// each in that app's namespace.
+	Admissions  []Admission
+	StatefulSet *appsv1.StatefulSet
 	// Secrets describe the Secrets the app declares, for SECRETS.md; they
 	// are not objects: stsgen never writes a Secret.
 	Secrets []SecretDoc
+}
+
+// An Admission is the NetworkPolicy that lets an app's pods into App.
+type Admission struct {
+	App    string
+	Policy *networkingv1.NetworkPolicy
 }
 
 // An Object is one generated object and the file it is written to.
@@ -46,7 +55,7 @@ type Object struct {
 
 // Objects returns the bundle's objects in output order: ExternalSecrets,
 // ConfigMap, headless Service, read Service, primary Service,
-// PodDisruptionBudget, NetworkPolicy, StatefulSet.
+// PodDisruptionBudget, NetworkPolicy, the admissions, StatefulSet.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
 	for _, es := range b.ExternalSecrets {
@@ -67,6 +76,9 @@ func (b *Bundle) Objects() []Object {
 	}
 	if b.NetworkPolicy != nil {
 		objs = append(objs, Object{"networkpolicy.yaml", b.NetworkPolicy})
+	}
+	for _, a := range b.Admissions {
+		objs = append(objs, Object{AdmissionFile(a.App), a.Policy})
 	}
 	return append(objs, Object{"statefulset.yaml", b.StatefulSet})
 }
@@ -90,6 +102,7 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		Read:            clientService(s, spec.SvcRead, s.Services.Read, nil),
 		PDB:             podDisruptionBudget(s),
 		NetworkPolicy:   networkPolicy(s),
+		Admissions:      admissions(s),
 		StatefulSet:     statefulSet(s, hash, s.SecretsHash()),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
@@ -262,7 +275,39 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 	if !s.NetworkPolicy.Enabled {
 		return nil
 	}
-	var public, peers []networkingv1.NetworkPolicyPort
+	public, peers := policyPorts(s)
+	var ingress []networkingv1.NetworkPolicyIngressRule
+	if len(public) > 0 {
+		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{Ports: public})
+	}
+	if len(peers) > 0 {
+		from := []networkingv1.NetworkPolicyPeer{appPeer(s, s.Namespace)}
+		if s.NetworkPolicy.FromReferenced {
+			// And the apps this one refers to.
+			for _, u := range s.Uses {
+				from = append(from, appPeer(u.App, s.Namespace))
+			}
+		}
+		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{From: from, Ports: peers})
+	}
+	ingress = append(ingress, s.NetworkPolicy.Ingress...)
+	return &networkingv1.NetworkPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+		ObjectMeta: objectMeta(s, s.Name, nil),
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: selectorLabels(s)},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+			Ingress:     ingress,
+			Egress:      []networkingv1.NetworkPolicyEgressRule{{}},
+		},
+	}
+}
+
+// policyPorts are the app's ports that its NetworkPolicy opens to anyone,
+// those the read and primary Services carry, and those only its own pods
+// reach: the other ports of the main container, and those of the init
+// containers and sidecars.
+func policyPorts(s *spec.Spec) (public, peers []networkingv1.NetworkPolicyPort) {
 	port := func(proto corev1.Protocol, n int32) networkingv1.NetworkPolicyPort {
 		p := intstr.FromInt32(n)
 		if proto == "" {
@@ -282,27 +327,50 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 			peers = append(peers, port(p.Protocol, p.ContainerPort))
 		}
 	}
-	var ingress []networkingv1.NetworkPolicyIngressRule
-	if len(public) > 0 {
-		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{Ports: public})
+	return public, peers
+}
+
+// AdmissionFile is the file of the policy that lets an app's pods into
+// the app named.
+func AdmissionFile(app string) string { return "networkpolicy-" + app + ".yaml" }
+
+// admissions let the app's pods into each app it uses that lets its
+// referrers in, on the ports that app's own policy keeps to its own pods:
+// a NetworkPolicy in that app's namespace, which adds to its own (a pod's
+// allowed ingress is the union of the policies that select it). It is an
+// ingress policy only, so that it leaves that app's egress alone.
+func admissions(s *spec.Spec) []Admission {
+	var out []Admission
+	for _, u := range s.Uses {
+		_, ports := policyPorts(u.App)
+		if !u.Admits || len(ports) == 0 {
+			continue
+		}
+		meta := objectMeta(s, u.App.Name+"-from-"+s.Name, map[string]string{spec.AnnotationReference: u.Name})
+		meta.Namespace = u.App.Namespace
+		out = append(out, Admission{u.App.Name, &networkingv1.NetworkPolicy{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+			ObjectMeta: meta,
+			Spec: networkingv1.NetworkPolicySpec{
+				PodSelector: metav1.LabelSelector{MatchLabels: selectorLabels(u.App)},
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+				Ingress: []networkingv1.NetworkPolicyIngressRule{{
+					From:  []networkingv1.NetworkPolicyPeer{appPeer(s, u.App.Namespace)},
+					Ports: ports,
+				}},
+			},
+		}})
 	}
-	if len(peers) > 0 {
-		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{
-			From:  []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)}}},
-			Ports: peers,
-		})
+	return out
+}
+
+// appPeer selects the pods of s for a policy in namespace ns.
+func appPeer(s *spec.Spec, ns string) networkingv1.NetworkPolicyPeer {
+	p := networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)}}
+	if s.Namespace != ns {
+		p.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{spec.LabelNamespaceName: s.Namespace}}
 	}
-	ingress = append(ingress, s.NetworkPolicy.Ingress...)
-	return &networkingv1.NetworkPolicy{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
-		ObjectMeta: objectMeta(s, s.Name, nil),
-		Spec: networkingv1.NetworkPolicySpec{
-			PodSelector: metav1.LabelSelector{MatchLabels: selectorLabels(s)},
-			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
-			Ingress:     ingress,
-			Egress:      []networkingv1.NetworkPolicyEgressRule{{}},
-		},
-	}
+	return p
 }
 
 // merge returns a new map holding the entries of ms, later maps winning.

@@ -33,6 +33,7 @@ var catalogue = sortRules(
 	conventionRules,
 	apiRules,
 	secretRules,
+	systemRules,
 )
 
 // sortRules joins the families' rules in id order.

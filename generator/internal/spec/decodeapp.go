@@ -226,6 +226,8 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	s.Disruption.UnhealthyPodEvictionPolicy, _ = d.optStr("disruption", "unhealthyPodEvictionPolicy")
 
 	s.NetworkPolicy.Enabled = d.boolean("networkPolicy", "enabled")
+	s.NetworkPolicy.FromReferrers = d.boolean("networkPolicy", "fromReferrers")
+	s.NetworkPolicy.FromReferenced = d.boolean("networkPolicy", "fromReferenced")
 	for _, r := range listItems(d.lookup("networkPolicy", "ingress")) {
 		var rule networkingv1.NetworkPolicyIngressRule
 		if d.strict(r, &rule) {

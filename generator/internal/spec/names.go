@@ -19,6 +19,11 @@ const (
 	// fails on purpose: because the user asked for it, or because
 	// kube-score cannot see what makes it right (the primary Service).
 	AnnotationKubeScoreIgnore = "kube-score/ignore"
+	// AnnotationReference says, on the policy that lets an app's pods into
+	// another app, the other app's name that the first one's config holds.
+	AnnotationReference = "stsgen.dev/reference"
+	// LabelNamespaceName is set on every namespace by the API server.
+	LabelNamespaceName = "kubernetes.io/metadata.name"
 
 	ManagedBy = "stsgen"
 )

@@ -96,6 +96,12 @@ type Spec struct {
 	// they apply to the findings at or below it, over Checks.
 	ContainerChecks map[string]map[diag.RuleID]diag.Severity
 
+	// Uses are the apps of the package this one refers to by name, when
+	// either lets the other in (networkPolicy.fromReferrers of the other,
+	// fromReferenced of this one), in the package's order; the pipeline
+	// finds them, since they are other apps'.
+	Uses []Use
+
 	// Source is where Decode found the app; nil for a Spec built by hand.
 	Source *Source
 }
@@ -296,6 +302,10 @@ type ClientService struct {
 type NetworkPolicy struct {
 	Enabled bool
 	Ingress []networkingv1.NetworkPolicyIngressRule
+	// FromReferrers lets in the pods of the apps that refer to this one,
+	// FromReferenced those of the apps this one refers to.
+	FromReferrers  bool
+	FromReferenced bool
 }
 
 type Disruption struct {

@@ -23,12 +23,14 @@ import (
 
 // A Bundle is the set of objects generated for one app.
 type Bundle struct {
-	App         string
-	Certificate *Certificate      // nil without tls
-	ConfigMap   *corev1.ConfigMap // nil when the pod has no stsgen-init
-	Headless    *corev1.Service
-	Read        *corev1.Service
-	Primary     *corev1.Service // primary-replica apps only
+	App string
+	// ExternalSecrets fetch the declared Secrets that come from a store.
+	ExternalSecrets []*ExternalSecret
+	Certificate     *Certificate      // nil without tls
+	ConfigMap       *corev1.ConfigMap // nil when the pod has no stsgen-init
+	Headless        *corev1.Service
+	Read            *corev1.Service
+	Primary         *corev1.Service // primary-replica apps only
 	// Members are the per-member Services, by member, lowest ordinal
 	// first; none without services.members.
 	Members       []MemberService
@@ -38,6 +40,9 @@ type Bundle struct {
 	// each in that app's namespace.
 	Admissions  []Admission
 	StatefulSet *appsv1.StatefulSet
+	// Secrets describe the Secrets the app declares, for SECRETS.md; they
+	// are not objects: stsgen never writes a Secret.
+	Secrets []SecretDoc
 }
 
 // An Admission is the NetworkPolicy that lets an app's pods into App.
@@ -59,11 +64,15 @@ type Object struct {
 	Obj  any
 }
 
-// Objects returns the bundle's objects in output order: Certificate,
-// ConfigMap, headless Service, read Service, primary Service, the member
-// Services, PodDisruptionBudget, NetworkPolicy, StatefulSet.
+// Objects returns the bundle's objects in output order: ExternalSecrets,
+// Certificate, ConfigMap, headless Service, read Service, primary
+// Service, the member Services, PodDisruptionBudget, NetworkPolicy, the
+// admissions, StatefulSet.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
+	for _, es := range b.ExternalSecrets {
+		objs = append(objs, Object{ExternalSecretFile(es.Name), es})
+	}
 	if b.Certificate != nil {
 		objs = append(objs, Object{"certificate.yaml", b.Certificate})
 	}
@@ -103,16 +112,18 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		hash = configHash(cm.Data)
 	}
 	b := &Bundle{
-		App:           s.Name,
-		Certificate:   certificate(s),
-		ConfigMap:     cm,
-		Headless:      headlessService(s),
-		Read:          clientService(s, spec.SvcRead, s.Services.Read, nil),
-		PDB:           podDisruptionBudget(s),
-		NetworkPolicy: networkPolicy(s),
-		Admissions:    admissions(s),
-		StatefulSet:   statefulSet(s, hash),
-		Members:       memberServices(s),
+		App:             s.Name,
+		ExternalSecrets: externalSecrets(s),
+		Secrets:         secretDocs(s),
+		Certificate:     certificate(s),
+		ConfigMap:       cm,
+		Headless:        headlessService(s),
+		Read:            clientService(s, spec.SvcRead, s.Services.Read, nil),
+		Members:         memberServices(s),
+		PDB:             podDisruptionBudget(s),
+		NetworkPolicy:   networkPolicy(s),
+		Admissions:      admissions(s),
+		StatefulSet:     statefulSet(s, hash, s.SecretsHash()),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
 		b.Primary = clientService(s, spec.SvcPrimary, *p, map[string]string{spec.LabelPodName: s.Peers[0].Pod})

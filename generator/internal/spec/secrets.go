@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 // A SecretRef is one place where the app refers to a Secret: the checks
@@ -115,10 +117,15 @@ func secretItems(name string, nameAt, at []string, n int, key func(int) string, 
 	return refs
 }
 
-// LookupSecret returns the declared Secret of the name.
+// LookupSecret returns the declared Secret of the name, or the one
+// cert-manager fills for tls.
 func (s *Spec) LookupSecret(name string) (*Secret, bool) {
 	i := slices.IndexFunc(s.Secrets, func(sec Secret) bool { return sec.Name == name })
 	if i < 0 {
+		if s.TLS != nil && name == s.TLS.SecretName {
+			// cert-manager writes it, with the keys of its certificate.
+			return &Secret{Name: name, Type: corev1.SecretTypeTLS, Keys: TLSSecretKeys, Description: "the certificate cert-manager issues for tls"}, true
+		}
 		return nil, false
 	}
 	return &s.Secrets[i], true

@@ -75,5 +75,11 @@ const (
 	RuleInitNeeded     RuleID = "STS308"
 	RuleIdentityUnused RuleID = "STS309"
 
-	RuleSystemPolicy RuleID = "STS440"
+	RulePortContainer  RuleID = "STS430"
+	RuleMetricsPort    RuleID = "STS431"
+	RuleScrapeSettings RuleID = "STS432"
+	RuleMonitorLabels  RuleID = "STS433"
+	RuleScraperNamed   RuleID = "STS434"
+	RuleMonitorTargets RuleID = "STS435"
+	RuleSystemPolicy   RuleID = "STS440"
 )

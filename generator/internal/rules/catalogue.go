@@ -32,6 +32,7 @@ var catalogue = sortRules(
 	updateRules,
 	conventionRules,
 	apiRules,
+	monitoringRules,
 	systemRules,
 )
 

@@ -493,6 +493,7 @@ var ruleCases = slices.Concat(
 	updateCases,
 	conventionCases,
 	apiCases,
+	monitoringCases,
 	systemCases,
 )
 

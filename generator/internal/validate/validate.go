@@ -15,6 +15,8 @@ package validate
 import (
 	"fmt"
 
+	"github.com/stsgen/stsgen/generator/internal/build"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -38,6 +40,10 @@ func Object(obj any) field.ErrorList {
 		return podDisruptionBudget(o)
 	case *networkingv1.NetworkPolicy:
 		return networkPolicy(o)
+	case *build.ServiceMonitor:
+		return serviceMonitor(o)
+	case *build.PodMonitor:
+		return podMonitor(o)
 	}
 	return field.ErrorList{field.InternalError(nil, fmt.Errorf("stsgen does not validate a %T", obj))}
 }
@@ -61,6 +67,10 @@ func Decode(data []byte) (obj any, kind string, err error) {
 		obj = &policyv1.PodDisruptionBudget{}
 	case "NetworkPolicy":
 		obj = &networkingv1.NetworkPolicy{}
+	case "ServiceMonitor":
+		obj = &build.ServiceMonitor{}
+	case "PodMonitor":
+		obj = &build.PodMonitor{}
 	default:
 		return nil, meta.Kind, fmt.Errorf("stsgen writes no object of kind %q", meta.Kind)
 	}

@@ -92,5 +92,12 @@ const (
 	RuleMemberPorts      RuleID = "STS426"
 	RuleTLSCoversObjects RuleID = "STS427"
 
+	RulePortContainer  RuleID = "STS430"
+	RuleMetricsPort    RuleID = "STS431"
+	RuleScrapeSettings RuleID = "STS432"
+	RuleMonitorLabels  RuleID = "STS433"
+	RuleScraperNamed   RuleID = "STS434"
+	RuleMonitorTargets RuleID = "STS435"
+
 	RuleSystemPolicy RuleID = "STS440"
 )

@@ -86,7 +86,7 @@ func claimTemplates(s *spec.Spec) []corev1.PersistentVolumeClaim {
 }
 
 func podTemplate(s *spec.Spec, hash, secretsHash string) corev1.PodTemplateSpec {
-	annotations := merge(s.Annotations)
+	annotations := merge(s.Annotations, scrapeAnnotations(s))
 	if hash != "" {
 		annotations[spec.AnnotationConfigHash] = hash
 	}
@@ -440,7 +440,7 @@ func mainContainer(s *spec.Spec) corev1.Container {
 		c.Command = []string{"/bin/sh", "-c", `. "` + shellDQ(s.Identity.MountPath) + `/env" && exec "$@"`, "sh"}
 		c.Args = append(slices.Clone(s.Command), s.Args...)
 	}
-	for _, p := range s.Ports {
+	for _, p := range s.MainPorts() {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.Port, Protocol: p.Protocol})
 	}
 	for _, cl := range s.Storage {
@@ -488,6 +488,13 @@ func userContainers(s *spec.Spec, cs []corev1.Container) []corev1.Container {
 		}
 		c.SecurityContext = containerSecurityContext(c.SecurityContext)
 		c.Env = append(identityEnv(s), c.Env...)
+		// The ports of ports that name the container as theirs, unless it
+		// declares them itself.
+		for _, p := range s.OwnedPorts(c.Name) {
+			if !slices.ContainsFunc(c.Ports, func(cp corev1.ContainerPort) bool { return cp.Name == p.Name }) {
+				c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.Port, Protocol: p.Protocol})
+			}
+		}
 		// The identity and the config files are the pod's; every container
 		// sees them where the main container does, unless it mounts
 		// something else there.

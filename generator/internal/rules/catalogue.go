@@ -33,6 +33,7 @@ var catalogue = sortRules(
 	conventionRules,
 	apiRules,
 	secretRules,
+	monitoringRules,
 	systemRules,
 	tlsRules,
 )

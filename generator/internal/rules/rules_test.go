@@ -494,6 +494,7 @@ var ruleCases = slices.Concat(
 	conventionCases,
 	apiCases,
 	secretCases,
+	monitoringCases,
 	systemCases,
 	tlsCases,
 )

@@ -126,6 +126,7 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 			if e := get(f, "expose"); e.Exists() {
 				p.Expose = d.strings(e)
 			}
+			p.Container, _ = get(f, "container").String()
 		}
 		if p.Expose == nil {
 			p.Expose = []string{SvcHeadless, SvcRead}
@@ -135,6 +136,7 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		}
 		s.Ports = append(s.Ports, p)
 	}
+	s.Metrics = d.metrics()
 
 	for _, f := range fields(d.lookup("storage")) {
 		c := Claim{Name: label(f)}

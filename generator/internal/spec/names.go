@@ -8,6 +8,9 @@ const (
 	LabelManagedBy = "app.kubernetes.io/managed-by"
 	// LabelPodName is set on every pod by the StatefulSet controller.
 	LabelPodName = "statefulset.kubernetes.io/pod-name"
+	// LabelService tells the headless Service from the app's others, for
+	// a ServiceMonitor to select it alone; it is set only then.
+	LabelService = "stsgen.dev/service"
 
 	// AnnotationConfigHash carries a hash of the ConfigMap data on the pod
 	// template, so that a config change rolls the pods.

@@ -42,7 +42,10 @@ type Spec struct {
 	// Quorum is the majority of a quorum topology, 0 for the others.
 	Quorum int32
 
-	Ports     []Port
+	Ports []Port
+	// Metrics is where the app's metrics are served and how they are
+	// scraped; nil when the app says nothing of them.
+	Metrics   *Metrics
 	Storage   []Claim
 	Retention Retention
 	Volumes   []Volume
@@ -114,6 +117,9 @@ type Port struct {
 	Port     int32
 	Protocol corev1.Protocol
 	Expose   []string
+	// Container names the sidecar or native sidecar that listens on the
+	// port; empty for the main container.
+	Container string
 }
 
 // ExposedOn reports whether the port is carried by the Service kind.

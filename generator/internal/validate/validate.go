@@ -47,6 +47,10 @@ func Object(obj any) field.ErrorList {
 		return certificate(o)
 	case *build.ExternalSecret:
 		return externalSecret(o)
+	case *build.ServiceMonitor:
+		return serviceMonitor(o)
+	case *build.PodMonitor:
+		return podMonitor(o)
 	}
 	return field.ErrorList{field.InternalError(nil, fmt.Errorf("stsgen does not validate a %T", obj))}
 }
@@ -74,6 +78,10 @@ func Decode(data []byte) (obj any, kind string, err error) {
 		obj = &build.Certificate{}
 	case "ExternalSecret":
 		obj = &build.ExternalSecret{}
+	case "ServiceMonitor":
+		obj = &build.ServiceMonitor{}
+	case "PodMonitor":
+		obj = &build.PodMonitor{}
 	default:
 		return nil, meta.Kind, fmt.Errorf("stsgen writes no object of kind %q", meta.Kind)
 	}

@@ -82,14 +82,9 @@ func checkPortContainer(c *checker) {
 // nameHint suggests the name of names nearest to name, or lists them; what
 // says where they are declared.
 func nameHint(name string, names []string, what string) string {
-	best, dist := "", 3
-	for _, n := range names {
-		if d := spec.EditDistance(strings.ToLower(name), strings.ToLower(n)); d < dist {
-			best, dist = n, d
-		}
-	}
+	best, near := closest(name, names)
 	switch {
-	case best != "":
+	case near:
 		return fmt.Sprintf("did you mean %q?", best)
 	case len(names) == 0:
 		return "the app has none; declare the container under " + what

@@ -9,6 +9,7 @@ type RuleID string
 // kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
 // for stsgen's own conventions, 4 for the objects around the StatefulSet
 // (certificates, member Services).
+// (accounts, Secrets, TLS, monitoring, bootstrap).
 const (
 	RuleStatefulSetName RuleID = "STS001"
 	RuleSelector        RuleID = "STS002"
@@ -76,7 +77,12 @@ const (
 	RuleInitNeeded     RuleID = "STS308"
 	RuleIdentityUnused RuleID = "STS309"
 
-	RuleSystemPolicy     RuleID = "STS440"
+	RuleSecretDecls    RuleID = "STS410"
+	RuleSecretRefs     RuleID = "STS411"
+	RuleSecretUnused   RuleID = "STS412"
+	RuleSecretPullType RuleID = "STS413"
+	RuleSecretExternal RuleID = "STS414"
+
 	RuleTLSIssuer        RuleID = "STS420"
 	RuleTLSCertificate   RuleID = "STS421"
 	RuleTLSCoverage      RuleID = "STS422"
@@ -85,4 +91,13 @@ const (
 	RuleMemberNames      RuleID = "STS425"
 	RuleMemberPorts      RuleID = "STS426"
 	RuleTLSCoversObjects RuleID = "STS427"
+
+	RulePortContainer  RuleID = "STS430"
+	RuleMetricsPort    RuleID = "STS431"
+	RuleScrapeSettings RuleID = "STS432"
+	RuleMonitorLabels  RuleID = "STS433"
+	RuleScraperNamed   RuleID = "STS434"
+	RuleMonitorTargets RuleID = "STS435"
+
+	RuleSystemPolicy RuleID = "STS440"
 )

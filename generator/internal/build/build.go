@@ -23,12 +23,14 @@ import (
 
 // A Bundle is the set of objects generated for one app.
 type Bundle struct {
-	App         string
-	Certificate *Certificate      // nil without tls
-	ConfigMap   *corev1.ConfigMap // nil when the pod has no stsgen-init
-	Headless    *corev1.Service
-	Read        *corev1.Service
-	Primary     *corev1.Service // primary-replica apps only
+	App string
+	// ExternalSecrets fetch the declared Secrets that come from a store.
+	ExternalSecrets []*ExternalSecret
+	Certificate     *Certificate      // nil without tls
+	ConfigMap       *corev1.ConfigMap // nil when the pod has no stsgen-init
+	Headless        *corev1.Service
+	Read            *corev1.Service
+	Primary         *corev1.Service // primary-replica apps only
 	// Members are the per-member Services, by member, lowest ordinal
 	// first; none without services.members.
 	Members       []MemberService
@@ -36,8 +38,15 @@ type Bundle struct {
 	NetworkPolicy *networkingv1.NetworkPolicy   // nil when disabled
 	// Admissions let the app's pods into the apps it uses, one per app,
 	// each in that app's namespace.
-	Admissions  []Admission
-	StatefulSet *appsv1.StatefulSet
+	Admissions []Admission
+	// ServiceMonitor or PodMonitor, as metrics.monitor says; nil
+	// otherwise.
+	ServiceMonitor *ServiceMonitor
+	PodMonitor     *PodMonitor
+	StatefulSet    *appsv1.StatefulSet
+	// Secrets describe the Secrets the app declares, for SECRETS.md; they
+	// are not objects: stsgen never writes a Secret.
+	Secrets []SecretDoc
 }
 
 // An Admission is the NetworkPolicy that lets an app's pods into App.
@@ -59,11 +68,15 @@ type Object struct {
 	Obj  any
 }
 
-// Objects returns the bundle's objects in output order: Certificate,
-// ConfigMap, headless Service, read Service, primary Service, the member
-// Services, PodDisruptionBudget, NetworkPolicy, StatefulSet.
+// Objects returns the bundle's objects in output order: ExternalSecrets,
+// Certificate, ConfigMap, headless Service, read Service, primary
+// Service, the member Services, PodDisruptionBudget, NetworkPolicy, the
+// admissions, StatefulSet.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
+	for _, es := range b.ExternalSecrets {
+		objs = append(objs, Object{ExternalSecretFile(es.Name), es})
+	}
 	if b.Certificate != nil {
 		objs = append(objs, Object{"certificate.yaml", b.Certificate})
 	}
@@ -89,6 +102,12 @@ func (b *Bundle) Objects() []Object {
 	for _, a := range b.Admissions {
 		objs = append(objs, Object{AdmissionFile(a.App), a.Policy})
 	}
+	if b.ServiceMonitor != nil {
+		objs = append(objs, Object{"servicemonitor.yaml", b.ServiceMonitor})
+	}
+	if b.PodMonitor != nil {
+		objs = append(objs, Object{"podmonitor.yaml", b.PodMonitor})
+	}
 	return append(objs, Object{"statefulset.yaml", b.StatefulSet})
 }
 
@@ -103,17 +122,20 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		hash = configHash(cm.Data)
 	}
 	b := &Bundle{
-		App:           s.Name,
-		Certificate:   certificate(s),
-		ConfigMap:     cm,
-		Headless:      headlessService(s),
-		Read:          clientService(s, spec.SvcRead, s.Services.Read, nil),
-		PDB:           podDisruptionBudget(s),
-		NetworkPolicy: networkPolicy(s),
-		Admissions:    admissions(s),
-		StatefulSet:   statefulSet(s, hash),
-		Members:       memberServices(s),
+		App:             s.Name,
+		ExternalSecrets: externalSecrets(s),
+		Secrets:         secretDocs(s),
+		Certificate:     certificate(s),
+		ConfigMap:       cm,
+		Headless:        headlessService(s),
+		Read:            clientService(s, spec.SvcRead, s.Services.Read, nil),
+		Members:         memberServices(s),
+		PDB:             podDisruptionBudget(s),
+		NetworkPolicy:   networkPolicy(s),
+		Admissions:      admissions(s),
+		StatefulSet:     statefulSet(s, hash, s.SecretsHash()),
 	}
+	b.ServiceMonitor, b.PodMonitor = monitors(s)
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
 		b.Primary = clientService(s, spec.SvcPrimary, *p, map[string]string{spec.LabelPodName: s.Peers[0].Pod})
 		// kube-score matches Service selectors against pod templates, which
@@ -264,9 +286,16 @@ func servicePorts(s *spec.Spec, kind string) []corev1.ServicePort {
 // headlessService gives each pod its DNS name <pod>.<serviceName>.
 func headlessService(s *spec.Spec) *corev1.Service {
 	h := s.Services.Headless
+	meta := objectMeta(s, h.Name, h.Annotations)
+	if s.Monitor() == spec.MonitorService {
+		// The ServiceMonitor selects this Service alone: the read and
+		// primary ones would make every member a target twice or three
+		// times.
+		meta.Labels[spec.LabelService] = spec.SvcHeadless
+	}
 	return &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: objectMeta(s, h.Name, h.Annotations),
+		ObjectMeta: meta,
 		Spec: corev1.ServiceSpec{
 			Type:                     corev1.ServiceTypeClusterIP,
 			ClusterIP:                corev1.ClusterIPNone,
@@ -356,6 +385,13 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 		}
 		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{From: from, Ports: peers})
 	}
+	if t, ok := s.MetricsPort(); ok && !(t.InPorts && (t.Port.ExposedOn(spec.SvcRead) || t.Port.ExposedOn(spec.SvcPrimary))) {
+		// A port the read or primary Service carries is open already.
+		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{
+			From:  []networkingv1.NetworkPolicyPeer{scraperPeer(s.Metrics.Scraper)},
+			Ports: []networkingv1.NetworkPolicyPort{policyPort(t.Protocol, t.Number)},
+		})
+	}
 	ingress = append(ingress, s.NetworkPolicy.Ingress...)
 	return &networkingv1.NetworkPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
@@ -374,13 +410,7 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 // reach: the other ports of the main container, and those of the init
 // containers and sidecars.
 func policyPorts(s *spec.Spec) (public, peers []networkingv1.NetworkPolicyPort) {
-	port := func(proto corev1.Protocol, n int32) networkingv1.NetworkPolicyPort {
-		p := intstr.FromInt32(n)
-		if proto == "" {
-			proto = corev1.ProtocolTCP
-		}
-		return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
-	}
+	port := policyPort
 	for _, p := range s.Ports {
 		if p.ExposedOn(spec.SvcRead) || p.ExposedOn(spec.SvcPrimary) || s.OnMemberServices(p.Name) {
 			public = append(public, port(p.Protocol, p.Port))
@@ -390,10 +420,22 @@ func policyPorts(s *spec.Spec) (public, peers []networkingv1.NetworkPolicyPort) 
 	}
 	for _, c := range append(slices.Clone(s.InitContainers), s.Sidecars...) {
 		for _, p := range c.Ports {
+			if slices.ContainsFunc(s.OwnedPorts(c.Name), func(o spec.Port) bool { return o.Name == p.Name }) {
+				continue // one of ports, placed above
+			}
 			peers = append(peers, port(p.Protocol, p.ContainerPort))
 		}
 	}
 	return public, peers
+}
+
+// policyPort is a NetworkPolicy port by number, TCP unless proto says.
+func policyPort(proto corev1.Protocol, n int32) networkingv1.NetworkPolicyPort {
+	p := intstr.FromInt32(n)
+	if proto == "" {
+		proto = corev1.ProtocolTCP
+	}
+	return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
 }
 
 // AdmissionFile is the file of the policy that lets an app's pods into

@@ -17,7 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-func statefulSet(s *spec.Spec, hash string) *appsv1.StatefulSet {
+func statefulSet(s *spec.Spec, hash, secretsHash string) *appsv1.StatefulSet {
 	history := int32(10)
 	if s.RevisionHistoryLimit != nil {
 		history = *s.RevisionHistoryLimit
@@ -37,7 +37,7 @@ func statefulSet(s *spec.Spec, hash string) *appsv1.StatefulSet {
 				WhenDeleted: appsv1.PersistentVolumeClaimRetentionPolicyType(s.Retention.WhenDeleted),
 				WhenScaled:  appsv1.PersistentVolumeClaimRetentionPolicyType(s.Retention.WhenScaled),
 			},
-			Template:             podTemplate(s, hash),
+			Template:             podTemplate(s, hash, secretsHash),
 			VolumeClaimTemplates: claimTemplates(s),
 		},
 	}
@@ -85,10 +85,13 @@ func claimTemplates(s *spec.Spec) []corev1.PersistentVolumeClaim {
 	return out
 }
 
-func podTemplate(s *spec.Spec, hash string) corev1.PodTemplateSpec {
-	annotations := merge(s.Annotations)
+func podTemplate(s *spec.Spec, hash, secretsHash string) corev1.PodTemplateSpec {
+	annotations := merge(s.Annotations, scrapeAnnotations(s))
 	if hash != "" {
 		annotations[spec.AnnotationConfigHash] = hash
+	}
+	if secretsHash != "" {
+		annotations[spec.AnnotationSecretsHash] = secretsHash
 	}
 	automount := s.AutomountServiceAccountToken
 	own := s.Pod.DeepCopy() // the PodFields the app set
@@ -437,7 +440,7 @@ func mainContainer(s *spec.Spec) corev1.Container {
 		c.Command = []string{"/bin/sh", "-c", `. "` + shellDQ(s.Identity.MountPath) + `/env" && exec "$@"`, "sh"}
 		c.Args = append(slices.Clone(s.Command), s.Args...)
 	}
-	for _, p := range s.Ports {
+	for _, p := range s.MainPorts() {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.Port, Protocol: p.Protocol})
 	}
 	for _, cl := range s.Storage {
@@ -485,6 +488,13 @@ func userContainers(s *spec.Spec, cs []corev1.Container) []corev1.Container {
 		}
 		c.SecurityContext = containerSecurityContext(c.SecurityContext)
 		c.Env = append(identityEnv(s), c.Env...)
+		// The ports of ports that name the container as theirs, unless it
+		// declares them itself.
+		for _, p := range s.OwnedPorts(c.Name) {
+			if !slices.ContainsFunc(c.Ports, func(cp corev1.ContainerPort) bool { return cp.Name == p.Name }) {
+				c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.Port, Protocol: p.Protocol})
+			}
+		}
 		// The identity and the config files are the pod's; every container
 		// sees them where the main container does, unless it mounts
 		// something else there.

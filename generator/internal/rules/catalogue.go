@@ -32,6 +32,8 @@ var catalogue = sortRules(
 	updateRules,
 	conventionRules,
 	apiRules,
+	secretRules,
+	monitoringRules,
 	systemRules,
 	tlsRules,
 )

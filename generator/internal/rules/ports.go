@@ -2,10 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/spec"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -51,6 +53,12 @@ func checkContainerPorts(c *checker) {
 			names := map[string]bool{}
 			for j, p := range ct.Ports {
 				sels := at(list.Field, strconv.Itoa(i), "ports", strconv.Itoa(j))
+				if slices.ContainsFunc(c.s.OwnedPorts(ct.Name), func(o spec.Port) bool { return o.Name == p.Name }) {
+					// The same port as one of ports, which STS430 holds
+					// to agree with it.
+					names[p.Name] = true
+					continue
+				}
 				if p.Name != "" {
 					if msg := portNameProblem(p.Name); msg != "" {
 						c.report(sels, "port name %q is not valid: %s", p.Name, msg)

@@ -72,6 +72,12 @@ func checkProbePorts(c *checker) {
 			for _, p := range ct.Ports {
 				names = append(names, p.Name)
 			}
+			// The ports of ports that name the container are its own.
+			for _, p := range c.s.OwnedPorts(ct.Name) {
+				if !slices.Contains(names, p.Name) {
+					names = append(names, p.Name)
+				}
+			}
 			for _, pr := range []struct {
 				field string
 				p     *corev1.Probe
@@ -104,9 +110,16 @@ func checkProbePorts(c *checker) {
 			{p.TCP != "", at("probes", np.Name, "tcp"), p.TCP},
 			{p.GRPC != nil, at("probes", np.Name, "grpc", "port"), grpcPort(p.GRPC)},
 		} {
-			if ref.set && !c.s.HasPort(ref.port) {
-				c.report(ref.sels, "no port named %q; %s", ref.port, portList(c.s))
+			if !ref.set || c.s.HasPort(ref.port) {
+				continue
 			}
+			if i := slices.IndexFunc(c.s.Ports, func(p spec.Port) bool { return p.Name == ref.port }); i >= 0 {
+				// Kubernetes looks a probe's port name up in the probed
+				// container's own ports.
+				c.report(ref.sels, "port %q is container %q's, and a probe of the main container can reach only its own ports; probe it from that container (its readinessProbe), or name one of the main container's: %s", ref.port, c.s.Ports[i].Container, portList(c.s))
+				continue
+			}
+			c.report(ref.sels, "no port named %q; %s", ref.port, portList(c.s))
 		}
 	}
 }
@@ -126,7 +139,7 @@ func grpcPort(g *spec.GRPCProbe) string {
 }
 
 func portList(s *spec.Spec) string {
-	if len(s.Ports) == 0 {
+	if len(s.MainPorts()) == 0 {
 		return "the app declares no ports; add one under ports"
 	}
 	return "ports are " + strings.Join(s.PortNames(), ", ")
@@ -176,8 +189,9 @@ func sameCheck(a, b *spec.Probe) bool {
 }
 
 func firstPort(s *spec.Spec) string {
-	if len(s.Ports) == 0 {
+	main := s.MainPorts()
+	if len(main) == 0 {
 		return "<port>"
 	}
-	return s.Ports[0].Name
+	return main[0].Name
 }

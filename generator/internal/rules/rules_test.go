@@ -493,6 +493,8 @@ var ruleCases = slices.Concat(
 	updateCases,
 	conventionCases,
 	apiCases,
+	secretCases,
+	monitoringCases,
 	systemCases,
 	tlsCases,
 )

@@ -188,32 +188,8 @@ func checkTLSCoverage(c *checker) {
 			}
 		}
 	}
-	for _, f := range s.Config.Files {
-		check(at("config", "files", f.Name), f.Content)
-	}
-	for _, r := range s.Config.Roles {
-		for _, f := range r.Files {
-			check(at("config", "roles", string(r.Name), "files", f.Name), f.Content)
-		}
-		for _, e := range r.Env {
-			check(at("config", "roles", string(r.Name), "env", e.Name), e.Value)
-		}
-		check(at("config", "roles", string(r.Name), "args"), strings.Join(r.Args, " "))
-	}
-	for _, e := range s.Env {
-		check(at("env", e.Name), e.Value)
-	}
-	check(at("command"), strings.Join(s.Command, " "))
-	check(at("args"), strings.Join(s.Args, " "))
-	for _, list := range s.ContainerLists() {
-		for i, ct := range list.Cs {
-			sels := at(list.Field, strconv.Itoa(i))
-			check(append(slices.Clone(sels), "command"), strings.Join(ct.Command, " "))
-			check(append(slices.Clone(sels), "args"), strings.Join(ct.Args, " "))
-			for j, e := range ct.Env {
-				check(append(slices.Clone(sels), "env", strconv.Itoa(j)), e.Value)
-			}
-		}
+	for _, t := range s.Texts() {
+		check(at(t.At...), t.Value)
 	}
 	if m := s.Services.Members; m != nil {
 		for _, key := range SortedKeysOf(m.Annotations) {

@@ -127,10 +127,12 @@ func (s *Spec) ContainerLists() []containerList {
 	return []containerList{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}}
 }
 
-// PortNames are the names of the main container's ports, in order.
+// PortNames are the names of the main container's ports, in order: not
+// those another container owns.
 func (s *Spec) PortNames() []string {
-	names := make([]string, len(s.Ports))
-	for i, p := range s.Ports {
+	main := s.MainPorts()
+	names := make([]string, len(main))
+	for i, p := range main {
 		names[i] = p.Name
 	}
 	return names

@@ -8,10 +8,16 @@ const (
 	LabelManagedBy = "app.kubernetes.io/managed-by"
 	// LabelPodName is set on every pod by the StatefulSet controller.
 	LabelPodName = "statefulset.kubernetes.io/pod-name"
+	// LabelService tells the headless Service from the app's others, for
+	// a ServiceMonitor to select it alone; it is set only then.
+	LabelService = "stsgen.dev/service"
 
 	// AnnotationConfigHash carries a hash of the ConfigMap data on the pod
 	// template, so that a config change rolls the pods.
 	AnnotationConfigHash = "stsgen.dev/config-hash"
+	// AnnotationSecretsHash carries a hash of the declared Secrets'
+	// versions on the pod template, so that a rotation rolls the pods.
+	AnnotationSecretsHash = "stsgen.dev/secrets-hash"
 	// AnnotationKubeScoreIgnore lists the kube-score checks an object
 	// fails on purpose: because the user asked for it, or because
 	// kube-score cannot see what makes it right (the primary Service).

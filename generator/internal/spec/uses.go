@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -78,29 +79,45 @@ var (
 	fromReferenced = cue.ParsePath("networkPolicy.fromReferenced")
 )
 
-// Texts are the strings of the app that may name another app's members
-// or Services: the config files, env, args and command of every
-// container and role, in that order.
-func (s *Spec) Texts() []string {
-	var out []string
+// A Text is a string of the app that may name members or Services, and
+// the field that holds it, relative to the app.
+type Text struct {
+	At    []string
+	Value string
+}
+
+// Texts are the strings of the app that may name members or Services:
+// the config files, the roles' files, env and args, and the env, command
+// and args of the main container, then of each init container and
+// sidecar. A command or args list is one text, its words joined by
+// spaces.
+func (s *Spec) Texts() []Text {
+	var out []Text
+	add := func(v string, at ...string) { out = append(out, Text{At: at, Value: v}) }
 	for _, f := range s.Config.Files {
-		out = append(out, f.Content)
+		add(f.Content, "config", "files", f.Name)
 	}
 	for _, r := range s.Config.Roles {
 		for _, f := range r.Files {
-			out = append(out, f.Content)
+			add(f.Content, "config", "roles", string(r.Name), "files", f.Name)
 		}
-		out = append(out, r.Args...)
-		out = append(out, EnvValues(r.Env)...)
+		for _, e := range r.Env {
+			add(e.Value, "config", "roles", string(r.Name), "env", e.Name)
+		}
+		add(strings.Join(r.Args, " "), "config", "roles", string(r.Name), "args")
 	}
-	out = append(out, s.Command...)
-	out = append(out, s.Args...)
-	out = append(out, EnvValues(s.Env)...)
+	for _, e := range s.Env {
+		add(e.Value, "env", e.Name)
+	}
+	add(strings.Join(s.Command, " "), "command")
+	add(strings.Join(s.Args, " "), "args")
 	for _, l := range s.ContainerLists() {
-		for _, c := range l.Cs {
-			out = append(out, c.Command...)
-			out = append(out, c.Args...)
-			out = append(out, EnvValues(c.Env)...)
+		for i, c := range l.Cs {
+			add(strings.Join(c.Command, " "), l.Field, strconv.Itoa(i), "command")
+			add(strings.Join(c.Args, " "), l.Field, strconv.Itoa(i), "args")
+			for j, e := range c.Env {
+				add(e.Value, l.Field, strconv.Itoa(i), "env", strconv.Itoa(j))
+			}
 		}
 	}
 	return out
@@ -108,7 +125,7 @@ func (s *Spec) Texts() []string {
 
 // namedIn returns the first of the app's names that texts hold, seen from
 // an app in namespace ns.
-func (s *Spec) namedIn(texts []string, ns string) (string, bool) {
+func (s *Spec) namedIn(texts []Text, ns string) (string, bool) {
 	names := map[string]bool{}
 	qualified := func(n string) {
 		names[n+"."+s.Namespace] = true
@@ -128,7 +145,7 @@ func (s *Spec) namedIn(texts []string, ns string) (string, bool) {
 		}
 	}
 	for _, t := range texts {
-		for w, rest := range dnsWords(t) {
+		for w, rest := range dnsWords(t.Value) {
 			if names[w] || bare[w] && hasPort(rest) {
 				return w, true
 			}

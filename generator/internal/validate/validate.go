@@ -10,6 +10,9 @@
 // are those on by default in v1.36. The rules that depend on the cluster
 // (admission, quotas, the node's allow-lists) are not the server's
 // validation and are not here.
+//
+// The custom resources stsgen writes (the External Secrets Operator's
+// ExternalSecret) are checked against their CRD's openAPI schema instead.
 package validate
 
 import (
@@ -42,6 +45,12 @@ func Object(obj any) field.ErrorList {
 		return networkPolicy(o)
 	case *build.Certificate:
 		return certificate(o)
+	case *build.ExternalSecret:
+		return externalSecret(o)
+	case *build.ServiceMonitor:
+		return serviceMonitor(o)
+	case *build.PodMonitor:
+		return podMonitor(o)
 	}
 	return field.ErrorList{field.InternalError(nil, fmt.Errorf("stsgen does not validate a %T", obj))}
 }
@@ -67,6 +76,12 @@ func Decode(data []byte) (obj any, kind string, err error) {
 		obj = &networkingv1.NetworkPolicy{}
 	case "Certificate":
 		obj = &build.Certificate{}
+	case "ExternalSecret":
+		obj = &build.ExternalSecret{}
+	case "ServiceMonitor":
+		obj = &build.ServiceMonitor{}
+	case "PodMonitor":
+		obj = &build.PodMonitor{}
 	default:
 		return nil, meta.Kind, fmt.Errorf("stsgen writes no object of kind %q", meta.Kind)
 	}

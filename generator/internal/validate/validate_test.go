@@ -53,6 +53,11 @@ func netpol(f func(n *networkingv1.NetworkPolicy)) func(any) {
 	return func(o any) { f(o.(*networkingv1.NetworkPolicy)) }
 }
 
+func smon(f func(m *build.ServiceMonitor)) func(any) {
+	return func(o any) { f(o.(*build.ServiceMonitor)) }
+}
+func pmon(f func(m *build.PodMonitor)) func(any) { return func(o any) { f(o.(*build.PodMonitor)) } }
+
 const c0 = "spec.template.spec.containers[0]"
 
 const labelKeyError = `spec.template.labels: Invalid value: "a/b/c": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`
@@ -65,6 +70,8 @@ var cases = []testCase{
 	{name: "valid-pdb", base: "poddisruptionbudget", edit: func(any) {}},
 	{name: "valid-networkpolicy", base: "networkpolicy", edit: func(any) {}},
 	{name: "valid-certificate", base: "certificate", edit: func(any) {}},
+	{name: "valid-servicemonitor", base: "servicemonitor", edit: func(any) {}},
+	{name: "valid-podmonitor", base: "podmonitor", edit: func(any) {}},
 
 	// Metadata.
 	{name: "statefulset-name-with-dot", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Name = "db.prod" }),
@@ -392,6 +399,12 @@ var cases = []testCase{
 		want: []string{`spec.ingress[0].from[1].ipBlock.cidr: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`}},
 	{name: "netpol-end-port-below-port", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.Ingress[0].Ports[1].EndPort = new(int32(8000)) }),
 		want: []string{"spec.ingress[0].ports[1].endPort: Invalid value: 9000: must be greater than or equal to `port`"}},
+	{name: "servicemonitor-interval", base: "servicemonitor", edit: smon(func(m *build.ServiceMonitor) { m.Spec.Endpoints[0].Interval = "30 s" }),
+		want: []string{`spec.endpoints[0].interval: Invalid value: "30 s": spec.endpoints[0].interval in body should match '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$'`}},
+	{name: "servicemonitor-name", base: "servicemonitor", edit: smon(func(m *build.ServiceMonitor) { m.Name = "DB" }),
+		want: []string{`metadata.name: Invalid value: "DB": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`}},
+	{name: "podmonitor-scheme", base: "podmonitor", edit: pmon(func(m *build.PodMonitor) { m.Spec.PodMetricsEndpoints[0].Scheme = "HTTPS" }),
+		want: []string{`spec.podMetricsEndpoints[0].scheme: Unsupported value: "HTTPS": supported values: "http", "https"`}},
 	{name: "netpol-policy-type", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.PolicyTypes = []networkingv1.PolicyType{"Inbound"} }),
 		want: []string{`spec.policyTypes[0]: Unsupported value: "Inbound": supported values: "Ingress", "Egress"`}},
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/stsgen/stsgen/generator/internal/spec"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -22,14 +24,18 @@ import (
 
 // A Bundle is the set of objects generated for one app.
 type Bundle struct {
-	App           string
-	ConfigMap     *corev1.ConfigMap // nil when the pod has no stsgen-init
-	Headless      *corev1.Service
-	Read          *corev1.Service
-	Primary       *corev1.Service               // primary-replica apps only
-	PDB           *policyv1.PodDisruptionBudget // nil when no budget can help
-	NetworkPolicy *networkingv1.NetworkPolicy   // nil when disabled
-	StatefulSet   *appsv1.StatefulSet
+	App            string
+	ServiceAccount *corev1.ServiceAccount // nil unless the app has stsgen make it
+	Role           *rbacv1.Role           // nil unless the account is granted rules
+	RoleBinding    *rbacv1.RoleBinding    // with Role
+	ConfigMap      *corev1.ConfigMap      // nil when the pod has no stsgen-init
+	Headless       *corev1.Service
+	Read           *corev1.Service
+	Primary        *corev1.Service               // primary-replica apps only
+	PDB            *policyv1.PodDisruptionBudget // nil when no budget can help
+	NetworkPolicy  *networkingv1.NetworkPolicy   // nil when disabled
+	StatefulSet    *appsv1.StatefulSet
+	Bootstrap      *batchv1.Job // nil without a bootstrap
 }
 
 // An Object is one generated object and the file it is written to.
@@ -39,11 +45,17 @@ type Object struct {
 	Obj  any
 }
 
-// Objects returns the bundle's objects in output order: ConfigMap, headless
-// Service, read Service, primary Service, PodDisruptionBudget,
-// NetworkPolicy, StatefulSet.
+// Objects returns the bundle's objects in output order: ServiceAccount,
+// Role, RoleBinding, ConfigMap, headless Service, read Service, primary
+// Service, PodDisruptionBudget, NetworkPolicy, StatefulSet, bootstrap Job.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
+	if b.ServiceAccount != nil {
+		objs = append(objs, Object{"serviceaccount.yaml", b.ServiceAccount})
+	}
+	if b.Role != nil {
+		objs = append(objs, Object{"role.yaml", b.Role}, Object{"rolebinding.yaml", b.RoleBinding})
+	}
 	if b.ConfigMap != nil {
 		objs = append(objs, Object{"configmap.yaml", b.ConfigMap})
 	}
@@ -60,7 +72,11 @@ func (b *Bundle) Objects() []Object {
 	if b.NetworkPolicy != nil {
 		objs = append(objs, Object{"networkpolicy.yaml", b.NetworkPolicy})
 	}
-	return append(objs, Object{"statefulset.yaml", b.StatefulSet})
+	objs = append(objs, Object{"statefulset.yaml", b.StatefulSet})
+	if b.Bootstrap != nil {
+		objs = append(objs, Object{"job-bootstrap.yaml", b.Bootstrap})
+	}
+	return objs
 }
 
 // Build turns a checked spec into its bundle. It does no I/O.
@@ -74,21 +90,35 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		hash = configHash(cm.Data)
 	}
 	b := &Bundle{
-		App:           s.Name,
-		ConfigMap:     cm,
-		Headless:      headlessService(s),
-		Read:          clientService(s, spec.SvcRead, s.Services.Read, nil),
-		PDB:           podDisruptionBudget(s),
-		NetworkPolicy: networkPolicy(s),
-		StatefulSet:   statefulSet(s, hash),
+		App:            s.Name,
+		ServiceAccount: serviceAccount(s),
+		Role:           role(s),
+		RoleBinding:    roleBinding(s),
+		ConfigMap:      cm,
+		Headless:       headlessService(s),
+		Read:           clientService(s, spec.SvcRead, s.Services.Read, nil),
+		PDB:            podDisruptionBudget(s),
+		NetworkPolicy:  networkPolicy(s),
+		StatefulSet:    statefulSet(s, hash),
+		Bootstrap:      bootstrapJob(s),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
-		b.Primary = clientService(s, spec.SvcPrimary, *p, map[string]string{spec.LabelPodName: s.Peers[0].Pod})
+		b.Primary = clientService(s, spec.SvcPrimary, *p, primarySelector(s))
 		// kube-score matches Service selectors against pod templates, which
-		// cannot carry the pod-name label the controller adds to each pod.
+		// cannot carry the pod-name label the controller adds to each pod,
+		// nor the leader label the app adds to one.
 		b.Primary.Annotations = merge(b.Primary.Annotations, map[string]string{spec.AnnotationKubeScoreIgnore: "service-targets-pod"})
 	}
 	return b, nil
+}
+
+// primarySelector narrows the primary Service to one member: the pod the
+// app labels as its leader, or else the first member by its pod name.
+func primarySelector(s *spec.Spec) map[string]string {
+	if l := s.Services.Primary.Leader; l != nil {
+		return map[string]string{l.Label: l.Value}
+	}
+	return map[string]string{spec.LabelPodName: s.Peers[0].Pod}
 }
 
 // ConfigMapName is the name of the app's ConfigMap.
@@ -278,7 +308,7 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 	}
 	if len(peers) > 0 {
 		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{
-			From:  []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)}}},
+			From:  policyPeers(s),
 			Ports: peers,
 		})
 	}
@@ -293,6 +323,16 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 			Egress:      []networkingv1.NetworkPolicyEgressRule{{}},
 		},
 	}
+}
+
+// policyPeers are the pods that reach the members' own ports: the
+// members, and the bootstrap Job's pods.
+func policyPeers(s *spec.Spec) []networkingv1.NetworkPolicyPeer {
+	peers := []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)}}}
+	if s.Bootstrap != nil {
+		peers = append(peers, networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: bootstrapSelector(s)}})
+	}
+	return peers
 }
 
 // merge returns a new map holding the entries of ms, later maps winning.

@@ -111,7 +111,7 @@ func podTemplate(s *spec.Spec, hash string) corev1.PodTemplateSpec {
 		SchedulingGates:               own.SchedulingGates,
 		OS:                            own.OS,
 		HostUsers:                     own.HostUsers,
-		ServiceAccountName:            s.ServiceAccountName,
+		ServiceAccountName:            s.PodServiceAccount(),
 		AutomountServiceAccountToken:  &automount,
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
 		SecurityContext:               podSecurityContext(s),

@@ -42,6 +42,8 @@ var defaultCases = []struct {
 	{"lifecycle", `{preStop: exec: command: ["a"]}`, `{preStop: exec: command: ["b"]}`, false},
 	{"serviceAccountName", `"db"`, `"other"`, false},
 	{"automountServiceAccountToken", `true`, `false`, true},
+	{"serviceAccount", `{rules: [{apiGroups: [""], resources: ["pods"], verbs: ["get"]}]}`, `{create: false}`, false},
+	{"serviceAccount", `{create: true, name: *"db-sa" | "other"}`, `{}`, false},
 	{"imagePullPolicy", `"IfNotPresent"`, `"Never"`, false},
 	{"networkPolicy", `{enabled: false}`, `{enabled: true}`, false},
 	{"labels", `{team: "a"}`, `{team: "b"}`, false},
@@ -101,6 +103,8 @@ var defaultCases = []struct {
 	{"schedulingGates", `[{name: "a"}]`, `[]`, false},
 	{"os", `{name: "linux"}`, `{name: "windows"}`, false},
 	{"hostUsers", `false`, `true`, false},
+	{"bootstrap", `{script: "true"}`, `{script: "false"}`, false},
+	{"bootstrap", `{script: "true", backoffLimit: *2 | 3}`, `{command: ["true"]}`, false},
 }
 
 // derived are #App's fields that stsgen's schema computes: an app does not

@@ -6,6 +6,13 @@ const (
 	LabelName      = "app.kubernetes.io/name"
 	LabelVersion   = "app.kubernetes.io/version"
 	LabelManagedBy = "app.kubernetes.io/managed-by"
+	// LabelPartOf and LabelComponent label the bootstrap Job's pods as
+	// part of the app, with a name of their own that the app's selector
+	// does not match.
+	LabelPartOf    = "app.kubernetes.io/part-of"
+	LabelComponent = "app.kubernetes.io/component"
+	// ComponentBootstrap is the bootstrap Job's component.
+	ComponentBootstrap = "bootstrap"
 	// LabelPodName is set on every pod by the StatefulSet controller.
 	LabelPodName = "statefulset.kubernetes.io/pod-name"
 
@@ -62,6 +69,16 @@ const (
 	EnvFQDN           = "STSGEN_FQDN"
 	EnvPrimary        = "STSGEN_PRIMARY"
 	EnvPrimaryFQDN    = "STSGEN_PRIMARY_FQDN"
+	// The bootstrap Job's identities: the members' FQDNs and hosts
+	// (comma-separated, lowest ordinal first), the Services' FQDNs, the
+	// namespace and the number of members.
+	EnvPeers          = "STSGEN_PEERS"
+	EnvPeerHosts      = "STSGEN_PEER_HOSTS"
+	EnvService        = "STSGEN_SERVICE"
+	EnvHeadless       = "STSGEN_HEADLESS"
+	EnvPrimaryService = "STSGEN_PRIMARY_SERVICE"
+	EnvNamespace      = "STSGEN_NAMESPACE"
+	EnvReplicas       = "STSGEN_REPLICAS"
 	// LabelPodIndex is set on every pod by the StatefulSet controller: its
 	// ordinal.
 	LabelPodIndex = "apps.kubernetes.io/pod-index"

@@ -7,7 +7,7 @@ type RuleID string
 // Rule ids. The number's first digit is the family: 0 for what the API
 // server or the StatefulSet controller would reject, 1 for the lint rules of
 // kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
-// for stsgen's own conventions.
+// for stsgen's own conventions, 4 for the objects around the StatefulSet.
 const (
 	RuleStatefulSetName RuleID = "STS001"
 	RuleSelector        RuleID = "STS002"
@@ -74,4 +74,11 @@ const (
 	RuleTemplates      RuleID = "STS307"
 	RuleInitNeeded     RuleID = "STS308"
 	RuleIdentityUnused RuleID = "STS309"
+
+	RuleServiceAccount RuleID = "STS401"
+	RuleRBACVerbs      RuleID = "STS402"
+	RuleRBACResources  RuleID = "STS403"
+	RuleRBACWildcard   RuleID = "STS404"
+	RuleLeaderLabel    RuleID = "STS405"
+	RuleBootstrapJob   RuleID = "STS406"
 )

@@ -32,6 +32,8 @@ var catalogue = sortRules(
 	updateRules,
 	conventionRules,
 	apiRules,
+	rbacRules,
+	bootstrapRules,
 )
 
 // sortRules joins the families' rules in id order.

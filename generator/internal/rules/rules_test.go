@@ -483,6 +483,8 @@ var ruleCases = slices.Concat(
 	updateCases,
 	conventionCases,
 	apiCases,
+	rbacCases,
+	bootstrapCases,
 )
 
 // pgApp is a clean standalone Postgres with a claim; extra is added inside

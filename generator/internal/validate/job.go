@@ -17,6 +17,8 @@ const legacyJobNameLabel = "job-name"
 // job is ValidateJob on a Job as it is created, which the server first
 // gives a selector and its pod template the labels that selector matches,
 // the Job's name among them: so the name must also be a label value.
+// stsgen writes no selector of its own (manualSelector), so the rules of
+// one are not here.
 func job(j *batchv1.Job) field.ErrorList {
 	errs := objectMeta(&j.ObjectMeta, apivalidation.NameIsDNSSubdomain)
 	spec := field.NewPath("spec")
@@ -38,9 +40,6 @@ func job(j *batchv1.Job) field.ErrorList {
 				errs = append(errs, nonNegative(*v, spec.Child(f.name))...)
 			}
 		}
-	}
-	if sp.Selector != nil || (sp.ManualSelector != nil && *sp.ManualSelector) {
-		errs = append(errs, field.Forbidden(spec.Child("selector"), "stsgen lets the server generate a Job's selector"))
 	}
 	tmpl := spec.Child("template")
 	labels := maps.Clone(j.Spec.Template.Labels)

@@ -11,6 +11,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -84,9 +85,13 @@ func bootstrapJob(s *spec.Spec) *batchv1.Job {
 	if len(annotations) == 0 {
 		annotations = nil
 	}
+	jobAnnotations := merge(annotations, bootstrapKubeScoreIgnores(s))
+	if len(jobAnnotations) == 0 {
+		jobAnnotations = nil
+	}
 	job := &batchv1.Job{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: metav1.ObjectMeta{Namespace: s.Namespace, Labels: labels, Annotations: annotations},
+		ObjectMeta: metav1.ObjectMeta{Namespace: s.Namespace, Labels: labels, Annotations: jobAnnotations},
 		Spec: batchv1.JobSpec{
 			BackoffLimit:            &b.BackoffLimit,
 			TTLSecondsAfterFinished: &b.TTLSecondsAfterFinished,
@@ -116,6 +121,41 @@ func bootstrapJob(s *spec.Spec) *batchv1.Job {
 	}
 	job.Name = s.BootstrapName() + "-" + specHash(job.Spec)
 	return job
+}
+
+// bootstrapKubeScoreIgnores are the app's kube-score ignores that concern
+// a pod and its containers, which the Job's pods share with the members:
+// their user and group, pull policy, resources.
+func bootstrapKubeScoreIgnores(s *spec.Spec) map[string]string {
+	all := kubeScoreIgnores(s)[spec.AnnotationKubeScoreIgnore]
+	var keep []string
+	for _, check := range strings.Split(all, ",") {
+		if strings.HasPrefix(check, "container-") || strings.HasPrefix(check, "pod-") {
+			keep = append(keep, check)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	return map[string]string{spec.AnnotationKubeScoreIgnore: strings.Join(keep, ",")}
+}
+
+// bootstrapNetworkPolicy lets nothing reach the bootstrap Job's pods, which
+// serve nothing, and lets them reach anything, as the members may: the app's
+// own NetworkPolicy selects the members alone.
+func bootstrapNetworkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
+	if s.Bootstrap == nil || !s.NetworkPolicy.Enabled {
+		return nil
+	}
+	return &networkingv1.NetworkPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Name: s.BootstrapName(), Namespace: s.Namespace, Labels: bootstrapLabels(s), Annotations: objectMeta(s, "", nil).Annotations},
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: bootstrapSelector(s)},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+			Egress:      []networkingv1.NetworkPolicyEgressRule{{}},
+		},
+	}
 }
 
 // specHash is the first BootstrapHashLen hex digits of the SHA-256 of a

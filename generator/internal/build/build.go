@@ -34,8 +34,11 @@ type Bundle struct {
 	Primary        *corev1.Service               // primary-replica apps only
 	PDB            *policyv1.PodDisruptionBudget // nil when no budget can help
 	NetworkPolicy  *networkingv1.NetworkPolicy   // nil when disabled
-	StatefulSet    *appsv1.StatefulSet
-	Bootstrap      *batchv1.Job // nil without a bootstrap
+	// BootstrapNetworkPolicy isolates the bootstrap Job's pods; nil
+	// without a bootstrap or a NetworkPolicy.
+	BootstrapNetworkPolicy *networkingv1.NetworkPolicy
+	StatefulSet            *appsv1.StatefulSet
+	Bootstrap              *batchv1.Job // nil without a bootstrap
 }
 
 // An Object is one generated object and the file it is written to.
@@ -47,7 +50,8 @@ type Object struct {
 
 // Objects returns the bundle's objects in output order: ServiceAccount,
 // Role, RoleBinding, ConfigMap, headless Service, read Service, primary
-// Service, PodDisruptionBudget, NetworkPolicy, StatefulSet, bootstrap Job.
+// Service, PodDisruptionBudget, NetworkPolicy, the bootstrap pods'
+// NetworkPolicy, StatefulSet, bootstrap Job.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
 	if b.ServiceAccount != nil {
@@ -72,6 +76,9 @@ func (b *Bundle) Objects() []Object {
 	if b.NetworkPolicy != nil {
 		objs = append(objs, Object{"networkpolicy.yaml", b.NetworkPolicy})
 	}
+	if b.BootstrapNetworkPolicy != nil {
+		objs = append(objs, Object{"networkpolicy-bootstrap.yaml", b.BootstrapNetworkPolicy})
+	}
 	objs = append(objs, Object{"statefulset.yaml", b.StatefulSet})
 	if b.Bootstrap != nil {
 		objs = append(objs, Object{"job-bootstrap.yaml", b.Bootstrap})
@@ -90,17 +97,18 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		hash = configHash(cm.Data)
 	}
 	b := &Bundle{
-		App:            s.Name,
-		ServiceAccount: serviceAccount(s),
-		Role:           role(s),
-		RoleBinding:    roleBinding(s),
-		ConfigMap:      cm,
-		Headless:       headlessService(s),
-		Read:           clientService(s, spec.SvcRead, s.Services.Read, nil),
-		PDB:            podDisruptionBudget(s),
-		NetworkPolicy:  networkPolicy(s),
-		StatefulSet:    statefulSet(s, hash),
-		Bootstrap:      bootstrapJob(s),
+		App:                    s.Name,
+		ServiceAccount:         serviceAccount(s),
+		Role:                   role(s),
+		RoleBinding:            roleBinding(s),
+		ConfigMap:              cm,
+		Headless:               headlessService(s),
+		Read:                   clientService(s, spec.SvcRead, s.Services.Read, nil),
+		PDB:                    podDisruptionBudget(s),
+		NetworkPolicy:          networkPolicy(s),
+		StatefulSet:            statefulSet(s, hash),
+		Bootstrap:              bootstrapJob(s),
+		BootstrapNetworkPolicy: bootstrapNetworkPolicy(s),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
 		b.Primary = clientService(s, spec.SvcPrimary, *p, primarySelector(s))

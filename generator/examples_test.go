@@ -257,6 +257,15 @@ var exampleCases = []exampleCase{
 			wantLog: []string{"curl -fsS -o /dev/null http://web-1.web-hs:8080/healthz"},
 		}}},
 	}},
+	// Two apps, one cluster: both find the masters by their FQDNs, and
+	// each node publishes its own.
+	{dir: "elasticsearch", app: "es-masters", pods: []examplePod{
+		{pod: "es-masters-0", role: "member", id: "1", files: []string{"elasticsearch.yml"}, lines: esNode("es-masters-0",
+			"node.roles: [master]", "cluster.initial_master_nodes: es-masters-0,es-masters-1,es-masters-2")},
+	}},
+	{dir: "elasticsearch", app: "es-data", pods: []examplePod{
+		{pod: "es-data-2", role: "server", id: "3", files: []string{"elasticsearch.yml"}, lines: esNode("es-data-2", "node.roles: [data, ingest]")},
+	}},
 	{dir: "nginx-cache", app: "cache", pods: []examplePod{
 		{pod: "cache-0", role: "server", id: "1", files: []string{"default.conf"}},
 		{pod: "cache-2", role: "server", id: "3", files: []string{"default.conf"}},
@@ -288,8 +297,23 @@ func kafkaProps(pod string, id int, voters ...string) map[string][]string {
 	return map[string][]string{"server.properties": {
 		fmt.Sprintf("node.id=%d", id),
 		"controller.quorum.voters=" + strings.Join(quorum, ","),
-		fmt.Sprintf("advertised.listeners=CLIENT://%s:9092,INTERNAL://%s:9094", fqdn(pod), fqdn(pod)),
+		fmt.Sprintf("advertised.listeners=CLIENT://%s:9092,INTERNAL://%s:9094,EXTERNAL://%s.kafka.example.com:9095", fqdn(pod), fqdn(pod), pod),
 	}}
+}
+
+// esNode are the lines of an Elasticsearch node's elasticsearch.yml that
+// its identity and the masters' decide, with the lines of its role.
+func esNode(pod string, role ...string) map[string][]string {
+	app := pod[:strings.LastIndex(pod, "-")]
+	var masters []string
+	for i := range 3 {
+		masters = append(masters, fmt.Sprintf("es-masters-%d.es-masters-hs.search.svc.cluster.local", i))
+	}
+	return map[string][]string{"elasticsearch.yml": append([]string{
+		"node.name: " + pod,
+		"network.publish_host: " + pod + "." + app + "-hs.search.svc.cluster.local",
+		"discovery.seed_hosts: " + strings.Join(masters, ","),
+	}, role...)}
 }
 
 func zkServer(container, id string) containerRun {

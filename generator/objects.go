@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"cuelang.org/go/cue/token"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -42,6 +43,9 @@ func objectNames(b *Bundle) []objectName {
 			continue
 		}
 		field := nameFields[o.File]
+		if strings.HasPrefix(o.File, "service-member-") {
+			field = []string{"services", "members", "name"}
+		}
 		out = append(out, objectName{
 			kind:      typed.GetObjectKind().GroupVersionKind().Kind,
 			namespace: meta.GetNamespace(),

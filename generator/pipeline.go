@@ -137,8 +137,12 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 		return pieceResult{ds: diag.Diagnostics{load.SchemaBroken(err)}}
 	}
 	specs, ds := spec.Decode(pkg)
+	admitting := spec.AdmitReferrers(pkg)
 	var names []objectName
 	for _, s := range specs {
+		if admitting {
+			s.Uses = spec.FindUses(pkg, s, p.u.Related(s.Name))
+		}
 		pol := pol
 		prev, err := pol.Previous.Scoped(s.Name)
 		if err != nil {

@@ -36,6 +36,8 @@ var splitCases = []struct {
 	apps  []string
 	// schema vendors the stsgen schema into the package's CUE module.
 	schema bool
+	// want and notWant are what the output must and must not hold.
+	want, notWant []string
 }{{
 	name: "fields, one per line and several on a line",
 	files: map[string]string{"a.cue": "package p\n" + splitTemplate + `
@@ -67,6 +69,25 @@ apps: {
 _shared: apps.f.peers[0].fqdn
 `},
 	split: true,
+}, {
+	name: "apps that let the apps that name them in",
+	files: map[string]string{"a.cue": "package p\n" + splitTemplate + `
+apps: {
+	a: _zk & {ports: peer: {port: 2888, expose: ["headless"]}, networkPolicy: fromReferrers: true}
+	// b names a's first member, c writes the same name out (no
+	// reference), d names a's Service and lets a in.
+	b: _zk & {config: files: "x.cfg": "server=\(apps.a.peers[0].fqdn):2888\n"}
+	c: _zk & {config: files: "y.cfg": "server=a-0.a-hs.default.svc.cluster.local:2888\n"}
+	d: _zk & {env: A: "\(apps.a.services.read.name):2181", networkPolicy: fromReferenced: true}
+	e: _zk
+}
+`},
+	split: true,
+	want: []string{
+		"name: a-from-b\n", "stsgen.dev/reference: a-0.a-hs.default.svc.cluster.local\n",
+		"name: a-from-d\n", "stsgen.dev/reference: a\n",
+	},
+	notWant: []string{"name: a-from-c\n", "name: a-from-e\n"},
 }, {
 	name: "an import used only by apps, in another file",
 	files: map[string]string{
@@ -183,6 +204,16 @@ func TestSplitMatchesWhole(t *testing.T) {
 			whole := compileWithPieces(t, -1, cfg)
 			if !strings.Contains(whole, "kind: StatefulSet") && !strings.Contains(whole, "[STS") {
 				t.Fatalf("the whole package gave neither objects nor errors:\n%s", whole)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(whole, w) {
+					t.Errorf("the output does not hold %q", w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(whole, w) {
+					t.Errorf("the output holds %q", w)
+				}
 			}
 			for _, n := range []int{1, 2, 3} {
 				if diff := cmp.Diff(whole, compileWithPieces(t, n, cfg)); diff != "" {

@@ -7,7 +7,8 @@ type RuleID string
 // Rule ids. The number's first digit is the family: 0 for what the API
 // server or the StatefulSet controller would reject, 1 for the lint rules of
 // kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
-// for stsgen's own conventions, 4 for the objects around the StatefulSet.
+// for stsgen's own conventions, 4 for the objects around the StatefulSet
+// (accounts, certificates, member Services, bootstrap).
 const (
 	RuleStatefulSetName RuleID = "STS001"
 	RuleSelector        RuleID = "STS002"
@@ -81,4 +82,14 @@ const (
 	RuleRBACWildcard   RuleID = "STS404"
 	RuleLeaderLabel    RuleID = "STS405"
 	RuleBootstrapJob   RuleID = "STS406"
+
+	RuleSystemPolicy     RuleID = "STS440"
+	RuleTLSIssuer        RuleID = "STS420"
+	RuleTLSCertificate   RuleID = "STS421"
+	RuleTLSCoverage      RuleID = "STS422"
+	RuleTLSMount         RuleID = "STS423"
+	RuleTLSProbes        RuleID = "STS424"
+	RuleMemberNames      RuleID = "STS425"
+	RuleMemberPorts      RuleID = "STS426"
+	RuleTLSCoversObjects RuleID = "STS427"
 )

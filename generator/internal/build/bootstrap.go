@@ -183,7 +183,7 @@ func bootstrapEnv(s *spec.Spec) []corev1.EnvVar {
 		{Name: spec.EnvPeers, Value: strings.Join(fqdns, ",")},
 		{Name: spec.EnvPeerHosts, Value: strings.Join(hosts, ",")},
 		{Name: spec.EnvHeadless, Value: s.Services.Headless.Name + "." + domain},
-		{Name: spec.EnvService, Value: s.Services.Read.Name + "." + domain},
+		{Name: spec.EnvReadService, Value: s.Services.Read.Name + "." + domain},
 	}
 	if p := s.Services.Primary; p != nil {
 		env = append(env, corev1.EnvVar{Name: spec.EnvPrimaryService, Value: p.Name + "." + domain})

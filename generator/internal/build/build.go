@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/stsgen/stsgen/generator/internal/spec"
 
@@ -28,17 +29,36 @@ type Bundle struct {
 	ServiceAccount *corev1.ServiceAccount // nil unless the app has stsgen make it
 	Role           *rbacv1.Role           // nil unless the account is granted rules
 	RoleBinding    *rbacv1.RoleBinding    // with Role
+	Certificate    *Certificate           // nil without tls
 	ConfigMap      *corev1.ConfigMap      // nil when the pod has no stsgen-init
 	Headless       *corev1.Service
 	Read           *corev1.Service
-	Primary        *corev1.Service               // primary-replica apps only
-	PDB            *policyv1.PodDisruptionBudget // nil when no budget can help
-	NetworkPolicy  *networkingv1.NetworkPolicy   // nil when disabled
+	Primary        *corev1.Service // primary-replica apps only
+	// Members are the per-member Services, by member, lowest ordinal
+	// first; none without services.members.
+	Members       []MemberService
+	PDB           *policyv1.PodDisruptionBudget // nil when no budget can help
+	NetworkPolicy *networkingv1.NetworkPolicy   // nil when disabled
+	// Admissions let the app's pods into the apps it uses, one per app,
+	// each in that app's namespace.
+	Admissions []Admission
 	// BootstrapNetworkPolicy isolates the bootstrap Job's pods; nil
 	// without a bootstrap or a NetworkPolicy.
 	BootstrapNetworkPolicy *networkingv1.NetworkPolicy
 	StatefulSet            *appsv1.StatefulSet
 	Bootstrap              *batchv1.Job // nil without a bootstrap
+}
+
+// An Admission is the NetworkPolicy that lets an app's pods into App.
+type Admission struct {
+	App    string
+	Policy *networkingv1.NetworkPolicy
+}
+
+// A MemberService is one member's own Service.
+type MemberService struct {
+	Ordinal int
+	Service *corev1.Service
 }
 
 // An Object is one generated object and the file it is written to.
@@ -49,9 +69,10 @@ type Object struct {
 }
 
 // Objects returns the bundle's objects in output order: ServiceAccount,
-// Role, RoleBinding, ConfigMap, headless Service, read Service, primary
-// Service, PodDisruptionBudget, NetworkPolicy, the bootstrap pods'
-// NetworkPolicy, StatefulSet, bootstrap Job.
+// Role, RoleBinding, Certificate, ConfigMap, headless Service, read
+// Service, primary Service, the member Services, PodDisruptionBudget,
+// NetworkPolicy, the admissions, the bootstrap pods' NetworkPolicy,
+// StatefulSet, bootstrap Job.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
 	if b.ServiceAccount != nil {
@@ -59,6 +80,9 @@ func (b *Bundle) Objects() []Object {
 	}
 	if b.Role != nil {
 		objs = append(objs, Object{"role.yaml", b.Role}, Object{"rolebinding.yaml", b.RoleBinding})
+	}
+	if b.Certificate != nil {
+		objs = append(objs, Object{"certificate.yaml", b.Certificate})
 	}
 	if b.ConfigMap != nil {
 		objs = append(objs, Object{"configmap.yaml", b.ConfigMap})
@@ -70,14 +94,20 @@ func (b *Bundle) Objects() []Object {
 	if b.Primary != nil {
 		objs = append(objs, Object{"service-primary.yaml", b.Primary})
 	}
+	for _, m := range b.Members {
+		objs = append(objs, Object{MemberServiceFile(m.Ordinal), m.Service})
+	}
 	if b.PDB != nil {
 		objs = append(objs, Object{"poddisruptionbudget.yaml", b.PDB})
 	}
 	if b.NetworkPolicy != nil {
 		objs = append(objs, Object{"networkpolicy.yaml", b.NetworkPolicy})
 	}
+	for _, a := range b.Admissions {
+		objs = append(objs, Object{AdmissionFile(a.App), a.Policy})
+	}
 	if b.BootstrapNetworkPolicy != nil {
-		objs = append(objs, Object{"networkpolicy-bootstrap.yaml", b.BootstrapNetworkPolicy})
+		objs = append(objs, Object{"job-bootstrap-networkpolicy.yaml", b.BootstrapNetworkPolicy})
 	}
 	objs = append(objs, Object{"statefulset.yaml", b.StatefulSet})
 	if b.Bootstrap != nil {
@@ -97,17 +127,21 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		hash = configHash(cm.Data)
 	}
 	b := &Bundle{
-		App:                    s.Name,
-		ServiceAccount:         serviceAccount(s),
-		Role:                   role(s),
-		RoleBinding:            roleBinding(s),
-		ConfigMap:              cm,
-		Headless:               headlessService(s),
-		Read:                   clientService(s, spec.SvcRead, s.Services.Read, nil),
-		PDB:                    podDisruptionBudget(s),
-		NetworkPolicy:          networkPolicy(s),
-		StatefulSet:            statefulSet(s, hash),
-		Bootstrap:              bootstrapJob(s),
+		App:            s.Name,
+		ServiceAccount: serviceAccount(s),
+		Role:           role(s),
+		RoleBinding:    roleBinding(s),
+		Certificate:    certificate(s),
+		ConfigMap:      cm,
+		Headless:       headlessService(s),
+		Read:           clientService(s, spec.SvcRead, s.Services.Read, nil),
+		PDB:            podDisruptionBudget(s),
+		NetworkPolicy:  networkPolicy(s),
+		Admissions:     admissions(s),
+		StatefulSet:    statefulSet(s, hash),
+		Members:        memberServices(s),
+		Bootstrap:      bootstrapJob(s),
+
 		BootstrapNetworkPolicy: bootstrapNetworkPolicy(s),
 	}
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
@@ -127,6 +161,63 @@ func primarySelector(s *spec.Spec) map[string]string {
 		return map[string]string{l.Label: l.Value}
 	}
 	return map[string]string{spec.LabelPodName: s.Peers[0].Pod}
+}
+
+// MemberServiceFile is the file of the member Service of an ordinal.
+func MemberServiceFile(ordinal int) string {
+	return "service-member-" + strconv.Itoa(ordinal) + ".yaml"
+}
+
+// memberServices give each member a Service of its own, selecting its pod
+// by the pod-name label the StatefulSet controller sets; one per peer, so
+// they follow replicas and ordinals.start.
+func memberServices(s *spec.Spec) []MemberService {
+	m := s.Services.Members
+	if m == nil {
+		return nil
+	}
+	var out []MemberService
+	for _, p := range s.Peers {
+		sel := selectorLabels(s)
+		sel[spec.LabelPodName] = p.Pod
+		annotations := map[string]string{}
+		for k, v := range m.Annotations {
+			annotations[k] = spec.ExpandMember(v, p)
+		}
+		// As for the primary Service: kube-score cannot see the pod-name
+		// label on the pod template.
+		annotations[spec.AnnotationKubeScoreIgnore] = "service-targets-pod"
+		var ports []corev1.ServicePort
+		for _, name := range m.Ports {
+			for _, port := range s.Ports {
+				if port.Name != name {
+					continue
+				}
+				sp := corev1.ServicePort{Name: port.Name, Port: port.Port, TargetPort: intstr.FromString(port.Name), Protocol: port.Protocol}
+				if n, ok := p.NodePorts[port.Name]; ok {
+					sp.NodePort = n
+				}
+				ports = append(ports, sp)
+			}
+		}
+		svc := &corev1.Service{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+			ObjectMeta: objectMeta(s, p.Service, annotations),
+			Spec: corev1.ServiceSpec{
+				Type:                     m.Type,
+				Selector:                 sel,
+				Ports:                    ports,
+				ExternalTrafficPolicy:    m.ExternalTrafficPolicy,
+				PublishNotReadyAddresses: m.PublishNotReadyAddresses,
+			},
+		}
+		if m.Type == corev1.ServiceTypeLoadBalancer {
+			svc.Spec.LoadBalancerSourceRanges = m.LoadBalancerSourceRanges
+			svc.Spec.LoadBalancerClass = m.LoadBalancerClass
+		}
+		out = append(out, MemberService{Ordinal: p.Ordinal, Service: svc})
+	}
+	return out
 }
 
 // ConfigMapName is the name of the app's ConfigMap.
@@ -290,35 +381,24 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 	if !s.NetworkPolicy.Enabled {
 		return nil
 	}
-	var public, peers []networkingv1.NetworkPolicyPort
-	port := func(proto corev1.Protocol, n int32) networkingv1.NetworkPolicyPort {
-		p := intstr.FromInt32(n)
-		if proto == "" {
-			proto = corev1.ProtocolTCP
-		}
-		return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
-	}
-	for _, p := range s.Ports {
-		if p.ExposedOn(spec.SvcRead) || p.ExposedOn(spec.SvcPrimary) {
-			public = append(public, port(p.Protocol, p.Port))
-		} else {
-			peers = append(peers, port(p.Protocol, p.Port))
-		}
-	}
-	for _, c := range append(slices.Clone(s.InitContainers), s.Sidecars...) {
-		for _, p := range c.Ports {
-			peers = append(peers, port(p.Protocol, p.ContainerPort))
-		}
-	}
+	public, peers := policyPorts(s)
 	var ingress []networkingv1.NetworkPolicyIngressRule
 	if len(public) > 0 {
 		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{Ports: public})
 	}
 	if len(peers) > 0 {
-		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{
-			From:  policyPeers(s),
-			Ports: peers,
-		})
+		from := []networkingv1.NetworkPolicyPeer{appPeer(s, s.Namespace)}
+		if s.NetworkPolicy.FromReferenced {
+			// And the apps this one refers to.
+			for _, u := range s.Uses {
+				from = append(from, appPeer(u.App, s.Namespace))
+			}
+		}
+		if s.Bootstrap != nil {
+			// And the bootstrap Job's pods.
+			from = append(from, networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: bootstrapSelector(s)}})
+		}
+		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{From: from, Ports: peers})
 	}
 	ingress = append(ingress, s.NetworkPolicy.Ingress...)
 	return &networkingv1.NetworkPolicy{
@@ -333,14 +413,74 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 	}
 }
 
-// policyPeers are the pods that reach the members' own ports: the
-// members, and the bootstrap Job's pods.
-func policyPeers(s *spec.Spec) []networkingv1.NetworkPolicyPeer {
-	peers := []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)}}}
-	if s.Bootstrap != nil {
-		peers = append(peers, networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: bootstrapSelector(s)}})
+// policyPorts are the app's ports that its NetworkPolicy opens to anyone,
+// those the read and primary Services carry, and those only its own pods
+// reach: the other ports of the main container, and those of the init
+// containers and sidecars.
+func policyPorts(s *spec.Spec) (public, peers []networkingv1.NetworkPolicyPort) {
+	port := func(proto corev1.Protocol, n int32) networkingv1.NetworkPolicyPort {
+		p := intstr.FromInt32(n)
+		if proto == "" {
+			proto = corev1.ProtocolTCP
+		}
+		return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
 	}
-	return peers
+	for _, p := range s.Ports {
+		if p.ExposedOn(spec.SvcRead) || p.ExposedOn(spec.SvcPrimary) || s.OnMemberServices(p.Name) {
+			public = append(public, port(p.Protocol, p.Port))
+		} else {
+			peers = append(peers, port(p.Protocol, p.Port))
+		}
+	}
+	for _, c := range append(slices.Clone(s.InitContainers), s.Sidecars...) {
+		for _, p := range c.Ports {
+			peers = append(peers, port(p.Protocol, p.ContainerPort))
+		}
+	}
+	return public, peers
+}
+
+// AdmissionFile is the file of the policy that lets an app's pods into
+// the app named.
+func AdmissionFile(app string) string { return "networkpolicy-" + app + ".yaml" }
+
+// admissions let the app's pods into each app it uses that lets its
+// referrers in, on the ports that app's own policy keeps to its own pods:
+// a NetworkPolicy in that app's namespace, which adds to its own (a pod's
+// allowed ingress is the union of the policies that select it). It is an
+// ingress policy only, so that it leaves that app's egress alone.
+func admissions(s *spec.Spec) []Admission {
+	var out []Admission
+	for _, u := range s.Uses {
+		_, ports := policyPorts(u.App)
+		if !u.Admits || len(ports) == 0 {
+			continue
+		}
+		meta := objectMeta(s, u.App.Name+"-from-"+s.Name, map[string]string{spec.AnnotationReference: u.Name})
+		meta.Namespace = u.App.Namespace
+		out = append(out, Admission{u.App.Name, &networkingv1.NetworkPolicy{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+			ObjectMeta: meta,
+			Spec: networkingv1.NetworkPolicySpec{
+				PodSelector: metav1.LabelSelector{MatchLabels: selectorLabels(u.App)},
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+				Ingress: []networkingv1.NetworkPolicyIngressRule{{
+					From:  []networkingv1.NetworkPolicyPeer{appPeer(s, u.App.Namespace)},
+					Ports: ports,
+				}},
+			},
+		}})
+	}
+	return out
+}
+
+// appPeer selects the pods of s for a policy in namespace ns.
+func appPeer(s *spec.Spec, ns string) networkingv1.NetworkPolicyPeer {
+	p := networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(s)}}
+	if s.Namespace != ns {
+		p.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{spec.LabelNamespaceName: s.Namespace}}
+	}
+	return p
 }
 
 // merge returns a new map holding the entries of ms, later maps winning.

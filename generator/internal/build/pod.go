@@ -317,6 +317,11 @@ func volumes(s *spec.Spec) []corev1.Volume {
 			vols = append(vols, corev1.Volume{Name: secretSourceVolume(j), VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: name}}})
 		}
 	}
+	if t := s.TLS; t != nil {
+		// The whole Secret, not a file of it by subPath: the kubelet then
+		// replaces the files when cert-manager renews the certificate.
+		vols = append(vols, corev1.Volume{Name: spec.TLSVolume, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: t.SecretName, DefaultMode: s.TLSMode()}}})
+	}
 	for _, v := range s.Volumes {
 		vols = append(vols, corev1.Volume{Name: v.Name, VolumeSource: v.Source})
 	}
@@ -457,6 +462,9 @@ func mainContainer(s *spec.Spec) corev1.Container {
 	for i, f := range s.SecretFiles {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.SecretsVolume, MountPath: f.Path, SubPath: strconv.Itoa(i), ReadOnly: true})
 	}
+	if s.TLS != nil {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.TLSVolume, MountPath: s.TLS.MountPath, ReadOnly: true})
+	}
 	if s.NeedsTmp() {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.TmpVolume, MountPath: spec.TmpDir})
 	}
@@ -488,6 +496,9 @@ func userContainers(s *spec.Spec, cs []corev1.Container) []corev1.Container {
 		}
 		if v := configVolume(s); s.HasConfigFiles() && !mounted(v, s.Config.MountPath) {
 			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: v, MountPath: s.Config.MountPath, ReadOnly: true})
+		}
+		if s.TLSMountedIn(c.Name) && !mounted(spec.TLSVolume, s.TLS.MountPath) {
+			c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.TLSVolume, MountPath: s.TLS.MountPath, ReadOnly: true})
 		}
 		// A read-only root gets a writable /tmp, as the main container does.
 		if ro := c.SecurityContext.ReadOnlyRootFilesystem; ro != nil && *ro && !mounted(spec.TmpVolume, spec.TmpDir) {
@@ -548,6 +559,11 @@ func identityEnv(s *spec.Spec) []corev1.EnvVar {
 			corev1.EnvVar{Name: spec.EnvPrimary, Value: s.Peers[0].Host},
 			corev1.EnvVar{Name: spec.EnvPrimaryFQDN, Value: s.Peers[0].FQDN},
 		)
+	}
+	if m := s.Services.Members; m != nil {
+		// The member's Service name, from the pod's name and ordinal.
+		v := strings.NewReplacer("@@pod@@", "$("+spec.EnvPod+")", "@@ordinal@@", "$("+spec.EnvOrdinal+")").Replace(m.Name)
+		env = append(env, corev1.EnvVar{Name: spec.EnvService, Value: v})
 	}
 	return env
 }

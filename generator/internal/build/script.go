@@ -45,6 +45,18 @@ type initScriptData struct {
 	SecretsDir      string
 	SecretSourceDir string
 	Secrets         []scriptSecret
+	// MemberService is the member's Service name as sh text inside double
+	// quotes, from $pod and $ordinal; empty without services.members.
+	MemberService string
+	// NodePorts are the member's fixed node ports.
+	NodePorts []scriptNodePort
+}
+
+// scriptNodePort is a port's node port: Base + the member's index, in
+// the env file as Env and in templates as @@Placeholder@@.
+type scriptNodePort struct {
+	Var, Env, Placeholder string
+	Base                  int32
 }
 
 // scriptSecret is one of secretFiles: Source, under SecretSourceDir, is
@@ -87,6 +99,17 @@ func initScript(s *spec.Spec) (string, error) {
 		IntoCopy:        into,
 		SecretsDir:      spec.SecretsDir,
 		SecretSourceDir: spec.SecretSourceDir,
+	}
+	if m := s.Services.Members; m != nil {
+		data.MemberService = strings.NewReplacer("@@pod@@", "$pod", "@@ordinal@@", "$ordinal").Replace(shellDQ(m.Name))
+		for i, np := range m.NodePorts {
+			data.NodePorts = append(data.NodePorts, scriptNodePort{
+				Var:         fmt.Sprintf("nodeport_%d", i),
+				Env:         spec.NodePortEnv(np.Port),
+				Placeholder: spec.NodePortPlaceholder(np.Port),
+				Base:        np.Base,
+			})
+		}
 	}
 	sources := secretSources(s)
 	for i, f := range s.SecretFiles {

@@ -80,6 +80,38 @@ type Unit struct {
 	// mu guards building Inst, which the pieces of a package that could
 	// not be split share.
 	mu sync.Mutex
+
+	refsOnce sync.Once
+	// refs knows what each app refers to; nil when the package cannot be
+	// analysed.
+	refs *Splitter
+}
+
+// Related returns the other apps of the package that the app may refer
+// to, in order: those its declaration names (apps.<name>, or a sibling's
+// bare name) and those the declarations outside apps name, each with what
+// it refers to in turn. They are evaluated with it in every piece. When
+// the package cannot be analysed, it is evaluated whole, and every other
+// app is related.
+func (u *Unit) Related(app string) []string {
+	u.refsOnce.Do(func() {
+		u.refs = u.Split
+		if u.refs == nil {
+			u.refs = NewSplitter(u.Inst, u.Names)
+		}
+	})
+	var out []string
+	if u.refs == nil {
+		out = slices.Clone(u.Names)
+	} else {
+		keep := u.refs.Keep([]string{app})
+		for _, n := range u.Names {
+			if keep[n] {
+				out = append(out, n)
+			}
+		}
+	}
+	return slices.DeleteFunc(out, func(n string) bool { return n == app })
 }
 
 // Index loads the CUE packages named by cfg.Args, reports load and syntax

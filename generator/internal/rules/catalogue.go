@@ -34,6 +34,8 @@ var catalogue = sortRules(
 	apiRules,
 	rbacRules,
 	bootstrapRules,
+	systemRules,
+	tlsRules,
 )
 
 // sortRules joins the families' rules in id order.

@@ -43,7 +43,7 @@ func checkTemplates(c *checker) {
 			switch {
 			case primary && s.Topology != spec.PrimaryReplica:
 				c.reportLine(sels, f.Content, p.Line, "line %d: @@%s@@ exists for topology: \"primary-replica\" only", p.Line, p.Name)
-			case !slices.Contains(spec.Placeholders, p.Name):
+			case !slices.Contains(spec.Placeholders, p.Name) && !slices.Contains(s.MemberFilePlaceholders(), p.Name):
 				c.reportLine(sels, f.Content, p.Line, "line %d: @@%s@@ is no placeholder of stsgen-init's; write one of %s", p.Line, p.Name, placeholderList(s))
 			}
 		}
@@ -100,6 +100,9 @@ func envIdentity(s *spec.Spec) []string {
 	if s.Topology == spec.PrimaryReplica {
 		names = append(names, spec.EnvPrimary, spec.EnvPrimaryFQDN)
 	}
+	if s.Services.Members != nil {
+		names = append(names, spec.EnvService)
+	}
 	return names
 }
 
@@ -111,6 +114,9 @@ func placeholderList(s *spec.Spec) string {
 		if (p == "primary" || p == "primary_fqdn") && s.Topology != spec.PrimaryReplica {
 			continue
 		}
+		names = append(names, "@@"+p+"@@")
+	}
+	for _, p := range s.MemberFilePlaceholders() {
 		names = append(names, "@@"+p+"@@")
 	}
 	return strings.Join(names, ", ")

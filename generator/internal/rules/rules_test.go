@@ -34,6 +34,9 @@ type ruleCase struct {
 	// previous is a YAML stream of the objects the build replaces, for the
 	// update rules.
 	previous string
+	// apps is how many apps src holds, when more than one: the rules
+	// about apps that refer to each other.
+	apps int
 	// bug says how the rule misbehaves on this case today. The case keeps
 	// the correct expectation; TestRules skips it with this text while the
 	// rule still misbehaves, and fails once it no longer does, so that the
@@ -57,6 +60,13 @@ func runRuleCase(t *testing.T, src string, pol Policy, verify bool, mutate func(
 	}
 	specs, decodeDs := spec.Decode(pkgs[0])
 	ds = append(ds, decodeDs...)
+	if spec.AdmitReferrers(pkgs[0]) {
+		// What the apps refer to, as the pipeline finds it.
+		units, _ := load.Index(load.LoadConfig{Dir: dir})
+		for _, s := range specs {
+			s.Uses = spec.FindUses(pkgs[0], s, units[0].Related(s.Name))
+		}
+	}
 	ds = append(ds, Check(specs, pol)...)
 	if !verify {
 		return specs, ds.Sort(), dir
@@ -116,8 +126,8 @@ func TestRules(t *testing.T) {
 			// An app that fails the schema is left out by Decode; only a
 			// firing schema case may lose its app. Anything else would make
 			// a silent case pass for the wrong reason.
-			if len(specs) != 1 && !(c.rule == diag.RuleSchema && c.fires) {
-				t.Fatalf("Decode returned %d specs, want 1:\n%s", len(specs), printDiagnostics(ds, dir))
+			if want := max(c.apps, 1); len(specs) != want && !(c.rule == diag.RuleSchema && c.fires) {
+				t.Fatalf("Decode returned %d specs, want %d:\n%s", len(specs), want, printDiagnostics(ds, dir))
 			}
 			var own diag.Diagnostics
 			for _, d := range ds {
@@ -485,6 +495,8 @@ var ruleCases = slices.Concat(
 	apiCases,
 	rbacCases,
 	bootstrapCases,
+	systemCases,
+	tlsCases,
 )
 
 // pgApp is a clean standalone Postgres with a claim; extra is added inside

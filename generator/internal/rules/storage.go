@@ -77,6 +77,9 @@ func checkVolumeMounts(c *checker) {
 			c.report(at("secretFiles", f.Path, "mode"), "%d is decimal, the mode 0o%o; write 0o%d for the mode chmod calls %d", m, m, m, m)
 		}
 	}
+	if s.TLS != nil {
+		mounts = append(mounts, mount{at("tls", "mountPath"), s.TLS.MountPath})
+	}
 	for _, cl := range s.Storage {
 		c.subPath(at("storage", cl.Name, "subPath"), cl.SubPath)
 	}
@@ -144,6 +147,8 @@ func mountOwner(sels []string) string {
 		return ", where stsgen mounts the identity files (move it with identity.mountPath)"
 	case "config.mountPath":
 		return ", where stsgen mounts the config files (move it with config.mountPath)"
+	case "tls.mountPath":
+		return ", where stsgen mounts the certificate (move it with tls.mountPath)"
 	}
 	return ""
 }

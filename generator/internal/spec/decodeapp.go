@@ -69,6 +69,7 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 			ModeDecimal: decimalLiteral(get(f, "mode")),
 		})
 	}
+	s.TLS = d.tls()
 	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
 	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")
 	s.ServiceAccount = ServiceAccount{
@@ -213,12 +214,16 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		}
 	}
 
+	s.Services.Members = d.members(s)
+
 	s.ServiceName = d.str("serviceName")
 	s.Disruption.MaxUnavailable = d.intOrPercent("disruption", "maxUnavailable")
 	s.Disruption.MinAvailable = d.intOrPercent("disruption", "minAvailable")
 	s.Disruption.UnhealthyPodEvictionPolicy, _ = d.optStr("disruption", "unhealthyPodEvictionPolicy")
 
 	s.NetworkPolicy.Enabled = d.boolean("networkPolicy", "enabled")
+	s.NetworkPolicy.FromReferrers = d.boolean("networkPolicy", "fromReferrers")
+	s.NetworkPolicy.FromReferenced = d.boolean("networkPolicy", "fromReferenced")
 	for _, r := range listItems(d.lookup("networkPolicy", "ingress")) {
 		var rule networkingv1.NetworkPolicyIngressRule
 		if d.strict(r, &rule) {

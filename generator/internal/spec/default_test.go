@@ -105,6 +105,9 @@ var defaultCases = []struct {
 	{"hostUsers", `false`, `true`, false},
 	{"bootstrap", `{script: "true"}`, `{script: "false"}`, false},
 	{"bootstrap", `{script: "true", backoffLimit: *2 | 3}`, `{command: ["true"]}`, false},
+	{"tls", `{issuer: name: "ca"}`, `{issuer: name: "other"}`, false},
+	{"tls", `{issuer: name: "ca", privateKey: algorithm: *"RSA" | "Ed25519"}`, `{issuer: name: "ca"}`, false},
+	{"services", `{members: {type: "NodePort", nodePorts: pg: 30100}}`, `{members: {}}`, false},
 }
 
 // derived are #App's fields that stsgen's schema computes: an app does not

@@ -86,6 +86,9 @@ func (s *Spec) MountableVolumes() []string {
 		}
 		names = append(names, IdentityVolume)
 	}
+	if s.TLS != nil {
+		names = append(names, TLSVolume)
+	}
 	return append(names, TmpVolume)
 }
 
@@ -105,6 +108,9 @@ func (s *Spec) mountPaths() []string {
 	out = append(out, s.Writable...)
 	for _, f := range s.SecretFiles {
 		out = append(out, f.Path)
+	}
+	if s.TLS != nil {
+		out = append(out, s.TLS.MountPath)
 	}
 	return out
 }

@@ -23,6 +23,11 @@ const (
 	// fails on purpose: because the user asked for it, or because
 	// kube-score cannot see what makes it right (the primary Service).
 	AnnotationKubeScoreIgnore = "kube-score/ignore"
+	// AnnotationReference says, on the policy that lets an app's pods into
+	// another app, the other app's name that the first one's config holds.
+	AnnotationReference = "stsgen.dev/reference"
+	// LabelNamespaceName is set on every namespace by the API server.
+	LabelNamespaceName = "kubernetes.io/metadata.name"
 
 	ManagedBy = "stsgen"
 )
@@ -53,7 +58,9 @@ const (
 	SecretsVolume      = "stsgen-secrets"
 	SecretSourceVolume = "stsgen-secret"
 	SecretsDir         = "/stsgen/secrets"
-	SecretSourceDir    = "/stsgen/secret-source"
+	// TLSVolume holds the Secret cert-manager fills for tls.
+	TLSVolume       = "stsgen-tls"
+	SecretSourceDir = "/stsgen/secret-source"
 )
 
 // The identity every container gets in its environment, under the names
@@ -69,12 +76,15 @@ const (
 	EnvFQDN           = "STSGEN_FQDN"
 	EnvPrimary        = "STSGEN_PRIMARY"
 	EnvPrimaryFQDN    = "STSGEN_PRIMARY_FQDN"
+	// EnvService is the member's own Service, with services.members.
+	EnvService = "STSGEN_SERVICE"
 	// The bootstrap Job's identities: the members' FQDNs and hosts
 	// (comma-separated, lowest ordinal first), the Services' FQDNs, the
-	// namespace and the number of members.
+	// namespace and the number of members. The read Service's is
+	// STSGEN_READ_SERVICE, since STSGEN_SERVICE is a member's own.
 	EnvPeers          = "STSGEN_PEERS"
 	EnvPeerHosts      = "STSGEN_PEER_HOSTS"
-	EnvService        = "STSGEN_SERVICE"
+	EnvReadService    = "STSGEN_READ_SERVICE"
 	EnvHeadless       = "STSGEN_HEADLESS"
 	EnvPrimaryService = "STSGEN_PRIMARY_SERVICE"
 	EnvNamespace      = "STSGEN_NAMESPACE"
@@ -128,6 +138,9 @@ const (
 	SvcHeadless = "headless"
 	SvcRead     = "read"
 	SvcPrimary  = "primary"
+	// SvcMember is the kind of the per-member Services, which ports do
+	// not name in expose (services.members.ports does).
+	SvcMember = "member"
 )
 
 // RoleFileKey is the ConfigMap key of a role's file: role--name.

@@ -86,6 +86,8 @@ type Spec struct {
 	Writable []string
 	// SecretFiles are Secret keys installed as files, in input order.
 	SecretFiles []SecretFile
+	// TLS is the members' certificate from cert-manager; nil without tls.
+	TLS *TLS
 
 	// Pod holds the PodFields the app set, as Kubernetes writes them; its
 	// other fields are empty.
@@ -99,6 +101,12 @@ type Spec struct {
 	// severities, by the container's path (apps.db.initContainers[0]):
 	// they apply to the findings at or below it, over Checks.
 	ContainerChecks map[string]map[diag.RuleID]diag.Severity
+
+	// Uses are the apps of the package this one refers to by name, when
+	// either lets the other in (networkPolicy.fromReferrers of the other,
+	// fromReferenced of this one), in the package's order; the pipeline
+	// finds them, since they are other apps'.
+	Uses []Use
 
 	// Source is where Decode found the app; nil for a Spec built by hand.
 	Source *Source
@@ -223,6 +231,80 @@ type Services struct {
 	Read     ClientService
 	// Primary is set for primary-replica apps only.
 	Primary *ClientService
+	// Members is set with services.members: a Service per member.
+	Members *MemberServices
+}
+
+// MemberServices gives each member a Service of its own, for clients
+// outside the cluster. Name and the annotations' values may hold
+// @@pod@@ and @@ordinal@@ (ExpandMember).
+type MemberServices struct {
+	Name string
+	Type corev1.ServiceType
+	// Ports are the names of the app's ports the Services carry.
+	Ports []string
+	// NodePorts are the node port bases by port name, in input order;
+	// member i gets base + i.
+	NodePorts                []NodePortBase
+	ExternalTrafficPolicy    corev1.ServiceExternalTrafficPolicy
+	PublishNotReadyAddresses bool
+	LoadBalancerSourceRanges []string
+	LoadBalancerClass        *string
+	Annotations              map[string]string
+}
+
+// A NodePortBase is the node port of a port's first member.
+type NodePortBase struct {
+	Port string
+	Base int32
+}
+
+// TLS is the members' certificate, which cert-manager issues into
+// SecretName and stsgen mounts at MountPath.
+type TLS struct {
+	Issuer      IssuerRef
+	SecretName  string
+	MountPath   string
+	Containers  []string
+	DNSNames    []string
+	DeriveNames bool
+	IPAddresses []string
+	CommonName  string
+	Duration    string
+	RenewBefore string
+	PrivateKey  PrivateKey
+	Usages      []string
+	Subject     *CertificateSubject
+	// Mode is the files' mode; nil leaves it to DefaultTLSMode.
+	Mode *int32
+}
+
+// IssuerRef names a cert-manager Issuer or ClusterIssuer.
+type IssuerRef struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind,omitempty"`
+	Group string `json:"group,omitempty"`
+}
+
+// PrivateKey is the Certificate's privateKey.
+type PrivateKey struct {
+	Algorithm      string `json:"algorithm,omitempty"`
+	Size           int    `json:"size,omitempty"`
+	Encoding       string `json:"encoding,omitempty"`
+	RotationPolicy string `json:"rotationPolicy,omitempty"`
+}
+
+// CertificateSubject is the Certificate's subject, as cert-manager's CRD
+// has it.
+type CertificateSubject struct {
+	Organizations       []string `json:"organizations,omitempty"`
+	OrganizationalUnits []string `json:"organizationalUnits,omitempty"`
+	Countries           []string `json:"countries,omitempty"`
+	Provinces           []string `json:"provinces,omitempty"`
+	Localities          []string `json:"localities,omitempty"`
+	StreetAddresses     []string `json:"streetAddresses,omitempty"`
+	PostalCodes         []string `json:"postalCodes,omitempty"`
+	SerialNumber        string   `json:"serialNumber,omitempty"`
 }
 
 type HeadlessService struct {
@@ -276,6 +358,10 @@ type Bootstrap struct {
 type NetworkPolicy struct {
 	Enabled bool
 	Ingress []networkingv1.NetworkPolicyIngressRule
+	// FromReferrers lets in the pods of the apps that refer to this one,
+	// FromReferenced those of the apps this one refers to.
+	FromReferrers  bool
+	FromReferenced bool
 }
 
 type Disruption struct {
@@ -346,4 +432,9 @@ type Peer struct {
 	Host    string   `json:"host"`
 	FQDN    string   `json:"fqdn"`
 	Role    RoleName `json:"role"`
+	// Service is the member's own Service, with services.members.
+	Service string `json:"service,omitempty"`
+	// NodePorts are its node ports by port name, with
+	// services.members.nodePorts.
+	NodePorts map[string]int32 `json:"nodePorts,omitempty"`
 }

@@ -2,6 +2,8 @@ package validate
 
 import (
 	"fmt"
+	"net"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -86,6 +88,18 @@ func service(s *corev1.Service) field.ErrorList {
 	}
 	if len(sp.LoadBalancerSourceRanges) > 0 && typ != corev1.ServiceTypeLoadBalancer {
 		errs = append(errs, field.Forbidden(spec.Child("LoadBalancerSourceRanges"), "may only be used when `type` is 'LoadBalancer'"))
+	}
+	if c := sp.LoadBalancerClass; c != nil {
+		if typ != corev1.ServiceTypeLoadBalancer {
+			errs = append(errs, field.Forbidden(spec.Child("loadBalancerClass"), "may only be used when service type is 'LoadBalancer'"))
+		} else {
+			errs = append(errs, qualifiedName(*c, spec.Child("loadBalancerClass"))...)
+		}
+	}
+	for i, r := range sp.LoadBalancerSourceRanges {
+		if _, _, err := net.ParseCIDR(strings.TrimSpace(r)); err != nil {
+			errs = append(errs, field.Invalid(spec.Child("loadBalancerSourceRanges").Index(i), r, "must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 "))
+		}
 	}
 	if sp.AllocateLoadBalancerNodePorts != nil && typ != corev1.ServiceTypeLoadBalancer {
 		errs = append(errs, field.Forbidden(spec.Child("allocateLoadBalancerNodePorts"), "may only be used when `type` is 'LoadBalancer'"))

@@ -15,6 +15,8 @@ package validate
 import (
 	"fmt"
 
+	"github.com/stsgen/stsgen/generator/internal/build"
+
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -48,6 +50,8 @@ func Object(obj any) field.ErrorList {
 		return roleBinding(o)
 	case *batchv1.Job:
 		return job(o)
+	case *build.Certificate:
+		return certificate(o)
 	}
 	return field.ErrorList{field.InternalError(nil, fmt.Errorf("stsgen does not validate a %T", obj))}
 }
@@ -79,6 +83,8 @@ func Decode(data []byte) (obj any, kind string, err error) {
 		obj = &rbacv1.RoleBinding{}
 	case "Job":
 		obj = &batchv1.Job{}
+	case "Certificate":
+		obj = &build.Certificate{}
 	default:
 		return nil, meta.Kind, fmt.Errorf("stsgen writes no object of kind %q", meta.Kind)
 	}

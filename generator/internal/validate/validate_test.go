@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stsgen/stsgen/generator/internal/build"
+
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -43,8 +45,9 @@ func pod(f func(p *corev1.PodSpec)) func(any) {
 func main(f func(c *corev1.Container)) func(any) {
 	return pod(func(p *corev1.PodSpec) { f(&p.Containers[0]) })
 }
-func svc(f func(s *corev1.Service)) func(any)  { return func(o any) { f(o.(*corev1.Service)) } }
-func cm(f func(c *corev1.ConfigMap)) func(any) { return func(o any) { f(o.(*corev1.ConfigMap)) } }
+func svc(f func(s *corev1.Service)) func(any)     { return func(o any) { f(o.(*corev1.Service)) } }
+func cert(f func(c *build.Certificate)) func(any) { return func(o any) { f(o.(*build.Certificate)) } }
+func cm(f func(c *corev1.ConfigMap)) func(any)    { return func(o any) { f(o.(*corev1.ConfigMap)) } }
 func pdb(f func(b *policyv1.PodDisruptionBudget)) func(any) {
 	return func(o any) { f(o.(*policyv1.PodDisruptionBudget)) }
 }
@@ -75,6 +78,7 @@ var cases = []testCase{
 	{name: "valid-role", base: "role", edit: func(any) {}},
 	{name: "valid-rolebinding", base: "rolebinding", edit: func(any) {}},
 	{name: "valid-job", base: "job", edit: func(any) {}},
+	{name: "valid-certificate", base: "certificate", edit: func(any) {}},
 
 	// Metadata.
 	{name: "statefulset-name-with-dot", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Name = "db.prod" }),
@@ -347,6 +351,16 @@ var cases = []testCase{
 	})},
 	{name: "service-selector-value", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Selector["app.kubernetes.io/name"] = "db prod" }),
 		want: []string{`spec.selector: Invalid value: "db prod": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`}},
+	{name: "service-load-balancer-class-cluster-ip", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.LoadBalancerClass = new("example.com/lb") }),
+		want: []string{"spec.loadBalancerClass: Forbidden: may only be used when service type is 'LoadBalancer'"}},
+	{name: "service-source-range", base: "service", edit: svc(func(s *corev1.Service) {
+		s.Spec.Type = corev1.ServiceTypeLoadBalancer
+		s.Spec.LoadBalancerSourceRanges = []string{"10.0.0.0"}
+	}), want: []string{`spec.loadBalancerSourceRanges[0]: Invalid value: "10.0.0.0": must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 `}},
+	{name: "certificate-without-issuer", base: "certificate", edit: cert(func(c *build.Certificate) { c.Spec.IssuerRef.Name = "" }),
+		want: []string{"spec.issuerRef.name: Required value"}},
+	{name: "certificate-usage", base: "certificate", edit: cert(func(c *build.Certificate) { c.Spec.Usages = []string{"serverAuth"} }),
+		want: []string{`spec.usages[0]: Unsupported value: "serverAuth": supported values: "signing", "digital signature", "content commitment", "key encipherment", "key agreement", "data encipherment", "cert sign", "crl sign", "encipher only", "decipher only", "any", "server auth", "client auth", "code signing", "email protection", "s/mime", "ipsec end system", "ipsec tunnel", "ipsec user", "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc"`}},
 	{name: "service-app-protocol", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports[0].AppProtocol = new("postgres sql") }),
 		want: []string{`spec.ports[0].appProtocol: Invalid value: "postgres sql": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`}},
 

@@ -46,12 +46,14 @@ const (
 )
 
 // Output names: the header of every generated file, the runbook of a
-// re-created app, an app's kustomization, the annotation that rolls pods on
-// a config change.
+// re-created app, the list of an app's Secrets, an app's kustomization,
+// the annotations that roll pods on a config change and on a rotation.
 const (
-	Header               = render.Header
-	RunbookFile          = render.RunbookFile
-	AnnotationConfigHash = spec.AnnotationConfigHash
+	Header                = render.Header
+	RunbookFile           = render.RunbookFile
+	SecretsFile           = render.SecretsFile
+	AnnotationConfigHash  = spec.AnnotationConfigHash
+	AnnotationSecretsHash = spec.AnnotationSecretsHash
 )
 
 // Rule ids callers name; the others are diag's.

@@ -129,3 +129,30 @@ func TestGoldenRoundTrip(t *testing.T) {
 func decodeStrict(doc string) (obj any, kind string, err error) {
 	return validate.Decode([]byte(doc))
 }
+
+// TestGoldenSecrets locks down SECRETS.md, which build -o writes for an
+// app that declares Secrets, for the test cases: each app's is kept as
+// <app>.SECRETS.md beside the case's manifests.
+func TestGoldenSecrets(t *testing.T) {
+	dirs, err := filepath.Glob("../testdata/golden/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bundles, ds := generator.Compile(generator.LoadConfig{Dir: abs}, generator.Policy{})
+		if ds.HasErrors() {
+			continue // TestGolden reports it
+		}
+		for _, b := range bundles {
+			files, err := generator.AppFiles(b, generator.FileOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join(dir, b.App+"."+generator.SecretsFile), files[b.App+"/"+generator.SecretsFile])
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/stsgen/stsgen/generator/diag"
+	"github.com/stsgen/stsgen/generator/internal/build"
 	"github.com/stsgen/stsgen/generator/internal/spec"
 )
 
@@ -46,6 +47,9 @@ func objectNames(b *Bundle) []objectName {
 		if strings.HasPrefix(o.File, "service-member-") {
 			field = []string{"services", "members", "name"}
 		}
+		if es, ok := o.Obj.(*build.ExternalSecret); ok {
+			field = []string{"secrets", es.Name}
+		}
 		out = append(out, objectName{
 			kind:      typed.GetObjectKind().GroupVersionKind().Kind,
 			namespace: meta.GetNamespace(),
@@ -76,11 +80,16 @@ func sameNames(names []objectName) diag.Diagnostics {
 		if f.app == n.app {
 			continue // the app's own rules (STS003) report it
 		}
+		fix := "names must be unique per namespace and kind across the apps built together, so rename one"
+		if len(n.field) == 2 && n.field[0] == "secrets" {
+			// Two apps may share a Secret; only one may fetch it.
+			fix = "the Secret can be shared, but only one app may fetch it: keep external in one app's declaration and leave it out of the other's"
+		}
 		ds = append(ds, diag.Diagnostic{
 			Severity: diag.Error,
 			Path:     spec.FieldPath(n.app, n.field...),
-			Message: fmt.Sprintf("%s %q (%s) is also %s of app %s, in namespace %s: applied together, one would replace the other; names must be unique per namespace and kind across the apps built together, so rename one",
-				n.kind, n.name, role(n), role(f), f.app, n.namespace),
+			Message: fmt.Sprintf("%s %q (%s) is also %s of app %s, in namespace %s: applied together, one would replace the other; %s",
+				n.kind, n.name, role(n), role(f), f.app, n.namespace, fix),
 			Pos: append(slices.Clone(n.pos), f.pos...),
 		})
 	}
@@ -89,6 +98,9 @@ func sameNames(names []objectName) diag.Diagnostics {
 
 // role says which of its app's objects o is: "the read Service".
 func role(o objectName) string {
+	if len(o.field) == 2 && o.field[0] == "secrets" {
+		return "the " + o.kind + " of Secret " + o.field[1]
+	}
 	if len(o.field) == 3 {
 		return "the " + o.field[1] + " " + o.kind
 	}

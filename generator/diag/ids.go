@@ -8,7 +8,7 @@ type RuleID string
 // server or the StatefulSet controller would reject, 1 for the lint rules of
 // kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
 // for stsgen's own conventions, 4 for the objects around the StatefulSet
-// (accounts, certificates, member Services, bootstrap).
+// (accounts, Secrets, certificates, member Services, monitoring, bootstrap).
 const (
 	RuleStatefulSetName RuleID = "STS001"
 	RuleSelector        RuleID = "STS002"
@@ -83,7 +83,12 @@ const (
 	RuleLeaderLabel    RuleID = "STS405"
 	RuleBootstrapJob   RuleID = "STS406"
 
-	RuleSystemPolicy     RuleID = "STS440"
+	RuleSecretDecls    RuleID = "STS410"
+	RuleSecretRefs     RuleID = "STS411"
+	RuleSecretUnused   RuleID = "STS412"
+	RuleSecretPullType RuleID = "STS413"
+	RuleSecretExternal RuleID = "STS414"
+
 	RuleTLSIssuer        RuleID = "STS420"
 	RuleTLSCertificate   RuleID = "STS421"
 	RuleTLSCoverage      RuleID = "STS422"
@@ -92,4 +97,6 @@ const (
 	RuleMemberNames      RuleID = "STS425"
 	RuleMemberPorts      RuleID = "STS426"
 	RuleTLSCoversObjects RuleID = "STS427"
+
+	RuleSystemPolicy RuleID = "STS440"
 )

@@ -29,11 +29,13 @@ type Bundle struct {
 	ServiceAccount *corev1.ServiceAccount // nil unless the app has stsgen make it
 	Role           *rbacv1.Role           // nil unless the account is granted rules
 	RoleBinding    *rbacv1.RoleBinding    // with Role
-	Certificate    *Certificate           // nil without tls
-	ConfigMap      *corev1.ConfigMap      // nil when the pod has no stsgen-init
-	Headless       *corev1.Service
-	Read           *corev1.Service
-	Primary        *corev1.Service // primary-replica apps only
+	// ExternalSecrets fetch the declared Secrets that come from a store.
+	ExternalSecrets []*ExternalSecret
+	Certificate     *Certificate      // nil without tls
+	ConfigMap       *corev1.ConfigMap // nil when the pod has no stsgen-init
+	Headless        *corev1.Service
+	Read            *corev1.Service
+	Primary         *corev1.Service // primary-replica apps only
 	// Members are the per-member Services, by member, lowest ordinal
 	// first; none without services.members.
 	Members       []MemberService
@@ -47,6 +49,9 @@ type Bundle struct {
 	BootstrapNetworkPolicy *networkingv1.NetworkPolicy
 	StatefulSet            *appsv1.StatefulSet
 	Bootstrap              *batchv1.Job // nil without a bootstrap
+	// Secrets describe the Secrets the app declares, for SECRETS.md; they
+	// are not objects: stsgen never writes a Secret.
+	Secrets []SecretDoc
 }
 
 // An Admission is the NetworkPolicy that lets an app's pods into App.
@@ -69,10 +74,10 @@ type Object struct {
 }
 
 // Objects returns the bundle's objects in output order: ServiceAccount,
-// Role, RoleBinding, Certificate, ConfigMap, headless Service, read
-// Service, primary Service, the member Services, PodDisruptionBudget,
-// NetworkPolicy, the admissions, the bootstrap pods' NetworkPolicy,
-// StatefulSet, bootstrap Job.
+// Role, RoleBinding, ExternalSecrets, Certificate, ConfigMap, headless
+// Service, read Service, primary Service, the member Services,
+// PodDisruptionBudget, NetworkPolicy, the admissions, the bootstrap pods'
+// NetworkPolicy, StatefulSet, bootstrap Job.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
 	if b.ServiceAccount != nil {
@@ -80,6 +85,9 @@ func (b *Bundle) Objects() []Object {
 	}
 	if b.Role != nil {
 		objs = append(objs, Object{"role.yaml", b.Role}, Object{"rolebinding.yaml", b.RoleBinding})
+	}
+	for _, es := range b.ExternalSecrets {
+		objs = append(objs, Object{ExternalSecretFile(es.Name), es})
 	}
 	if b.Certificate != nil {
 		objs = append(objs, Object{"certificate.yaml", b.Certificate})
@@ -127,20 +135,22 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		hash = configHash(cm.Data)
 	}
 	b := &Bundle{
-		App:            s.Name,
-		ServiceAccount: serviceAccount(s),
-		Role:           role(s),
-		RoleBinding:    roleBinding(s),
-		Certificate:    certificate(s),
-		ConfigMap:      cm,
-		Headless:       headlessService(s),
-		Read:           clientService(s, spec.SvcRead, s.Services.Read, nil),
-		PDB:            podDisruptionBudget(s),
-		NetworkPolicy:  networkPolicy(s),
-		Admissions:     admissions(s),
-		StatefulSet:    statefulSet(s, hash),
-		Members:        memberServices(s),
-		Bootstrap:      bootstrapJob(s),
+		App:             s.Name,
+		ServiceAccount:  serviceAccount(s),
+		Role:            role(s),
+		RoleBinding:     roleBinding(s),
+		ExternalSecrets: externalSecrets(s),
+		Secrets:         secretDocs(s),
+		Certificate:     certificate(s),
+		ConfigMap:       cm,
+		Headless:        headlessService(s),
+		Read:            clientService(s, spec.SvcRead, s.Services.Read, nil),
+		Members:         memberServices(s),
+		PDB:             podDisruptionBudget(s),
+		NetworkPolicy:   networkPolicy(s),
+		Admissions:      admissions(s),
+		StatefulSet:     statefulSet(s, hash, s.SecretsHash()),
+		Bootstrap:       bootstrapJob(s),
 
 		BootstrapNetworkPolicy: bootstrapNetworkPolicy(s),
 	}

@@ -17,7 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-func statefulSet(s *spec.Spec, hash string) *appsv1.StatefulSet {
+func statefulSet(s *spec.Spec, hash, secretsHash string) *appsv1.StatefulSet {
 	history := int32(10)
 	if s.RevisionHistoryLimit != nil {
 		history = *s.RevisionHistoryLimit
@@ -37,7 +37,7 @@ func statefulSet(s *spec.Spec, hash string) *appsv1.StatefulSet {
 				WhenDeleted: appsv1.PersistentVolumeClaimRetentionPolicyType(s.Retention.WhenDeleted),
 				WhenScaled:  appsv1.PersistentVolumeClaimRetentionPolicyType(s.Retention.WhenScaled),
 			},
-			Template:             podTemplate(s, hash),
+			Template:             podTemplate(s, hash, secretsHash),
 			VolumeClaimTemplates: claimTemplates(s),
 		},
 	}
@@ -85,10 +85,13 @@ func claimTemplates(s *spec.Spec) []corev1.PersistentVolumeClaim {
 	return out
 }
 
-func podTemplate(s *spec.Spec, hash string) corev1.PodTemplateSpec {
+func podTemplate(s *spec.Spec, hash, secretsHash string) corev1.PodTemplateSpec {
 	annotations := merge(s.Annotations)
 	if hash != "" {
 		annotations[spec.AnnotationConfigHash] = hash
+	}
+	if secretsHash != "" {
+		annotations[spec.AnnotationSecretsHash] = secretsHash
 	}
 	automount := s.AutomountServiceAccountToken
 	own := s.Pod.DeepCopy() // the PodFields the app set

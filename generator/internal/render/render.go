@@ -161,7 +161,7 @@ type FileOptions struct {
 
 // AppFiles returns one bundle's files, each path relative to the output
 // directory: <app>/<file>. An app whose StatefulSet is re-created, rec
-// set, also gets RECREATE.md.
+// set, also gets RECREATE.md, and one that declares Secrets SECRETS.md.
 func AppFiles(b *build.Bundle, rec *update.Recreation, opts FileOptions) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var names []string
@@ -194,11 +194,15 @@ func AppFiles(b *build.Bundle, rec *update.Recreation, opts FileOptions) (map[st
 	if rec != nil {
 		files[b.App+"/"+RunbookFile] = rec.Runbook()
 	}
+	if len(b.Secrets) > 0 {
+		files[b.App+"/"+SecretsFile] = Secrets(b.App, b.Secrets)
+	}
 	return files, nil
 }
 
 // IsGenerated reports whether a file's content starts with the marker
-// stsgen puts at the top of every YAML and Markdown file it writes.
+// stsgen puts at the top of every YAML and Markdown file it writes
+// (RECREATE.md and SECRETS.md start with it in Markdown's comment).
 func IsGenerated(data []byte) bool {
 	return bytes.HasPrefix(data, []byte(Header)) || bytes.HasPrefix(data, []byte(update.RunbookMarker))
 }

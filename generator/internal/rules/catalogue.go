@@ -34,6 +34,7 @@ var catalogue = sortRules(
 	apiRules,
 	rbacRules,
 	bootstrapRules,
+	secretRules,
 	systemRules,
 	tlsRules,
 )

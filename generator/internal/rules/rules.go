@@ -138,7 +138,8 @@ Each rule has a stable id. Rules in the 0xx family catch what the API server
 or the StatefulSet controller would reject; 1xx are the lint rules of
 kube-score, kube-linter and Polaris; 2xx guard the application's quorum and
 roles; 3xx are stsgen's own conventions; 4xx check the objects around the
-StatefulSet. A rule marked fixed cannot change severity; any other can be raised, lowered or turned off per app
+StatefulSet (Secrets, accounts, TLS, monitoring). A rule marked fixed cannot change
+severity; any other can be raised, lowered or turned off per app
 (`+"`checks: STS102: \"off\"`"+`) or per run (`+"`--severity STS102=off`"+`), and
 `+"`--strict`"+` turns warnings into errors.
 

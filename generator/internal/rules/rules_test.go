@@ -495,6 +495,7 @@ var ruleCases = slices.Concat(
 	apiCases,
 	rbacCases,
 	bootstrapCases,
+	secretCases,
 	systemCases,
 	tlsCases,
 )

@@ -70,6 +70,31 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 		})
 	}
 	s.TLS = d.tls()
+	for _, f := range fields(d.lookup("secrets")) {
+		sec := Secret{
+			Name: label(f),
+			Type: corev1.SecretType(d.str("secrets", label(f), "type")),
+			Keys: d.strings(get(f, "keys")),
+		}
+		sec.Version, _ = get(f, "version").String()
+		sec.Description, _ = get(f, "description").String()
+		if x := get(f, "external"); x.Exists() {
+			ext := &ExternalSecret{
+				Store:           d.str("secrets", label(f), "external", "store"),
+				Kind:            d.str("secrets", label(f), "external", "kind"),
+				RefreshInterval: d.str("secrets", label(f), "external", "refreshInterval"),
+			}
+			ext.RemoteKey, _ = get(x, "remoteKey").String()
+			for _, k := range fields(get(x, "keys")) {
+				r := RemoteRef{Key: label(k)}
+				r.RemoteKey, _ = get(k, "remoteKey").String()
+				r.Property, _ = get(k, "property").String()
+				ext.Keys = append(ext.Keys, r)
+			}
+			sec.External = ext
+		}
+		s.Secrets = append(s.Secrets, sec)
+	}
 	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
 	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")
 	s.ServiceAccount = ServiceAccount{

@@ -19,6 +19,9 @@ const (
 	// AnnotationConfigHash carries a hash of the ConfigMap data on the pod
 	// template, so that a config change rolls the pods.
 	AnnotationConfigHash = "stsgen.dev/config-hash"
+	// AnnotationSecretsHash carries a hash of the declared Secrets'
+	// versions on the pod template, so that a rotation rolls the pods.
+	AnnotationSecretsHash = "stsgen.dev/secrets-hash"
 	// AnnotationKubeScoreIgnore lists the kube-score checks an object
 	// fails on purpose: because the user asked for it, or because
 	// kube-score cannot see what makes it right (the primary Service).

@@ -88,6 +88,9 @@ type Spec struct {
 	SecretFiles []SecretFile
 	// TLS is the members' certificate from cert-manager; nil without tls.
 	TLS *TLS
+	// Secrets are the Secrets the app declares, in input order. Declaring
+	// one turns on the checks of every reference to a Secret.
+	Secrets []Secret
 
 	// Pod holds the PodFields the app set, as Kubernetes writes them; its
 	// other fields are empty.
@@ -216,6 +219,64 @@ type SecretFile struct {
 	// ModeDecimal says that the user wrote the mode as a decimal
 	// number (400) rather than an octal one (0o400).
 	ModeDecimal bool
+}
+
+// A Secret is one the app declares: it refers to it, and someone else
+// creates it, by hand or through the External Secrets Operator.
+type Secret struct {
+	Name string
+	Type corev1.SecretType
+	// Keys are the Secret's keys, in input order.
+	Keys []string
+	// Version marks the Secret's values; "" when the app gave none.
+	Version     string
+	Description string
+	// External is set when the Secret comes from a secret store.
+	External *ExternalSecret
+}
+
+// An ExternalSecret says where a secret store keeps a Secret's keys.
+type ExternalSecret struct {
+	Store           string
+	Kind            string
+	RefreshInterval string
+	// RemoteKey holds every key not in Keys, as the property of its name.
+	RemoteKey string
+	// Keys are the keys with their own remote reference, in input order.
+	Keys []RemoteRef
+}
+
+// A RemoteRef is where a secret store keeps one key of a Secret.
+type RemoteRef struct {
+	// Key is the Secret's key.
+	Key       string
+	RemoteKey string
+	// Property is the field of the remote value; "" for all of it.
+	Property string
+}
+
+// Ref is where the store keeps the Secret's key: the key's own reference,
+// else the key's property of RemoteKey; ok is false when there is neither.
+func (e *ExternalSecret) Ref(key string) (ref RemoteRef, ok bool) {
+	for _, r := range e.Keys {
+		if r.Key != key {
+			continue
+		}
+		if r.RemoteKey == "" {
+			if e.RemoteKey == "" {
+				return RemoteRef{}, false
+			}
+			r.RemoteKey = e.RemoteKey
+			if r.Property == "" {
+				r.Property = key
+			}
+		}
+		return r, true
+	}
+	if e.RemoteKey == "" {
+		return RemoteRef{}, false
+	}
+	return RemoteRef{Key: key, RemoteKey: e.RemoteKey, Property: key}, true
 }
 
 type Identity struct {

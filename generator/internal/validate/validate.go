@@ -10,6 +10,9 @@
 // are those on by default in v1.36. The rules that depend on the cluster
 // (admission, quotas, the node's allow-lists) are not the server's
 // validation and are not here.
+//
+// The custom resources stsgen writes (the External Secrets Operator's
+// ExternalSecret) are checked against their CRD's openAPI schema instead.
 package validate
 
 import (
@@ -52,6 +55,8 @@ func Object(obj any) field.ErrorList {
 		return job(o)
 	case *build.Certificate:
 		return certificate(o)
+	case *build.ExternalSecret:
+		return externalSecret(o)
 	}
 	return field.ErrorList{field.InternalError(nil, fmt.Errorf("stsgen does not validate a %T", obj))}
 }
@@ -85,6 +90,8 @@ func Decode(data []byte) (obj any, kind string, err error) {
 		obj = &batchv1.Job{}
 	case "Certificate":
 		obj = &build.Certificate{}
+	case "ExternalSecret":
+		obj = &build.ExternalSecret{}
 	default:
 		return nil, meta.Kind, fmt.Errorf("stsgen writes no object of kind %q", meta.Kind)
 	}

@@ -67,4 +67,32 @@ apps: mongo: {
 	}
 }
 `},
+
+	// STS411 sees the bootstrap Job's references too.
+	{rule: diag.RuleSecretRefs, name: "bootstrap env from an undeclared Secret", fires: true, src: `package t
+
+apps: mongo: {
+	image: "mongo:8.0.4"
+	ports: mongo: 27017
+	secrets: mongo: keys: ["root-password"]
+	env: MONGO_INITDB_ROOT_PASSWORD: valueFrom: secretKeyRef: {name: "mongo", key: "root-password"}
+	bootstrap: {
+		script: "true"
+		env: PASSWORD: valueFrom: secretKeyRef: {name: "mongo-admin", key: "password"}
+	}
+}
+`},
+	{rule: diag.RuleSecretRefs, name: "bootstrap env from a declared Secret", src: `package t
+
+apps: mongo: {
+	image: "mongo:8.0.4"
+	ports: mongo: 27017
+	secrets: mongo: keys: ["root-password"]
+	env: MONGO_INITDB_ROOT_PASSWORD: valueFrom: secretKeyRef: {name: "mongo", key: "root-password"}
+	bootstrap: {
+		script: "true"
+		env: PASSWORD: valueFrom: secretKeyRef: {name: "mongo", key: "root-password"}
+	}
+}
+`},
 }

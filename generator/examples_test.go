@@ -144,6 +144,18 @@ var exampleCases = []exampleCase{
 		{pod: "kafka-1", role: "member", id: "1", files: kafkaFiles, lines: kafkaProps("kafka-1", 1, "kafka-1", "kafka-2", "kafka-3")},
 		{pod: "kafka-3", role: "member", id: "3", files: kafkaFiles, lines: kafkaProps("kafka-3", 3, "kafka-1", "kafka-2", "kafka-3")},
 	}},
+	// Patroni elects the leader and labels it; the primary Service follows
+	// the label. Its members differ only by their names.
+	{dir: "patroni", app: "patroni", pods: []examplePod{
+		{pod: "patroni-0", role: "primary", id: "1", files: []string{"patroni.yml"}, runs: []containerRun{{
+			container: "patroni", stubs: []string{"patroni"},
+			wantLog: []string{"patroni {work}/config/patroni.yml"},
+		}}},
+		{pod: "patroni-2", role: "replica", id: "3", files: []string{"patroni.yml"}, runs: []containerRun{{
+			container: "patroni", stubs: []string{"patroni"},
+			wantLog: []string{"patroni {work}/config/patroni.yml"},
+		}}},
+	}},
 	{dir: "postgres", app: "postgres", pods: []examplePod{
 		{pod: "postgres-0", role: "primary", id: "1", files: []string{"postgresql.conf", "pg_hba.conf", "bootstrap.sh"}, runs: []containerRun{
 			pgBootstrap(nil, "is the primary", nil),
@@ -591,6 +603,21 @@ func run(t *testing.T, sh string, argv, env []string, paths map[string]string, d
 	if argv[0] == "sh" || argv[0] == "/bin/sh" {
 		argv[0] = sh
 	}
+	// A command the container runs directly, without sh, is found on the
+	// pod's PATH, where the stubs are, as the kubelet finds it on the
+	// image's; exec.Command would search the test's own.
+	if !strings.Contains(argv[0], "/") {
+		for _, e := range env {
+			if p, ok := strings.CutPrefix(e, "PATH="); ok {
+				for _, dir := range filepath.SplitList(p) {
+					if f := filepath.Join(dir, argv[0]); isExecutable(f) {
+						argv[0] = f
+						break
+					}
+				}
+			}
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
@@ -601,6 +628,12 @@ func run(t *testing.T, sh string, argv, env []string, paths map[string]string, d
 		t.Fatalf("%v: %v\n%s", argv, err, out)
 	}
 	return string(out)
+}
+
+// isExecutable reports whether f is a regular file someone may run.
+func isExecutable(f string) bool {
+	fi, err := os.Stat(f)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 }
 
 func findContainer(t *testing.T, spec corev1.PodSpec, name string) corev1.Container {

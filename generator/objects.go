@@ -31,6 +31,7 @@ var nameFields = map[string][]string{
 	"service-headless.yaml": {"services", "headless", "name"},
 	"service-read.yaml":     {"services", "read", "name"},
 	"service-primary.yaml":  {"services", "primary", "name"},
+	"serviceaccount.yaml":   {"serviceAccount", "name"},
 }
 
 // objectNames lists the objects of b.

@@ -8,8 +8,7 @@ type RuleID string
 // server or the StatefulSet controller would reject, 1 for the lint rules of
 // kube-score, kube-linter and Polaris, 2 for quorum and role semantics, 3
 // for stsgen's own conventions, 4 for the objects around the StatefulSet
-// (certificates, member Services).
-// (accounts, Secrets, TLS, monitoring, bootstrap).
+// (accounts, Secrets, certificates, member Services, monitoring, bootstrap).
 const (
 	RuleStatefulSetName RuleID = "STS001"
 	RuleSelector        RuleID = "STS002"
@@ -76,6 +75,13 @@ const (
 	RuleTemplates      RuleID = "STS307"
 	RuleInitNeeded     RuleID = "STS308"
 	RuleIdentityUnused RuleID = "STS309"
+
+	RuleServiceAccount RuleID = "STS401"
+	RuleRBACVerbs      RuleID = "STS402"
+	RuleRBACResources  RuleID = "STS403"
+	RuleRBACWildcard   RuleID = "STS404"
+	RuleLeaderLabel    RuleID = "STS405"
+	RuleBootstrapJob   RuleID = "STS406"
 
 	RuleSecretDecls    RuleID = "STS410"
 	RuleSecretRefs     RuleID = "STS411"

@@ -10,6 +10,8 @@ import (
 	"github.com/stsgen/stsgen/generator/internal/spec"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -23,7 +25,10 @@ import (
 
 // A Bundle is the set of objects generated for one app.
 type Bundle struct {
-	App string
+	App            string
+	ServiceAccount *corev1.ServiceAccount // nil unless the app has stsgen make it
+	Role           *rbacv1.Role           // nil unless the account is granted rules
+	RoleBinding    *rbacv1.RoleBinding    // with Role
 	// ExternalSecrets fetch the declared Secrets that come from a store.
 	ExternalSecrets []*ExternalSecret
 	Certificate     *Certificate      // nil without tls
@@ -39,11 +44,15 @@ type Bundle struct {
 	// Admissions let the app's pods into the apps it uses, one per app,
 	// each in that app's namespace.
 	Admissions []Admission
+	// BootstrapNetworkPolicy isolates the bootstrap Job's pods; nil
+	// without a bootstrap or a NetworkPolicy.
+	BootstrapNetworkPolicy *networkingv1.NetworkPolicy
 	// ServiceMonitor or PodMonitor, as metrics.monitor says; nil
 	// otherwise.
 	ServiceMonitor *ServiceMonitor
 	PodMonitor     *PodMonitor
 	StatefulSet    *appsv1.StatefulSet
+	Bootstrap      *batchv1.Job // nil without a bootstrap
 	// Secrets describe the Secrets the app declares, for SECRETS.md; they
 	// are not objects: stsgen never writes a Secret.
 	Secrets []SecretDoc
@@ -68,12 +77,20 @@ type Object struct {
 	Obj  any
 }
 
-// Objects returns the bundle's objects in output order: ExternalSecrets,
-// Certificate, ConfigMap, headless Service, read Service, primary
-// Service, the member Services, PodDisruptionBudget, NetworkPolicy, the
-// admissions, StatefulSet.
+// Objects returns the bundle's objects in output order: ServiceAccount,
+// Role, RoleBinding, ExternalSecrets, Certificate, ConfigMap, headless
+// Service, read Service, primary Service, the member Services,
+// PodDisruptionBudget, NetworkPolicy, the admissions, the bootstrap pods'
+// NetworkPolicy, the ServiceMonitor or PodMonitor, StatefulSet, bootstrap
+// Job.
 func (b *Bundle) Objects() []Object {
 	var objs []Object
+	if b.ServiceAccount != nil {
+		objs = append(objs, Object{"serviceaccount.yaml", b.ServiceAccount})
+	}
+	if b.Role != nil {
+		objs = append(objs, Object{"role.yaml", b.Role}, Object{"rolebinding.yaml", b.RoleBinding})
+	}
 	for _, es := range b.ExternalSecrets {
 		objs = append(objs, Object{ExternalSecretFile(es.Name), es})
 	}
@@ -102,13 +119,20 @@ func (b *Bundle) Objects() []Object {
 	for _, a := range b.Admissions {
 		objs = append(objs, Object{AdmissionFile(a.App), a.Policy})
 	}
+	if b.BootstrapNetworkPolicy != nil {
+		objs = append(objs, Object{"job-bootstrap-networkpolicy.yaml", b.BootstrapNetworkPolicy})
+	}
 	if b.ServiceMonitor != nil {
 		objs = append(objs, Object{"servicemonitor.yaml", b.ServiceMonitor})
 	}
 	if b.PodMonitor != nil {
 		objs = append(objs, Object{"podmonitor.yaml", b.PodMonitor})
 	}
-	return append(objs, Object{"statefulset.yaml", b.StatefulSet})
+	objs = append(objs, Object{"statefulset.yaml", b.StatefulSet})
+	if b.Bootstrap != nil {
+		objs = append(objs, Object{"job-bootstrap.yaml", b.Bootstrap})
+	}
+	return objs
 }
 
 // Build turns a checked spec into its bundle. It does no I/O.
@@ -123,6 +147,9 @@ func Build(s *spec.Spec) (*Bundle, error) {
 	}
 	b := &Bundle{
 		App:             s.Name,
+		ServiceAccount:  serviceAccount(s),
+		Role:            role(s),
+		RoleBinding:     roleBinding(s),
 		ExternalSecrets: externalSecrets(s),
 		Secrets:         secretDocs(s),
 		Certificate:     certificate(s),
@@ -134,15 +161,28 @@ func Build(s *spec.Spec) (*Bundle, error) {
 		NetworkPolicy:   networkPolicy(s),
 		Admissions:      admissions(s),
 		StatefulSet:     statefulSet(s, hash, s.SecretsHash()),
+		Bootstrap:       bootstrapJob(s),
+
+		BootstrapNetworkPolicy: bootstrapNetworkPolicy(s),
 	}
 	b.ServiceMonitor, b.PodMonitor = monitors(s)
 	if p := s.Services.Primary; p != nil && len(s.Peers) > 0 {
-		b.Primary = clientService(s, spec.SvcPrimary, *p, map[string]string{spec.LabelPodName: s.Peers[0].Pod})
+		b.Primary = clientService(s, spec.SvcPrimary, *p, primarySelector(s))
 		// kube-score matches Service selectors against pod templates, which
-		// cannot carry the pod-name label the controller adds to each pod.
+		// cannot carry the pod-name label the controller adds to each pod,
+		// nor the leader label the app adds to one.
 		b.Primary.Annotations = merge(b.Primary.Annotations, map[string]string{spec.AnnotationKubeScoreIgnore: "service-targets-pod"})
 	}
 	return b, nil
+}
+
+// primarySelector narrows the primary Service to one member: the pod the
+// app labels as its leader, or else the first member by its pod name.
+func primarySelector(s *spec.Spec) map[string]string {
+	if l := s.Services.Primary.Leader; l != nil {
+		return map[string]string{l.Label: l.Value}
+	}
+	return map[string]string{spec.LabelPodName: s.Peers[0].Pod}
 }
 
 // MemberServiceFile is the file of the member Service of an ordinal.
@@ -382,6 +422,10 @@ func networkPolicy(s *spec.Spec) *networkingv1.NetworkPolicy {
 			for _, u := range s.Uses {
 				from = append(from, appPeer(u.App, s.Namespace))
 			}
+		}
+		if s.Bootstrap != nil {
+			// And the bootstrap Job's pods.
+			from = append(from, networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: bootstrapSelector(s)}})
 		}
 		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{From: from, Ports: peers})
 	}

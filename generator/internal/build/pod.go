@@ -114,7 +114,7 @@ func podTemplate(s *spec.Spec, hash, secretsHash string) corev1.PodTemplateSpec 
 		SchedulingGates:               own.SchedulingGates,
 		OS:                            own.OS,
 		HostUsers:                     own.HostUsers,
-		ServiceAccountName:            s.ServiceAccountName,
+		ServiceAccountName:            s.PodServiceAccount(),
 		AutomountServiceAccountToken:  &automount,
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
 		SecurityContext:               podSecurityContext(s),

@@ -32,6 +32,8 @@ var catalogue = sortRules(
 	updateRules,
 	conventionRules,
 	apiRules,
+	rbacRules,
+	bootstrapRules,
 	secretRules,
 	monitoringRules,
 	systemRules,

@@ -493,6 +493,8 @@ var ruleCases = slices.Concat(
 	updateCases,
 	conventionCases,
 	apiCases,
+	rbacCases,
+	bootstrapCases,
 	secretCases,
 	monitoringCases,
 	systemCases,

@@ -147,9 +147,13 @@ func verifyServiceTargets(c *checker, b *build.Bundle) {
 			continue
 		}
 		// The primary Service also selects the pod-name label, which the
-		// controller adds to each pod; the template cannot carry it.
+		// controller adds to each pod, or the leader label, which the app
+		// adds to one; the template cannot carry them.
 		sel := maps.Clone(svc.Spec.Selector)
 		delete(sel, spec.LabelPodName)
+		if svc == b.Primary && c.s.FollowsLeader() {
+			delete(sel, c.s.Services.Primary.Leader.Label)
+		}
 		if !selects(&metav1.LabelSelector{MatchLabels: sel}, tmpl) {
 			c.reportObject("Service %s: its selector selects none of the StatefulSet's pods", svc.Name)
 		}

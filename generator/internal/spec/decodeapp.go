@@ -15,6 +15,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -96,6 +97,20 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 	}
 	s.ServiceAccountName, _ = d.optStr("serviceAccountName")
 	s.AutomountServiceAccountToken = d.boolean("automountServiceAccountToken")
+	s.ServiceAccount = ServiceAccount{
+		Create:      d.boolean("serviceAccount", "create"),
+		Name:        d.str("serviceAccount", "name"),
+		Annotations: d.stringMap("serviceAccount", "annotations"),
+	}
+	for _, r := range listItems(d.lookup("serviceAccount", "rules")) {
+		var rule rbacv1.PolicyRule
+		if d.strict(r, &rule) {
+			s.ServiceAccount.Rules = append(s.ServiceAccount.Rules, rule)
+		}
+	}
+	if b := d.lookup("bootstrap"); b.Exists() {
+		s.Bootstrap = d.bootstrap(b)
+	}
 	if p, ok := d.optStr("imagePullPolicy"); ok {
 		s.ImagePullPolicy = corev1.PullPolicy(p)
 	}
@@ -221,6 +236,9 @@ func decodeApp(v cue.Value) (*Spec, diag.Diagnostics) {
 			Type:        corev1.ServiceType(d.str("services", "primary", "type")),
 			Annotations: d.stringMap("services", "primary", "annotations"),
 		}
+		if l := d.lookup("services", "primary", "leader"); l.Exists() {
+			s.Services.Primary.Leader = &Leader{Label: d.str("services", "primary", "leader", "label"), Value: d.str("services", "primary", "leader", "value")}
+		}
 	}
 
 	s.Services.Members = d.members(s)
@@ -303,4 +321,34 @@ func decimalLiteral(v cue.Value) bool {
 		return false
 	}
 	return lit.Value[0] >= '1' && lit.Value[0] <= '9'
+}
+
+// bootstrap decodes the bootstrap Job's fields.
+func (d *decoder) bootstrap(v cue.Value) *Bootstrap {
+	b := &Bootstrap{
+		Image:                   d.str("bootstrap", "image"),
+		Env:                     d.envMap(get(v, "env")),
+		RestartPolicy:           corev1.RestartPolicy(d.str("bootstrap", "restartPolicy")),
+		BackoffLimit:            d.int32(get(v, "backoffLimit")),
+		TTLSecondsAfterFinished: d.int32(get(v, "ttlSecondsAfterFinished")),
+	}
+	b.Script, _ = d.optStr("bootstrap", "script")
+	if c := get(v, "command"); c.Exists() {
+		b.Command = d.strings(c)
+	}
+	if a := get(v, "args"); a.Exists() {
+		b.Args = d.strings(a)
+	}
+	if e := evaluated(get(v, "envFrom")); e.Exists() && !empty(e) {
+		d.strict(e, &b.EnvFrom)
+	}
+	if r := get(v, "resources"); r.Exists() {
+		res := d.resources(r)
+		b.Resources = &res
+	}
+	if a := get(v, "activeDeadlineSeconds"); a.Exists() {
+		n := d.int64(a)
+		b.ActiveDeadlineSeconds = &n
+	}
+	return b
 }

@@ -6,6 +6,13 @@ const (
 	LabelName      = "app.kubernetes.io/name"
 	LabelVersion   = "app.kubernetes.io/version"
 	LabelManagedBy = "app.kubernetes.io/managed-by"
+	// LabelPartOf and LabelComponent label the bootstrap Job's pods as
+	// part of the app, with a name of their own that the app's selector
+	// does not match.
+	LabelPartOf    = "app.kubernetes.io/part-of"
+	LabelComponent = "app.kubernetes.io/component"
+	// ComponentBootstrap is the bootstrap Job's component.
+	ComponentBootstrap = "bootstrap"
 	// LabelPodName is set on every pod by the StatefulSet controller.
 	LabelPodName = "statefulset.kubernetes.io/pod-name"
 	// LabelService tells the headless Service from the app's others, for
@@ -77,6 +84,17 @@ const (
 	EnvPrimaryFQDN    = "STSGEN_PRIMARY_FQDN"
 	// EnvService is the member's own Service, with services.members.
 	EnvService = "STSGEN_SERVICE"
+	// The bootstrap Job's identities: the members' FQDNs and hosts
+	// (comma-separated, lowest ordinal first), the Services' FQDNs, the
+	// namespace and the number of members. The read Service's is
+	// STSGEN_READ_SERVICE, since STSGEN_SERVICE is a member's own.
+	EnvPeers          = "STSGEN_PEERS"
+	EnvPeerHosts      = "STSGEN_PEER_HOSTS"
+	EnvReadService    = "STSGEN_READ_SERVICE"
+	EnvHeadless       = "STSGEN_HEADLESS"
+	EnvPrimaryService = "STSGEN_PRIMARY_SERVICE"
+	EnvNamespace      = "STSGEN_NAMESPACE"
+	EnvReplicas       = "STSGEN_REPLICAS"
 	// LabelPodIndex is set on every pod by the StatefulSet controller: its
 	// ordinal.
 	LabelPodIndex = "apps.kubernetes.io/pod-index"

@@ -28,8 +28,11 @@ var PodFields = []string{
 // PodFieldsStsgen are the PodSpec fields an app sets through fields of
 // stsgen's, by the field it writes.
 var PodFieldsStsgen = map[string]string{
-	"securityContext":               "podSecurityContext",
-	"serviceAccountName":            "serviceAccountName",
+	"securityContext":    "podSecurityContext",
+	"serviceAccountName": "serviceAccountName",
+	// PodSpec's serviceAccount is a deprecated alias of
+	// serviceAccountName; an app's serviceAccount makes the account.
+	"serviceAccount":                "serviceAccountName, or serviceAccount for an account stsgen makes",
 	"automountServiceAccountToken":  "automountServiceAccountToken",
 	"terminationGracePeriodSeconds": "terminationGracePeriodSeconds",
 	"initContainers":                "initContainers",
@@ -52,7 +55,6 @@ var PodFieldsOwned = map[string]string{
 	"hostnameOverride":      "the StatefulSet controller names each pod's host after the pod (<app>-<ordinal>), which every peer list relies on",
 	"subdomain":             "the StatefulSet controller sets it to serviceName, the headless Service (services.headless.name)",
 	"nodeName":              "it would bind every member to one node; choose nodes with nodeSelector or affinity",
-	"serviceAccount":        "a deprecated alias of serviceAccountName; write serviceAccountName",
 	"hostNetwork":           "a member in the host's network namespace loses its pod IP, and with it its stable DNS name, and two members on one node clash on their ports",
 	"hostPID":               "a member that sees the host's processes can signal and inspect everything on its node",
 	"hostIPC":               "a member that shares the host's IPC namespace can read other workloads' shared memory",

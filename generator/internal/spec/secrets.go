@@ -41,7 +41,8 @@ const (
 
 // SecretRefs are the app's references to Secrets, in the order of its
 // fields: the main container's env and envFrom, the init containers' and
-// sidecars', the volumes, secretFiles and imagePullSecrets.
+// sidecars', the volumes, secretFiles and imagePullSecrets, then the
+// bootstrap Job's env and envFrom.
 func (s *Spec) SecretRefs() []SecretRef {
 	var refs []SecretRef
 	opt := func(b *bool) bool { return b != nil && *b }
@@ -99,6 +100,22 @@ func (s *Spec) SecretRefs() []SecretRef {
 	}
 	for i, p := range s.Pod.ImagePullSecrets {
 		refs = append(refs, SecretRef{Secret: p.Name, At: []string{"imagePullSecrets", strconv.Itoa(i), "name"}, Kind: SecretRefImagePull, What: "imagePullSecrets"})
+	}
+	if b := s.Bootstrap; b != nil {
+		for _, e := range b.Env {
+			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				r := e.ValueFrom.SecretKeyRef
+				at := []string{"bootstrap", "env", e.Name, "valueFrom", "secretKeyRef"}
+				refs = append(refs, SecretRef{Secret: r.Name, Key: r.Key, At: append(slices.Clone(at), "name"), KeyAt: append(at, "key"),
+					Optional: opt(r.Optional), Kind: SecretRefEnv, What: "env " + e.Name + " of the bootstrap Job"})
+			}
+		}
+		for i, e := range b.EnvFrom {
+			if e.SecretRef != nil {
+				refs = append(refs, SecretRef{Secret: e.SecretRef.Name, At: []string{"bootstrap", "envFrom", strconv.Itoa(i), "secretRef", "name"},
+					Optional: opt(e.SecretRef.Optional), Kind: SecretRefEnvFrom, What: "envFrom of the bootstrap Job"})
+			}
+		}
 	}
 	return refs
 }

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -33,9 +34,12 @@ type Spec struct {
 	Lifecycle                    *corev1.Lifecycle
 	ServiceAccountName           string
 	AutomountServiceAccountToken bool
-	ImagePullPolicy              corev1.PullPolicy
-	Labels                       map[string]string
-	Annotations                  map[string]string
+	// ServiceAccount is the account stsgen makes for the pods, when
+	// Create, and the rules its Role grants.
+	ServiceAccount  ServiceAccount
+	ImagePullPolicy corev1.PullPolicy
+	Labels          map[string]string
+	Annotations     map[string]string
 
 	Topology Topology
 	Replicas int32
@@ -76,6 +80,9 @@ type Spec struct {
 	// EnvFrom fills the main container's environment from ConfigMaps and
 	// Secrets, after Env.
 	EnvFrom []corev1.EnvFromSource
+
+	// Bootstrap is the one-time Job beside the members; nil without one.
+	Bootstrap *Bootstrap
 
 	// Writable are directories of the image the main container gets
 	// writable copies of.
@@ -377,6 +384,40 @@ type ClientService struct {
 	Name        string
 	Type        corev1.ServiceType
 	Annotations map[string]string
+	// Leader is set when the primary Service follows the elected leader
+	// rather than the first member.
+	Leader *Leader
+}
+
+// A Leader is the label the app puts on its leader pod, and its value.
+type Leader struct {
+	Label string
+	Value string
+}
+
+// ServiceAccount is the pods' own account, which stsgen makes when Create,
+// and the rules of its Role, as the app wrote them.
+type ServiceAccount struct {
+	Create      bool
+	Name        string
+	Annotations map[string]string
+	Rules       []rbacv1.PolicyRule
+}
+
+// A Bootstrap is a one-time Job that initialises the members: Script run
+// by /bin/sh -c, or Command and Args.
+type Bootstrap struct {
+	Image                   string
+	Script                  string
+	Command                 []string
+	Args                    []string
+	Env                     []corev1.EnvVar
+	EnvFrom                 []corev1.EnvFromSource
+	Resources               *corev1.ResourceRequirements
+	RestartPolicy           corev1.RestartPolicy
+	BackoffLimit            int32
+	TTLSecondsAfterFinished int32
+	ActiveDeadlineSeconds   *int64
 }
 
 // NetworkPolicy says whether stsgen emits a NetworkPolicy, and which

@@ -1,6 +1,6 @@
 // Package validate is stsgen's port of the API server's validation of the
 // kinds stsgen writes: the rules of Kubernetes' hand-written validation
-// (pkg/apis/{apps,core,policy,networking}/validation, v1.36) that apply
+// (pkg/apis/{apps,batch,core,policy,networking,rbac}/validation, v1.36) that apply
 // to an object as it is created, with their field paths and messages, so
 // that "the API server would refuse this" is found at build time.
 //
@@ -21,9 +21,11 @@ import (
 	"github.com/stsgen/stsgen/generator/internal/build"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 )
@@ -43,6 +45,14 @@ func Object(obj any) field.ErrorList {
 		return podDisruptionBudget(o)
 	case *networkingv1.NetworkPolicy:
 		return networkPolicy(o)
+	case *corev1.ServiceAccount:
+		return serviceAccount(o)
+	case *rbacv1.Role:
+		return role(o)
+	case *rbacv1.RoleBinding:
+		return roleBinding(o)
+	case *batchv1.Job:
+		return job(o)
 	case *build.Certificate:
 		return certificate(o)
 	case *build.ExternalSecret:
@@ -74,6 +84,14 @@ func Decode(data []byte) (obj any, kind string, err error) {
 		obj = &policyv1.PodDisruptionBudget{}
 	case "NetworkPolicy":
 		obj = &networkingv1.NetworkPolicy{}
+	case "ServiceAccount":
+		obj = &corev1.ServiceAccount{}
+	case "Role":
+		obj = &rbacv1.Role{}
+	case "RoleBinding":
+		obj = &rbacv1.RoleBinding{}
+	case "Job":
+		obj = &batchv1.Job{}
 	case "Certificate":
 		obj = &build.Certificate{}
 	case "ExternalSecret":

@@ -13,9 +13,11 @@ import (
 	"github.com/stsgen/stsgen/generator/internal/build"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -52,6 +54,14 @@ func pdb(f func(b *policyv1.PodDisruptionBudget)) func(any) {
 func netpol(f func(n *networkingv1.NetworkPolicy)) func(any) {
 	return func(o any) { f(o.(*networkingv1.NetworkPolicy)) }
 }
+func sa(f func(a *corev1.ServiceAccount)) func(any) {
+	return func(o any) { f(o.(*corev1.ServiceAccount)) }
+}
+func roleEdit(f func(r *rbacv1.Role)) func(any) { return func(o any) { f(o.(*rbacv1.Role)) } }
+func binding(f func(b *rbacv1.RoleBinding)) func(any) {
+	return func(o any) { f(o.(*rbacv1.RoleBinding)) }
+}
+func jobEdit(f func(j *batchv1.Job)) func(any) { return func(o any) { f(o.(*batchv1.Job)) } }
 
 func smon(f func(m *build.ServiceMonitor)) func(any) {
 	return func(o any) { f(o.(*build.ServiceMonitor)) }
@@ -69,6 +79,10 @@ var cases = []testCase{
 	{name: "valid-configmap", base: "configmap", edit: func(any) {}},
 	{name: "valid-pdb", base: "poddisruptionbudget", edit: func(any) {}},
 	{name: "valid-networkpolicy", base: "networkpolicy", edit: func(any) {}},
+	{name: "valid-serviceaccount", base: "serviceaccount", edit: func(any) {}},
+	{name: "valid-role", base: "role", edit: func(any) {}},
+	{name: "valid-rolebinding", base: "rolebinding", edit: func(any) {}},
+	{name: "valid-job", base: "job", edit: func(any) {}},
 	{name: "valid-certificate", base: "certificate", edit: func(any) {}},
 	{name: "valid-servicemonitor", base: "servicemonitor", edit: func(any) {}},
 	{name: "valid-podmonitor", base: "podmonitor", edit: func(any) {}},
@@ -407,6 +421,37 @@ var cases = []testCase{
 		want: []string{`spec.podMetricsEndpoints[0].scheme: Unsupported value: "HTTPS": supported values: "http", "https"`}},
 	{name: "netpol-policy-type", base: "networkpolicy", edit: netpol(func(n *networkingv1.NetworkPolicy) { n.Spec.PolicyTypes = []networkingv1.PolicyType{"Inbound"} }),
 		want: []string{`spec.policyTypes[0]: Unsupported value: "Inbound": supported values: "Ingress", "Egress"`}},
+
+	// The ServiceAccount, Role and RoleBinding.
+	{name: "serviceaccount-name-upper-case", base: "serviceaccount", edit: sa(func(a *corev1.ServiceAccount) { a.Name = "DB" }),
+		want: []string{`metadata.name: Invalid value: "DB": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`}},
+	{name: "role-rule-without-verbs", base: "role", edit: roleEdit(func(r *rbacv1.Role) { r.Rules[0].Verbs = nil }),
+		want: []string{`rules[0].verbs: Required value: verbs must contain at least one value`}},
+	{name: "role-rule-without-api-groups", base: "role", edit: roleEdit(func(r *rbacv1.Role) { r.Rules[1].APIGroups = nil }),
+		want: []string{`rules[1].apiGroups: Required value: resource rules must supply at least one api group`}},
+	{name: "role-rule-without-resources", base: "role", edit: roleEdit(func(r *rbacv1.Role) { r.Rules[1].Resources = nil }),
+		want: []string{`rules[1].resources: Required value: resource rules must supply at least one resource`}},
+	{name: "role-name-with-slash", base: "role", edit: roleEdit(func(r *rbacv1.Role) { r.Name = "db/leader" }),
+		want: []string{`metadata.name: Invalid value: "db/leader": may not contain '/'`}},
+	{name: "rolebinding-role-ref-kind", base: "rolebinding", edit: binding(func(b *rbacv1.RoleBinding) { b.RoleRef.Kind = "Roles" }),
+		want: []string{`roleRef.kind: Unsupported value: "Roles": supported values: "Role", "ClusterRole"`}},
+	{name: "rolebinding-subject-api-group", base: "rolebinding", edit: binding(func(b *rbacv1.RoleBinding) { b.Subjects[0].APIGroup = rbacv1.GroupName }),
+		want: []string{`subjects[0].apiGroup: Unsupported value: "rbac.authorization.k8s.io": supported values: ""`}},
+	{name: "rolebinding-subject-without-name", base: "rolebinding", edit: binding(func(b *rbacv1.RoleBinding) { b.Subjects[0].Name = "" }),
+		want: []string{`subjects[0].name: Required value`}},
+
+	// The bootstrap Job.
+	{name: "job-restart-policy-always", base: "job", edit: jobEdit(func(j *batchv1.Job) { j.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyAlways }),
+		want: []string{`spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"`}},
+	{name: "job-ttl-negative", base: "job", edit: jobEdit(func(j *batchv1.Job) { j.Spec.TTLSecondsAfterFinished = new(int32(-1)) }),
+		want: []string{`spec.ttlSecondsAfterFinished: Invalid value: -1: must be greater than or equal to 0`}},
+	{name: "job-backoff-limit-negative", base: "job", edit: jobEdit(func(j *batchv1.Job) { j.Spec.BackoffLimit = new(int32(-1)) }),
+		want: []string{`spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0`}},
+	{name: "job-name-too-long-for-its-label", base: "job", edit: jobEdit(func(j *batchv1.Job) { j.Name = strings.Repeat("d", 54) + "-bootstrap" }),
+		want: []string{
+			`spec.template.labels: Invalid value: "` + strings.Repeat("d", 54) + `-bootstrap": must be no more than 63 bytes`,
+			`spec.template.labels: Invalid value: "` + strings.Repeat("d", 54) + `-bootstrap": must be no more than 63 bytes`,
+		}},
 }
 
 // TestCases: each case's object gets exactly its errors, and its file in

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -14,8 +15,12 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/stsgen/stsgen/generator"
 )
@@ -321,7 +326,11 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 
 	services := map[string][]string{a.bundle.Read.Name: all}
 	if a.bundle.Primary != nil {
-		services[a.bundle.Primary.Name] = all[:1]
+		if l := a.spec.Services.Primary.Leader; l != nil {
+			followLeader(ctx, t, a, l.Label, l.Value)
+		} else {
+			services[a.bundle.Primary.Name] = all[:1]
+		}
 	}
 	for svc, want := range services {
 		waitFor(ctx, t, fmt.Sprintf("Service %s to select %v", svc, want), func() (bool, string) {
@@ -331,6 +340,77 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 			}
 			return slices.Equal(got, want), fmt.Sprintf("it selects %v", got)
 		})
+	}
+}
+
+// followLeader plays the app's leader election for a primary Service that
+// follows the leader by a label the app maintains: with no member
+// labelled, the Service selects none; a member that labels itself, as the
+// pods' own ServiceAccount, through the Role stsgen wrote, is the one it
+// selects; after a failover (the label moved to another member) it selects
+// the new leader alone. The account may patch the members' pods, and no
+// other pod, nor delete them.
+func followLeader(ctx context.Context, t *testing.T, a *app, label, value string) {
+	t.Helper()
+	ns, svc := a.spec.Namespace, a.bundle.Primary.Name
+	ords := a.ordinals()
+	if len(ords) < 3 {
+		t.Fatalf("%d members: the test moves the leader between the second and third", len(ords))
+	}
+	account := a.sts().Spec.Template.Spec.ServiceAccountName
+	if account == "" {
+		t.Fatalf("the primary Service follows the label %s, but the pods have no account to set it with", label)
+	}
+	// Who the pods are to the API server.
+	user := "system:serviceaccount:" + ns + ":" + account
+	groups := []string{"system:serviceaccounts", "system:serviceaccounts:" + ns}
+	cfg := rest.CopyConfig(cp.Config)
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: groups}
+	asPod, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setLabel := func(pod string, v any) {
+		t.Helper()
+		patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"labels": map[string]any{label: v}}})
+		if _, err := asPod.CoreV1().Pods(ns).Patch(ctx, pod, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+			t.Fatalf("%s labelling %s %s=%v: %v", user, pod, label, v, err)
+		}
+	}
+	selects := func(want []string) {
+		t.Helper()
+		waitFor(ctx, t, fmt.Sprintf("Service %s to select %v", svc, want), func() (bool, string) {
+			got, err := targets(ctx, ns, svc)
+			if err != nil {
+				return false, err.Error()
+			}
+			return slices.Equal(got, want), fmt.Sprintf("it selects %v", got)
+		})
+	}
+	selects(nil)
+	first, second := a.podName(ords[1]), a.podName(ords[2])
+	setLabel(first, value)
+	selects([]string{first})
+	// A failover: the old leader steps down, the new one labels itself.
+	setLabel(first, nil)
+	setLabel(second, value)
+	selects([]string{second})
+
+	for _, c := range []struct {
+		verb, name string
+		allowed    bool
+	}{{"patch", first, true}, {"patch", "not-a-member", false}, {"delete", first, false}} {
+		review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+			User: user, Groups: groups,
+			ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: ns, Verb: c.verb, Resource: "pods", Name: c.name},
+		}}
+		got, err := cp.Client.AuthorizationV1().SubjectAccessReviews().Create(ctx, review, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status.Allowed != c.allowed {
+			t.Errorf("%s may %s pod %s: %v, want %v (%s)", user, c.verb, c.name, got.Status.Allowed, c.allowed, got.Status.Reason)
+		}
 	}
 }
 

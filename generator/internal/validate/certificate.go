@@ -18,9 +18,6 @@ func certificate(c *build.Certificate) field.ErrorList {
 	if c.Spec.SecretName == "" {
 		errs = append(errs, field.Required(spec.Child("secretName"), ""))
 	}
-	if c.Spec.IssuerRef.Name == "" {
-		errs = append(errs, field.Required(spec.Child("issuerRef", "name"), ""))
-	}
 	if k := c.Spec.PrivateKey; k != nil {
 		p := spec.Child("privateKey")
 		if k.Algorithm != "" {

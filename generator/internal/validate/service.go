@@ -91,14 +91,15 @@ func service(s *corev1.Service) field.ErrorList {
 	}
 	if c := sp.LoadBalancerClass; c != nil {
 		if typ != corev1.ServiceTypeLoadBalancer {
-			errs = append(errs, field.Forbidden(spec.Child("loadBalancerClass"), "may only be used when service type is 'LoadBalancer'"))
+			errs = append(errs, field.Forbidden(spec.Child("loadBalancerClass"), "may only be used when `type` is 'LoadBalancer'"))
 		} else {
 			errs = append(errs, qualifiedName(*c, spec.Child("loadBalancerClass"))...)
 		}
 	}
 	for i, r := range sp.LoadBalancerSourceRanges {
 		if _, _, err := net.ParseCIDR(strings.TrimSpace(r)); err != nil {
-			errs = append(errs, field.Invalid(spec.Child("loadBalancerSourceRanges").Index(i), r, "must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 "))
+			// The server names the field with a capital L.
+			errs = append(errs, field.Invalid(spec.Child("LoadBalancerSourceRanges").Index(i), strings.TrimSpace(r), "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"))
 		}
 	}
 	if sp.AllocateLoadBalancerNodePorts != nil && typ != corev1.ServiceTypeLoadBalancer {

@@ -359,13 +359,15 @@ var cases = []testCase{
 	{name: "service-selector-value", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Selector["app.kubernetes.io/name"] = "db prod" }),
 		want: []string{`spec.selector: Invalid value: "db prod": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`}},
 	{name: "service-load-balancer-class-cluster-ip", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.LoadBalancerClass = new("example.com/lb") }),
-		want: []string{"spec.loadBalancerClass: Forbidden: may only be used when service type is 'LoadBalancer'"}},
+		want: []string{"spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"}},
 	{name: "service-source-range", base: "service", edit: svc(func(s *corev1.Service) {
 		s.Spec.Type = corev1.ServiceTypeLoadBalancer
 		s.Spec.LoadBalancerSourceRanges = []string{"10.0.0.0"}
-	}), want: []string{`spec.loadBalancerSourceRanges[0]: Invalid value: "10.0.0.0": must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 `}},
-	{name: "certificate-without-issuer", base: "certificate", edit: cert(func(c *build.Certificate) { c.Spec.IssuerRef.Name = "" }),
-		want: []string{"spec.issuerRef.name: Required value"}},
+	}), want: []string{`spec.LoadBalancerSourceRanges[0]: Invalid value: "10.0.0.0": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`}},
+	// The CRD's schema requires the key, not a value: the API server
+	// takes an empty name (cert-manager's webhook would not; STS420 does
+	// not let it through).
+	{name: "certificate-without-issuer", base: "certificate", edit: cert(func(c *build.Certificate) { c.Spec.IssuerRef.Name = "" })},
 	{name: "certificate-usage", base: "certificate", edit: cert(func(c *build.Certificate) { c.Spec.Usages = []string{"serverAuth"} }),
 		want: []string{`spec.usages[0]: Unsupported value: "serverAuth": supported values: "signing", "digital signature", "content commitment", "key encipherment", "key agreement", "data encipherment", "cert sign", "crl sign", "encipher only", "decipher only", "any", "server auth", "client auth", "code signing", "email protection", "s/mime", "ipsec end system", "ipsec tunnel", "ipsec user", "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc"`}},
 	{name: "service-app-protocol", base: "service", edit: svc(func(s *corev1.Service) { s.Spec.Ports[0].AppProtocol = new("postgres sql") }),

@@ -298,12 +298,17 @@ var appFields = sync.OnceValue(func() map[string]bool {
 	return fields
 })
 
-// examples are what to write for the required fields users forget.
-var examples = map[string]string{
-	"image": `image: "postgres:17.2"`,
-	"size":  `size: "10Gi"`,
-	"name":  `name: "exporter"`,
-	"port":  `port: 5432`,
+// examples are what to write for the required fields users forget, by
+// the field and, where the name alone is ambiguous, the field it is in.
+var examples = []struct{ parent, field, example string }{
+	{"", "image", `image: "postgres:17.2"`},
+	{"", "size", `size: "10Gi"`},
+	{"initContainers", "name", `name: "exporter"`},
+	{"sidecars", "name", `name: "exporter"`},
+	{"issuer", "name", `name: "ca-issuer"`},
+	{"metrics", "port", `port: "metrics"`},
+	{"leader", "label", `label: "role"`},
+	{"ports", "port", `port: 5432`},
 }
 
 // MsgRequired starts the message of every field that is required and has
@@ -313,11 +318,22 @@ const MsgRequired = "is required"
 // required names the missing field and shows how to write it.
 func required(path, msg string) string {
 	field := path[strings.LastIndexAny(path, ".]")+1:]
-	if ex, ok := examples[field]; ok {
-		return MsgRequired + "; add " + ex
+	parents := strings.FieldsFunc(strings.TrimSuffix(path, field), func(r rune) bool { return r == '.' || r == '[' || r == ']' })
+	for _, ex := range examples {
+		if ex.field != field {
+			continue
+		}
+		// The field's parent, or for ports.<name>.port and
+		// sidecars[<i>].name the one above it.
+		if ex.parent == "" || slices.Contains(lastN(parents, 2), ex.parent) {
+			return MsgRequired + "; add " + ex.example
+		}
 	}
 	return msg
 }
+
+// lastN returns the last n elements of xs, or all of them.
+func lastN(xs []string, n int) []string { return xs[max(0, len(xs)-n):] }
 
 // MsgUnknownField is what CUE's "field not allowed" says to users.
 const MsgUnknownField = "unknown field; check its spelling against the spec reference in the README"

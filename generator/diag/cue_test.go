@@ -237,3 +237,23 @@ func TestErr(t *testing.T) {
 		t.Errorf("errors.As(Err(), *Diagnostics) = %v", got)
 	}
 }
+
+// TestRequiredExample: the example a missing field's message shows is
+// the one for that field where it is.
+func TestRequiredExample(t *testing.T) {
+	for path, want := range map[string]string{
+		"apps.db.image":                  `is required; add image: "postgres:17.2"`,
+		"apps.db.storage.data.size":      `is required; add size: "10Gi"`,
+		"apps.db.sidecars[0].name":       `is required; add name: "exporter"`,
+		"apps.db.initContainers[2].name": `is required; add name: "exporter"`,
+		"apps.db.tls.issuer.name":        `is required; add name: "ca-issuer"`,
+		"apps.db.ports.pg.port":          `is required; add port: 5432`,
+		"apps.db.metrics.port":           `is required; add port: "metrics"`,
+		"apps.db.services.read.name":     "incomplete",
+		"apps.db.probes.http.port":       "incomplete",
+	} {
+		if got := required(path, "incomplete"); got != want {
+			t.Errorf("required(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

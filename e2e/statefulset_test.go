@@ -314,11 +314,15 @@ func checkEndpoints(ctx context.Context, t *testing.T, a *app) {
 		if n.domain != a.spec.ClusterDomain {
 			t.Errorf("stable name %s: cluster domain %s; the app's is %s", n.name, n.domain, a.spec.ClusterDomain)
 		}
-		if hosts, err := hostnames(ctx, n.namespace, n.service); err != nil {
-			t.Errorf("stable name %s: %v", n.name, err)
-		} else if hosts[n.pod] == "" {
-			t.Errorf("stable name %s does not resolve: Service %s/%s publishes no hostname %s", n.name, n.namespace, n.service, n.pod)
-		}
+		// Another app's member (an app of the same system) may be
+		// rolling in its own test: wait for it.
+		waitFor(ctx, t, "stable name "+n.name+" to resolve", func() (bool, string) {
+			hosts, err := hostnames(ctx, n.namespace, n.service)
+			if err != nil {
+				return false, err.Error()
+			}
+			return hosts[n.pod] != "", fmt.Sprintf("Service %s/%s publishes no hostname %s", n.namespace, n.service, n.pod)
+		})
 	}
 	if a.spec.Topology != "standalone" && len(names) == 0 {
 		t.Errorf("neither the config files nor the commands, args and env of a %s app name a peer", a.spec.Topology)

@@ -85,9 +85,10 @@ func builtImage(t *testing.T, ref string) v1.Image {
 // noStandIn are the upstream images no Debian package stands in for, or
 // that the real-node suite cannot run.
 var noStandIn = map[string]string{
-	"docker.io/apache/kafka:3.8.0":      "Kafka is not packaged in Debian 12",
-	"docker.io/library/cassandra:5.0.2": "Cassandra is not packaged in Debian 12",
-	"docker.io/library/patroni:3.0.2":   "Patroni calls the Kubernetes API, and the real nodes' pods get no ServiceAccount token",
+	"docker.io/apache/kafka:3.8.0":                         "Kafka is not packaged in Debian 12",
+	"docker.io/library/cassandra:5.0.2":                    "Cassandra is not packaged in Debian 12",
+	"docker.elastic.co/elasticsearch/elasticsearch:8.15.3": "Elasticsearch is not packaged in Debian 12",
+	"docker.io/library/patroni:3.0.2":                      "Patroni calls the Kubernetes API, and the real nodes' pods get no ServiceAccount token",
 }
 
 // Every image an example names is built, under that name, unless Debian

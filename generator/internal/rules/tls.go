@@ -288,8 +288,9 @@ var ruleTLSMount = &Rule{
 	check: checkTLSMount,
 	Explain: `stsgen mounts the Secret cert-manager fills, read-only, at tls.mountPath
 in the main container and in each init container or sidecar that
-tls.containers names. The path must be absolute and, like every mount,
-its own (STS006 reports one that another mount uses); a name in
+tls.containers names. Like every mount, the path must be absolute and
+its own (STS006 reports it otherwise); it may not be / or /tmp, where
+the read-only volume would hide the writable /tmp stsgen mounts. A name in
 tls.containers must be one of the app's initContainers or sidecars. The
 Secret is mounted whole, never a key by subPath: only then does the
 kubelet replace the files when cert-manager renews the certificate.`,
@@ -302,8 +303,9 @@ func checkTLSMount(c *checker) {
 	if s.TLS == nil {
 		return
 	}
-	if !path.IsAbs(s.TLS.MountPath) {
-		c.report(at("tls", "mountPath"), "mount path %q is not absolute; write /%s", s.TLS.MountPath, strings.TrimPrefix(s.TLS.MountPath, "./"))
+	// STS006 reports a relative path, as it does every mount's.
+	if clean := path.Clean(s.TLS.MountPath); clean == "/" || clean == spec.TmpDir {
+		c.report(at("tls", "mountPath"), "the certificate's read-only volume would hide %s, the containers' writable scratch directory; write a directory of its own, such as %q", clean, "/etc/"+s.Name+"/tls")
 	}
 	var names []string
 	for _, l := range s.ContainerLists() {
@@ -332,20 +334,34 @@ func checkTLSMount(c *checker) {
 }
 
 var ruleTLSProbes = &Rule{
-	ID: diag.RuleTLSProbes, Title: "the HTTP probes of an app with tls say their scheme",
+	ID: diag.RuleTLSProbes, Title: "the HTTP probes of an app with tls say their scheme, and its certificate is not oversized",
 	Severity: diag.Warning, Source: "stsgen",
 	check: checkTLSProbes,
 	Explain: `An app with tls usually serves HTTPS, where a probe of the default scheme
 HTTP fails and the kubelet restarts a healthy member, or never lets it be
 Ready. Write scheme: "HTTPS" (the kubelet does not check the
-certificate), or scheme: "HTTP" for a port that stays plain.`,
+certificate), or scheme: "HTTP" for a port that stays plain.
+
+The rule also warns when the certificate would hold more than 100 DNS
+names: public CAs and some issuers refuse more, and every handshake
+carries them all. The derived names grow with the member Services (four
+forms each); list fewer names, or set deriveNames: false and write
+wildcards in tls.dnsNames.`,
 }
 
-// checkTLSProbes: with tls, an HTTP probe states its scheme.
+// checkTLSProbes: with tls, an HTTP probe states its scheme, and the
+// certificate holds at most spec.MaxCertificateNames DNS names.
 func checkTLSProbes(c *checker) {
 	s := c.s
 	if s.TLS == nil {
 		return
+	}
+	if n := len(s.CertificateDNSNames()); n > spec.MaxCertificateNames {
+		sels := at("tls", "dnsNames")
+		if s.TLS.DeriveNames {
+			sels = at("tls", "deriveNames")
+		}
+		c.report(sels, "the certificate would hold %d DNS names, more than the %d some issuers accept; list fewer in tls.dnsNames, or write deriveNames: false with wildcards (\"*.<service>.<namespace>.svc\") of your own", n, spec.MaxCertificateNames)
 	}
 	for _, np := range s.NamedProbes() {
 		if np.P.HTTP != nil && np.P.HTTP.Scheme == "" {
@@ -505,9 +521,9 @@ var ruleTLSCoversObjects = &Rule{
 	ID: diag.RuleTLSCoversObjects, Title: "the certificate names every member and Service written",
 	Severity: diag.Error, Source: "stsgen",
 	verify: verifyTLSCoversObjects,
-	Explain: `With derived names, the Certificate stsgen writes names each member's host
-and every Service of the app's (headless, read, primary, member) in its
-full form. stsgen derives both from one spec, so this rule guards the
+	Explain: `With derived names, the Certificate stsgen writes covers each member's host
+(by the headless Service's wildcard) and names every Service of the
+app's (headless, read, primary, member) in its full form. stsgen derives both from one spec, so this rule guards the
 generator.`,
 }
 

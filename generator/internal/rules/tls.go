@@ -334,7 +334,7 @@ func checkTLSMount(c *checker) {
 }
 
 var ruleTLSProbes = &Rule{
-	ID: diag.RuleTLSProbes, Title: "the HTTP probes of an app with tls say their scheme, and its certificate is not oversized",
+	ID: diag.RuleTLSProbes, Title: "an app with tls: HTTP probes say their scheme, the certificate stays small, renewals reach the pods",
 	Severity: diag.Warning, Source: "stsgen",
 	check: checkTLSProbes,
 	Explain: `An app with tls usually serves HTTPS, where a probe of the default scheme
@@ -346,11 +346,18 @@ The rule also warns when the certificate would hold more than 100 DNS
 names: public CAs and some issuers refuse more, and every handshake
 carries them all. The derived names grow with the member Services (four
 forms each); list fewer names, or set deriveNames: false and write
-wildcards in tls.dnsNames.`,
+wildcards in tls.dnsNames.
+
+And it warns of secretFiles that copy a key of the certificate's Secret:
+the copy is made once, when the pod starts, so after cert-manager renews
+the certificate the pod serves the old one until it restarts, and fails
+once that expires. Read the file from tls.mountPath, which the kubelet
+updates, and set tls.mode for its mode.`,
 }
 
-// checkTLSProbes: with tls, an HTTP probe states its scheme, and the
-// certificate holds at most spec.MaxCertificateNames DNS names.
+// checkTLSProbes: with tls, an HTTP probe states its scheme, the
+// certificate holds at most spec.MaxCertificateNames DNS names, and no
+// secret file copies a key of the certificate's Secret.
 func checkTLSProbes(c *checker) {
 	s := c.s
 	if s.TLS == nil {
@@ -362,6 +369,11 @@ func checkTLSProbes(c *checker) {
 			sels = at("tls", "deriveNames")
 		}
 		c.report(sels, "the certificate would hold %d DNS names, more than the %d some issuers accept; list fewer in tls.dnsNames, or write deriveNames: false with wildcards (\"*.<service>.<namespace>.svc\") of your own", n, spec.MaxCertificateNames)
+	}
+	for _, f := range s.SecretFiles {
+		if s.WrittenByTLS(f.Secret) {
+			c.report(at("secretFiles", f.Path, "secret"), "this copies key %s of Secret %s, which cert-manager renews, once when the pod starts: after a renewal the pod keeps the old file until it restarts; read %s from tls.mountPath instead (the kubelet updates it), with tls.mode for its mode", f.Key, f.Secret, path.Join(s.TLS.MountPath, f.Key))
+		}
 	}
 	for _, np := range s.NamedProbes() {
 		if np.P.HTTP != nil && np.P.HTTP.Scheme == "" {

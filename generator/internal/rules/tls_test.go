@@ -100,6 +100,11 @@ var tlsCases = []ruleCase{
 	{rule: diag.RuleTLSProbes, name: "certificate of 100 names", src: memberApp(`	replicas: 22
 	services: members: ports: ["external"]
 	tls: issuer: name: "ca"`)},
+	{rule: diag.RuleTLSProbes, name: "secret file copied from the certificate's Secret", fires: true, src: tlsApp(`	tls: issuer: name: "ca"
+	secretFiles: "/var/lib/etcd/server.key": {secret: "etcd-tls", key: "tls.key", mode: 0o600}`)},
+	{rule: diag.RuleTLSProbes, name: "secret file of another Secret", src: tlsApp(`	tls: issuer: name: "ca"
+	secrets: other: keys: ["key"]
+	secretFiles: "/var/lib/etcd/other.key": {secret: "other", key: "key", mode: 0o600}`)},
 	{rule: diag.RuleTLSProbes, name: "many members, no member Services", src: memberApp(`	replicas: 301
 	tls: issuer: name: "ca"`)},
 

@@ -467,7 +467,11 @@ func checkMemberPorts(c *checker) {
 		return
 	}
 	base := at("services", "members")
-	if len(m.Ports) == 0 {
+	switch {
+	case len(m.Ports) > 0:
+	case c.wrote(append(slices.Clone(base), "ports")):
+		c.report(append(base, "ports"), "an empty list gives the member Services no port; name the ports, such as ports: [%q], or leave ports out for those the read Service carries", firstOr(s.PortNames(), "client"))
+	default:
 		c.report(append(base, "ports"), "the member Services carry no port: the read Service carries none to default to; name the ports, such as ports: [%q]", firstOr(s.PortNames(), "client"))
 	}
 	for i, n := range m.Ports {

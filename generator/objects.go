@@ -106,3 +106,142 @@ func role(o objectName) string {
 	}
 	return "the " + o.kind
 }
+
+// A secretUse is one app's part in a Secret: it writes it (by its
+// Certificate or an ExternalSecret), or declares it to read it.
+type secretUse struct {
+	app, namespace, secret string
+	// writer is "" for a Secret the app declares without external and
+	// that its tls does not write, else what writes it: the Certificate
+	// or the ExternalSecret, as a message names it.
+	writer string
+	field  []string
+	pos    []token.Pos
+}
+
+// secretUses lists the Secrets the app of b writes or declares.
+func secretUses(b *Bundle) []secretUse {
+	s := b.Spec
+	var out []secretUse
+	use := func(name, writer string, field ...string) {
+		out = append(out, secretUse{app: b.App, namespace: s.Namespace, secret: name, writer: writer, field: field, pos: s.Source.Positions(field...)})
+	}
+	for _, sec := range s.Secrets {
+		switch {
+		case sec.External != nil:
+			use(sec.Name, "the ExternalSecret "+sec.Name, "secrets", sec.Name, "external")
+		case !s.WrittenByTLS(sec.Name):
+			use(sec.Name, "", "secrets", sec.Name)
+		}
+	}
+	if b.Certificate != nil {
+		use(s.TLS.SecretName, "the Certificate "+b.Certificate.Name, "tls", "secretName")
+	}
+	return out
+}
+
+// sameWriters reports a Secret that two apps write, in one namespace: two
+// Certificates, or a Certificate and an ExternalSecret, would overwrite
+// each other's keys (two ExternalSecrets share a name, and sameNames
+// reports them). Each is reported at the later app's field, with both
+// positions. It warns of a Secret an app declares, to read, that another
+// app writes: its SECRETS.md tells how to create it, which must not be
+// done, since the other app's writer does.
+func sameWriters(uses []secretUse) diag.Diagnostics {
+	type key struct{ namespace, secret string }
+	writers := map[key]secretUse{}
+	var ds diag.Diagnostics
+	for _, u := range uses {
+		if u.writer == "" {
+			continue
+		}
+		k := key{u.namespace, u.secret}
+		f, dup := writers[k]
+		if !dup {
+			writers[k] = u
+			continue
+		}
+		if f.app == u.app || strings.HasPrefix(f.writer, "the ExternalSecret") && strings.HasPrefix(u.writer, "the ExternalSecret") {
+			continue // STS414, or sameNames
+		}
+		fix := "give tls.secretName a name of this app's own"
+		if u.field[0] == "secrets" {
+			fix = "remove external here and read the Secret app " + f.app + " writes, or name another Secret"
+		}
+		ds = append(ds, diag.Diagnostic{
+			Severity: diag.Error,
+			Path:     spec.FieldPath(u.app, u.field...),
+			Message: fmt.Sprintf("Secret %q is written by %s of app %s, and by %s of app %s, in namespace %s: each would overwrite the other's keys; %s",
+				u.secret, u.writer, u.app, f.writer, f.app, u.namespace, fix),
+			Pos: append(slices.Clone(u.pos), f.pos...),
+		})
+	}
+	for _, u := range uses {
+		f, ok := writers[key{u.namespace, u.secret}]
+		if u.writer != "" || !ok || f.app == u.app {
+			continue
+		}
+		ds = append(ds, diag.Diagnostic{
+			Severity: diag.Warning,
+			Path:     spec.FieldPath(u.app, u.field...),
+			Message: fmt.Sprintf("Secret %q is written by %s of app %s, in namespace %s: do not create it by the kubectl line of app %s's SECRETS.md; apply app %s, whose writer fills it",
+				u.secret, f.writer, f.app, u.namespace, u.app, f.app),
+			Pos: append(slices.Clone(u.pos), f.pos...),
+		})
+	}
+	return ds
+}
+
+// A nodePortUse is one node port a Service of an app takes.
+type nodePortUse struct {
+	app, service, port string
+	nodePort           int32
+	field              []string
+	pos                []token.Pos
+}
+
+// nodePortUses lists the node ports the Services of b fix.
+func nodePortUses(b *Bundle) []nodePortUse {
+	var out []nodePortUse
+	for _, m := range b.Members {
+		for _, p := range m.Service.Spec.Ports {
+			if p.NodePort == 0 {
+				continue
+			}
+			field := []string{"services", "members", "nodePorts", p.Name}
+			out = append(out, nodePortUse{app: b.App, service: m.Service.Name, port: p.Name, nodePort: p.NodePort, field: field, pos: b.Spec.Source.Positions(field...)})
+		}
+	}
+	return out
+}
+
+// sameNodePorts reports a node port that Services of two apps take: node
+// ports are the cluster's, one Service's each, and the API server refuses
+// the second. Each is reported once per pair of apps, at the later app's
+// field, with both positions; an app's own Services are STS426's.
+func sameNodePorts(uses []nodePortUse) diag.Diagnostics {
+	first := map[int32]nodePortUse{}
+	type pair struct{ app, other, port, otherPort string }
+	reported := map[pair]bool{}
+	var ds diag.Diagnostics
+	for _, u := range uses {
+		f, dup := first[u.nodePort]
+		if !dup {
+			first[u.nodePort] = u
+			continue
+		}
+		p := pair{u.app, f.app, u.port, f.port}
+		if f.app == u.app || reported[p] {
+			continue
+		}
+		reported[p] = true
+		ds = append(ds, diag.Diagnostic{
+			Severity: diag.Error,
+			Path:     spec.FieldPath(u.app, u.field...),
+			Message: fmt.Sprintf("node port %d of Service %s (port %s) is also that of Service %s of app %s: a node port is the cluster's, one Service's, and the API server refuses the second; move one app's nodePorts base past the other's last member",
+				u.nodePort, u.service, u.port, f.service, f.app),
+			Pos: append(slices.Clone(u.pos), f.pos...),
+		})
+	}
+	return ds
+}

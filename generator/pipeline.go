@@ -104,15 +104,23 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 	})
 	var err error
 	var names []objectName
+	var secrets []secretUse
+	var nodePorts []nodePortUse
 	for i, r := range results {
 		ds = append(ds, pieces[i].u.Explain(r.ds)...)
 		names = append(names, r.names...)
+		secrets = append(secrets, r.secrets...)
+		nodePorts = append(nodePorts, r.nodePorts...)
 		if err == nil {
 			err = r.err
 		}
 	}
 	slices.SortStableFunc(names, func(a, b objectName) int { return cmp.Compare(order[a.app], order[b.app]) })
+	slices.SortStableFunc(secrets, func(a, b secretUse) int { return cmp.Compare(order[a.app], order[b.app]) })
+	slices.SortStableFunc(nodePorts, func(a, b nodePortUse) int { return cmp.Compare(order[a.app], order[b.app]) })
 	ds = append(ds, sameNames(names)...)
+	ds = append(ds, sameWriters(secrets)...)
+	ds = append(ds, sameNodePorts(nodePorts)...)
 	return ds.Sort(), err
 }
 
@@ -125,8 +133,12 @@ type piece struct {
 type pieceResult struct {
 	ds  diag.Diagnostics
 	err error
-	// names are the objects of the apps built, in the piece's order.
-	names []objectName
+	// names are the objects of the apps built, in the piece's order;
+	// secrets the Secrets they write or declare, nodePorts the node
+	// ports their Services take.
+	names     []objectName
+	secrets   []secretUse
+	nodePorts []nodePortUse
 }
 
 // compile runs the pipeline on the piece's apps: evaluate them against the
@@ -139,6 +151,8 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 	specs, ds := spec.Decode(pkg)
 	admitting := spec.AdmitReferrers(pkg)
 	var names []objectName
+	var secrets []secretUse
+	var nodePorts []nodePortUse
 	for _, s := range specs {
 		if admitting {
 			s.Uses = spec.FindUses(pkg, s, p.u.Related(s.Name))
@@ -168,11 +182,13 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 			b.Recreation = refused
 		}
 		names = append(names, objectNames(b)...)
+		secrets = append(secrets, secretUses(b)...)
+		nodePorts = append(nodePorts, nodePortUses(b)...)
 		if err := emit(b); err != nil {
 			return pieceResult{ds: ds, err: err}
 		}
 	}
-	return pieceResult{ds: ds, names: names}
+	return pieceResult{ds: ds, names: names, secrets: secrets, nodePorts: nodePorts}
 }
 
 // hasErrors reports whether any error is about the app of s.

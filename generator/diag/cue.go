@@ -113,7 +113,14 @@ func msgOf(e errors.Error) string {
 			// Its reason may wrap one of its own (a parse error).
 			return msg + ": " + u.Error()
 		} else if errors.As(u, &cause) {
-			return msg + ": " + msgOf(cause)
+			c := msgOf(cause)
+			if msg == "invalid interpolation" && strings.HasPrefix(c, "conflicting values ") {
+				// A conflict elsewhere (services.members: true) that an
+				// interpolation depending on it (a peer's host) carries:
+				// the conflict is the field's own error.
+				return c
+			}
+			return msg + ": " + c
 		} else if u != nil {
 			return msg + ": " + u.Error()
 		}
@@ -149,6 +156,9 @@ func disjunction(errs []errors.Error) (alts []string, value string, ok bool) {
 		a, b, found := strings.Cut(rest, " and ")
 		if !found {
 			return nil, "", false
+		}
+		if slices.Contains(pairs, [2]string{a, b}) {
+			continue // also carried by an interpolation (msgOf)
 		}
 		pairs = append(pairs, [2]string{a, b})
 		counts[a]++

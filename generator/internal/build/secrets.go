@@ -137,6 +137,9 @@ type SecretDoc struct {
 	UsedBy []string
 	// File is the ExternalSecret's file for a Secret from a store, else "".
 	File string
+	// Certificate is the name of the app's Certificate when cert-manager
+	// writes the Secret for tls, else "".
+	Certificate string
 }
 
 // secretDocs describe the declared Secrets, in input order.
@@ -169,8 +172,11 @@ func secretDocs(s *spec.Spec) []SecretDoc {
 				d.UsedBy = append(d.UsedBy, w+" (keys "+strings.Join(ks, ", ")+")")
 			}
 		}
-		if sec.External != nil {
+		switch {
+		case sec.External != nil:
 			d.File = ExternalSecretFile(sec.Name)
+		case s.WrittenByTLS(sec.Name):
+			d.Certificate = spec.CertificateName(s)
 		}
 		out = append(out, d)
 	}

@@ -68,6 +68,11 @@ func Secrets(app string, docs []build.SecretDoc) []byte {
 			}
 			continue
 		}
+		if d.Certificate != "" {
+			p("\nIt is the certificate's: cert-manager writes it for Certificate `%s` (`certificate.yaml`),\n", d.Certificate)
+			p("and writes it again at each renewal. Do not create it.\n")
+			continue
+		}
 		p("\nCreate it, with the values in place of the placeholders:\n\n")
 		p("    %s\n", createSecret(d))
 		if d.Version != "" {

@@ -141,12 +141,20 @@ func checkSecretRefs(c *checker) {
 		if r.Key == "" || slices.Contains(sec.Keys, r.Key) {
 			continue
 		}
-		fix := "its keys are " + strings.Join(sec.Keys, ", ")
+		fix := keysAre(sec.Keys)
 		if near, ok := closest(r.Key, sec.Keys); ok {
 			fix = fmt.Sprintf("did you mean %s? %s", near, fix)
 		}
 		c.report(r.KeyAt, "Secret %s declares no key %q: %s; %s", sec.Name, r.Key, consequence(r), fix)
 	}
+}
+
+// keysAre lists a Secret's keys for a message, or says it has none.
+func keysAre(keys []string) string {
+	if len(keys) == 0 {
+		return "it declares no key: list the keys in its keys"
+	}
+	return "its keys are " + strings.Join(keys, ", ")
 }
 
 // consequence says what the kubelet does with the pod while a reference
@@ -287,7 +295,10 @@ ClusterSecretStore, a DNS subdomain; refreshInterval is a Go duration ("1h",
 "30m", "0" to fetch once), or the operator cannot read the ExternalSecret. Each
 key needs a remote reference: its own in external.keys, or remoteKey, whose
 property of the key's name it then is; external.keys may name only declared
-keys, since the operator would write any other into the Secret too.`,
+keys, since the operator would write any other into the Secret too. The
+Secret that tls.secretName names is cert-manager's to write: fetched from a
+store as well, the operator and cert-manager would overwrite each other's
+keys for ever.`,
 }
 
 // checkSecretExternal: a Secret from a store names a valid store, a Go
@@ -300,6 +311,14 @@ func checkSecretExternal(c *checker) {
 			continue
 		}
 		base := at("secrets", sec.Name, "external")
+		if c.s.WrittenByTLS(sec.Name) {
+			// The Certificate comes after the ExternalSecret in the output.
+			n := len(c.ds)
+			c.report(at("tls", "secretName"), "cert-manager writes Secret %s for the certificate, and its declaration in secrets has external, so the External Secrets Operator writes it too: each would overwrite the other's keys; remove external (cert-manager fills the Secret), or give tls.secretName a name of its own", sec.Name)
+			if len(c.ds) > n {
+				c.ds[n].Pos = append(c.ds[n].Pos, c.s.Source.Positions(base...)...)
+			}
+		}
 		if errs := validation.IsDNS1123Subdomain(x.Store); len(errs) > 0 {
 			c.report(append(slices.Clone(base), "store"), "%q is not a valid SecretStore name: it must be a DNS subdomain (lower-case letters, digits, '-' and '.')", x.Store)
 		}
@@ -311,7 +330,7 @@ func checkSecretExternal(c *checker) {
 		}
 		for _, r := range x.Keys {
 			if !slices.Contains(sec.Keys, r.Key) {
-				fix := "its keys are " + strings.Join(sec.Keys, ", ")
+				fix := keysAre(sec.Keys)
 				if near, ok := closest(r.Key, sec.Keys); ok {
 					fix = fmt.Sprintf("did you mean %s? %s", near, fix)
 				}

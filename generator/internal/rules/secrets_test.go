@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"testing"
+
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
 
@@ -67,6 +69,12 @@ var secretCases = []ruleCase{
 	{rule: diag.RuleSecretUnused, name: "a Secret nothing refers to", fires: true, src: pgSecret(`keys: ["password"]`, `	secrets: spare: keys: ["x"]
 `)},
 	{rule: diag.RuleSecretUnused, name: "every Secret referred to", src: pgSecret(`keys: ["password"]`, ``)},
+	{rule: diag.RuleSecretUnused, name: "the tls Secret, declared, referred to by the certificate's volume", src: pgSecret(`keys: ["password"]`, `	secrets: "db-tls": {type: "kubernetes.io/tls", keys: ["tls.crt", "tls.key", "ca.crt"]}
+	tls: issuer: name: "ca"
+`)},
+	{rule: diag.RuleSecretUnused, name: "a TLS Secret that tls does not write", fires: true, src: pgSecret(`keys: ["password"]`, `	secrets: "db-tls": {type: "kubernetes.io/tls", keys: ["tls.crt", "tls.key", "ca.crt"]}
+	tls: {issuer: name: "ca", secretName: "pg-certs"}
+`)},
 
 	// STS413: registry credentials.
 	{rule: diag.RuleSecretPullType, name: "an Opaque imagePullSecret", fires: true, src: pgSecret(`keys: ["password"]`, `	imagePullSecrets: [{name: "registry"}]
@@ -79,8 +87,29 @@ var secretCases = []ruleCase{
 	// STS414: Secrets from a store.
 	{rule: diag.RuleSecretExternal, name: "a key without a remote reference", fires: true, src: pgSecret(`{keys: ["password"], external: store: "vault"}`, ``)},
 	{rule: diag.RuleSecretExternal, name: "every key under remoteKey", src: pgSecret(`{keys: ["password"], external: {store: "vault", remoteKey: "prod/pg"}}`, ``)},
+	{rule: diag.RuleSecretExternal, name: "the tls Secret fetched from a store too", fires: true, src: pgSecret(`keys: ["password"]`, `	secrets: "db-tls": {type: "kubernetes.io/tls", keys: ["tls.crt", "tls.key"], external: {store: "vault", remoteKey: "db-tls"}}
+	tls: issuer: name: "ca"
+`)},
+	{rule: diag.RuleSecretExternal, name: "a TLS Secret from a store beside tls", src: pgSecret(`keys: ["password"]`, `	secrets: "pg-client": {type: "kubernetes.io/tls", keys: ["tls.crt", "tls.key"], external: {store: "vault", remoteKey: "pg-client"}}
+	volumes: client: {secret: secretName: "pg-client", mountPath: "/client"}
+	tls: issuer: name: "ca"
+`)},
 	{rule: diag.RuleSecretExternal, name: "a key with its own remote key", src: pgSecret(`{keys: ["password"], external: {store: "vault", keys: password: remoteKey: "prod/pg-password"}}`, ``)},
 	{rule: diag.RuleSecretExternal, name: "external.keys names a key not declared", fires: true, src: pgSecret(`{keys: ["password"], external: {store: "vault", remoteKey: "prod/pg", keys: pasword: property: "pw"}}`, ``)},
 	{rule: diag.RuleSecretExternal, name: "a refresh interval that is not a duration", fires: true, src: pgSecret(`{keys: ["password"], external: {store: "vault", remoteKey: "prod/pg", refreshInterval: "hourly"}}`, ``)},
 	{rule: diag.RuleSecretExternal, name: "a store name with upper case", fires: true, src: pgSecret(`{keys: ["password"], external: {store: "Vault", remoteKey: "prod/pg"}}`, ``)},
+}
+
+func TestKeysAre(t *testing.T) {
+	for _, c := range []struct {
+		keys []string
+		want string
+	}{
+		{nil, "it declares no key: list the keys in its keys"},
+		{[]string{"a", "b"}, "its keys are a, b"},
+	} {
+		if got := keysAre(c.keys); got != c.want {
+			t.Errorf("keysAre(%q) = %q, want %q", c.keys, got, c.want)
+		}
+	}
 }

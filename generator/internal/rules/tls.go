@@ -288,8 +288,9 @@ var ruleTLSMount = &Rule{
 	check: checkTLSMount,
 	Explain: `stsgen mounts the Secret cert-manager fills, read-only, at tls.mountPath
 in the main container and in each init container or sidecar that
-tls.containers names. The path must be absolute and, like every mount,
-its own (STS006 reports one that another mount uses); a name in
+tls.containers names. Like every mount, the path must be absolute and
+its own (STS006 reports it otherwise); it may not be / or /tmp, where
+the read-only volume would hide the writable /tmp stsgen mounts. A name in
 tls.containers must be one of the app's initContainers or sidecars. The
 Secret is mounted whole, never a key by subPath: only then does the
 kubelet replace the files when cert-manager renews the certificate.`,
@@ -302,8 +303,9 @@ func checkTLSMount(c *checker) {
 	if s.TLS == nil {
 		return
 	}
-	if !path.IsAbs(s.TLS.MountPath) {
-		c.report(at("tls", "mountPath"), "mount path %q is not absolute; write /%s", s.TLS.MountPath, strings.TrimPrefix(s.TLS.MountPath, "./"))
+	// STS006 reports a relative path, as it does every mount's.
+	if clean := path.Clean(s.TLS.MountPath); clean == "/" || clean == spec.TmpDir {
+		c.report(at("tls", "mountPath"), "the certificate's read-only volume would hide %s, the containers' writable scratch directory; write a directory of its own, such as %q", clean, "/etc/"+s.Name+"/tls")
 	}
 	var names []string
 	for _, l := range s.ContainerLists() {
@@ -332,20 +334,46 @@ func checkTLSMount(c *checker) {
 }
 
 var ruleTLSProbes = &Rule{
-	ID: diag.RuleTLSProbes, Title: "the HTTP probes of an app with tls say their scheme",
+	ID: diag.RuleTLSProbes, Title: "an app with tls: HTTP probes say their scheme, the certificate stays small, renewals reach the pods",
 	Severity: diag.Warning, Source: "stsgen",
 	check: checkTLSProbes,
 	Explain: `An app with tls usually serves HTTPS, where a probe of the default scheme
 HTTP fails and the kubelet restarts a healthy member, or never lets it be
 Ready. Write scheme: "HTTPS" (the kubelet does not check the
-certificate), or scheme: "HTTP" for a port that stays plain.`,
+certificate), or scheme: "HTTP" for a port that stays plain.
+
+The rule also warns when the certificate would hold more than 100 DNS
+names: public CAs and some issuers refuse more, and every handshake
+carries them all. The derived names grow with the member Services (four
+forms each); list fewer names, or set deriveNames: false and write
+wildcards in tls.dnsNames.
+
+And it warns of secretFiles that copy a key of the certificate's Secret:
+the copy is made once, when the pod starts, so after cert-manager renews
+the certificate the pod serves the old one until it restarts, and fails
+once that expires. Read the file from tls.mountPath, which the kubelet
+updates, and set tls.mode for its mode.`,
 }
 
-// checkTLSProbes: with tls, an HTTP probe states its scheme.
+// checkTLSProbes: with tls, an HTTP probe states its scheme, the
+// certificate holds at most spec.MaxCertificateNames DNS names, and no
+// secret file copies a key of the certificate's Secret.
 func checkTLSProbes(c *checker) {
 	s := c.s
 	if s.TLS == nil {
 		return
+	}
+	if n := len(s.CertificateDNSNames()); n > spec.MaxCertificateNames {
+		sels := at("tls", "dnsNames")
+		if s.TLS.DeriveNames {
+			sels = at("tls", "deriveNames")
+		}
+		c.report(sels, "the certificate would hold %d DNS names, more than the %d some issuers accept; list fewer in tls.dnsNames, or write deriveNames: false with wildcards (\"*.<service>.<namespace>.svc\") of your own", n, spec.MaxCertificateNames)
+	}
+	for _, f := range s.SecretFiles {
+		if s.WrittenByTLS(f.Secret) {
+			c.report(at("secretFiles", f.Path, "secret"), "this copies key %s of Secret %s, which cert-manager renews, once when the pod starts: after a renewal the pod keeps the old file until it restarts; read %s from tls.mountPath instead (the kubelet updates it), with tls.mode for its mode", f.Key, f.Secret, path.Join(s.TLS.MountPath, f.Key))
+		}
 	}
 	for _, np := range s.NamedProbes() {
 		if np.P.HTTP != nil && np.P.HTTP.Scheme == "" {
@@ -439,7 +467,11 @@ func checkMemberPorts(c *checker) {
 		return
 	}
 	base := at("services", "members")
-	if len(m.Ports) == 0 {
+	switch {
+	case len(m.Ports) > 0:
+	case c.wrote(append(slices.Clone(base), "ports")):
+		c.report(append(base, "ports"), "an empty list gives the member Services no port; name the ports, such as ports: [%q], or leave ports out for those the read Service carries", firstOr(s.PortNames(), "client"))
+	default:
 		c.report(append(base, "ports"), "the member Services carry no port: the read Service carries none to default to; name the ports, such as ports: [%q]", firstOr(s.PortNames(), "client"))
 	}
 	for i, n := range m.Ports {
@@ -505,9 +537,9 @@ var ruleTLSCoversObjects = &Rule{
 	ID: diag.RuleTLSCoversObjects, Title: "the certificate names every member and Service written",
 	Severity: diag.Error, Source: "stsgen",
 	verify: verifyTLSCoversObjects,
-	Explain: `With derived names, the Certificate stsgen writes names each member's host
-and every Service of the app's (headless, read, primary, member) in its
-full form. stsgen derives both from one spec, so this rule guards the
+	Explain: `With derived names, the Certificate stsgen writes covers each member's host
+(by the headless Service's wildcard) and names every Service of the
+app's (headless, read, primary, member) in its full form. stsgen derives both from one spec, so this rule guards the
 generator.`,
 }
 

@@ -78,7 +78,10 @@ var tlsCases = []ruleCase{
 	tls: {issuer: name: "ca", dnsNames: ["*.kafka.example.com"]}`)},
 
 	// STS423: the certificate's mount.
-	{rule: diag.RuleTLSMount, name: "relative mount path", fires: true, src: tlsApp(`	tls: {issuer: name: "ca", mountPath: "etc/tls"}`)},
+	{rule: diag.RuleTLSMount, name: "relative mount path (STS006's)", src: tlsApp(`	tls: {issuer: name: "ca", mountPath: "etc/tls"}`)},
+	{rule: diag.RuleVolumeMounts, name: "relative tls mount path", fires: true, src: tlsApp(`	tls: {issuer: name: "ca", mountPath: "etc/tls"}`)},
+	{rule: diag.RuleTLSMount, name: "mounted over /tmp", fires: true, src: tlsApp(`	tls: {issuer: name: "ca", mountPath: "/tmp/"}`)},
+	{rule: diag.RuleTLSMount, name: "mounted below /tmp", src: tlsApp(`	tls: {issuer: name: "ca", mountPath: "/tmp/tls"}`)},
 	{rule: diag.RuleTLSMount, name: "mounted into a sidecar", src: tlsApp(`	tls: {issuer: name: "ca", containers: ["backup"]}
 	sidecars: [{name: "backup", image: "busybox:1.36", resources: {requests: {cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi"}, limits: {cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi"}}}]`)},
 	{rule: diag.RuleTLSMount, name: "mounted into a container that does not exist", fires: true, src: tlsApp(`	tls: {issuer: name: "ca", containers: ["backup"]}`)},
@@ -91,6 +94,19 @@ var tlsCases = []ruleCase{
 	{rule: diag.RuleTLSProbes, name: "HTTPS probe", src: tlsApp(`	tls: issuer: name: "ca"
 	probes: readiness: http: {port: "client", path: "/readyz", scheme: "HTTPS"}`)},
 	{rule: diag.RuleTLSProbes, name: "HTTP probe without a scheme, no tls", src: tlsApp(`	probes: readiness: http: {port: "client", path: "/readyz"}`)},
+	{rule: diag.RuleTLSProbes, name: "certificate of 104 names", fires: true, src: memberApp(`	replicas: 23
+	services: members: ports: ["external"]
+	tls: issuer: name: "ca"`)},
+	{rule: diag.RuleTLSProbes, name: "certificate of 100 names", src: memberApp(`	replicas: 22
+	services: members: ports: ["external"]
+	tls: issuer: name: "ca"`)},
+	{rule: diag.RuleTLSProbes, name: "secret file copied from the certificate's Secret", fires: true, src: tlsApp(`	tls: issuer: name: "ca"
+	secretFiles: "/var/lib/etcd/server.key": {secret: "etcd-tls", key: "tls.key", mode: 0o600}`)},
+	{rule: diag.RuleTLSProbes, name: "secret file of another Secret", src: tlsApp(`	tls: issuer: name: "ca"
+	secrets: other: keys: ["key"]
+	secretFiles: "/var/lib/etcd/other.key": {secret: "other", key: "key", mode: 0o600}`)},
+	{rule: diag.RuleTLSProbes, name: "many members, no member Services", src: memberApp(`	replicas: 301
+	tls: issuer: name: "ca"`)},
 
 	// STS425: member Service names.
 	{rule: diag.RuleMemberNames, name: "one name for every member", fires: true, src: memberApp(`	services: members: {name: "kafka-external", ports: ["external"]}`)},

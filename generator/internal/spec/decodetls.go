@@ -24,7 +24,6 @@ func (d *decoder) tls() *TLS {
 		DNSNames:    d.strings(d.lookup("tls", "dnsNames")),
 		DeriveNames: d.boolean("tls", "deriveNames"),
 		IPAddresses: d.strings(d.lookup("tls", "ipAddresses")),
-		Usages:      d.strings(d.lookup("tls", "usages")),
 		PrivateKey: PrivateKey{
 			Algorithm:      d.str("tls", "privateKey", "algorithm"),
 			RotationPolicy: d.str("tls", "privateKey", "rotationPolicy"),
@@ -42,7 +41,24 @@ func (d *decoder) tls() *TLS {
 		d.strict(sub, t.Subject)
 	}
 	t.Mode = d.optInt32("tls", "mode")
+	if u := d.lookup("tls", "usages"); u.Exists() {
+		t.Usages = d.strings(u)
+	} else {
+		t.Usages = DefaultUsages(t.PrivateKey.Algorithm)
+	}
 	return t
+}
+
+// DefaultUsages are the certificate's usages when tls.usages is left out:
+// what members need, serving and calling each other, with key
+// encipherment for RSA keys, the only ones it applies to. The schema
+// leaves the default to the decoder: as a CUE default beside the enum
+// list, a bad entry was also reported against the default's list.
+func DefaultUsages(algorithm string) []string {
+	if algorithm == "RSA" {
+		return []string{"digital signature", "key encipherment", "server auth", "client auth"}
+	}
+	return []string{"digital signature", "server auth", "client auth"}
 }
 
 // members reads services.members: nil when the app has none. Its ports

@@ -42,7 +42,7 @@ const (
 // SecretRefs are the app's references to Secrets, in the order of its
 // fields: the main container's env and envFrom, the init containers' and
 // sidecars', the volumes, secretFiles and imagePullSecrets, then the
-// bootstrap Job's env and envFrom.
+// bootstrap Job's env and envFrom, and last the certificate's volume.
 func (s *Spec) SecretRefs() []SecretRef {
 	var refs []SecretRef
 	opt := func(b *bool) bool { return b != nil && *b }
@@ -117,7 +117,16 @@ func (s *Spec) SecretRefs() []SecretRef {
 			}
 		}
 	}
+	if s.TLS != nil {
+		refs = append(refs, SecretRef{Secret: s.TLS.SecretName, At: []string{"tls", "secretName"}, Kind: SecretRefVolume, What: "volume " + TLSVolume + " (the certificate, at " + s.TLS.MountPath + ")"})
+	}
 	return refs
+}
+
+// WrittenByTLS reports whether the Secret of the name is the one
+// cert-manager writes for the app's tls.
+func (s *Spec) WrittenByTLS(name string) bool {
+	return s.TLS != nil && s.TLS.SecretName == name
 }
 
 // secretItems are the references of a secret volume source: the whole
@@ -139,7 +148,7 @@ func secretItems(name string, nameAt, at []string, n int, key func(int) string, 
 func (s *Spec) LookupSecret(name string) (*Secret, bool) {
 	i := slices.IndexFunc(s.Secrets, func(sec Secret) bool { return sec.Name == name })
 	if i < 0 {
-		if s.TLS != nil && name == s.TLS.SecretName {
+		if s.WrittenByTLS(name) {
 			// cert-manager writes it, with the keys of its certificate.
 			return &Secret{Name: name, Type: corev1.SecretTypeTLS, Keys: TLSSecretKeys, Description: "the certificate cert-manager issues for tls"}, true
 		}

@@ -73,10 +73,12 @@ func NodePortEnv(port string) string {
 }
 
 // CertificateDNSNames are the names the app's certificate covers, sorted
-// and without repeats: with tls.deriveNames, each member's host, the
-// headless Service's wildcard, and the headless, read, primary and member
-// Services, each in its short, namespaced (.<ns>, .<ns>.svc) and full
-// forms, then tls.dnsNames.
+// and without repeats: with tls.deriveNames, the headless Service's
+// wildcard and the headless, read, primary and member Services, each in
+// its short, namespaced (.<ns>, .<ns>.svc) and full forms, then
+// tls.dnsNames. The members' hosts (<pod>.<headless>...) are left out:
+// the wildcard covers each of them in every form, and listing them would
+// grow the certificate with the replicas.
 func (s *Spec) CertificateDNSNames() []string {
 	if s.TLS == nil {
 		return nil
@@ -85,9 +87,6 @@ func (s *Spec) CertificateDNSNames() []string {
 	if s.TLS.DeriveNames {
 		forms := func(n string) {
 			names = append(names, n, n+"."+s.Namespace, n+"."+s.Namespace+".svc", n+"."+s.Namespace+".svc."+s.ClusterDomain)
-		}
-		for _, p := range s.Peers {
-			forms(p.Host)
 		}
 		forms("*." + s.ServiceName)
 		for _, v := range s.ServiceRefs() {
@@ -106,6 +105,10 @@ func (s *Spec) CertificateDNSNames() []string {
 	slices.Sort(names)
 	return slices.Compact(names)
 }
+
+// MaxCertificateNames is the number of DNS names past which a certificate
+// is too large for some issuers (public CAs allow 100 names).
+const MaxCertificateNames = 100
 
 // DNSNameMatches reports whether a certificate's DNS name covers host: the
 // same name, case aside, or a wildcard *.<rest> whose * stands for the

@@ -24,10 +24,15 @@ var ruleServiceAccount = &Rule{
 names one made elsewhere: the pods can run as only one, so both at once
 is an error. serviceAccount.create defaults to true when the account is
 granted rules (serviceAccount.rules, or what services.primary.leader
-needs); with create: false stsgen makes neither the account nor its Role,
-so rules are an error then, and a leader-following primary needs
+needs) or serviceAccount's name or annotations are written; with
+create: false stsgen makes neither the account nor its Role, so rules
+are an error then, and a leader-following primary needs
 serviceAccountName to name an account that may patch the pods. The
-account's name is a DNS subdomain.`,
+members of a leader-following primary label their pod with the pods'
+token: automountServiceAccountToken: false is an error then. The
+account's name is a DNS subdomain, and not "default": that is the
+namespace's own account, which every pod without one runs as, and
+stsgen would grant its Role to all of them.`,
 }
 
 // checkServiceAccount: the pods run as one account, and the one that is
@@ -35,11 +40,20 @@ account's name is a DNS subdomain.`,
 func checkServiceAccount(c *checker) {
 	s := c.s
 	sa := s.ServiceAccount
+	if s.FollowsLeader() && !s.AutomountServiceAccountToken {
+		c.report(at("automountServiceAccountToken"), "the members label their leader pod through the Kubernetes API with the pods' token, and automountServiceAccountToken: false leaves it out, so the primary Service never finds the leader; remove automountServiceAccountToken: false")
+	}
 	if sa.Create {
 		if s.ServiceAccountName != "" {
-			c.report(at("serviceAccountName"), "the pods run as the account serviceAccount makes (%q), so they cannot also run as %q; remove serviceAccountName, or set serviceAccount.create: false to keep the account you made", sa.Name, s.ServiceAccountName)
+			why := "serviceAccount makes"
+			if s.FollowsLeader() && len(sa.Rules) == 0 {
+				why = "stsgen makes for services.primary.leader, whose members need get and patch on their pods,"
+			}
+			c.report(at("serviceAccountName"), "the pods run as the account %s (%q), so they cannot also run as %q; remove serviceAccountName, or set serviceAccount.create: false to keep the account you made", why, sa.Name, s.ServiceAccountName)
 		}
-		if msgs := validation.IsDNS1123Subdomain(sa.Name); len(msgs) > 0 {
+		if sa.Name == "default" {
+			c.report(at("serviceAccount", "name"), "\"default\" is the namespace's own account, which every pod without an account of its own runs as: stsgen would take it over and grant its Role to all of them; remove name (the account is then named %q), or write another", s.Name)
+		} else if msgs := validation.IsDNS1123Subdomain(sa.Name); len(msgs) > 0 {
 			c.report(at("serviceAccount", "name"), "%q is not a valid ServiceAccount name: a DNS subdomain of lower-case letters, digits, '-' and '.'; write e.g. %q", sa.Name, suggestSubdomain(sa.Name))
 		}
 		return
@@ -178,8 +192,9 @@ func checkRBACResources(c *checker) {
 				c.report(append(base, "apiGroups", strconv.Itoa(j)), "there is no API group %q%s; a custom resource's group has a dot (example.com), and the built-in ones are %s", g, didYouMean(g, known), quoteList(known))
 			}
 		}
-		if slices.Contains(r.APIGroups, "*") || len(groups) < len(r.APIGroups) {
-			// A wildcard or a custom resource's group may hold any name.
+		if len(r.APIGroups) == 0 || slices.Contains(r.APIGroups, "*") || len(groups) < len(r.APIGroups) {
+			// No group is STS402's; a wildcard or a custom resource's
+			// group may hold any name.
 			continue
 		}
 		for j, res := range r.Resources {
@@ -239,7 +254,7 @@ var ruleLeaderLabel = &Rule{
 	Explain: `A leader-following primary Service selects the pod that carries
 services.primary.leader's label and value, which the app puts on its
 leader and takes off the member that steps down. The label must be a
-valid label key and value, and one that only the app sets: not one of
+valid label key and a value that is not empty, and one that only the app sets: not one of
 stsgen's (app.kubernetes.io/name, managed-by, version), nor one the
 StatefulSet controller sets on every pod (statefulset.kubernetes.io/pod-name,
 apps.kubernetes.io/pod-index, controller-revision-hash), nor one of the
@@ -262,7 +277,9 @@ func checkLeaderLabel(c *checker) {
 	if msgs := validation.IsQualifiedName(l.Label); len(msgs) > 0 {
 		c.report(sels, "%q is not a label key: %s", l.Label, strings.Join(msgs, "; "))
 	}
-	if msgs := validation.IsValidLabelValue(l.Value); len(msgs) > 0 {
+	if strings.TrimSpace(l.Value) == "" {
+		c.report(at("services", "primary", "leader", "value"), "the value is empty, and the primary Service would select the pods whose %s label is empty, not the leader; remove value (it defaults to \"true\"), or write the value the app sets on its leader", l.Label)
+	} else if msgs := validation.IsValidLabelValue(l.Value); len(msgs) > 0 {
 		c.report(at("services", "primary", "leader", "value"), "%q is not a label value: %s", l.Value, strings.Join(msgs, "; "))
 	}
 	switch {

@@ -21,7 +21,7 @@ import (
 // monitoringRules check the ports other containers own and the metrics
 // the app exposes: the port, the scrape settings, the monitor and the
 // NetworkPolicy's door for the scraper.
-var monitoringRules = []*Rule{rulePortContainer, ruleMetricsPort, ruleScrapeSettings, ruleMonitorLabels, ruleScraperNamed, ruleMonitorTargets}
+var monitoringRules = []*Rule{rulePortContainer, ruleMetricsPort, ruleScrapeSettings, ruleMonitorLabels, ruleScraperNamed, ruleMonitorTargets, ruleMetricsScheme}
 
 var rulePortContainer = &Rule{
 	ID: diag.RulePortContainer, Title: "a port's container is a sidecar of the app and agrees with the ports it declares",
@@ -416,4 +416,32 @@ func peerAdmits(peer networkingv1.NetworkPolicyPeer, ns string, sc *spec.Scraper
 		len(peer.PodSelector.MatchLabels)+len(peer.PodSelector.MatchExpressions) == 0 ||
 		selects(peer.PodSelector, sc.PodSelector)
 	return nsOK && podOK
+}
+
+var ruleMetricsScheme = &Rule{
+	ID: diag.RuleMetricsScheme, Title: "the metrics of an app with tls say their scheme",
+	Severity: diag.Warning, Source: "stsgen",
+	check: checkMetricsScheme,
+	Explain: `An app with tls usually serves HTTPS, where a scrape of the default scheme
+http fails on every member. When the metrics port is the main
+container's, or that of a container tls.containers gives the
+certificate, write metrics.scheme: "https" if it serves TLS (the monitor
+then verifies the members against the CA of tls.secretName, for the
+headless Service's name, which the certificate covers), or "http" if it
+stays plain.`,
+}
+
+// checkMetricsScheme: with tls, metrics that a monitor or the
+// annotations scrape from a container with the certificate state their
+// scheme.
+func checkMetricsScheme(c *checker) {
+	s := c.s
+	if s.TLS == nil || s.Metrics == nil || s.Metrics.Scheme != "" || s.Monitor() == "" && !s.Metrics.Annotations {
+		return
+	}
+	t, ok := s.MetricsPort()
+	if !ok || t.Container != "" && !s.TLSMountedIn(t.Container) {
+		return
+	}
+	c.report(at("metrics", "port"), "the app has tls, and Prometheus scrapes metrics port %q in plain http; write scheme: \"https\" if the port serves TLS (the monitor then checks the members' certificate against its CA), or scheme: \"http\" if it does not", t.Name)
 }

@@ -122,6 +122,27 @@ var monitoringCases = []ruleCase{
 `)},
 	{rule: diag.RuleMonitorTargets, name: "open scraper rule", src: exporterApp(headlessOnly, `	metrics: port: "metrics"
 `)},
+	// STS436: the scheme of metrics with tls.
+	{rule: diag.RuleMetricsScheme, name: "tls and metrics of the main container without a scheme", fires: true, src: `package t
+
+apps: etcd: {
+	image:    "quay.io/coreos/etcd:v3.5.17"
+	topology: "quorum"
+	ports: {client: 2379, metrics: {port: 2381, expose: ["headless"]}}
+	tls: issuer: name: "internal-ca"
+	metrics: {port: "metrics", scraper: namespace: "monitoring"}
+}
+`},
+	{rule: diag.RuleMetricsScheme, name: "tls and metrics with their scheme", src: `package t
+
+apps: etcd: {
+	image:    "quay.io/coreos/etcd:v3.5.17"
+	topology: "quorum"
+	ports: {client: 2379, metrics: {port: 2381, expose: ["headless"]}}
+	tls: issuer: name: "internal-ca"
+	metrics: {port: "metrics", scheme: "https", scraper: namespace: "monitoring"}
+}
+`},
 }
 
 // monitorSelectsAll makes the ServiceMonitor select every Service of the

@@ -6,7 +6,6 @@ import (
 	"github.com/stsgen/stsgen/generator/internal/build"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -43,17 +42,12 @@ func podMonitor(m *build.PodMonitor) field.ErrorList {
 	return errs
 }
 
+// endpoint checks an endpoint's enum and patterns. Its tlsConfig has
+// none: the CRDs require only ca.secret.key, which build.SecretKeySelector
+// always writes, and strict field validation, which e2e applies, checks
+// the field names.
 func endpoint(e build.Endpoint, p *field.Path) field.ErrorList {
 	errs := oneOf(e.Scheme, p.Child("scheme"), "http", "https")
-	if t := e.TLSConfig; t != nil && t.CA != nil && t.CA.Secret != nil {
-		sp := p.Child("tlsConfig", "ca", "secret")
-		if t.CA.Secret.Key == "" {
-			errs = append(errs, field.Required(sp.Child("key"), ""))
-		}
-		for _, msg := range validation.IsDNS1123Subdomain(t.CA.Secret.Name) {
-			errs = append(errs, field.Invalid(sp.Child("name"), t.CA.Secret.Name, msg))
-		}
-	}
 	for _, d := range []struct{ name, v string }{{"interval", e.Interval}, {"scrapeTimeout", e.ScrapeTimeout}} {
 		if !promDuration.MatchString(d.v) {
 			// As the API server words a CRD's pattern.

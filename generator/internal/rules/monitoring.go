@@ -314,6 +314,9 @@ read or primary Service too would make every member a target twice), and
 name a port that Service carries, which reaches a container port of the
 pods; a PodMonitor must select the pods and name one of their container
 ports. The NetworkPolicy must let the scraper reach the metrics port.
+Scraping https of the app's own certificate, the endpoint's tlsConfig
+takes the CA from the certificate's Secret and checks a name the
+certificate covers.
 Otherwise Prometheus finds no target, or one that never answers, and the
 monitor says nothing. stsgen derives all of it, so this rule guards the
 generator.`,
@@ -366,6 +369,28 @@ func verifyMonitorTargets(c *checker, b *build.Bundle) {
 		for _, e := range m.Spec.PodMetricsEndpoints {
 			if !hasPort(e.Port) {
 				c.reportObject("PodMonitor %s: no container of the pods declares port %q", m.Name, e.Port)
+			}
+		}
+	}
+	if _, ok := c.s.MetricsTLS(); ok && b.Certificate != nil {
+		var eps []build.Endpoint
+		kind, name := "ServiceMonitor", ""
+		if m := b.ServiceMonitor; m != nil {
+			eps, name = m.Spec.Endpoints, m.Name
+		}
+		if m := b.PodMonitor; m != nil {
+			eps, kind, name = m.Spec.PodMetricsEndpoints, "PodMonitor", m.Name
+		}
+		cert := b.Certificate.Spec
+		for _, e := range eps {
+			t := e.TLSConfig
+			switch {
+			case t == nil || t.CA == nil || t.CA.Secret == nil:
+				c.reportObject("%s %s: scrapes https of the app's certificate without its CA, so Prometheus refuses every member", kind, name)
+			case t.CA.Secret.Name != cert.SecretName || t.CA.Secret.Key != build.TLSCAKey:
+				c.reportObject("%s %s: takes the CA from %s/%s, not from the certificate's Secret %s/%s", kind, name, t.CA.Secret.Name, t.CA.Secret.Key, cert.SecretName, build.TLSCAKey)
+			case t.ServerName != "" && !slices.ContainsFunc(cert.DNSNames, func(n string) bool { return spec.DNSNameMatches(n, t.ServerName) }):
+				c.reportObject("%s %s: checks the members' certificate for %q, which it does not cover", kind, name, t.ServerName)
 			}
 		}
 	}

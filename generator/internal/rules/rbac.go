@@ -45,11 +45,11 @@ func checkServiceAccount(c *checker) {
 	}
 	if sa.Create {
 		if s.ServiceAccountName != "" {
-			why := "serviceAccount makes"
 			if s.FollowsLeader() && len(sa.Rules) == 0 {
-				why = "stsgen makes for services.primary.leader, whose members need get and patch on their pods,"
+				c.report(at("serviceAccountName"), "services.primary.leader has stsgen make the pods' account %q, granted get and patch on their pods to label the leader, so they cannot also run as %q; remove serviceAccountName, or set serviceAccount.create: false to run as your account (it needs get and patch on the pods)", sa.Name, s.ServiceAccountName)
+			} else {
+				c.report(at("serviceAccountName"), "the pods run as the account serviceAccount makes (%q), so they cannot also run as %q; remove serviceAccountName, or set serviceAccount.create: false to keep the account you made", sa.Name, s.ServiceAccountName)
 			}
-			c.report(at("serviceAccountName"), "the pods run as the account %s (%q), so they cannot also run as %q; remove serviceAccountName, or set serviceAccount.create: false to keep the account you made", why, sa.Name, s.ServiceAccountName)
 		}
 		if sa.Name == "default" {
 			c.report(at("serviceAccount", "name"), "\"default\" is the namespace's own account, which every pod without an account of its own runs as: stsgen would take it over and grant its Role to all of them; remove name (the account is then named %q), or write another", s.Name)

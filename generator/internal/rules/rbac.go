@@ -211,8 +211,9 @@ func checkRBACResources(c *checker) {
 			case slices.Contains(namespaced, res):
 			case slices.Contains(cluster, res):
 				c.report(sels, "%s are cluster-scoped, and the app's Role is namespaced: a Role cannot grant them; a ClusterRole and ClusterRoleBinding can, which stsgen does not write: make them beside the app, bound to the account %q, or remove %q", res, c.s.ServiceAccount.Name, res)
-			case groupOf(res, known) != "":
-				c.report(sels, "%q is not a resource of %s, so the rule grants nothing; it is in the API group %q: write apiGroups: [%q] in a rule of its own", res, groupNames(r.APIGroups), groupOf(res, known), groupOf(res, known))
+			case inGroup(res, known):
+				g := groupOf(res, known)
+				c.report(sels, "%q is not a resource of %s, so the rule grants nothing; it is in %s: write apiGroups: [%q] in a rule of its own", res, groupNames(r.APIGroups), groupName(g), g)
 			default:
 				c.report(sels, "%q is not a resource of %s, so the rule grants nothing%s; resources are lower-case plurals, a subresource after '/' (pods/log)", res, groupNames(r.APIGroups), didYouMean(res, append(namespaced, cluster...)))
 			}
@@ -313,7 +314,21 @@ func didYouMean(v string, known []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// groupOf is the known group that has the namespaced resource, or "".
+// inGroup reports whether a known group has the namespaced resource.
+func inGroup(res string, known []string) bool {
+	return slices.ContainsFunc(known, func(g string) bool { return slices.Contains(rbacGroups[g].namespaced, res) })
+}
+
+// groupName names an API group for a message.
+func groupName(g string) string {
+	if g == "" {
+		return "the core group"
+	}
+	return "the API group " + strconv.Quote(g)
+}
+
+// groupOf is the known group that has the namespaced resource, or "" (the
+// core group's, or none: see inGroup).
 func groupOf(res string, known []string) string {
 	for _, g := range known {
 		if slices.Contains(rbacGroups[g].namespaced, res) {

@@ -162,6 +162,14 @@ apps: vault: {
 	serviceAccount: rules: [{apiGroups: [""], resources: ["pods", "pods/log", "pods/exec", "services/status"], verbs: ["get"]}]
 }
 `},
+	{rule: diag.RuleRBACResources, name: "core resource in apps", fires: true, src: `package t
+
+apps: vault: {
+	image: "hashicorp/vault:1.18.3"
+	ports: api: 8200
+	serviceAccount: rules: [{apiGroups: ["apps"], resources: ["pods"], verbs: ["get"]}]
+}
+`},
 	{rule: diag.RuleRBACResources, name: "resources of no group are STS402's", src: `package t
 
 apps: vault: {

@@ -120,6 +120,12 @@ type walker struct {
 // structFields walks the declarations of a struct. doc is the comment of an
 // enclosing comprehension, given to the field inside that has none.
 func (w *walker) structFields(prefix string, s *ast.StructLit, conds []string, doc string) {
+	// A let may be declared below the field that uses it.
+	for _, d := range s.Elts {
+		if d, ok := d.(*ast.LetClause); ok {
+			w.lets[d.Ident.Name] = d.Expr
+		}
+	}
 	for _, d := range s.Elts {
 		switch d := d.(type) {
 		case *ast.LetClause:
@@ -169,7 +175,7 @@ func (w *walker) field(prefix string, fd *ast.Field, conds []string, inherited s
 	var typ []string
 	for _, d := range disjuncts {
 		if u, ok := d.(*ast.UnaryExpr); ok && u.Op == token.MUL {
-			f.defComp = hasComprehension(u.X)
+			f.defComp = w.computed(u.X)
 			if !f.defComp {
 				f.def = w.print(unparen(u.X), false)
 			}
@@ -480,6 +486,27 @@ func isReference(e ast.Expr) bool {
 		return kind(e) == "" && !strings.HasPrefix(e.Name, "#")
 	}
 	return false
+}
+
+// computed reports whether a default is worked out from other fields
+// (a comprehension, or a condition of && and ||, through the lets it
+// names), and is then said in words in testdata/fields.md.
+func (w *walker) computed(e ast.Expr) bool {
+	found := false
+	ast.Walk(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Comprehension:
+			found = true
+		case *ast.BinaryExpr:
+			found = found || n.Op == token.LAND || n.Op == token.LOR
+		case *ast.Ident:
+			if x, ok := w.lets[n.Name]; ok && x != e {
+				found = found || w.computed(x)
+			}
+		}
+		return !found
+	}, nil)
+	return found
 }
 
 func hasComprehension(e ast.Node) bool {

@@ -104,6 +104,7 @@ const (
 	RuleMonitorLabels  RuleID = "STS433"
 	RuleScraperNamed   RuleID = "STS434"
 	RuleMonitorTargets RuleID = "STS435"
+	RuleMetricsScheme  RuleID = "STS436"
 
 	RuleSystemPolicy RuleID = "STS440"
 )

@@ -77,6 +77,14 @@ func bootstrapJob(s *spec.Spec) *batchv1.Job {
 	if b.Script != "" {
 		c.Command = []string{"/bin/sh", "-c", b.Script, "sh"}
 	}
+	volumes := []corev1.Volume{{Name: spec.TmpVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+	if t := s.TLS; t != nil {
+		// The members may serve TLS alone: the Job gets their certificate
+		// and CA where they have them, to verify them (and to present a
+		// certificate to members that ask for one).
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: spec.TLSVolume, MountPath: t.MountPath, ReadOnly: true})
+		volumes = append(volumes, corev1.Volume{Name: spec.TLSVolume, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: t.SecretName, DefaultMode: s.TLSMode()}}})
+	}
 	// The Job needs no API access: no token, whatever the members get.
 	automount := false
 	own := s.Pod.DeepCopy()
@@ -114,7 +122,7 @@ func bootstrapJob(s *spec.Spec) *batchv1.Job {
 					OS:                own.OS,
 					SecurityContext:   podSecurityContext(s),
 					Containers:        []corev1.Container{c},
-					Volumes:           []corev1.Volume{{Name: spec.TmpVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+					Volumes:           volumes,
 				},
 			},
 		},

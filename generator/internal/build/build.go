@@ -507,13 +507,28 @@ func admissions(s *spec.Spec) []Admission {
 				PodSelector: metav1.LabelSelector{MatchLabels: selectorLabels(u.App)},
 				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
 				Ingress: []networkingv1.NetworkPolicyIngressRule{{
-					From:  []networkingv1.NetworkPolicyPeer{appPeer(s, u.App.Namespace)},
+					From:  referrerPeers(s, u.App.Namespace),
 					Ports: ports,
 				}},
 			},
 		}})
 	}
 	return out
+}
+
+// referrerPeers select the pods of s that may talk to an app it refers
+// to, for a policy in namespace ns: its members, and its bootstrap Job's
+// pods, which set the system up.
+func referrerPeers(s *spec.Spec, ns string) []networkingv1.NetworkPolicyPeer {
+	peers := []networkingv1.NetworkPolicyPeer{appPeer(s, ns)}
+	if s.Bootstrap != nil {
+		p := networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: bootstrapSelector(s)}}
+		if s.Namespace != ns {
+			p.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{spec.LabelNamespaceName: s.Namespace}}
+		}
+		peers = append(peers, p)
+	}
+	return peers
 }
 
 // appPeer selects the pods of s for a policy in namespace ns.

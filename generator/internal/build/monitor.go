@@ -49,12 +49,35 @@ type PodMonitorSpec struct {
 // podMetricsEndpoints item (port names a container port); the two share
 // these fields.
 type Endpoint struct {
-	Port          string `json:"port,omitempty"`
-	Path          string `json:"path,omitempty"`
-	Scheme        string `json:"scheme,omitempty"`
-	Interval      string `json:"interval,omitempty"`
-	ScrapeTimeout string `json:"scrapeTimeout,omitempty"`
+	Port          string     `json:"port,omitempty"`
+	Path          string     `json:"path,omitempty"`
+	Scheme        string     `json:"scheme,omitempty"`
+	Interval      string     `json:"interval,omitempty"`
+	ScrapeTimeout string     `json:"scrapeTimeout,omitempty"`
+	TLSConfig     *TLSConfig `json:"tlsConfig,omitempty"`
 }
+
+// TLSConfig is an endpoint's tlsConfig (the CRDs' SafeTLSConfig): the CA
+// that signed the members' certificate, and the name to check it for.
+type TLSConfig struct {
+	CA         *SecretOrConfigMap `json:"ca,omitempty"`
+	ServerName string             `json:"serverName,omitempty"`
+}
+
+// SecretOrConfigMap is where a tlsConfig finds a file; stsgen writes the
+// Secret form only.
+type SecretOrConfigMap struct {
+	Secret *SecretKeySelector `json:"secret,omitempty"`
+}
+
+// SecretKeySelector is a key of a Secret in the monitor's namespace.
+type SecretKeySelector struct {
+	Name string `json:"name"`
+	Key  string `json:"key"`
+}
+
+// TLSCAKey is the key of cert-manager's Secret that holds the issuing CA.
+const TLSCAKey = "ca.crt"
 
 // monitors is the app's ServiceMonitor or PodMonitor, as metrics.monitor
 // says. The ServiceMonitor selects the headless Service, whose endpoints
@@ -69,6 +92,11 @@ func monitors(s *spec.Spec) (*ServiceMonitor, *PodMonitor) {
 	meta := objectMeta(s, s.Name, nil)
 	meta.Labels = merge(meta.Labels, m.Labels)
 	ep := Endpoint{Port: m.Port, Path: m.Path, Scheme: m.Scheme, Interval: m.Interval, ScrapeTimeout: m.ScrapeTimeout}
+	if name, ok := s.MetricsTLS(); ok {
+		// https of the app's own certificate: verify it against its CA,
+		// for the name it covers rather than the pod IP.
+		ep.TLSConfig = &TLSConfig{CA: &SecretOrConfigMap{Secret: &SecretKeySelector{Name: s.TLS.SecretName, Key: TLSCAKey}}, ServerName: name}
+	}
 	if s.Monitor() == spec.MonitorPod {
 		return nil, &PodMonitor{
 			TypeMeta:   metav1.TypeMeta{APIVersion: MonitoringAPIVersion, Kind: "PodMonitor"},

@@ -95,4 +95,36 @@ apps: mongo: {
 	}
 }
 `},
+	{rule: diag.RuleBootstrapJob, name: "bootstrap with a blank script", fires: true, src: `package t
+
+apps: mongo: {
+	image: "mongo:8.0.4"
+	ports: mongo: 27017
+	bootstrap: script: "   \n"
+}
+`},
+	{rule: diag.RuleBootstrapJob, name: "bootstrap with a blank program", fires: true, src: `package t
+
+apps: mongo: {
+	image: "mongo:8.0.4"
+	ports: mongo: 27017
+	bootstrap: command: [" ", "init"]
+}
+`},
+	{rule: diag.RuleBootstrapJob, name: "bootstrap with an empty image", fires: true, src: `package t
+
+apps: mongo: {
+	image: "mongo:8.0.4"
+	ports: mongo: 27017
+	bootstrap: {image: "", script: "true"}
+}
+`},
+	{rule: diag.RuleBootstrapJob, name: "bootstrap with an image of its own", src: `package t
+
+apps: mongo: {
+	image: "mongo:8.0.4"
+	ports: mongo: 27017
+	bootstrap: {image: "mongo:8.0.5", script: "true"}
+}
+`},
 }

@@ -21,7 +21,7 @@ import (
 // monitoringRules check the ports other containers own and the metrics
 // the app exposes: the port, the scrape settings, the monitor and the
 // NetworkPolicy's door for the scraper.
-var monitoringRules = []*Rule{rulePortContainer, ruleMetricsPort, ruleScrapeSettings, ruleMonitorLabels, ruleScraperNamed, ruleMonitorTargets}
+var monitoringRules = []*Rule{rulePortContainer, ruleMetricsPort, ruleScrapeSettings, ruleMonitorLabels, ruleScraperNamed, ruleMonitorTargets, ruleMetricsScheme}
 
 var rulePortContainer = &Rule{
 	ID: diag.RulePortContainer, Title: "a port's container is a sidecar of the app and agrees with the ports it declares",
@@ -314,6 +314,9 @@ read or primary Service too would make every member a target twice), and
 name a port that Service carries, which reaches a container port of the
 pods; a PodMonitor must select the pods and name one of their container
 ports. The NetworkPolicy must let the scraper reach the metrics port.
+Scraping https of the app's own certificate, the endpoint's tlsConfig
+takes the CA from the certificate's Secret and checks a name the
+certificate covers.
 Otherwise Prometheus finds no target, or one that never answers, and the
 monitor says nothing. stsgen derives all of it, so this rule guards the
 generator.`,
@@ -369,6 +372,28 @@ func verifyMonitorTargets(c *checker, b *build.Bundle) {
 			}
 		}
 	}
+	if _, ok := c.s.MetricsTLS(); ok && b.Certificate != nil {
+		var eps []build.Endpoint
+		kind, name := "ServiceMonitor", ""
+		if m := b.ServiceMonitor; m != nil {
+			eps, name = m.Spec.Endpoints, m.Name
+		}
+		if m := b.PodMonitor; m != nil {
+			eps, kind, name = m.Spec.PodMetricsEndpoints, "PodMonitor", m.Name
+		}
+		cert := b.Certificate.Spec
+		for _, e := range eps {
+			t := e.TLSConfig
+			switch {
+			case t == nil || t.CA == nil || t.CA.Secret == nil:
+				c.reportObject("%s %s: scrapes https of the app's certificate without its CA, so Prometheus refuses every member", kind, name)
+			case t.CA.Secret.Name != cert.SecretName || t.CA.Secret.Key != build.TLSCAKey:
+				c.reportObject("%s %s: takes the CA from %s/%s, not from the certificate's Secret %s/%s", kind, name, t.CA.Secret.Name, t.CA.Secret.Key, cert.SecretName, build.TLSCAKey)
+			case t.ServerName != "" && !slices.ContainsFunc(cert.DNSNames, func(n string) bool { return spec.DNSNameMatches(n, t.ServerName) }):
+				c.reportObject("%s %s: checks the members' certificate for %q, which it does not cover", kind, name, t.ServerName)
+			}
+		}
+	}
 	t, ok := c.s.MetricsPort()
 	if np := b.NetworkPolicy; ok && np != nil && !admitsScraper(np, c.s.Metrics.Scraper, t.Number) {
 		c.reportObject("NetworkPolicy %s: no ingress rule lets the scraper reach metrics port %d", np.Name, t.Number)
@@ -416,4 +441,32 @@ func peerAdmits(peer networkingv1.NetworkPolicyPeer, ns string, sc *spec.Scraper
 		len(peer.PodSelector.MatchLabels)+len(peer.PodSelector.MatchExpressions) == 0 ||
 		selects(peer.PodSelector, sc.PodSelector)
 	return nsOK && podOK
+}
+
+var ruleMetricsScheme = &Rule{
+	ID: diag.RuleMetricsScheme, Title: "the metrics of an app with tls say their scheme",
+	Severity: diag.Warning, Source: "stsgen",
+	check: checkMetricsScheme,
+	Explain: `An app with tls usually serves HTTPS, where a scrape of the default scheme
+http fails on every member. When the metrics port is the main
+container's, or that of a container tls.containers gives the
+certificate, write metrics.scheme: "https" if it serves TLS (the monitor
+then verifies the members against the CA of tls.secretName, for the
+headless Service's name, which the certificate covers), or "http" if it
+stays plain.`,
+}
+
+// checkMetricsScheme: with tls, metrics that a monitor or the
+// annotations scrape from a container with the certificate state their
+// scheme.
+func checkMetricsScheme(c *checker) {
+	s := c.s
+	if s.TLS == nil || s.Metrics == nil || s.Metrics.Scheme != "" || s.Monitor() == "" && !s.Metrics.Annotations {
+		return
+	}
+	t, ok := s.MetricsPort()
+	if !ok || t.Container != "" && !s.TLSMountedIn(t.Container) {
+		return
+	}
+	c.report(at("metrics", "port"), "the app has tls, and Prometheus scrapes metrics port %q in plain http; write scheme: \"https\" if the port serves TLS (the monitor then checks the members' certificate against its CA), or scheme: \"http\" if it does not", t.Name)
 }

@@ -122,6 +122,30 @@ var monitoringCases = []ruleCase{
 `)},
 	{rule: diag.RuleMonitorTargets, name: "open scraper rule", src: exporterApp(headlessOnly, `	metrics: port: "metrics"
 `)},
+	{rule: diag.RuleMonitorTargets, name: "https of the certificate with a name it does not cover", fires: true, mutate: monitorServerName, src: tlsMetricsApp},
+	{rule: diag.RuleMonitorTargets, name: "https of the certificate as built", src: tlsMetricsApp},
+
+	// STS436: the scheme of metrics with tls.
+	{rule: diag.RuleMetricsScheme, name: "tls and metrics of the main container without a scheme", fires: true, src: `package t
+
+apps: etcd: {
+	image:    "quay.io/coreos/etcd:v3.5.17"
+	topology: "quorum"
+	ports: {client: 2379, metrics: {port: 2381, expose: ["headless"]}}
+	tls: issuer: name: "internal-ca"
+	metrics: {port: "metrics", scraper: namespace: "monitoring"}
+}
+`},
+	{rule: diag.RuleMetricsScheme, name: "tls and metrics with their scheme", src: `package t
+
+apps: etcd: {
+	image:    "quay.io/coreos/etcd:v3.5.17"
+	topology: "quorum"
+	ports: {client: 2379, metrics: {port: 2381, expose: ["headless"]}}
+	tls: issuer: name: "internal-ca"
+	metrics: {port: "metrics", scheme: "https", scraper: namespace: "monitoring"}
+}
+`},
 }
 
 // monitorSelectsAll makes the ServiceMonitor select every Service of the
@@ -140,4 +164,22 @@ func podMonitorPort(b *build.Bundle) {
 func dropScraperRule(b *build.Bundle) {
 	in := b.NetworkPolicy.Spec.Ingress
 	b.NetworkPolicy.Spec.Ingress = in[:len(in)-1]
+}
+
+// tlsMetricsApp scrapes its main container's https metrics with tls.
+const tlsMetricsApp = `package t
+
+apps: etcd: {
+	image:    "quay.io/coreos/etcd:v3.5.17"
+	topology: "quorum"
+	ports: {client: 2379, metrics: {port: 2381, expose: ["headless"]}}
+	tls: issuer: name: "internal-ca"
+	metrics: {port: "metrics", scheme: "https", scraper: namespace: "monitoring"}
+}
+`
+
+// monitorServerName makes the ServiceMonitor check a name the certificate
+// does not cover.
+func monitorServerName(b *build.Bundle) {
+	b.ServiceMonitor.Spec.Endpoints[0].TLSConfig.ServerName = "etcd.example.com"
 }

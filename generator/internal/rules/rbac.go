@@ -24,10 +24,15 @@ var ruleServiceAccount = &Rule{
 names one made elsewhere: the pods can run as only one, so both at once
 is an error. serviceAccount.create defaults to true when the account is
 granted rules (serviceAccount.rules, or what services.primary.leader
-needs); with create: false stsgen makes neither the account nor its Role,
-so rules are an error then, and a leader-following primary needs
+needs) or serviceAccount's name or annotations are written; with
+create: false stsgen makes neither the account nor its Role, so rules
+are an error then, and a leader-following primary needs
 serviceAccountName to name an account that may patch the pods. The
-account's name is a DNS subdomain.`,
+members of a leader-following primary label their pod with the pods'
+token: automountServiceAccountToken: false is an error then. The
+account's name is a DNS subdomain, and not "default": that is the
+namespace's own account, which every pod without one runs as, and
+stsgen would grant its Role to all of them.`,
 }
 
 // checkServiceAccount: the pods run as one account, and the one that is
@@ -35,11 +40,20 @@ account's name is a DNS subdomain.`,
 func checkServiceAccount(c *checker) {
 	s := c.s
 	sa := s.ServiceAccount
+	if s.FollowsLeader() && !s.AutomountServiceAccountToken {
+		c.report(at("automountServiceAccountToken"), "the members label their leader pod through the Kubernetes API with the pods' token, and automountServiceAccountToken: false leaves it out, so the primary Service never finds the leader; remove automountServiceAccountToken: false")
+	}
 	if sa.Create {
 		if s.ServiceAccountName != "" {
-			c.report(at("serviceAccountName"), "the pods run as the account serviceAccount makes (%q), so they cannot also run as %q; remove serviceAccountName, or set serviceAccount.create: false to keep the account you made", sa.Name, s.ServiceAccountName)
+			if s.FollowsLeader() && len(sa.Rules) == 0 {
+				c.report(at("serviceAccountName"), "services.primary.leader has stsgen make the pods' account %q, granted get and patch on their pods to label the leader, so they cannot also run as %q; remove serviceAccountName, or set serviceAccount.create: false to run as your account (it needs get and patch on the pods)", sa.Name, s.ServiceAccountName)
+			} else {
+				c.report(at("serviceAccountName"), "the pods run as the account serviceAccount makes (%q), so they cannot also run as %q; remove serviceAccountName, or set serviceAccount.create: false to keep the account you made", sa.Name, s.ServiceAccountName)
+			}
 		}
-		if msgs := validation.IsDNS1123Subdomain(sa.Name); len(msgs) > 0 {
+		if sa.Name == "default" {
+			c.report(at("serviceAccount", "name"), "\"default\" is the namespace's own account, which every pod without an account of its own runs as: stsgen would take it over and grant its Role to all of them; remove name (the account is then named %q), or write another", s.Name)
+		} else if msgs := validation.IsDNS1123Subdomain(sa.Name); len(msgs) > 0 {
 			c.report(at("serviceAccount", "name"), "%q is not a valid ServiceAccount name: a DNS subdomain of lower-case letters, digits, '-' and '.'; write e.g. %q", sa.Name, suggestSubdomain(sa.Name))
 		}
 		return
@@ -178,8 +192,9 @@ func checkRBACResources(c *checker) {
 				c.report(append(base, "apiGroups", strconv.Itoa(j)), "there is no API group %q%s; a custom resource's group has a dot (example.com), and the built-in ones are %s", g, didYouMean(g, known), quoteList(known))
 			}
 		}
-		if slices.Contains(r.APIGroups, "*") || len(groups) < len(r.APIGroups) {
-			// A wildcard or a custom resource's group may hold any name.
+		if len(r.APIGroups) == 0 || slices.Contains(r.APIGroups, "*") || len(groups) < len(r.APIGroups) {
+			// No group is STS402's; a wildcard or a custom resource's
+			// group may hold any name.
 			continue
 		}
 		for j, res := range r.Resources {
@@ -196,8 +211,9 @@ func checkRBACResources(c *checker) {
 			case slices.Contains(namespaced, res):
 			case slices.Contains(cluster, res):
 				c.report(sels, "%s are cluster-scoped, and the app's Role is namespaced: a Role cannot grant them; a ClusterRole and ClusterRoleBinding can, which stsgen does not write: make them beside the app, bound to the account %q, or remove %q", res, c.s.ServiceAccount.Name, res)
-			case groupOf(res, known) != "":
-				c.report(sels, "%q is not a resource of %s, so the rule grants nothing; it is in the API group %q: write apiGroups: [%q] in a rule of its own", res, groupNames(r.APIGroups), groupOf(res, known), groupOf(res, known))
+			case inGroup(res, known):
+				g := groupOf(res, known)
+				c.report(sels, "%q is not a resource of %s, so the rule grants nothing; it is in %s: write apiGroups: [%q] in a rule of its own", res, groupNames(r.APIGroups), groupName(g), g)
 			default:
 				c.report(sels, "%q is not a resource of %s, so the rule grants nothing%s; resources are lower-case plurals, a subresource after '/' (pods/log)", res, groupNames(r.APIGroups), didYouMean(res, append(namespaced, cluster...)))
 			}
@@ -239,7 +255,7 @@ var ruleLeaderLabel = &Rule{
 	Explain: `A leader-following primary Service selects the pod that carries
 services.primary.leader's label and value, which the app puts on its
 leader and takes off the member that steps down. The label must be a
-valid label key and value, and one that only the app sets: not one of
+valid label key and a value that is not empty, and one that only the app sets: not one of
 stsgen's (app.kubernetes.io/name, managed-by, version), nor one the
 StatefulSet controller sets on every pod (statefulset.kubernetes.io/pod-name,
 apps.kubernetes.io/pod-index, controller-revision-hash), nor one of the
@@ -262,7 +278,9 @@ func checkLeaderLabel(c *checker) {
 	if msgs := validation.IsQualifiedName(l.Label); len(msgs) > 0 {
 		c.report(sels, "%q is not a label key: %s", l.Label, strings.Join(msgs, "; "))
 	}
-	if msgs := validation.IsValidLabelValue(l.Value); len(msgs) > 0 {
+	if strings.TrimSpace(l.Value) == "" {
+		c.report(at("services", "primary", "leader", "value"), "the value is empty, and the primary Service would select the pods whose %s label is empty, not the leader; remove value (it defaults to \"true\"), or write the value the app sets on its leader", l.Label)
+	} else if msgs := validation.IsValidLabelValue(l.Value); len(msgs) > 0 {
 		c.report(at("services", "primary", "leader", "value"), "%q is not a label value: %s", l.Value, strings.Join(msgs, "; "))
 	}
 	switch {
@@ -296,7 +314,21 @@ func didYouMean(v string, known []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// groupOf is the known group that has the namespaced resource, or "".
+// inGroup reports whether a known group has the namespaced resource.
+func inGroup(res string, known []string) bool {
+	return slices.ContainsFunc(known, func(g string) bool { return slices.Contains(rbacGroups[g].namespaced, res) })
+}
+
+// groupName names an API group for a message.
+func groupName(g string) string {
+	if g == "" {
+		return "the core group"
+	}
+	return "the API group " + strconv.Quote(g)
+}
+
+// groupOf is the known group that has the namespaced resource, or "" (the
+// core group's, or none: see inGroup).
 func groupOf(res string, known []string) string {
 	for _, g := range known {
 		if slices.Contains(rbacGroups[g].namespaced, res) {

@@ -73,6 +73,44 @@ apps: vault: {
 }
 `},
 
+	{rule: diag.RuleServiceAccount, name: "the namespace's default account", fires: true, src: `package t
+
+apps: vault: {
+	image: "hashicorp/vault:1.18.3"
+	ports: api: 8200
+	serviceAccount: {name: "default", rules: [{apiGroups: [""], resources: ["pods"], verbs: ["get"]}]}
+}
+`},
+	{rule: diag.RuleServiceAccount, name: "an account named for the app", src: `package t
+
+apps: vault: {
+	image: "hashicorp/vault:1.18.3"
+	ports: api: 8200
+	serviceAccount: {name: "vault-sa", rules: [{apiGroups: [""], resources: ["pods"], verbs: ["get"]}]}
+}
+`},
+	{rule: diag.RuleServiceAccount, name: "leader without the token", fires: true, src: `package t
+
+apps: pg: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	automountServiceAccountToken: false
+	services: primary: leader: label: "role"
+}
+`},
+	{rule: diag.RuleServiceAccount, name: "leader with the account of the user's and the token", src: `package t
+
+apps: pg: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	serviceAccountName: "mine"
+	serviceAccount: create: false
+	services: primary: leader: label: "role"
+}
+`},
+
 	// STS402: verbs, groups and resources.
 	{rule: diag.RuleRBACVerbs, name: "rule without verbs", fires: true, src: `package t
 
@@ -122,6 +160,22 @@ apps: vault: {
 	image: "hashicorp/vault:1.18.3"
 	ports: api: 8200
 	serviceAccount: rules: [{apiGroups: [""], resources: ["pods", "pods/log", "pods/exec", "services/status"], verbs: ["get"]}]
+}
+`},
+	{rule: diag.RuleRBACResources, name: "core resource in apps", fires: true, src: `package t
+
+apps: vault: {
+	image: "hashicorp/vault:1.18.3"
+	ports: api: 8200
+	serviceAccount: rules: [{apiGroups: ["apps"], resources: ["pods"], verbs: ["get"]}]
+}
+`},
+	{rule: diag.RuleRBACResources, name: "resources of no group are STS402's", src: `package t
+
+apps: vault: {
+	image: "hashicorp/vault:1.18.3"
+	ports: api: 8200
+	serviceAccount: rules: [{apiGroups: [], resources: ["pods"], verbs: ["get"]}]
 }
 `},
 	{rule: diag.RuleRBACResources, name: "cluster-scoped resource", fires: true, src: `package t
@@ -227,6 +281,15 @@ apps: pg: {
 	topology: "primary-replica"
 	ports: pg: 5432
 	services: primary: leader: label: "is leader"
+}
+`},
+	{rule: diag.RuleLeaderLabel, name: "leader value empty", fires: true, src: `package t
+
+apps: pg: {
+	image:    "postgres:17.2"
+	topology: "primary-replica"
+	ports: pg: 5432
+	services: primary: leader: {label: "role", value: ""}
 }
 `},
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -143,4 +144,35 @@ func (s *Spec) Monitor() string {
 		return ""
 	}
 	return s.Metrics.Monitor
+}
+
+// MetricsTLS reports whether the monitor scrapes the app's own
+// certificate: metrics.scheme is https, the app has tls, and the metrics
+// port is the main container's or that of a container tls.containers
+// gives the certificate (another serves a certificate of its own). Prometheus
+// then verifies the members against the certificate's CA (ca.crt of
+// tls.secretName) and checks serverName, not the pod IP it dials, which
+// a private CA's certificate does not name: the headless Service's full
+// name when the certificate covers it, else the first other name it
+// covers that is not a wildcard, else "" (the IP is checked).
+func (s *Spec) MetricsTLS() (serverName string, ok bool) {
+	if s.Metrics == nil || s.Metrics.Scheme != "https" || s.TLS == nil {
+		return "", false
+	}
+	if t, ok := s.MetricsPort(); !ok || t.Container != "" && !s.TLSMountedIn(t.Container) {
+		return "", false
+	}
+	names := s.CertificateDNSNames()
+	covered := func(host string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return DNSNameMatches(n, host) })
+	}
+	if h := s.Services.Headless.Name + "." + s.Namespace + ".svc." + s.ClusterDomain; covered(h) {
+		return h, true
+	}
+	for _, n := range names {
+		if !strings.HasPrefix(n, "*") {
+			return n, true
+		}
+	}
+	return "", true
 }

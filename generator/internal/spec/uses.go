@@ -89,7 +89,8 @@ type Text struct {
 // Texts are the strings of the app that may name members or Services:
 // the config files, the roles' files, env and args, and the env, command
 // and args of the main container, then of each init container and
-// sidecar. A command or args list is one text, its words joined by
+// sidecar, then the bootstrap Job's script, command, args and env. A
+// command or args list is one text, its words joined by
 // spaces.
 func (s *Spec) Texts() []Text {
 	var out []Text
@@ -118,6 +119,14 @@ func (s *Spec) Texts() []Text {
 			for j, e := range c.Env {
 				add(e.Value, l.Field, strconv.Itoa(i), "env", strconv.Itoa(j))
 			}
+		}
+	}
+	if b := s.Bootstrap; b != nil {
+		add(b.Script, "bootstrap", "script")
+		add(strings.Join(b.Command, " "), "bootstrap", "command")
+		add(strings.Join(b.Args, " "), "bootstrap", "args")
+		for _, e := range b.Env {
+			add(e.Value, "bootstrap", "env", e.Name)
 		}
 	}
 	return out

@@ -42,6 +42,10 @@ func podMonitor(m *build.PodMonitor) field.ErrorList {
 	return errs
 }
 
+// endpoint checks an endpoint's enum and patterns. Its tlsConfig has
+// none: the CRDs require only ca.secret.key, which build.SecretKeySelector
+// always writes, and strict field validation, which e2e applies, checks
+// the field names.
 func endpoint(e build.Endpoint, p *field.Path) field.ErrorList {
 	errs := oneOf(e.Scheme, p.Child("scheme"), "http", "https")
 	for _, d := range []struct{ name, v string }{{"interval", e.Interval}, {"scrapeTimeout", e.ScrapeTimeout}} {

@@ -86,6 +86,16 @@ var cases = []testCase{
 	{name: "valid-certificate", base: "certificate", edit: func(any) {}},
 	{name: "valid-servicemonitor", base: "servicemonitor", edit: func(any) {}},
 	{name: "valid-podmonitor", base: "podmonitor", edit: func(any) {}},
+	// The tlsConfig of https with tls: the CRDs require only ca.secret.key,
+	// which is always written; strict field validation checks the names.
+	{name: "valid-servicemonitor-tls", base: "servicemonitor", edit: smon(func(m *build.ServiceMonitor) {
+		m.Spec.Endpoints[0].Scheme = "https"
+		m.Spec.Endpoints[0].TLSConfig = &build.TLSConfig{CA: &build.SecretOrConfigMap{Secret: &build.SecretKeySelector{Name: "db-tls", Key: build.TLSCAKey}}, ServerName: "db-hs.default.svc.cluster.local"}
+	})},
+	{name: "valid-podmonitor-tls", base: "podmonitor", edit: pmon(func(m *build.PodMonitor) {
+		m.Spec.PodMetricsEndpoints[0].Scheme = "https"
+		m.Spec.PodMetricsEndpoints[0].TLSConfig = &build.TLSConfig{CA: &build.SecretOrConfigMap{Secret: &build.SecretKeySelector{Name: "db-tls", Key: build.TLSCAKey}}, ServerName: "db-hs.default.svc.cluster.local"}
+	})},
 
 	// Metadata.
 	{name: "statefulset-name-with-dot", base: "statefulset", edit: sts(func(s *appsv1.StatefulSet) { s.Name = "db.prod" }),

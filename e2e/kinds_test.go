@@ -3,11 +3,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,13 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stsgen/stsgen/e2e/internal/crds"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 )
@@ -283,7 +280,7 @@ func goldenObjects(t *testing.T) []sourcedObject {
 		if err != nil {
 			t.Fatal(err)
 		}
-		objs, err := decodeAll(data)
+		objs, err := crds.DecodeAll(data)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -306,7 +303,7 @@ func exampleObjects(t *testing.T) []sourcedObject {
 		}
 		for _, name := range slices.Sorted(maps.Keys(apps)) {
 			for _, f := range apps[name].files {
-				objs, err := decodeAll(f.data)
+				objs, err := crds.DecodeAll(f.data)
 				if err != nil {
 					t.Fatalf("%s %s: %v", dir, f.name, err)
 				}
@@ -333,21 +330,4 @@ func exampleDirs(t *testing.T) []string {
 		}
 	}
 	return dirs
-}
-
-// decodeAll reads the objects of a multi-document YAML stream.
-func decodeAll(data []byte) ([]*unstructured.Unstructured, error) {
-	var out []*unstructured.Unstructured
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	for {
-		obj := &unstructured.Unstructured{}
-		if err := dec.Decode(&obj.Object); errors.Is(err, io.EOF) {
-			return out, nil
-		} else if err != nil {
-			return nil, err
-		}
-		if len(obj.Object) > 0 {
-			out = append(out, obj)
-		}
-	}
 }

@@ -143,8 +143,9 @@ func moduleProxy(ctx context.Context) (string, error) {
 	return proxy, nil
 }
 
-// decode reads the objects of a multi-document YAML file.
-func decode(data []byte) ([]*unstructured.Unstructured, error) {
+// DecodeAll reads the objects of a multi-document YAML or JSON stream,
+// leaving out empty documents.
+func DecodeAll(data []byte) ([]*unstructured.Unstructured, error) {
 	var out []*unstructured.Unstructured
 	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
 	for {
@@ -154,14 +155,21 @@ func decode(data []byte) ([]*unstructured.Unstructured, error) {
 		} else if err != nil {
 			return nil, err
 		}
-		if len(obj.Object) == 0 {
-			continue
+		if len(obj.Object) > 0 {
+			out = append(out, obj)
 		}
+	}
+}
+
+// decode reads the CRDs of a multi-document YAML file.
+func decode(data []byte) ([]*unstructured.Unstructured, error) {
+	objs, err := DecodeAll(data)
+	for _, obj := range objs {
 		if obj.GetKind() != "CustomResourceDefinition" {
 			return nil, fmt.Errorf("%s %s is not a CustomResourceDefinition", obj.GetKind(), obj.GetName())
 		}
-		out = append(out, obj)
 	}
+	return objs, err
 }
 
 var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}

@@ -14,6 +14,33 @@ import (
 	"github.com/stsgen/stsgen/generator/internal/spec"
 )
 
+// A builtApp is what the checks across apps need of one app built: its
+// objects' names, the Secrets it writes or reads, the node ports it takes.
+type builtApp struct {
+	app       string
+	names     []objectName
+	secrets   []secretUse
+	nodePorts []nodePortUse
+}
+
+func newBuiltApp(b *Bundle) builtApp {
+	return builtApp{app: b.App, names: objectNames(b), secrets: secretUses(b), nodePorts: nodePortUses(b)}
+}
+
+// acrossApps runs the checks across the apps built together, given in
+// output order.
+func acrossApps(built []builtApp) diag.Diagnostics {
+	var names []objectName
+	var secrets []secretUse
+	var nodePorts []nodePortUse
+	for _, a := range built {
+		names = append(names, a.names...)
+		secrets = append(secrets, a.secrets...)
+		nodePorts = append(nodePorts, a.nodePorts...)
+	}
+	return slices.Concat(sameNames(names), sameWriters(secrets), sameNodePorts(nodePorts))
+}
+
 // An objectName is one object a build writes: its kind, namespace and
 // name, and the app field the name comes from.
 type objectName struct {
@@ -113,29 +140,31 @@ type secretUse struct {
 	app, namespace, secret string
 	// writer is "" for a Secret the app declares without external and
 	// that its tls does not write, else what writes it: the Certificate
-	// or the ExternalSecret, as a message names it.
-	writer string
-	field  []string
-	pos    []token.Pos
+	// or the ExternalSecret, as a message names it; external says it is
+	// the ExternalSecret.
+	writer   string
+	external bool
+	field    []string
+	pos      []token.Pos
 }
 
 // secretUses lists the Secrets the app of b writes or declares.
 func secretUses(b *Bundle) []secretUse {
 	s := b.Spec
 	var out []secretUse
-	use := func(name, writer string, field ...string) {
-		out = append(out, secretUse{app: b.App, namespace: s.Namespace, secret: name, writer: writer, field: field, pos: s.Source.Positions(field...)})
+	use := func(name, writer string, external bool, field ...string) {
+		out = append(out, secretUse{app: b.App, namespace: s.Namespace, secret: name, writer: writer, external: external, field: field, pos: s.Source.Positions(field...)})
 	}
 	for _, sec := range s.Secrets {
 		switch {
 		case sec.External != nil:
-			use(sec.Name, "the ExternalSecret "+sec.Name, "secrets", sec.Name, "external")
+			use(sec.Name, "the ExternalSecret "+sec.Name, true, "secrets", sec.Name, "external")
 		case !s.WrittenByTLS(sec.Name):
-			use(sec.Name, "", "secrets", sec.Name)
+			use(sec.Name, "", false, "secrets", sec.Name)
 		}
 	}
 	if b.Certificate != nil {
-		use(s.TLS.SecretName, "the Certificate "+b.Certificate.Name, "tls", "secretName")
+		use(s.TLS.SecretName, "the Certificate "+b.Certificate.Name, false, "tls", "secretName")
 	}
 	return out
 }
@@ -161,7 +190,7 @@ func sameWriters(uses []secretUse) diag.Diagnostics {
 			writers[k] = u
 			continue
 		}
-		if f.app == u.app || strings.HasPrefix(f.writer, "the ExternalSecret") && strings.HasPrefix(u.writer, "the ExternalSecret") {
+		if f.app == u.app || f.external && u.external {
 			continue // STS414, or sameNames
 		}
 		fix := "give tls.secretName a name of this app's own"

@@ -103,24 +103,16 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 		results[i] = pieces[i].compile(pol, func(b *Bundle) error { return emit(order[b.App], b) })
 	})
 	var err error
-	var names []objectName
-	var secrets []secretUse
-	var nodePorts []nodePortUse
+	var built []builtApp
 	for i, r := range results {
 		ds = append(ds, pieces[i].u.Explain(r.ds)...)
-		names = append(names, r.names...)
-		secrets = append(secrets, r.secrets...)
-		nodePorts = append(nodePorts, r.nodePorts...)
+		built = append(built, r.built...)
 		if err == nil {
 			err = r.err
 		}
 	}
-	slices.SortStableFunc(names, func(a, b objectName) int { return cmp.Compare(order[a.app], order[b.app]) })
-	slices.SortStableFunc(secrets, func(a, b secretUse) int { return cmp.Compare(order[a.app], order[b.app]) })
-	slices.SortStableFunc(nodePorts, func(a, b nodePortUse) int { return cmp.Compare(order[a.app], order[b.app]) })
-	ds = append(ds, sameNames(names)...)
-	ds = append(ds, sameWriters(secrets)...)
-	ds = append(ds, sameNodePorts(nodePorts)...)
+	slices.SortStableFunc(built, func(a, b builtApp) int { return cmp.Compare(order[a.app], order[b.app]) })
+	ds = append(ds, acrossApps(built)...)
 	return ds.Sort(), err
 }
 
@@ -133,12 +125,9 @@ type piece struct {
 type pieceResult struct {
 	ds  diag.Diagnostics
 	err error
-	// names are the objects of the apps built, in the piece's order;
-	// secrets the Secrets they write or declare, nodePorts the node
-	// ports their Services take.
-	names     []objectName
-	secrets   []secretUse
-	nodePorts []nodePortUse
+	// built holds what the checks across apps need of each app built, in
+	// the piece's order.
+	built []builtApp
 }
 
 // compile runs the pipeline on the piece's apps: evaluate them against the
@@ -150,9 +139,7 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 	}
 	specs, ds := spec.Decode(pkg)
 	admitting := spec.AdmitReferrers(pkg)
-	var names []objectName
-	var secrets []secretUse
-	var nodePorts []nodePortUse
+	var built []builtApp
 	for _, s := range specs {
 		if admitting {
 			s.Uses = spec.FindUses(pkg, s, p.u.Related(s.Name))
@@ -181,14 +168,12 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 		if s.Recreate || pol.Recreate[s.Name] {
 			b.Recreation = refused
 		}
-		names = append(names, objectNames(b)...)
-		secrets = append(secrets, secretUses(b)...)
-		nodePorts = append(nodePorts, nodePortUses(b)...)
+		built = append(built, newBuiltApp(b))
 		if err := emit(b); err != nil {
 			return pieceResult{ds: ds, err: err}
 		}
 	}
-	return pieceResult{ds: ds, names: names, secrets: secrets, nodePorts: nodePorts}
+	return pieceResult{ds: ds, built: built}
 }
 
 // hasErrors reports whether any error is about the app of s.

@@ -493,7 +493,11 @@ func checkMemberPorts(c *checker) {
 			continue
 		}
 		last := np.Base + max(n-1, 0)
-		if np.Base < 30000 || last > 32767 {
+		switch {
+		case n > 32767-30000+1:
+			c.report(sels, "the members' node ports would be %d to %d, but the API server's range 30000-32767 holds 2768 ports, fewer than the %d members; use LoadBalancer member Services", np.Base, last, n)
+			continue
+		case np.Base < 30000 || last > 32767:
 			c.report(sels, "the members' node ports would be %d to %d, outside the API server's range 30000-32767; write a base from 30000 to %d", np.Base, last, 32767-max(n-1, 0))
 			continue
 		}

@@ -120,6 +120,8 @@ var tlsCases = []ruleCase{
 	{rule: diag.RuleMemberPorts, name: "port the app does not have", fires: true, src: memberApp(`	services: members: ports: ["externl"]`)},
 	{rule: diag.RuleMemberPorts, name: "default ports", src: memberApp(`	services: members: {}`)},
 	{rule: diag.RuleMemberPorts, name: "node ports beyond the range", fires: true, src: memberApp(`	services: members: {type: "NodePort", ports: ["external"], nodePorts: external: 32766}`)},
+	{rule: diag.RuleMemberPorts, name: "more members than node ports", fires: true, src: memberApp(`	replicas: 2769
+	services: members: {type: "NodePort", ports: ["external"], nodePorts: external: 30000}`)},
 	{rule: diag.RuleMemberPorts, name: "node ports within the range", src: memberApp(`	services: members: {type: "NodePort", ports: ["external"], nodePorts: external: 32765}`)},
 	{rule: diag.RuleMemberPorts, name: "node ports that overlap", fires: true, src: memberApp(`	services: members: {type: "NodePort", ports: ["client", "external"], nodePorts: {client: 31000, external: 31002}}`)},
 	{rule: diag.RuleMemberPorts, name: "node ports apart", src: memberApp(`	services: members: {type: "NodePort", ports: ["client", "external"], nodePorts: {client: 31000, external: 31003}}`)},

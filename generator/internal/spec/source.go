@@ -3,6 +3,7 @@ package spec
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -29,6 +30,13 @@ type Source struct {
 	// repaired is set for an app rebuilt around its schema errors; it is
 	// checked but never built.
 	repaired bool
+
+	// levels holds the positions of the fields Positions has looked at,
+	// by their path below the app: finding them walks each value's
+	// conjuncts, which for the app itself costs about as much as
+	// evaluating it again, and every defaulted field climbs to it.
+	mu     sync.Mutex
+	levels map[string][]token.Pos
 }
 
 // Path is the CUE path of the app's field that sels names, such as
@@ -113,7 +121,7 @@ func (src *Source) Positions(sels ...string) []token.Pos {
 			return ps[:1]
 		}
 	}
-	ps := UserPositions(src.Value, v)
+	ps := src.userPositions(v)
 	if len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
 		return ps
 	}
@@ -121,6 +129,33 @@ func (src *Source) Positions(sels ...string) []token.Pos {
 		return app[:1]
 	}
 	return ps
+}
+
+// userPositions is UserPositions(src.Value, v), each level's positions
+// found once.
+func (src *Source) userPositions(v cue.Value) []token.Pos {
+	sels := v.Path().Selectors()
+	base := len(src.Value.Path().Selectors())
+	for n := len(sels); n >= base; n-- {
+		rel := cue.MakePath(sels[base:n]...)
+		key := rel.String()
+		src.mu.Lock()
+		ps, ok := src.levels[key]
+		src.mu.Unlock()
+		if !ok {
+			ps = ValuePositions(src.Value.LookupPath(rel))
+			src.mu.Lock()
+			if src.levels == nil {
+				src.levels = map[string][]token.Pos{}
+			}
+			src.levels[key] = ps
+			src.mu.Unlock()
+		}
+		if len(ps) > 0 && !diag.IsSchemaFile(ps[0].Filename()) {
+			return ps[:1]
+		}
+	}
+	return ValuePositions(v)
 }
 
 // LabelPos is the position of the label of the field sels names, as the

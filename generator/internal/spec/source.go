@@ -143,7 +143,14 @@ func (src *Source) userPositions(v cue.Value) []token.Pos {
 		ps, ok := src.levels[key]
 		src.mu.Unlock()
 		if !ok {
-			ps = ValuePositions(src.Value.LookupPath(rel))
+			w := src.Value.LookupPath(rel)
+			if n == base && src.Raw.Exists() {
+				// The app's own conjuncts are the user's and the
+				// schema's; the user's, in the same order, are those of
+				// the app as written, found without the schema's.
+				w = src.Raw
+			}
+			ps = ValuePositions(w)
 			src.mu.Lock()
 			if src.levels == nil {
 				src.levels = map[string][]token.Pos{}

@@ -273,7 +273,7 @@ func declaration(parent ast.Node, id *ast.Ident) bool {
 		return p.Ident == id
 	case *ast.ForClause:
 		return p.Key == id || p.Value == id
-	case *ast.ImportSpec:
+	case *ast.ImportSpec, *ast.Package:
 		return true
 	case *ast.PostfixAlias:
 		return true

@@ -94,17 +94,12 @@ type Unit struct {
 // the package cannot be analysed, it is evaluated whole, and every other
 // app is related.
 func (u *Unit) Related(app string) []string {
-	u.refsOnce.Do(func() {
-		u.refs = u.Split
-		if u.refs == nil {
-			u.refs = NewSplitter(u.Inst, u.Names)
-		}
-	})
+	refs := u.Splitter()
 	var out []string
-	if u.refs == nil {
+	if refs == nil {
 		out = slices.Clone(u.Names)
 	} else {
-		keep := u.refs.Keep([]string{app})
+		keep := refs.Keep([]string{app})
 		for _, n := range u.Names {
 			if keep[n] {
 				out = append(out, n)
@@ -112,6 +107,18 @@ func (u *Unit) Related(app string) []string {
 		}
 	}
 	return slices.DeleteFunc(out, func(n string) bool { return n == app })
+}
+
+// Splitter returns what knows where each app is declared and what it
+// refers to, or nil when the package cannot be analysed.
+func (u *Unit) Splitter() *Splitter {
+	u.refsOnce.Do(func() {
+		u.refs = u.Split
+		if u.refs == nil {
+			u.refs = NewSplitter(u.Inst, u.Names)
+		}
+	})
+	return u.refs
 }
 
 // Index loads the CUE packages named by cfg.Args, reports load and syntax

@@ -48,6 +48,15 @@ func Compile(cfg LoadConfig, pol Policy) ([]*Bundle, Diagnostics) {
 // sorted; when one is an error, what emit received is to be discarded.
 // The error is the first emit returned.
 func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) (Diagnostics, error) {
+	return compileEach(cfg, pol, nil, func(i int, b *Bundle, _ diag.Diagnostics, _ bool) error { return emit(i, b) })
+}
+
+// compileEach is CompileEach, with the apps c finds in its cache handed
+// to it instead of built; c may be nil. emit gets, with each bundle, the
+// findings about its app before the checks across apps, and whether they
+// and the bundle may be kept: they are all about the app, and none is an
+// error.
+func compileEach(cfg LoadConfig, pol Policy, c *caching, emit func(i int, b *Bundle, ds diag.Diagnostics, keep bool) error) (Diagnostics, error) {
 	units, ds := load.Index(cfg)
 	var all []string
 	where := map[string]*load.Unit{}
@@ -82,28 +91,47 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 	for i, n := range all {
 		order[n] = i
 	}
+	// The apps the cache holds are done; the others are built.
+	var built []builtApp
+	var err error
+	prevs := map[string]*update.Previous{}
+	if c != nil {
+		var hitDs diag.Diagnostics
+		hitDs, built, err = c.lookup(units, selected, pol, prevs, func(n string, e *entry) error { return c.emit(order[n], n, e) })
+		ds = append(ds, hitDs...)
+		if err != nil {
+			return ds.Sort(), err
+		}
+		selected = func(n string) bool {
+			return (len(cfg.Apps) == 0 || slices.Contains(cfg.Apps, n)) && !c.hit[n]
+		}
+	}
 	var pieces []piece
 	size := load.PieceSize(len(all), runtime.GOMAXPROCS(0), cfg.PieceApps)
 	for _, u := range units {
 		names := slices.DeleteFunc(slices.Clone(u.Names), func(n string) bool { return !selected(n) })
-		if cfg.PieceApps >= 0 && len(names) > size {
-			// Only a package of more apps than a piece is looked at.
-			u.Split = load.NewSplitter(u.Inst, u.Names)
+		if len(names) == 0 {
+			continue
+		}
+		if cfg.PieceApps >= 0 && (len(names) > size || len(names) < len(u.Names)) {
+			// Only a package of more apps than a piece, or of apps not
+			// to be built (not selected, or in the cache), is looked at.
+			u.Split = u.Splitter()
 		}
 		if u.Split == nil {
-			pieces = append(pieces, piece{u, names})
+			pieces = append(pieces, piece{u, names, prevs})
 			continue
 		}
 		for chunk := range slices.Chunk(names, size) {
-			pieces = append(pieces, piece{u, chunk})
+			pieces = append(pieces, piece{u, chunk, prevs})
 		}
 	}
 	results := make([]pieceResult, len(pieces))
 	parallel(len(pieces), func(i int) {
-		results[i] = pieces[i].compile(pol, func(b *Bundle) error { return emit(order[b.App], b) })
+		results[i] = pieces[i].compile(pol, func(b *Bundle, ds diag.Diagnostics, keep bool) error {
+			return emit(order[b.App], b, ds, keep)
+		})
 	})
-	var err error
-	var built []builtApp
 	for i, r := range results {
 		ds = append(ds, pieces[i].u.Explain(r.ds)...)
 		built = append(built, r.built...)
@@ -120,6 +148,9 @@ func CompileEach(cfg LoadConfig, pol Policy, emit func(i int, b *Bundle) error) 
 type piece struct {
 	u     *load.Unit
 	names []string
+	// prevs holds the previous output of the apps whose cache keys
+	// needed it read already.
+	prevs map[string]*update.Previous
 }
 
 type pieceResult struct {
@@ -131,13 +162,18 @@ type pieceResult struct {
 }
 
 // compile runs the pipeline on the piece's apps: evaluate them against the
-// schema, decode, check, build, verify, and emit each bundle.
-func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
+// schema, decode, check, build, verify, and emit each bundle, with the
+// findings about its app, and whether they may be kept.
+func (p piece) compile(pol Policy, emit func(*Bundle, diag.Diagnostics, bool) error) pieceResult {
 	pkg, err := p.u.Load(p.names)
 	if err != nil {
 		return pieceResult{ds: diag.Diagnostics{load.SchemaBroken(err)}}
 	}
 	specs, ds := spec.Decode(pkg)
+	// A finding that is no one app's cannot be kept with an app's.
+	loose := slices.ContainsFunc(ds, func(d diag.Diagnostic) bool {
+		return !slices.ContainsFunc(p.names, func(n string) bool { return diag.Within(d.Path, spec.AppPath(n)) })
+	})
 	admitting := spec.AdmitReferrers(pkg)
 	var built []builtApp
 	for _, s := range specs {
@@ -145,11 +181,14 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 			s.Uses = spec.FindUses(pkg, s, p.u.Related(s.Name))
 		}
 		pol := pol
-		prev, err := pol.Previous.Scoped(s.Name)
-		if err != nil {
-			return pieceResult{ds: ds, err: err}
+		prev, ok := p.prevs[s.Name]
+		if !ok {
+			if prev, err = pol.Previous.Scoped(s.Name); err != nil {
+				return pieceResult{ds: ds, err: err}
+			}
 		}
 		pol.Previous = prev
+		own := len(ds)
 		ds = append(ds, rules.Check([]*spec.Spec{s}, pol)...)
 		// Build and verify even when the checks found errors, so that the
 		// update rules (which compare the objects) report at once too;
@@ -169,7 +208,17 @@ func (p piece) compile(pol Policy, emit func(*Bundle) error) pieceResult {
 			b.Recreation = refused
 		}
 		built = append(built, newBuiltApp(b))
-		if err := emit(b); err != nil {
+		// The app's findings: the decoder's about it, then its checks'.
+		var mine diag.Diagnostics
+		prefix := spec.AppPath(s.Name)
+		for _, d := range ds[:own] {
+			if diag.Within(d.Path, prefix) {
+				mine = append(mine, d)
+			}
+		}
+		mine = append(mine, ds[own:]...)
+		keep := !loose && b.Recreation == nil && !mine.HasErrors()
+		if err := emit(b, mine, keep); err != nil {
 			return pieceResult{ds: ds, err: err}
 		}
 	}

@@ -227,7 +227,7 @@ func TestSplitMatchesWhole(t *testing.T) {
 				var got diag.Diagnostics
 				var bundles []*Bundle
 				for _, n := range u.Names {
-					got = append(got, piece{u, []string{n}}.compile(rules.Policy{}, func(b *Bundle) error {
+					got = append(got, piece{u, []string{n}, nil}.compile(rules.Policy{}, func(b *Bundle, _ diag.Diagnostics, _ bool) error {
 						bundles = append(bundles, b)
 						return nil
 					}).ds...)

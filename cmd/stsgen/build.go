@@ -192,6 +192,9 @@ func runBuild(e *env, args []string) int {
 		if err != nil {
 			return fail(fmt.Errorf("--against %s: %w", opts.against, err))
 		}
+		if prev != nil {
+			prev.Digest = prevSum
+		}
 	} else if prev, prevSum, err = opts.rules.previousFor(e, outDir); err != nil {
 		return fail(err)
 	}
@@ -223,38 +226,35 @@ func runBuild(e *env, args []string) int {
 			return exitOK
 		}
 	}
-	// Each app is rendered as soon as it is built, and only its bytes are
-	// kept.
-	fileOpts := generator.FileOptions{JSON: opts.format == "json", Kustomize: opts.kustomize}
+	// Each app is rendered as soon as it is built, or taken from the
+	// cache, and only its bytes are kept.
+	out := generator.Output{Mode: generator.Stream, FileOptions: generator.FileOptions{JSON: opts.format == "json", Kustomize: opts.kustomize}}
+	switch {
+	case outDir != "":
+		out.Mode = generator.Files
+	case opts.format == "json":
+		out.Mode = generator.StreamJSON
+	}
+	c := e.useCache(&out)
 	var mu sync.Mutex
 	apps := map[int]*appOutput{}
 	// Standard output is held in a spool, in a temporary file once large.
 	docs := newSpool(e.spoolMemory)
 	defer docs.close()
-	emit := func(i int, b *generator.Bundle) error {
-		out := &appOutput{name: b.App, objects: len(b.Objects()), recreation: b.Recreation}
-		var err error
-		var rendered [][]byte
-		switch {
-		case outDir != "":
-			out.files, err = generator.AppFiles(b, fileOpts)
-		case opts.format == "json":
-			rendered, err = generator.ListItems(b)
-		default:
-			rendered, err = generator.RenderDocs(b)
-		}
-		if err == nil && outDir == "" {
-			docs.put(i, rendered)
+	emit := func(i int, a *generator.AppOutput) error {
+		if outDir == "" {
+			docs.put(i, a.Docs)
 		}
 		mu.Lock()
-		apps[i] = out
+		apps[i] = &appOutput{name: a.App, objects: a.Objects, recreation: a.Recreation, files: a.Files}
 		mu.Unlock()
-		return err
+		return nil
 	}
 	var ds generator.Diagnostics
-	if stopped := e.evaluate(func() { ds, err = generator.CompileEach(cfg, pol, emit) }); stopped != nil {
+	if stopped := e.evaluate(func() { ds, err = generator.BuildEach(cfg, pol, out, emit) }); stopped != nil {
 		return report(e, diag, e.stderr, nil, "build", stopped)
 	}
+	trimCache(c)
 	if ds.HasErrors() || err != nil {
 		return report(e, diag, e.stderr, ds, "build", err)
 	}
@@ -391,11 +391,14 @@ func runVet(e *env, args []string) int {
 	pol.Previous = prev
 	var ds generator.Diagnostics
 	cfg := generator.LoadConfig{Dir: e.dir, Args: fs.Args(), Apps: opts.apps, Tags: opts.tags}
+	out := generator.Output{Mode: generator.Findings}
+	c := e.useCache(&out)
 	if stopped := e.evaluate(func() {
-		ds, _ = generator.CompileEach(cfg, pol, func(int, *generator.Bundle) error { return nil })
+		ds, _ = generator.BuildEach(cfg, pol, out, func(int, *generator.AppOutput) error { return nil })
 	}); stopped != nil {
 		return report(e, opts.diagnostics, e.stderr, nil, "vet", stopped)
 	}
+	trimCache(c)
 	return report(e, opts.diagnostics, e.stdout, ds, "vet", nil)
 }
 

@@ -34,6 +34,8 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			hooks, err := filepath.Abs("../../.pre-commit-hooks.yaml")
 			env.Setenv("STSGEN_HOOKS", hooks)
+			// Each script's own cache, never the user's.
+			env.Setenv("STSGEN_CACHE", filepath.Join(env.WorkDir, ".cache", "stsgen"))
 			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

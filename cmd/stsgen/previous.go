@@ -16,6 +16,9 @@ func (o *checkOptions) previousFor(e *env, outDir string) (*generator.Previous, 
 		if err != nil {
 			return nil, "", fmt.Errorf("--previous: %w", shownDir(err, e.abs(o.previous), o.previous))
 		}
+		if prev != nil {
+			prev.Digest = sum
+		}
 		return prev, sum, nil
 	}
 	if outDir == "" {

@@ -41,6 +41,8 @@ type env struct {
 	spoolMemory    int64
 	maxMemory      int64
 	timeout        time.Duration
+	// cache says where the build cache is; the zero value has none.
+	cache cacheConfig
 }
 
 var commands []*command
@@ -83,6 +85,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	e := &env{stdout: stdout, stderr: stderr, dir: dir, ctx: ctx, spoolMemory: spoolMemory, maxMemory: maxMemory, timeout: timeout}
+	if e.cache, err = cacheFrom(os.Getenv); err != nil {
+		fmt.Fprintf(stderr, "stsgen: %v\n", err)
+		return exitUsage
+	}
 	return e.run(args)
 }
 

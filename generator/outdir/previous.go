@@ -1,9 +1,11 @@
 package outdir
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,37 +17,73 @@ import (
 // to compare with, or nil when dir is not a directory. Each app's objects
 // are read as the app is built (DIR/<app> holds them), so that a large
 // output is never held whole; files stsgen did not write are passed
-// over.
+// over. An app's digest is had without parsing the files.
 func Previous(dir string) *generator.Previous {
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return nil
 	}
 	listed := readManifest(dir)
-	return &generator.Previous{ForApp: func(app string) (*generator.Previous, error) {
-		return readOwn(dir, app, listed)
-	}}
+	return &generator.Previous{
+		ForApp: func(app string) (*generator.Previous, error) {
+			return readOwn(dir, app, listed)
+		},
+		DigestFor: func(app string) (string, error) {
+			files, err := ownObjects(dir, app, listed)
+			if err != nil {
+				return "", err
+			}
+			return filesDigest(files), nil
+		},
+	}
 }
 
 // readOwn reads the StatefulSet and Services stsgen wrote for app under
 // dir, the output directory whose manifest lists listed.
 func readOwn(dir, app string, listed map[string]string) (*generator.Previous, error) {
-	prev := &generator.Previous{}
+	files, err := ownObjects(dir, app, listed)
+	if err != nil {
+		return nil, err
+	}
+	prev := &generator.Previous{Digest: filesDigest(files)}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := prev.AddPrevious(filepath.Join(dir, app, name), files[name]); err != nil {
+			return nil, err
+		}
+	}
+	return prev, nil
+}
+
+// ownObjects reads the files of app's StatefulSet and Services that
+// stsgen wrote under dir, by name.
+func ownObjects(dir, app string, listed map[string]string) (map[string][]byte, error) {
+	files := map[string][]byte{}
 	entries, err := os.ReadDir(filepath.Join(dir, app))
 	if err != nil {
-		return prev, nil
+		return files, nil
 	}
 	for _, e := range entries {
 		base := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))
 		if e.IsDir() || !objectFile(e.Name()) || (base != "statefulset" && !strings.HasPrefix(base, "service-")) {
 			continue
 		}
-		p, _, err := readPreviousFile(dir, filepath.Join(dir, app, e.Name()), true, listed)
+		data, err := readFile(filepath.Join(dir, app, e.Name()), maxPreviousFile)
 		if err != nil {
 			return nil, err
 		}
-		prev.Merge(p)
+		if ownFile(listed, app+"/"+e.Name(), data) {
+			files[e.Name()] = data
+		}
 	}
-	return prev, nil
+	return files, nil
+}
+
+// filesDigest digests an app's previous files by name and hash.
+func filesDigest(files map[string][]byte) string {
+	sums := map[string]string{}
+	for name, data := range files {
+		sums[name] = hash(data)
+	}
+	return digest(sums)
 }
 
 // ReadPrevious reads the objects a build replaces from path: a YAML file

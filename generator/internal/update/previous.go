@@ -23,6 +23,14 @@ type Previous struct {
 	// built, so that a large earlier output is never held whole; the maps
 	// above are then not used.
 	ForApp func(app string) (*Previous, error)
+	// DigestFor, when set with ForApp, returns the Digest of what ForApp
+	// would return, without parsing anything.
+	DigestFor func(app string) (string, error)
+	// Digest identifies what the maps hold, for the build cache: the
+	// digest of the files they were read from. Empty when unknown: an
+	// app compared with such a Previous is built, never taken from the
+	// cache.
+	Digest string
 }
 
 // Scoped returns what p holds of the app: p itself, unless it reads apps

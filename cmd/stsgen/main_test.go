@@ -43,6 +43,7 @@ func TestScripts(t *testing.T) {
 			"bigcue":    bigCUE,
 			"precommit": preCommit,
 			"example":   copyExample,
+			"corrupt":   corruptCache,
 		},
 	})
 }
@@ -141,6 +142,25 @@ func preCommit(ts *testscript.TestScript, neg bool, args []string) {
 
 // copyExample copies a bundled example, as the repository holds it, into a
 // new directory: example NAME DIR.
+// corruptCache flips the last byte of every entry of the build cache in
+// the directory: corrupt DIR.
+func corruptCache(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: corrupt DIR")
+	}
+	entries, err := filepath.Glob(filepath.Join(ts.MkAbs(args[0]), "??", "*"))
+	ts.Check(err)
+	if len(entries) == 0 {
+		ts.Fatalf("no cache entries in %s", args[0])
+	}
+	for _, name := range entries {
+		data, err := os.ReadFile(name)
+		ts.Check(err)
+		data[len(data)-1] ^= 1
+		ts.Check(os.WriteFile(name, data, 0o666))
+	}
+}
+
 func copyExample(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: example NAME DIR")

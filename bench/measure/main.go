@@ -25,9 +25,10 @@
 //	-ok CODES    the exit codes it may end with, comma-separated (default 0)
 //
 // Standard output of a command goes to OUT (default /dev/null), so that
-// writing it to a terminal is not what is measured; that of -before goes
-// to standard error. Output is one line per fact, fields separated by
-// spaces:
+// writing it to a terminal is not what is measured. What a command or its
+// -before writes to standard error is shown only when it fails (a --check
+// that is meant to find a change says so every time). Output is one line
+// per fact, fields separated by spaces:
 //
 //	run NAME ROUND MS MIB CPU      one timed run (ROUND counts from 1)
 //	median NAME MS MIB CPU ROUNDS  the medians of a command's runs
@@ -39,6 +40,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"flag"
@@ -121,8 +123,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			slices.Reverse(order)
 		}
 		for _, c := range order {
-			s, err := c.run(*out, stderr)
+			var log bytes.Buffer
+			s, err := c.run(*out, &log)
 			if err != nil {
+				stderr.Write(log.Bytes())
 				fmt.Fprintf(stderr, "measure: %s: %v\n", c.name, err)
 				return 1
 			}
@@ -243,13 +247,14 @@ func pair(ratio string, cmds []*command) ([2]*command, error) {
 	return p, nil
 }
 
-// run runs c once, after its -before, and says what the run cost.
-func (c *command) run(out string, stderr io.Writer) (sample, error) {
+// run runs c once, after its -before, and says what the run cost; both
+// write their standard error to log.
+func (c *command) run(out string, log io.Writer) (sample, error) {
 	env := append(os.Environ(), c.env...)
 	if c.before != "" {
 		sh := exec.Command("sh", "-c", c.before)
 		sh.Dir, sh.Env = c.dir, env
-		sh.Stdout, sh.Stderr = stderr, stderr
+		sh.Stdout, sh.Stderr = log, log
 		if err := sh.Run(); err != nil {
 			return sample{}, fmt.Errorf("-before %q: %w", c.before, err)
 		}
@@ -261,7 +266,7 @@ func (c *command) run(out string, stderr io.Writer) (sample, error) {
 	defer f.Close()
 	cmd := exec.Command(c.args[0], c.args[1:]...)
 	cmd.Dir, cmd.Env = c.dir, env
-	cmd.Stdout, cmd.Stderr = f, stderr
+	cmd.Stdout, cmd.Stderr = f, log
 	start := time.Now()
 	err = cmd.Run()
 	wall := time.Since(start)

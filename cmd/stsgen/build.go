@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -236,6 +237,26 @@ func runBuild(e *env, args []string) int {
 		out.Mode = generator.StreamJSON
 	}
 	c := e.useCache(&out)
+	// With -o, each app's directory is compared with its files as soon as
+	// they are rendered, and only the files that change are kept.
+	var planner *outdir.Planner
+	var planErr error
+	if outDir != "" {
+		planner, planErr = outdir.NewPlanner(e.ctx, outDir, opts.rules.apps)
+	}
+	// A failure to plan is reported where the plan is made, after the
+	// build's own errors, which stop the build before it.
+	var planMu sync.Mutex
+	planFiles := func(files map[string][]byte, err error) error {
+		if err == nil && planner != nil {
+			if perr := planner.Add(files); perr != nil {
+				planMu.Lock()
+				planErr = cmp.Or(planErr, perr)
+				planMu.Unlock()
+			}
+		}
+		return err
+	}
 	var mu sync.Mutex
 	apps := map[int]*appOutput{}
 	// Standard output is held in a spool, in a temporary file once large.
@@ -244,9 +265,11 @@ func runBuild(e *env, args []string) int {
 	emit := func(i int, a *generator.AppOutput) error {
 		if outDir == "" {
 			docs.put(i, a.Docs)
+		} else if err := planFiles(a.Files, nil); err != nil {
+			return err
 		}
 		mu.Lock()
-		apps[i] = &appOutput{name: a.App, objects: a.Objects, recreation: a.Recreation, files: a.Files}
+		apps[i] = &appOutput{name: a.App, objects: a.Objects, recreation: a.Recreation}
 		mu.Unlock()
 		return nil
 	}
@@ -290,13 +313,13 @@ func runBuild(e *env, args []string) int {
 		return exitOK
 	}
 
-	files := map[string][]byte{}
-	for _, a := range outputs {
-		maps.Copy(files, a.files)
-	}
 	// The plan is applied as soon as it is made: it describes the
 	// directory as it was read.
-	plan, err := outdir.NewPlan(e.ctx, outDir, files, opts.rules.apps)
+	var plan *outdir.Plan
+	err = planErr
+	if err == nil {
+		plan, err = planner.Plan()
+	}
 	if opts.check {
 		var changed []string
 		if err == nil {
@@ -357,13 +380,13 @@ type shownPath struct {
 func (e *shownPath) Error() string { return strings.ReplaceAll(e.err.Error(), e.path, e.shown) }
 func (e *shownPath) Unwrap() error { return e.err }
 
-// appOutput is one app's rendered output: its files under the output
-// directory; its documents for standard output are in the spool.
+// appOutput is what is kept of one app's rendered output: its files under
+// the output directory are in the plan, its documents for standard output
+// in the spool.
 type appOutput struct {
 	name       string
 	objects    int
 	recreation *generator.Recreation
-	files      map[string][]byte
 }
 
 func plural(n int, one, many string) string {

@@ -54,7 +54,7 @@ func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 	if stamp != nil && stamp.Previous == "" {
 		s := *stamp
 		var err error
-		if s.Previous, err = treeDigest(p.Dir); err != nil {
+		if s.Previous, err = treeDigestRead(p.Dir, p.read()); err != nil {
 			stamp = nil
 		} else {
 			stamp = &s
@@ -72,6 +72,9 @@ func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 	var stages []staged
 	defer func() { removeStaging(dir, stages) }()
 	for _, a := range p.apps {
+		if a.same {
+			continue // its directory would be built again as it is
+		}
 		st, err := p.stage(ctx, dir, a, h)
 		if st.staging != "" {
 			stages = append(stages, st)
@@ -121,6 +124,18 @@ func (p *Plan) apply(ctx context.Context, stamp *Stamp, h hooks) error {
 	}
 	syncDir(dir)
 	return nil
+}
+
+// read returns what the plan read of each app directory it read whole,
+// by the directory's name: the hashes a stamp digests of it.
+func (p *Plan) read() map[string]map[string]string {
+	read := map[string]map[string]string{}
+	for _, a := range p.apps {
+		if a.read != nil {
+			read[a.name] = a.read
+		}
+	}
+	return read
 }
 
 // stage builds the new directory of one app beside its current one, in

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stsgen/stsgen/generator"
 )
 
 // snapshot reads every file under dir, by slash path.
@@ -366,4 +368,50 @@ func TestApplyFullTmpfs(t *testing.T) {
 		}
 	}
 	t.Fatal("never ran out of room at the manifest")
+}
+
+// TestApplyUnchangedAppsStay: an app directory the build would rebuild as
+// it is stays as it is, the very directory, and the stamp digests the
+// previous output as treeDigest reads it.
+func TestApplyUnchangedAppsStay(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	own := map[string][]byte{
+		"zk/statefulset.yaml":    []byte(generator.Header + "kind: StatefulSet\n"),
+		"zk/service-read.yaml":   []byte(generator.Header + "kind: Service\n"),
+		"redis/statefulset.yaml": []byte(generator.Header + "kind: StatefulSet\n"),
+	}
+	if err := write(ctx, dir, own, hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "zk/notes.yaml"), []byte(generator.Header+"mine\n"), 0o644)
+	os.Symlink("statefulset.yaml", filepath.Join(dir, "redis/link.yaml"))
+	os.WriteFile(filepath.Join(dir, "loose.yaml"), []byte(generator.Header+"outside the apps\n"), 0o644)
+	inode := func(app string) uint64 {
+		fi, err := os.Stat(filepath.Join(dir, app))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Sys().(*syscall.Stat_t).Ino
+	}
+	zk, redis := inode("zk"), inode("redis")
+	want, err := treeDigest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(ctx, dir, own, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Apply(ctx, &Stamp{Inputs: "in", Apps: 2, Objects: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if inode("zk") != zk || inode("redis") != redis {
+		t.Errorf("an unchanged app's directory was replaced")
+	}
+	noStaging(t, dir)
+	data, _ := os.ReadFile(filepath.Join(dir, StampName))
+	if s, ok := parseStamp(data); !ok || s.Previous != want {
+		t.Errorf("stamp's previous output = %q, want treeDigest's %q", s.Previous, want)
+	}
 }

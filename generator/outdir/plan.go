@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/rogpeppe/go-internal/diff"
 )
@@ -33,7 +34,7 @@ type Plan struct {
 
 	Created, Updated, Unchanged, Removed, Kept, Refused []string
 
-	files    map[string][]byte // the new files
+	files    map[string][]byte // the new files the plan writes: Created and Updated
 	old      map[string][]byte // what Updated and Removed files hold now
 	apps     []*appPlan        // in the order they are written
 	manifest map[string]string // what the manifest lists once applied
@@ -52,6 +53,23 @@ type appPlan struct {
 	unchanged map[string]bool
 	remove    bool  // the app is gone and nothing in its directory is kept
 	err       error // why the app cannot be written
+
+	// What the plan says of the app's files (see Plan), the new files it
+	// writes, what the Updated and Removed ones hold now, and the hashes
+	// the manifest lists for the new files.
+	created, updated, unchangedList, removed, kept, refused []string
+	write, old                                              map[string][]byte
+	sums                                                    map[string]string
+
+	// same is true when the new directory would be the old one: nothing
+	// is created, updated or removed, and the directory has the
+	// permissions a staged one gets. Apply leaves it alone.
+	same bool
+	// read holds the hashes of the object files stsgen wrote in the old
+	// directory, by path relative to the output directory, as a stamp
+	// digests them; nil unless every entry of it was read, so that the
+	// stamp need not read them again.
+	read map[string]string
 }
 
 // carried is one entry of an app's old directory that its new one keeps,
@@ -71,7 +89,36 @@ type carried struct {
 // directory that can be one may still not be applicable: see Err. The
 // plan holds files, which must not change until it is applied.
 func NewPlan(ctx context.Context, dir string, files map[string][]byte, scope []string) (*Plan, error) {
-	p := &Plan{Dir: dir, files: files, old: map[string][]byte{}}
+	pl, err := NewPlanner(ctx, dir, scope)
+	if err != nil {
+		return nil, err
+	}
+	if err := pl.Add(files); err != nil {
+		return nil, err
+	}
+	return pl.Plan()
+}
+
+// A Planner makes a Plan as NewPlan does, one app at a time, as a build
+// renders them: each app's directory is read and compared when its files
+// are added, and only the files the plan writes are kept, so that a
+// large build does not hold its whole output. Add may be called from
+// several goroutines at once.
+type Planner struct {
+	ctx   context.Context
+	p     *Plan
+	dir   string // the output directory, its symbolic links resolved
+	prev  map[string]string
+	scope []string
+
+	mu   sync.Mutex
+	apps map[string]*appPlan
+}
+
+// NewPlanner starts a plan for writing into dir, with scope as for
+// NewPlan; it fails when NewPlan would.
+func NewPlanner(ctx context.Context, dir string, scope []string) (*Planner, error) {
+	p := &Plan{Dir: dir, files: map[string][]byte{}, old: map[string][]byte{}}
 	info, err := os.Stat(dir)
 	switch {
 	case err == nil && !info.IsDir():
@@ -84,45 +131,76 @@ func NewPlan(ctx context.Context, dir string, files map[string][]byte, scope []s
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
 	}
-	prev := readManifest(dir)
+	return &Planner{ctx: ctx, p: p, dir: dir, prev: readManifest(dir), scope: scope, apps: map[string]*appPlan{}}, nil
+}
 
+// Add plans the apps of files, whose paths are <app>/<file>, relative to
+// the output directory; each app's files are added at once.
+func (pl *Planner) Add(files map[string][]byte) error {
 	byApp := map[string]map[string][]byte{}
 	for rel, data := range files {
 		app, file, ok := strings.Cut(rel, "/")
 		if !ok || app == "" || app == "." || app == ".." || strings.HasPrefix(app, ".") {
-			return nil, fmt.Errorf("internal error: output path %q is not <app>/<file>", rel)
+			return fmt.Errorf("internal error: output path %q is not <app>/<file>", rel)
 		}
 		if byApp[app] == nil {
 			byApp[app] = map[string][]byte{}
 		}
 		byApp[app][file] = data
 	}
-	// Apps stsgen wrote before and no longer produces are planned too:
-	// what is left of them is only what stsgen cannot prove it wrote.
-	apps := slices.Collect(maps.Keys(byApp))
-	inScope := func(app string) bool { return len(scope) == 0 || slices.Contains(scope, app) }
+	for _, app := range slices.Sorted(maps.Keys(byApp)) {
+		if pl.ctx.Err() != nil {
+			return interrupted(pl.dir)
+		}
+		a := planApp(pl.dir, app, byApp[app], pl.prev)
+		pl.mu.Lock()
+		_, twice := pl.apps[app]
+		pl.apps[app] = a
+		pl.mu.Unlock()
+		if twice {
+			return fmt.Errorf("internal error: the files of app %s were added twice", app)
+		}
+	}
+	return nil
+}
+
+// Plan returns the plan of the apps added, and of the apps stsgen wrote
+// before and no longer produces: what is left of them is only what
+// stsgen cannot prove it wrote.
+func (pl *Planner) Plan() (*Plan, error) {
+	p, dir := pl.p, pl.dir
+	inScope := func(app string) bool { return len(pl.scope) == 0 || slices.Contains(pl.scope, app) }
 	p.manifest = map[string]string{}
-	for rel, sum := range prev {
+	for rel, sum := range pl.prev {
 		if app, _, ok := strings.Cut(rel, "/"); ok && !inScope(app) {
 			p.manifest[rel] = sum // another app's, left alone
 		}
 	}
-	for rel, data := range files {
-		p.manifest[rel] = hash(data)
+	for _, a := range pl.apps {
+		maps.Copy(p.manifest, a.sums)
 	}
-	for rel := range prev {
-		if app, _, ok := strings.Cut(rel, "/"); ok && inScope(app) && byApp[app] == nil && !slices.Contains(apps, app) {
+	for rel := range pl.prev {
+		if app, _, ok := strings.Cut(rel, "/"); ok && inScope(app) && pl.apps[app] == nil {
 			if fi, err := os.Stat(filepath.Join(dir, app)); err == nil && fi.IsDir() {
-				apps = append(apps, app)
+				if pl.ctx.Err() != nil {
+					return nil, interrupted(dir)
+				}
+				pl.apps[app] = planApp(dir, app, nil, pl.prev)
 			}
 		}
 	}
-	slices.Sort(apps)
-	for _, app := range apps {
-		if ctx.Err() != nil {
-			return nil, interrupted(dir)
-		}
-		p.apps = append(p.apps, p.planApp(dir, app, byApp[app], prev))
+	for _, app := range slices.Sorted(maps.Keys(pl.apps)) {
+		a := pl.apps[app]
+		p.apps = append(p.apps, a)
+		p.Created = append(p.Created, a.created...)
+		p.Updated = append(p.Updated, a.updated...)
+		p.Unchanged = append(p.Unchanged, a.unchangedList...)
+		p.Removed = append(p.Removed, a.removed...)
+		p.Kept = append(p.Kept, a.kept...)
+		p.Refused = append(p.Refused, a.refused...)
+		maps.Copy(p.files, a.write)
+		maps.Copy(p.old, a.old)
+		a.write, a.old = nil, nil
 	}
 	for _, list := range []*[]string{&p.Created, &p.Updated, &p.Unchanged, &p.Removed, &p.Kept, &p.Refused} {
 		slices.Sort(*list)
@@ -132,15 +210,21 @@ func NewPlan(ctx context.Context, dir string, files map[string][]byte, scope []s
 
 // planApp plans the new directory of app, whose new files are files (by
 // path within the app's directory), in dir, whose manifest lists prev.
-func (p *Plan) planApp(dir, app string, files map[string][]byte, prev map[string]string) *appPlan {
-	a := &appPlan{name: app, unchanged: map[string]bool{}}
+func planApp(dir, app string, files map[string][]byte, prev map[string]string) *appPlan {
+	a := &appPlan{name: app, unchanged: map[string]bool{}, write: map[string][]byte{}, old: map[string][]byte{}, sums: map[string]string{}}
 	for _, file := range slices.Sorted(maps.Keys(files)) {
-		a.files = append(a.files, app+"/"+file)
+		full := app + "/" + file
+		a.files = append(a.files, full)
+		a.sums[full] = hash(files[file])
 	}
 	seen := map[string]bool{}
 	old := filepath.Join(dir, app)
 	kept := 0
-	if fi, err := os.Lstat(old); err == nil && fi.IsDir() {
+	fi, err := os.Lstat(old)
+	existed := err == nil && fi.IsDir()
+	if existed {
+		read := map[string]string{}
+		complete := true
 		// A refusal does not stop the walk, so that every refused file is
 		// listed; the first is the app's error.
 		var refused error
@@ -168,7 +252,8 @@ func (p *Plan) planApp(dir, app string, files map[string][]byte, prev map[string
 					return err
 				}
 				kept++
-				p.Kept = append(p.Kept, full)
+				complete = false // its target is not read here
+				a.kept = append(a.kept, full)
 				a.carry = append(a.carry, carried{rel: rel, mode: fs.ModeSymlink, link: link})
 				return nil
 			}
@@ -176,30 +261,33 @@ func (p *Plan) planApp(dir, app string, files map[string][]byte, prev map[string
 			if err != nil {
 				return err
 			}
+			if compared(prev, full, data) {
+				read[full] = hash(data)
+			}
 			if want, ok := files[slash]; ok {
 				seen[full] = true
 				switch {
 				case bytes.Equal(want, data):
 					a.unchanged[full] = true
-					p.Unchanged = append(p.Unchanged, full)
+					a.unchangedList = append(a.unchangedList, full)
 				case !ownFile(prev, full, data):
-					p.Refused = append(p.Refused, full)
+					a.refused = append(a.refused, full)
 					if refused == nil {
 						refused = &RefusedError{Path: full}
 					}
 					return nil
 				default:
-					p.Updated = append(p.Updated, full)
-					p.old[full] = data
+					a.updated = append(a.updated, full)
+					a.old[full] = data
 					return nil // replaced by the new content
 				}
 			} else if sum, ok := prev[full]; ok && sum == hash(data) {
-				p.Removed = append(p.Removed, full)
-				p.old[full] = data
+				a.removed = append(a.removed, full)
+				a.old[full] = data
 				return nil // stsgen's, unedited, no longer produced: dropped
 			} else {
 				kept++
-				p.Kept = append(p.Kept, full)
+				a.kept = append(a.kept, full)
 			}
 			a.carry = append(a.carry, carried{rel: rel})
 			return nil
@@ -208,15 +296,23 @@ func (p *Plan) planApp(dir, app string, files map[string][]byte, prev map[string
 		if a.err == nil {
 			a.err = err
 		}
+		if a.err == nil && complete {
+			a.read = read
+		}
 	} else if err == nil {
 		a.err = fmt.Errorf("%s is in the way of app %s's directory; move it", old, app)
 	}
 	for _, rel := range a.files {
 		if !seen[rel] {
-			p.Created = append(p.Created, rel)
+			a.created = append(a.created, rel)
+		}
+		if !a.unchanged[rel] {
+			a.write[rel] = files[strings.TrimPrefix(rel, app+"/")]
 		}
 	}
 	a.remove = len(files) == 0 && kept == 0
+	a.same = existed && a.err == nil && !a.remove && fi.Mode().Perm() == 0o755 &&
+		len(a.created) == 0 && len(a.updated) == 0 && len(a.removed) == 0
 	return a
 }
 

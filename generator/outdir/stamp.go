@@ -127,7 +127,12 @@ func UpToDate(dir, inputs, previous string) (Stamp, bool) {
 
 // treeDigest digests the output stsgen wrote into dir, as a build finds it
 // there to compare with, in the form PreviousAt gives.
-func treeDigest(dir string) (string, error) {
+func treeDigest(dir string) (string, error) { return treeDigestRead(dir, nil) }
+
+// treeDigestRead is treeDigest for a directory of which a plan read some
+// app directories whole: read holds the hashes it found there (see
+// appPlan.read), by app, and those directories are not read again.
+func treeDigestRead(dir string, read map[string]map[string]string) (string, error) {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
 	}
@@ -137,8 +142,18 @@ func treeDigest(dir string) (string, error) {
 		if errors.Is(err, fs.ErrNotExist) && p == dir {
 			return fs.SkipAll // no output yet
 		}
-		if err != nil || d.IsDir() || !objectFile(p) {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			if filepath.Dir(p) == dir && read[d.Name()] != nil {
+				maps.Copy(sums, read[d.Name()])
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !objectFile(p) {
+			return nil
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {

@@ -36,7 +36,20 @@ func readFile(name string, max int64) ([]byte, error) {
 	if info.Size() > max {
 		return nil, fmt.Errorf("%s is %d MiB; stsgen reads at most %d MiB of a file here: move it away", name, info.Size()>>20, max>>20)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	// Read into a buffer of the size the file had, and one byte more to
+	// see it end: two reads for a file of the output, where reading in
+	// growing steps took several.
+	data := make([]byte, info.Size()+1)
+	n, err := io.ReadFull(f, data)
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		data, err = data[:n], nil
+	case err == nil:
+		// It grew since: read on, to the bound.
+		var rest []byte
+		rest, err = io.ReadAll(io.LimitReader(f, max+1-int64(n)))
+		data = append(data, rest...)
+	}
 	if err == nil && int64(len(data)) > max {
 		return nil, fmt.Errorf("%s grew past %d MiB while it was read: move it away", name, max>>20)
 	}

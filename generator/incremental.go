@@ -110,8 +110,8 @@ type caching struct {
 }
 
 // lookup finds the selected apps of units in the cache and hands each
-// one found to emit, in order; it returns their findings and what the
-// checks across apps need of them. It reads each app's previous output,
+// one found to emit, from any goroutine; it returns their findings and
+// what the checks across apps need of them. It reads each app's previous output,
 // part of its key, into prevs, so that the build of an app not found
 // does not read it again.
 func (c *caching) lookup(units []*load.Unit, selected func(string) bool, pol Policy, prevs map[string]*update.Previous, emit func(string, *entry) error) (diag.Diagnostics, []builtApp, error) {
@@ -122,7 +122,13 @@ func (c *caching) lookup(units []*load.Unit, selected func(string) bool, pol Pol
 		u    *load.Unit
 		name string
 		key  string
-		e    *entry
+		// hit is set when the app came from the cache: ds and built are
+		// then what the entry held; the output went to emit at once, so
+		// that no more than one entry per CPU is held.
+		hit   bool
+		ds    diag.Diagnostics
+		built builtApp
+		err   error
 	}
 	var jobs []*job
 	for _, u := range units {
@@ -142,26 +148,32 @@ func (c *caching) lookup(units []*load.Unit, selected func(string) bool, pol Pol
 	}
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
-		if data, ok := c.out.Cache.Get(j.key); ok {
-			if e, err := decodeEntry(data); err == nil && e.built.app == j.name {
-				j.e = e
-			}
+		data, ok := c.out.Cache.Get(j.key)
+		if !ok {
+			return
 		}
+		e, err := decodeEntry(data)
+		if err != nil || e.built.app != j.name {
+			return
+		}
+		j.hit, j.ds, j.built = true, j.u.Explain(e.ds), e.built
+		j.err = emit(j.name, e)
 	})
 	var ds diag.Diagnostics
 	var built []builtApp
+	var err error
 	for _, j := range jobs {
-		if j.e == nil {
+		if !j.hit {
 			continue
 		}
 		c.hit[j.name] = true
-		ds = append(ds, j.u.Explain(j.e.ds)...)
-		built = append(built, j.e.built)
-		if err := emit(j.name, j.e); err != nil {
-			return ds, built, err
+		ds = append(ds, j.ds...)
+		built = append(built, j.built)
+		if err == nil {
+			err = j.err
 		}
 	}
-	return ds, built, nil
+	return ds, built, err
 }
 
 // key returns the cache key of an app whose inputs have the digest: it

@@ -276,7 +276,7 @@ func (r *decoder) positions() []rawPos {
 func (r *decoder) makeFiles() error {
 	for name, fl := range r.files {
 		known := slices.Sorted(maps.Keys(fl.starts))
-		lines := []int{0}
+		lines := make([]int, 1, known[len(known)-1])
 		for i := 1; i < len(known); i++ {
 			prev, line := known[i-1], known[i]
 			at, start := fl.starts[prev], fl.starts[line]

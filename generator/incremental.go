@@ -149,11 +149,16 @@ func (c *caching) lookup(units []*load.Unit, selected func(string) bool, pol Pol
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		data, ok := c.out.Cache.Get(j.key)
-		if !ok {
-			return
+		var e *entry
+		if ok {
+			if e, _ = decodeEntry(data); e != nil && e.built.app != j.name {
+				e = nil
+			}
 		}
-		e, err := decodeEntry(data)
-		if err != nil || e.built.app != j.name {
+		if e == nil {
+			if p := pol.Previous; p != nil && p.Forget != nil {
+				p.Forget(j.name)
+			}
 			return
 		}
 		j.hit, j.ds, j.built = true, j.u.Explain(e.ds), e.built

@@ -184,7 +184,9 @@ func runBuild(e *env, args []string) int {
 	}
 
 	// prevSum digests the previous output when it comes from elsewhere
-	// than the output directory.
+	// than the output directory; reads carries what is read of the
+	// directory as the previous output to its plan.
+	reads := outdir.NewReads()
 	var prev *generator.Previous
 	var prevSum string
 	var err error
@@ -196,7 +198,7 @@ func runBuild(e *env, args []string) int {
 		if prev != nil {
 			prev.Digest = prevSum
 		}
-	} else if prev, prevSum, err = opts.rules.previousFor(e, outDir); err != nil {
+	} else if prev, prevSum, err = opts.rules.previousFor(e, outDir, reads); err != nil {
 		return fail(err)
 	}
 	pol.Previous = prev
@@ -243,6 +245,9 @@ func runBuild(e *env, args []string) int {
 	var planErr error
 	if outDir != "" {
 		planner, planErr = outdir.NewPlanner(e.ctx, outDir, opts.rules.apps)
+		if planner != nil {
+			planner.Reuse(reads)
+		}
 	}
 	// A failure to plan is reported where the plan is made, after the
 	// build's own errors, which stop the build before it.
@@ -407,7 +412,7 @@ func runVet(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	prev, _, err := opts.previousFor(e, "")
+	prev, _, err := opts.previousFor(e, "", nil)
 	if err != nil {
 		return report(e, opts.diagnostics, e.stdout, nil, "vet", err)
 	}

@@ -10,7 +10,7 @@ import (
 // previousFor returns what the build is compared with: --previous when
 // given, else the output directory's own earlier output, else nothing;
 // and the digest of --previous's objects, or "" when there is none.
-func (o *checkOptions) previousFor(e *env, outDir string) (*generator.Previous, string, error) {
+func (o *checkOptions) previousFor(e *env, outDir string, reads *outdir.Reads) (*generator.Previous, string, error) {
 	if o.previous != "" {
 		prev, sum, err := outdir.ReadPrevious(e.abs(o.previous))
 		if err != nil {
@@ -24,5 +24,5 @@ func (o *checkOptions) previousFor(e *env, outDir string) (*generator.Previous, 
 	if outDir == "" {
 		return nil, "", nil
 	}
-	return outdir.Previous(outDir), "", nil
+	return outdir.PreviousKeeping(outDir, reads), "", nil
 }

@@ -113,7 +113,13 @@ type Planner struct {
 
 	mu   sync.Mutex
 	apps map[string]*appPlan
+	// reads holds what the previous output's reader read already.
+	reads *Reads
 }
+
+// Reuse has the planner take the files r holds instead of reading them
+// again.
+func (pl *Planner) Reuse(r *Reads) { pl.reads = r }
 
 // NewPlanner starts a plan for writing into dir, with scope as for
 // NewPlan; it fails when NewPlan would.
@@ -152,7 +158,8 @@ func (pl *Planner) Add(files map[string][]byte) error {
 		if pl.ctx.Err() != nil {
 			return interrupted(pl.dir)
 		}
-		a := planApp(pl.dir, app, byApp[app], pl.prev)
+		a := planApp(pl.dir, app, byApp[app], pl.prev, pl.reads)
+		pl.reads.Forget(app)
 		pl.mu.Lock()
 		_, twice := pl.apps[app]
 		pl.apps[app] = a
@@ -185,7 +192,7 @@ func (pl *Planner) Plan() (*Plan, error) {
 				if pl.ctx.Err() != nil {
 					return nil, interrupted(dir)
 				}
-				pl.apps[app] = planApp(dir, app, nil, pl.prev)
+				pl.apps[app] = planApp(dir, app, nil, pl.prev, pl.reads)
 			}
 		}
 	}
@@ -210,7 +217,7 @@ func (pl *Planner) Plan() (*Plan, error) {
 
 // planApp plans the new directory of app, whose new files are files (by
 // path within the app's directory), in dir, whose manifest lists prev.
-func planApp(dir, app string, files map[string][]byte, prev map[string]string) *appPlan {
+func planApp(dir, app string, files map[string][]byte, prev map[string]string, reads *Reads) *appPlan {
 	a := &appPlan{name: app, unchanged: map[string]bool{}, write: map[string][]byte{}, old: map[string][]byte{}, sums: map[string]string{}}
 	for _, file := range slices.Sorted(maps.Keys(files)) {
 		full := app + "/" + file
@@ -257,9 +264,11 @@ func planApp(dir, app string, files map[string][]byte, prev map[string]string) *
 				a.carry = append(a.carry, carried{rel: rel, mode: fs.ModeSymlink, link: link})
 				return nil
 			}
-			data, err := readFile(path, maxAppFile)
-			if err != nil {
-				return err
+			data, ok := reads.take(full)
+			if !ok {
+				if data, err = readFile(path, maxAppFile); err != nil {
+					return err
+				}
 			}
 			if compared(prev, full, data) {
 				read[full] = hash(data)

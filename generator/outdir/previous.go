@@ -18,29 +18,34 @@ import (
 // are read as the app is built (DIR/<app> holds them), so that a large
 // output is never held whole; files stsgen did not write are passed
 // over. An app's digest is had without parsing the files.
-func Previous(dir string) *generator.Previous {
+func Previous(dir string) *generator.Previous { return PreviousKeeping(dir, nil) }
+
+// PreviousKeeping is Previous, keeping the files it reads in r for the
+// plan of the same directory.
+func PreviousKeeping(dir string, r *Reads) *generator.Previous {
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return nil
 	}
 	listed := readManifest(dir)
 	return &generator.Previous{
 		ForApp: func(app string) (*generator.Previous, error) {
-			return readOwn(dir, app, listed)
+			return readOwn(dir, app, listed, r)
 		},
 		DigestFor: func(app string) (string, error) {
-			files, err := ownObjects(dir, app, listed)
+			files, err := ownObjects(dir, app, listed, r)
 			if err != nil {
 				return "", err
 			}
 			return filesDigest(files), nil
 		},
+		Forget: r.Forget,
 	}
 }
 
 // readOwn reads the StatefulSet and Services stsgen wrote for app under
 // dir, the output directory whose manifest lists listed.
-func readOwn(dir, app string, listed map[string]string) (*generator.Previous, error) {
-	files, err := ownObjects(dir, app, listed)
+func readOwn(dir, app string, listed map[string]string, r *Reads) (*generator.Previous, error) {
+	files, err := ownObjects(dir, app, listed, r)
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +59,8 @@ func readOwn(dir, app string, listed map[string]string) (*generator.Previous, er
 }
 
 // ownObjects reads the files of app's StatefulSet and Services that
-// stsgen wrote under dir, by name.
-func ownObjects(dir, app string, listed map[string]string) (map[string][]byte, error) {
+// stsgen wrote under dir, by name, and keeps each in r.
+func ownObjects(dir, app string, listed map[string]string, r *Reads) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	entries, err := os.ReadDir(filepath.Join(dir, app))
 	if err != nil {
@@ -70,6 +75,7 @@ func ownObjects(dir, app string, listed map[string]string) (map[string][]byte, e
 		if err != nil {
 			return nil, err
 		}
+		r.keep(app+"/"+e.Name(), data)
 		if ownFile(listed, app+"/"+e.Name(), data) {
 			files[e.Name()] = data
 		}

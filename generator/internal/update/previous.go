@@ -26,6 +26,9 @@ type Previous struct {
 	// DigestFor, when set with ForApp, returns the Digest of what ForApp
 	// would return, without parsing anything.
 	DigestFor func(app string) (string, error)
+	// Forget, when set, says that what DigestFor read of the app will
+	// not be wanted soon: the reader need not hold it.
+	Forget func(app string)
 	// Digest identifies what the maps hold, for the build cache: the
 	// digest of the files they were read from. Empty when unknown: an
 	// app compared with such a Previous is built, never taken from the

@@ -344,6 +344,13 @@ func TestCacheDefeated(t *testing.T) {
 // build compares with.
 func previousOf(t *testing.T, cfg generator.LoadConfig, app, old, new string) *generator.Previous {
 	t.Helper()
+	prev, _ := previousIn(t, cfg, app, old, new)
+	return prev
+}
+
+// previousIn is previousOf, and the directory.
+func previousIn(t *testing.T, cfg generator.LoadConfig, app, old, new string) (*generator.Previous, string) {
+	t.Helper()
 	dir := t.TempDir()
 	ds, err := generator.BuildEach(cfg, generator.Policy{}, generator.Output{Mode: generator.Files}, func(_ int, a *generator.AppOutput) error {
 		for name, data := range a.Files {
@@ -362,5 +369,48 @@ func previousOf(t *testing.T, cfg generator.LoadConfig, app, old, new string) *g
 	if err != nil || ds.HasErrors() {
 		t.Fatalf("previous output: %v %v", err, ds)
 	}
-	return outdir.Previous(dir)
+	if old != "" {
+		// The edit must be there to be found.
+		data, _ := os.ReadFile(filepath.Join(dir, app, "statefulset.yaml"))
+		svc, _ := os.ReadFile(filepath.Join(dir, app, "service-headless.yaml"))
+		if !bytes.Contains(append(data, svc...), []byte(new)) {
+			t.Fatalf("no %q in the previous output of %s", new, app)
+		}
+	}
+	return outdir.Previous(dir), dir
+}
+
+// TestPreviousUnparsed: a build over its own output takes the previous
+// objects to be its own, without parsing them; it finds what a build
+// that parses them finds, and so does one whose previous output differs.
+func TestPreviousUnparsed(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range defeatFiles {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o777)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := generator.LoadConfig{Dir: dir, Args: []string{"./apps"}}
+	for _, tc := range []struct{ name, old, new string }{
+		{"its own output", "", ""},
+		{"a changed StatefulSet", "replicas: 1", "replicas: 2"},
+		{"a refused change", "serviceName: a", "serviceName: other"},
+		{"a changed Service", "clusterIP: None", "clusterIP: 10.0.0.1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prev, prevDir := previousIn(t, cfg, "a", tc.old, tc.new)
+			out := generator.Output{Mode: generator.Files}
+			unparsed := buildOnce(t, cfg, generator.Policy{Previous: prev}, out)
+			parsed, _, err := outdir.ReadPrevious(prevDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := buildOnce(t, cfg, generator.Policy{Previous: parsed}, out)
+			sameBuild(t, want, unparsed)
+			if tc.new == "serviceName: other" && !want.failed {
+				t.Errorf("a refused change was not found:\n%s", want.ds)
+			}
+		})
+	}
 }

@@ -1,9 +1,11 @@
 package generator
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"github.com/stsgen/stsgen/generator/diag"
 	"github.com/stsgen/stsgen/generator/internal/build"
 	"github.com/stsgen/stsgen/generator/internal/load"
+	"github.com/stsgen/stsgen/generator/internal/render"
 	"github.com/stsgen/stsgen/generator/internal/rules"
 	"github.com/stsgen/stsgen/generator/internal/spec"
 	"github.com/stsgen/stsgen/generator/internal/update"
@@ -201,6 +204,9 @@ func (p piece) compile(pol Policy, emit func(*Bundle, diag.Diagnostics, bool) er
 			ds = append(ds, diag.Diagnostic{Path: spec.AppPath(s.Name), Message: fmt.Sprintf("internal error: %v", err)})
 			continue
 		}
+		if pol.Previous, err = resolvePrevious(pol.Previous, objs); err != nil {
+			return pieceResult{ds: ds, err: err}
+		}
 		refused := update.Refused(s, objs, pol.Previous)
 		ds = append(ds, rules.Verify(s, objs, refused, pol, hasErrors(ds, s))...)
 		b := &Bundle{Bundle: objs, Spec: s}
@@ -223,6 +229,41 @@ func (p piece) compile(pol Policy, emit func(*Bundle, diag.Diagnostics, bool) er
 		}
 	}
 	return pieceResult{ds: ds, built: built}
+}
+
+// resolvePrevious makes the objects of the files prev read known: when
+// each file holds the bytes the app's own object of that file renders
+// to, the previous object is that very object, and parsing it would only
+// give it back; otherwise the files are parsed. A clean build over its
+// own output so parses nothing.
+func resolvePrevious(prev *update.Previous, b *build.Bundle) (*update.Previous, error) {
+	if prev == nil || len(prev.Unparsed) == 0 {
+		return prev, nil
+	}
+	own := map[string]any{}
+	for _, o := range b.Objects() {
+		own[strings.TrimSuffix(o.File, ".yaml")] = o.Obj
+	}
+	same := &update.Previous{Digest: prev.Digest}
+	for path, data := range prev.Unparsed {
+		name := filepath.Base(path)
+		base, ext := strings.TrimSuffix(name, filepath.Ext(name)), filepath.Ext(name)
+		obj, ok := own[base]
+		var rendered []byte
+		var err error
+		switch {
+		case !ok:
+		case ext == ".json":
+			rendered, err = render.RenderObjectJSON(obj)
+		case ext == ".yaml":
+			rendered, err = render.RenderObject(obj)
+			rendered = append([]byte(render.Header), rendered...)
+		}
+		if err != nil || !bytes.Equal(rendered, data) || !same.Add(obj) {
+			return prev, prev.ParseUnparsed()
+		}
+	}
+	return same, nil
 }
 
 // hasErrors reports whether any error is about the app of s.

@@ -1,11 +1,9 @@
 package outdir
 
 import (
-	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,11 +47,10 @@ func readOwn(dir, app string, listed map[string]string, r *Reads) (*generator.Pr
 	if err != nil {
 		return nil, err
 	}
-	prev := &generator.Previous{Digest: filesDigest(files)}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		if err := prev.AddPrevious(filepath.Join(dir, app, name), files[name]); err != nil {
-			return nil, err
-		}
+	// Parsed only if the build's own files differ from them.
+	prev := &generator.Previous{Digest: filesDigest(files), Unparsed: map[string][]byte{}}
+	for name, data := range files {
+		prev.Unparsed[filepath.Join(dir, app, name)] = data
 	}
 	return prev, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -29,6 +30,10 @@ type Previous struct {
 	// Forget, when set, says that what DigestFor read of the app will
 	// not be wanted soon: the reader need not hold it.
 	Forget func(app string)
+	// Unparsed holds files of the previous output read and not yet
+	// parsed, by path: ParseUnparsed reads their objects in, unless the
+	// build finds them to be its own objects' files byte for byte.
+	Unparsed map[string][]byte
 	// Digest identifies what the maps hold, for the build cache: the
 	// digest of the files they were read from. Empty when unknown: an
 	// app compared with such a Previous is built, never taken from the
@@ -64,6 +69,35 @@ func (p *Previous) Merge(other *Previous) {
 	}
 	maps.Copy(p.StatefulSets, other.StatefulSets)
 	maps.Copy(p.Services, other.Services)
+}
+
+// Add puts an object into p as a previous one: a StatefulSet or a
+// Service; it reports whether obj is either.
+func (p *Previous) Add(obj any) bool {
+	if p.StatefulSets == nil {
+		p.StatefulSets = map[string]*appsv1.StatefulSet{}
+		p.Services = map[string]*corev1.Service{}
+	}
+	switch o := obj.(type) {
+	case *appsv1.StatefulSet:
+		p.StatefulSets[objectKey(o.Namespace, o.Name)] = o
+	case *corev1.Service:
+		p.Services[objectKey(o.Namespace, o.Name)] = o
+	default:
+		return false
+	}
+	return true
+}
+
+// ParseUnparsed reads the objects of the Unparsed files into p.
+func (p *Previous) ParseUnparsed() error {
+	for _, name := range slices.Sorted(maps.Keys(p.Unparsed)) {
+		if err := p.AddPrevious(name, p.Unparsed[name]); err != nil {
+			return err
+		}
+	}
+	p.Unparsed = nil
+	return nil
 }
 
 // docSeparator splits a YAML stream into documents.

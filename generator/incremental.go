@@ -111,17 +111,19 @@ type caching struct {
 
 // lookup finds the selected apps of units in the cache and hands each
 // one found to emit, from any goroutine; it returns their findings and
-// what the checks across apps need of them. It reads each app's previous output,
-// part of its key, into prevs, so that the build of an app not found
-// does not read it again.
+// what the checks across apps need of them. An app's previous output is
+// part of its key; when it was read whole for it, it goes into prevs,
+// so that the build of an app not found does not read it again.
 func (c *caching) lookup(units []*load.Unit, selected func(string) bool, pol Policy, prevs map[string]*update.Previous, emit func(string, *entry) error) (diag.Diagnostics, []builtApp, error) {
 	if c.out.Cache == nil {
 		return nil, nil, nil
 	}
 	type job struct {
-		u    *load.Unit
-		name string
-		key  string
+		u            *load.Unit
+		name, digest string
+		key          string
+		// prev is the app's previous output, when its key needed it read.
+		prev *update.Previous
 		// hit is set when the app came from the cache: ds and built are
 		// then what the entry held; the output went to emit at once, so
 		// that no more than one entry per CPU is held.
@@ -140,14 +142,16 @@ func (c *caching) lookup(units []*load.Unit, selected func(string) bool, pol Pol
 			if !selected(n) {
 				continue
 			}
-			if key := c.key(n, digests[n], pol, prevs); key != "" {
-				jobs = append(jobs, &job{u: u, name: n, key: key})
-				c.keys[n] = key
-			}
+			jobs = append(jobs, &job{u: u, name: n, digest: digests[n]})
 		}
 	}
+	// Each key holds the digest of the app's previous output, read here,
+	// on every CPU.
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
+		if j.key, j.prev = c.key(j.name, j.digest, pol); j.key == "" {
+			return
+		}
 		data, ok := c.out.Cache.Get(j.key)
 		var e *entry
 		if ok {
@@ -168,6 +172,12 @@ func (c *caching) lookup(units []*load.Unit, selected func(string) bool, pol Pol
 	var built []builtApp
 	var err error
 	for _, j := range jobs {
+		if j.prev != nil {
+			prevs[j.name] = j.prev
+		}
+		if j.key != "" {
+			c.keys[j.name] = j.key
+		}
 		if !j.hit {
 			continue
 		}
@@ -185,27 +195,29 @@ func (c *caching) lookup(units []*load.Unit, selected func(string) bool, pol Pol
 // covers the salt, the output asked, the rule settings, the previous
 // output the app is compared with, and the inputs; "" when the app
 // cannot be taken from the cache, because its previous output is not
-// known by a digest.
-func (c *caching) key(app, digest string, pol Policy, prevs map[string]*update.Previous) string {
+// known by a digest. It returns the previous output too when it had to
+// read it whole.
+func (c *caching) key(app, digest string, pol Policy) (string, *update.Previous) {
 	if digest == "" {
-		return ""
+		return "", nil
 	}
+	var read *update.Previous
 	prevDigest := "none"
 	switch p := pol.Previous; {
 	case p != nil && p.ForApp != nil && p.DigestFor != nil:
 		d, err := p.DigestFor(app)
 		if err != nil {
-			return "" // the build reports it
+			return "", nil // the build reports it
 		}
 		prevDigest = d
 	case p != nil:
 		prev, err := p.Scoped(app)
 		if err != nil {
-			return ""
+			return "", nil
 		}
-		prevs[app] = prev
+		read = prev
 		if prev == nil || prev.Digest == "" {
-			return ""
+			return "", read
 		}
 		prevDigest = prev.Digest
 	}
@@ -215,7 +227,7 @@ func (c *caching) key(app, digest string, pol Policy, prevs map[string]*update.P
 		fmt.Fprintf(h, "severity %s=%d\x00", id, pol.Severity[id])
 	}
 	fmt.Fprintf(h, "recreate %t\x00previous %s\x00app %q\x00inputs %s\x00", pol.Recreate[app], prevDigest, app, digest)
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(h.Sum(nil)), read
 }
 
 // emit hands an app found in the cache on, as BuildEach's caller asked.

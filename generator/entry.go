@@ -25,7 +25,7 @@ type entry struct {
 }
 
 // entryVersion changes whenever the encoding does.
-const entryVersion = 1
+const entryVersion = 2
 
 // encode writes the entry in a form decode reads back to the same entry,
 // positions included: a finding from the cache prints as it did.
@@ -166,30 +166,31 @@ func (w *encoder) strings(s []string) {
 	}
 }
 
-// positions writes each valid position as its file, offset, line and
-// column: enough to make a position that prints and sorts the same.
+// positions writes each valid position as its file, line and column:
+// enough to make a position that prints and sorts the same.
 func (w *encoder) positions(ps []token.Pos) {
 	valid := slices.DeleteFunc(slices.Clone(ps), func(p token.Pos) bool { return !p.IsValid() })
 	w.int(len(valid))
 	for _, p := range valid {
 		w.string(p.Filename())
-		w.int(p.Offset())
 		w.int(p.Line())
 		w.int(p.Column())
 	}
 }
 
 type rawPos struct {
-	file              string
-	offset, line, col int
+	file      string
+	line, col int
 }
 
-// fileLines gathers what the positions in one file tell of its lines.
+// fileLines gathers the lines of one file that positions are on, and
+// the widest column on each.
 type fileLines struct {
-	// starts maps a line to the offset it starts at.
-	starts map[int]int
-	size   int
-	f      *token.File
+	cols map[int]int
+	f    *token.File
+	// start is where each line starts in f, which holds those lines
+	// only, each as wide as its widest column.
+	start map[int]int
 }
 
 type decoder struct {
@@ -247,53 +248,45 @@ func (r *decoder) strings() []string {
 func (r *decoder) positions() []rawPos {
 	var out []rawPos
 	for range r.count() {
-		p := rawPos{file: r.string(), offset: r.int(), line: r.int(), col: r.int()}
-		if p.offset < 0 || p.line < 1 || p.col < 1 || p.col-1 > p.offset {
+		p := rawPos{file: r.string(), line: r.int(), col: r.int()}
+		if p.line < 1 || p.col < 1 || p.col > 1<<24 || p.line > 1<<30 {
 			r.fail()
 			return nil
 		}
 		fl := r.files[p.file]
 		if fl == nil {
-			fl = &fileLines{starts: map[int]int{1: 0}}
+			fl = &fileLines{cols: map[int]int{}}
 			r.files[p.file] = fl
 		}
-		start := p.offset - (p.col - 1)
-		if s, ok := fl.starts[p.line]; ok && s != start {
-			r.fail()
-			return nil
-		}
-		fl.starts[p.line] = start
-		fl.size = max(fl.size, p.offset+1)
+		fl.cols[p.line] = max(fl.cols[p.line], p.col)
 		out = append(out, p)
 	}
 	return out
 }
 
-// makeFiles makes a token.File for each file the positions name, whose
-// lines start where they said: the lines between two known ones are
-// given a byte each, at the end of the stretch, which the known offsets
-// leave room for.
+// makeFiles makes a token.File for each file the positions name. It
+// holds only the lines the positions are on, one after the other, each
+// as wide as its widest column, and says for each which line of the
+// file it is (as a //line comment would): a position then prints and
+// sorts by its file, line and column as it did, and a position deep in
+// a large file costs no table of all the lines before it.
 func (r *decoder) makeFiles() error {
 	for name, fl := range r.files {
-		known := slices.Sorted(maps.Keys(fl.starts))
-		lines := make([]int, 1, known[len(known)-1])
-		for i := 1; i < len(known); i++ {
-			prev, line := known[i-1], known[i]
-			at, start := fl.starts[prev], fl.starts[line]
-			if start-at < line-prev {
-				return errors.New("cache entry: positions out of order")
-			}
-			// Placed just before the next known line, each unknown line
-			// starts no earlier than it truly does, so after every known
-			// position on the line before.
-			for l := prev + 1; l < line; l++ {
-				lines = append(lines, start-(line-l))
-			}
-			lines = append(lines, start)
+		known := slices.Sorted(maps.Keys(fl.cols))
+		lines := make([]int, 0, len(known))
+		fl.start = map[int]int{}
+		at := 0
+		for _, l := range known {
+			lines = append(lines, at)
+			fl.start[l] = at
+			at += fl.cols[l] + 1
 		}
-		fl.f = token.NewFile(name, -1, fl.size)
+		fl.f = token.NewFile(name, -1, at)
 		if !fl.f.SetLines(lines) {
 			return errors.New("cache entry: bad line table")
+		}
+		for _, l := range known {
+			fl.f.AddLineInfo(fl.start[l], name, l)
 		}
 	}
 	return nil
@@ -302,7 +295,8 @@ func (r *decoder) makeFiles() error {
 func (r *decoder) resolve(ps []rawPos) []token.Pos {
 	var out []token.Pos
 	for _, p := range ps {
-		out = append(out, r.files[p.file].f.Pos(p.offset, token.NoRelPos))
+		fl := r.files[p.file]
+		out = append(out, fl.f.Pos(fl.start[p.line]+p.col-1, token.NoRelPos))
 	}
 	return out
 }

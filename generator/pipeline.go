@@ -105,9 +105,8 @@ func compileEach(cfg LoadConfig, pol Policy, c *caching, emit func(i int, b *Bun
 		if err != nil {
 			return ds.Sort(), err
 		}
-		selected = func(n string) bool {
-			return (len(cfg.Apps) == 0 || slices.Contains(cfg.Apps, n)) && !c.hit[n]
-		}
+		wanted := selected
+		selected = func(n string) bool { return wanted(n) && !c.hit[n] }
 	}
 	var pieces []piece
 	size := load.PieceSize(len(all), runtime.GOMAXPROCS(0), cfg.PieceApps)
